@@ -1,0 +1,95 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The folder tree is the architecture (see docs/architecture.md):
+// model → wire formats / engine → query → server → the `lumen` CLI.
+let package = Package(
+    name: "lumen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lumen", targets: ["LumenCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Spans, log records, samples, labels, IDs, tenants. Depends on nothing.
+        .target(name: "LumenModel"),
+
+        // Pure decoders: bytes → Batch. OTLP protobuf/JSON, gzip with a size ceiling.
+        .target(
+            name: "LumenWire",
+            dependencies: [
+                "LumenModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            exclude: ["OTLP/Proto"]
+        ),
+
+        // Write-ahead log, head store, storage facade.
+        .target(
+            name: "LumenEngine",
+            dependencies: [
+                "LumenModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Lexer, parser and evaluator of the query language.
+        .target(name: "LumenQuery", dependencies: ["LumenModel", "LumenEngine"]),
+
+        // Terminal rendering: trace waterfalls, tables.
+        .target(name: "LumenRender", dependencies: ["LumenModel"]),
+
+        // HTTP listeners, routing, lifecycle.
+        .target(
+            name: "LumenServer",
+            dependencies: [
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The seeded demo workload: a small shop of services emitting correlated telemetry.
+        .target(name: "LumenLoad", dependencies: ["LumenModel", "LumenWire"]),
+
+        // The `lumen` binary: argument parsing and wiring only.
+        .executableTarget(
+            name: "LumenCLI",
+            dependencies: [
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRender", "LumenServer", "LumenLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        .testTarget(name: "LumenModelTests", dependencies: ["LumenModel"]),
+        .testTarget(name: "LumenWireTests", dependencies: ["LumenWire", "LumenModel"]),
+        .testTarget(name: "LumenEngineTests", dependencies: ["LumenEngine", "LumenModel"]),
+        .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
+        .testTarget(name: "LumenRenderTests", dependencies: ["LumenRender", "LumenModel"]),
+        .testTarget(
+            name: "LumenServerTests",
+            dependencies: [
+                "LumenServer", "LumenEngine", "LumenWire", "LumenModel", "LumenQuery", "LumenLoad",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

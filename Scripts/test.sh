@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift suites (unit and real-socket server tests), then the interop and crash tests
+# against a real `lumen serve` with real clients (the OpenTelemetry Python SDK). Installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+Scripts/bootstrap.sh
+
+echo "== swift build"
+swift build --build-tests
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== interop and crash tests (real clients, real process)"
+.venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Lumen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lumen",
+        abstract: "Lumen: one backend for spans, metrics and logs.",
+        discussion: """
+            Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
+            then ask it questions with `lumen query` and `lumen trace`.
+            """,
+        subcommands: [ServeCommand.self, QueryCommand.self, TraceCommand.self])
+}

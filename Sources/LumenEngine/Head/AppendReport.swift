@@ -1,0 +1,22 @@
+/// What applying a batch to the head did, so the collector can answer with partial success and count rejections.
+public struct AppendReport: Sendable, Equatable {
+    public var spans = 0
+    public var duplicateSpans = 0
+    public var logs = 0
+    public var samples = 0
+    /// Same series and timestamp, same value: a client's retry, stored once.
+    public var duplicateSamples = 0
+    /// Same series and timestamp, another value: the first value stays, as in Prometheus.
+    public var conflictingSamples = 0
+
+    public init() {}
+
+    public static func += (lhs: inout AppendReport, rhs: AppendReport) {
+        lhs.spans += rhs.spans
+        lhs.duplicateSpans += rhs.duplicateSpans
+        lhs.logs += rhs.logs
+        lhs.samples += rhs.samples
+        lhs.duplicateSamples += rhs.duplicateSamples
+        lhs.conflictingSamples += rhs.conflictingSamples
+    }
+}

@@ -1,0 +1,106 @@
+import LumenModel
+
+/// The in-memory store of everything acknowledged and not yet cut into blocks, for all tenants and signals.
+///
+/// Thread-safety: every method may be called from any thread. Appends take the write lock briefly; reads share
+/// the read lock, so queries see each batch either whole or not at all. Tenants are kept apart here: every
+/// read names its tenant and sees only that tenant's data.
+public final class Head: @unchecked Sendable {
+    /// One tenant's data. Guarded by `lock`.
+    struct Partition {
+        var metrics = MetricHead()
+        var logs = LogHead()
+        var spans = SpanHead()
+    }
+
+    private let lock = ReadWriteLock()
+    private var partitions: [Tenant: Partition] = [:]  // guarded by `lock`
+
+    public init() {}
+
+    @discardableResult
+    public func append(_ batch: Batch) -> AppendReport {
+        var report = AppendReport()
+        lock.withWriteLock {
+            var partition = partitions.removeValue(forKey: batch.tenant) ?? Partition()
+            for series in batch.series { partition.metrics.append(series, report: &report) }
+            for record in batch.logs { partition.logs.append(record, report: &report) }
+            for span in batch.spans { partition.spans.append(span, report: &report) }
+            partitions[batch.tenant] = partition
+        }
+        return report
+    }
+
+    private func read<T>(_ tenant: Tenant, _ body: (Partition) -> T) -> T {
+        lock.withReadLock { body(partitions[tenant] ?? Partition()) }
+    }
+
+    // MARK: Metrics
+
+    /// Series selected by every matcher, with their samples in `[from, to]` (nanoseconds, inclusive).
+    public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        read(tenant) { $0.metrics.select(matchers, from: from, to: to) }
+    }
+
+    public func metricLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.metrics.labelNames() } }
+    public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
+        read(tenant) { $0.metrics.labelValues(name) }
+    }
+
+    // MARK: Logs
+
+    /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first.
+    public func logs(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
+        filter: (LogRecord) -> Bool = { _ in true }
+    ) -> [LogRecord] {
+        read(tenant) { $0.logs.select(matchers, from: from, to: to, limit: limit, filter: filter) }
+    }
+
+    public func logLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.logs.labelNames() } }
+    public func logLabelValues(_ tenant: Tenant, name: String) -> [String] {
+        read(tenant) { $0.logs.labelValues(name) }
+    }
+
+    // MARK: Traces
+
+    /// Every span of the trace, from every service, and every log record that carries its ID; both by time.
+    public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) {
+        read(tenant) { ($0.spans.trace(id), $0.logs.records(of: id)) }
+    }
+
+    /// Spans starting in `[from, to]` that pass `filter`: newest first.
+    public func spans(
+        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool
+    ) -> [Span] {
+        read(tenant) { $0.spans.select(from: from, to: to, limit: limit, filter: filter) }
+    }
+
+    // MARK: Statistics
+
+    public struct Statistics: Sendable, Equatable {
+        public var tenants = 0
+        public var series = 0
+        public var samples = 0
+        public var logStreams = 0
+        public var logs = 0
+        public var spans = 0
+        public var traces = 0
+    }
+
+    public var statistics: Statistics {
+        lock.withReadLock {
+            var stats = Statistics()
+            stats.tenants = partitions.count
+            for partition in partitions.values {
+                stats.series += partition.metrics.series.count
+                stats.samples += partition.metrics.sampleCount
+                stats.logStreams += partition.logs.streams.count
+                stats.logs += partition.logs.recordCount
+                stats.spans += partition.spans.spans.count
+                stats.traces += partition.spans.traceCount
+            }
+            return stats
+        }
+    }
+}

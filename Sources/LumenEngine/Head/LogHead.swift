@@ -1,0 +1,67 @@
+import LumenModel
+
+/// One tenant's log records in memory, grouped into streams by resource and severity (as Loki groups by labels),
+/// so a stream selector prunes whole streams before any line is read.
+struct LogHead {
+    struct Stream {
+        let labels: Labels
+        var records: [LogRecord] = []
+    }
+
+    /// Where a record lives: stream and position.
+    struct Reference: Hashable {
+        let stream: Int
+        let index: Int
+    }
+
+    private(set) var streams: [Stream] = []
+    private var idByLabels: [Labels: Int] = [:]
+    private var postings = Postings()
+    private var byTrace: [TraceID: [Reference]] = [:]
+    private(set) var recordCount = 0
+
+    /// The labels that identify a record's stream: the resource's labels and `severity`.
+    static func streamLabels(of record: LogRecord) -> Labels {
+        Labels(record.resource.labels + [Label("severity", record.severity.level.name)])
+    }
+
+    mutating func append(_ record: LogRecord, report: inout AppendReport) {
+        let labels = Self.streamLabels(of: record)
+        let id: Int
+        if let existing = idByLabels[labels] {
+            id = existing
+        } else {
+            id = streams.count
+            streams.append(Stream(labels: labels))
+            idByLabels[labels] = id
+            postings.add(id: id, labels: labels)
+        }
+        if let traceID = record.traceID {
+            byTrace[traceID, default: []].append(Reference(stream: id, index: streams[id].records.count))
+        }
+        streams[id].records.append(record)
+        recordCount += 1
+        report.logs += 1
+    }
+
+    /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
+    func select(
+        _ matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, filter: (LogRecord) -> Bool
+    ) -> [LogRecord] {
+        var matches: [LogRecord] = []
+        for id in postings.select(matchers, count: streams.count) {
+            for record in streams[id].records where record.time >= from && record.time <= to && filter(record) {
+                matches.append(record)
+            }
+        }
+        matches.sort { $0.time > $1.time }
+        return Array(matches.prefix(limit))
+    }
+
+    func records(of traceID: TraceID) -> [LogRecord] {
+        (byTrace[traceID] ?? []).map { streams[$0.stream].records[$0.index] }.sorted { $0.time < $1.time }
+    }
+
+    func labelNames() -> [String] { postings.names }
+    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
+}

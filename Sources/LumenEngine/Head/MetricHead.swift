@@ -1,0 +1,74 @@
+import LumenModel
+
+/// One tenant's metric series in memory: samples per series sorted by time, and postings to find series.
+struct MetricHead {
+    struct Series {
+        let labels: Labels
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+    }
+
+    private(set) var series: [Series] = []
+    private var idByLabels: [Labels: Int] = [:]
+    private var postings = Postings()
+    private(set) var sampleCount = 0
+
+    /// Adds samples; a repeated timestamp keeps the value first stored (an exact repeat is a retry, a different
+    /// value a conflict) and is reported in `conflicts`.
+    mutating func append(_ timeSeries: TimeSeries, report: inout AppendReport) {
+        let id = seriesID(for: timeSeries.labels)
+        for sample in timeSeries.samples {
+            // Mutating through `series[id]` in place keeps the arrays uniquely referenced: no copies.
+            let index = Self.insertionIndex(series[id].timestamps, sample.timestamp)
+            if index < series[id].timestamps.count, series[id].timestamps[index] == sample.timestamp {
+                if series[id].values[index].bitPattern == sample.value.bitPattern {
+                    report.duplicateSamples += 1
+                } else {
+                    report.conflictingSamples += 1
+                }
+                continue
+            }
+            series[id].timestamps.insert(sample.timestamp, at: index)
+            series[id].values.insert(sample.value, at: index)
+            sampleCount += 1
+            report.samples += 1
+        }
+    }
+
+    private mutating func seriesID(for labels: Labels) -> Int {
+        if let id = idByLabels[labels] { return id }
+        let id = series.count
+        series.append(Series(labels: labels))
+        idByLabels[labels] = id
+        postings.add(id: id, labels: labels)
+        return id
+    }
+
+    /// Series selected by the matchers with their samples in `[from, to]`; series with none there are left out.
+    func select(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        postings.select(matchers, count: series.count).compactMap { id in
+            let entry = series[id]
+            let lower = Self.insertionIndex(entry.timestamps, from)
+            var upper = Self.insertionIndex(entry.timestamps, to)
+            if upper < entry.timestamps.count, entry.timestamps[upper] == to { upper += 1 }
+            guard lower < upper else { return nil }
+            let samples = (lower..<upper).map { Sample(timestamp: entry.timestamps[$0], value: entry.values[$0]) }
+            return TimeSeries(labels: entry.labels, samples: samples)
+        }
+    }
+
+    func labelNames() -> [String] { postings.names }
+    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
+
+    /// The first index whose timestamp is not below `timestamp`.
+    static func insertionIndex(_ timestamps: [Int64], _ timestamp: Int64) -> Int {
+        if let last = timestamps.last, last < timestamp { return timestamps.count }
+        var low = 0
+        var high = timestamps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if timestamps[mid] < timestamp { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

@@ -1,0 +1,212 @@
+import LumenModel
+
+/// Reads one batch record (layout in `docs/format/wal.md`), validating every count, index, enum value and
+/// string; the first problem becomes a `BatchRecordError` with its offset.
+struct BatchRecordDecoder {
+    var reader: ByteReader
+    private var resources: [Resource] = []
+    private var scopes: [InstrumentationScope] = []
+
+    init(reader: ByteReader) {
+        self.reader = reader
+    }
+
+    mutating func decode() throws(BatchRecordError) -> Batch {
+        let version = try reader.byte("version")
+        guard version == BatchRecord.version else {
+            throw reader.error("unsupported batch record version \(version) (this build reads \(BatchRecord.version))",
+                at: 0)
+        }
+        let tenantStart = reader.offset
+        let tenantID = try reader.string("tenant")
+        guard let tenant = Tenant(tenantID) else { throw reader.error("invalid tenant \"\(tenantID)\"", at: tenantStart) }
+
+        let resourceCount = try reader.count("resource", minimumSize: 1)
+        resources.reserveCapacity(resourceCount)
+        for _ in 0..<resourceCount {
+            var resource = Resource()
+            resource.attributes = try attributes(depth: 0)  // exactly as written, no defaulting
+            resources.append(resource)
+        }
+        let scopeCount = try reader.count("scope", minimumSize: 2)
+        scopes.reserveCapacity(scopeCount)
+        for _ in 0..<scopeCount {
+            let name = try reader.string("scope name")
+            let version = try reader.string("scope version")
+            scopes.append(InstrumentationScope(name: name, version: version))
+        }
+
+        var batch = Batch(tenant: tenant)
+        let spanCount = try reader.count("span", minimumSize: 40)
+        batch.spans.reserveCapacity(spanCount)
+        for _ in 0..<spanCount { batch.spans.append(try span()) }
+        let logCount = try reader.count("log record", minimumSize: 14)
+        batch.logs.reserveCapacity(logCount)
+        for _ in 0..<logCount { batch.logs.append(try log()) }
+        let seriesCount = try reader.count("series", minimumSize: 2)
+        batch.series.reserveCapacity(seriesCount)
+        for _ in 0..<seriesCount { batch.series.append(try series()) }
+
+        guard reader.isAtEnd else { throw reader.error("\(reader.remaining) trailing bytes after the batch") }
+        return batch
+    }
+
+    private mutating func span() throws(BatchRecordError) -> Span {
+        let trace = try traceID("span trace ID")
+        let spanID = SpanID(try reader.bigEndian64("span ID"))
+        let flagsOffset = reader.offset
+        let flags = try reader.byte("span flags")
+        guard flags & ~BatchRecord.Flag.hasParentSpanID == 0 else {
+            throw reader.error("unknown span flags 0x\(String(flags, radix: 16))", at: flagsOffset)
+        }
+        let parent = flags & BatchRecord.Flag.hasParentSpanID != 0 ? SpanID(try reader.bigEndian64("parent span ID")) : nil
+        let name = try reader.string("span name")
+        let kindOffset = reader.offset
+        guard let kind = SpanKind(rawValue: try reader.byte("span kind")) else {
+            throw reader.error("unknown span kind", at: kindOffset)
+        }
+        let start = Int64(bitPattern: try reader.fixed64("span start time"))
+        let end = start &+ (try reader.varint("span duration"))
+        let codeOffset = reader.offset
+        guard let code = SpanStatus.Code(rawValue: try reader.byte("span status code")) else {
+            throw reader.error("unknown span status code", at: codeOffset)
+        }
+        let message = try reader.string("span status message")
+        let resource = try resourceReference()
+        let scope = try scopeReference()
+        let attributes = try attributes(depth: 0)
+
+        let eventCount = try reader.count("span event", minimumSize: 3)
+        var events: [SpanEvent] = []
+        events.reserveCapacity(eventCount)
+        for _ in 0..<eventCount {
+            let time = start &+ (try reader.varint("span event time"))
+            let name = try reader.string("span event name")
+            events.append(SpanEvent(time: time, name: name, attributes: try self.attributes(depth: 0)))
+        }
+        let linkCount = try reader.count("span link", minimumSize: 26)
+        var links: [SpanLink] = []
+        links.reserveCapacity(linkCount)
+        for _ in 0..<linkCount {
+            let linkTrace = try traceID("span link trace ID")
+            let linkSpan = SpanID(try reader.bigEndian64("span link span ID"))
+            let state = try reader.string("span link trace state")
+            links.append(SpanLink(traceID: linkTrace, spanID: linkSpan, traceState: state,
+                attributes: try self.attributes(depth: 0)))
+        }
+        return Span(traceID: trace, spanID: spanID, parentSpanID: parent, name: name, kind: kind, startTime: start,
+            endTime: end, status: SpanStatus(code: code, message: message), attributes: attributes, events: events,
+            links: links, resource: resource, scope: scope)
+    }
+
+    private mutating func log() throws(BatchRecordError) -> LogRecord {
+        let time = Int64(bitPattern: try reader.fixed64("log time"))
+        let observed = time &+ (try reader.varint("log observed time"))
+        let severityOffset = reader.offset
+        let number = try reader.byte("severity number")
+        guard number <= 24 else { throw reader.error("severity number \(number) is over 24", at: severityOffset) }
+        let severity = Severity(number: number, text: try reader.string("severity text"))
+        let body = try value(depth: 0)
+        let attributes = try attributes(depth: 0)
+        let flagsOffset = reader.offset
+        let flags = try reader.byte("log flags")
+        guard flags & ~(BatchRecord.Flag.hasTraceID | BatchRecord.Flag.hasSpanID) == 0 else {
+            throw reader.error("unknown log flags 0x\(String(flags, radix: 16))", at: flagsOffset)
+        }
+        let trace = flags & BatchRecord.Flag.hasTraceID != 0 ? try traceID("log trace ID") : nil
+        let span = flags & BatchRecord.Flag.hasSpanID != 0 ? SpanID(try reader.bigEndian64("log span ID")) : nil
+        return LogRecord(time: time, observedTime: observed, severity: severity, body: body, attributes: attributes,
+            traceID: trace, spanID: span, resource: try resourceReference(), scope: try scopeReference())
+    }
+
+    private mutating func series() throws(BatchRecordError) -> TimeSeries {
+        let labelCount = try reader.count("label", minimumSize: 2)
+        var labels: [Label] = []
+        labels.reserveCapacity(labelCount)
+        for _ in 0..<labelCount {
+            let name = try reader.string("label name")
+            labels.append(Label(name, try reader.string("label value")))
+        }
+        let sampleCount = try reader.count("sample", minimumSize: 9)
+        var samples: [Sample] = []
+        samples.reserveCapacity(sampleCount)
+        var previous: Int64 = 0
+        for index in 0..<sampleCount {
+            let timestamp = index == 0
+                ? Int64(bitPattern: try reader.fixed64("sample timestamp"))
+                : previous &+ (try reader.varint("sample timestamp delta"))
+            previous = timestamp
+            samples.append(Sample(timestamp: timestamp, value: Double(bitPattern: try reader.fixed64("sample value"))))
+        }
+        return TimeSeries(labels: Labels(labels), samples: samples)
+    }
+
+    private mutating func traceID(_ what: StaticString) throws(BatchRecordError) -> TraceID {
+        let high = try reader.bigEndian64(what)
+        return TraceID(high: high, low: try reader.bigEndian64(what))
+    }
+
+    private mutating func resourceReference() throws(BatchRecordError) -> Resource {
+        let offset = reader.offset
+        let index = try reader.uvarint("resource index")
+        guard index < UInt64(resources.count) else {
+            throw reader.error("resource index \(index) is not below the \(resources.count) resources", at: offset)
+        }
+        return resources[Int(index)]
+    }
+
+    private mutating func scopeReference() throws(BatchRecordError) -> InstrumentationScope {
+        let offset = reader.offset
+        let index = try reader.uvarint("scope index")
+        guard index < UInt64(scopes.count) else {
+            throw reader.error("scope index \(index) is not below the \(scopes.count) scopes", at: offset)
+        }
+        return scopes[Int(index)]
+    }
+
+    private mutating func attributes(depth: Int) throws(BatchRecordError) -> [Attribute] {
+        let count = try reader.count("attribute", minimumSize: 2)
+        var attributes: [Attribute] = []
+        attributes.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try reader.string("attribute key")
+            attributes.append(Attribute(key, try value(depth: depth)))
+        }
+        return attributes
+    }
+
+    private mutating func value(depth: Int) throws(BatchRecordError) -> AttributeValue {
+        let tagOffset = reader.offset
+        let tag = try reader.byte("value tag")
+        switch BatchRecord.ValueTag(rawValue: tag) {
+        case .string:
+            return .string(try reader.string("string value"))
+        case .bool:
+            let byte = try reader.byte("bool value")
+            guard byte <= 1 else { throw reader.error("bool value \(byte) is neither 0 nor 1", at: reader.offset - 1) }
+            return .bool(byte == 1)
+        case .int:
+            return .int(try reader.varint("int value"))
+        case .double:
+            return .double(Double(bitPattern: try reader.fixed64("double value")))
+        case .bytes:
+            return .bytes(try reader.blob("bytes value"))
+        case .array:
+            guard depth < BatchRecord.maxValueDepth else {
+                throw reader.error("values nested deeper than \(BatchRecord.maxValueDepth)", at: tagOffset)
+            }
+            let count = try reader.count("array element", minimumSize: 2)
+            var values: [AttributeValue] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try value(depth: depth + 1)) }
+            return .array(values)
+        case .map:
+            guard depth < BatchRecord.maxValueDepth else {
+                throw reader.error("values nested deeper than \(BatchRecord.maxValueDepth)", at: tagOffset)
+            }
+            return .map(try attributes(depth: depth + 1))
+        case nil:
+            throw reader.error("unknown value tag \(tag)", at: tagOffset)
+        }
+    }
+}

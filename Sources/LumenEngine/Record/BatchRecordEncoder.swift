@@ -1,0 +1,177 @@
+import LumenModel
+
+/// Writes one batch record (layout in `docs/format/wal.md`). A pre-pass numbers the distinct resources and
+/// scopes so their tables can precede the spans and logs that refer to them, without a second buffer.
+struct BatchRecordEncoder {
+    private let batch: Batch
+    private var out: ByteWriter
+    private var resources = Interner<Resource>()
+    private var scopes = Interner<InstrumentationScope>()
+
+    init(batch: Batch) {
+        self.batch = batch
+        let estimate = 64 + batch.spans.count * 160 + batch.logs.count * 160 + batch.series.count * 64
+            + batch.sampleCount * 10
+        self.out = ByteWriter(capacity: estimate)
+    }
+
+    mutating func encode() -> [UInt8] {
+        var spanRefs: [(resource: Int, scope: Int)] = []
+        spanRefs.reserveCapacity(batch.spans.count)
+        for span in batch.spans {
+            spanRefs.append((resources.index(of: span.resource), scopes.index(of: span.scope)))
+        }
+        var logRefs: [(resource: Int, scope: Int)] = []
+        logRefs.reserveCapacity(batch.logs.count)
+        for log in batch.logs {
+            logRefs.append((resources.index(of: log.resource), scopes.index(of: log.scope)))
+        }
+
+        out.byte(BatchRecord.version)
+        out.string(batch.tenant.id)
+        out.count(resources.items.count)
+        for resource in resources.items { attributes(resource.attributes) }
+        out.count(scopes.items.count)
+        for scope in scopes.items {
+            out.string(scope.name)
+            out.string(scope.version)
+        }
+        out.count(batch.spans.count)
+        for (span, refs) in zip(batch.spans, spanRefs) { self.span(span, refs) }
+        out.count(batch.logs.count)
+        for (log, refs) in zip(batch.logs, logRefs) { self.log(log, refs) }
+        out.count(batch.series.count)
+        for series in batch.series { self.series(series) }
+        return out.bytes
+    }
+
+    private mutating func span(_ span: Span, _ refs: (resource: Int, scope: Int)) {
+        traceID(span.traceID)
+        out.bigEndian64(span.spanID.value)
+        if let parent = span.parentSpanID {
+            out.byte(BatchRecord.Flag.hasParentSpanID)
+            out.bigEndian64(parent.value)
+        } else {
+            out.byte(0)
+        }
+        out.string(span.name)
+        out.byte(span.kind.rawValue)
+        out.fixed64(UInt64(bitPattern: span.startTime))
+        out.varint(span.endTime &- span.startTime)
+        out.byte(span.status.code.rawValue)
+        out.string(span.status.message)
+        out.count(refs.resource)
+        out.count(refs.scope)
+        attributes(span.attributes)
+        out.count(span.events.count)
+        for event in span.events {
+            out.varint(event.time &- span.startTime)
+            out.string(event.name)
+            attributes(event.attributes)
+        }
+        out.count(span.links.count)
+        for link in span.links {
+            traceID(link.traceID)
+            out.bigEndian64(link.spanID.value)
+            out.string(link.traceState)
+            attributes(link.attributes)
+        }
+    }
+
+    private mutating func log(_ log: LogRecord, _ refs: (resource: Int, scope: Int)) {
+        out.fixed64(UInt64(bitPattern: log.time))
+        out.varint(log.observedTime &- log.time)
+        out.byte(log.severity.number)
+        out.string(log.severity.text)
+        value(log.body)
+        attributes(log.attributes)
+        var flags: UInt8 = 0
+        if log.traceID != nil { flags |= BatchRecord.Flag.hasTraceID }
+        if log.spanID != nil { flags |= BatchRecord.Flag.hasSpanID }
+        out.byte(flags)
+        if let traceID = log.traceID { self.traceID(traceID) }
+        if let spanID = log.spanID { out.bigEndian64(spanID.value) }
+        out.count(refs.resource)
+        out.count(refs.scope)
+    }
+
+    private mutating func series(_ series: TimeSeries) {
+        out.count(series.labels.count)
+        for label in series.labels {
+            out.string(label.name)
+            out.string(label.value)
+        }
+        out.count(series.samples.count)
+        var previous: Int64 = 0
+        for (index, sample) in series.samples.enumerated() {
+            if index == 0 {
+                out.fixed64(UInt64(bitPattern: sample.timestamp))
+            } else {
+                out.varint(sample.timestamp &- previous)
+            }
+            previous = sample.timestamp
+            out.fixed64(sample.value.bitPattern)
+        }
+    }
+
+    private mutating func traceID(_ id: TraceID) {
+        out.bigEndian64(id.high)
+        out.bigEndian64(id.low)
+    }
+
+    private mutating func attributes(_ attributes: [Attribute]) {
+        out.count(attributes.count)
+        for attribute in attributes {
+            out.string(attribute.key)
+            value(attribute.value)
+        }
+    }
+
+    private mutating func value(_ value: AttributeValue) {
+        switch value {
+        case .string(let string):
+            out.byte(BatchRecord.ValueTag.string.rawValue)
+            out.string(string)
+        case .bool(let bool):
+            out.byte(BatchRecord.ValueTag.bool.rawValue)
+            out.byte(bool ? 1 : 0)
+        case .int(let int):
+            out.byte(BatchRecord.ValueTag.int.rawValue)
+            out.varint(int)
+        case .double(let double):
+            out.byte(BatchRecord.ValueTag.double.rawValue)
+            out.fixed64(double.bitPattern)
+        case .bytes(let bytes):
+            out.byte(BatchRecord.ValueTag.bytes.rawValue)
+            out.blob(bytes)
+        case .array(let values):
+            out.byte(BatchRecord.ValueTag.array.rawValue)
+            out.count(values.count)
+            for element in values { self.value(element) }
+        case .map(let attributes):
+            out.byte(BatchRecord.ValueTag.map.rawValue)
+            self.attributes(attributes)
+        }
+    }
+}
+
+/// Numbers distinct values in order of first appearance. Checks the previous value first: consecutive
+/// spans and logs of a batch usually share their resource and scope.
+struct Interner<Item: Hashable> {
+    private(set) var items: [Item] = []
+    private var indices: [Item: Int] = [:]
+    private var lastIndex = -1
+
+    mutating func index(of item: Item) -> Int {
+        if lastIndex >= 0 && items[lastIndex] == item { return lastIndex }
+        if let index = indices[item] {
+            lastIndex = index
+            return index
+        }
+        let index = items.count
+        items.append(item)
+        indices[item] = index
+        lastIndex = index
+        return index
+    }
+}

@@ -1,0 +1,87 @@
+/// The appending end of the log: the current segment, rotation, and one commit's writes and syncs.
+///
+/// Not thread-safe: `WriteAheadLog` gives it one owner at a time (replay, then the writer thread, then close).
+final class WALWriter {
+    /// Buffered bytes are flushed at this size even mid-commit, bounding memory for big batches.
+    static let flushThreshold = 4 << 20
+
+    let directory: String
+    let segmentSize: Int
+    /// The index the next created segment gets; `replay` sets it past the last surviving segment.
+    var nextSegmentIndex = 1
+    private var segment: WALFile?
+    /// Bytes in `segment`, header included, whether written or still buffered.
+    private var segmentBytes = 0
+    /// A test seam: runs before every segment sync and may throw to simulate a failing disk.
+    /// Set it before the first append; nothing else may touch it.
+    var beforeSync: (() throws -> Void)?
+
+    init(directory: String, segmentSize: Int) {
+        self.directory = directory
+        self.segmentSize = segmentSize
+    }
+
+    /// Writes every payload as a record, in order, and syncs each touched segment once.
+    /// Returns the bytes written (headers included), syncs made and segments created.
+    func commit(_ payloads: some Sequence<[UInt8]>) throws -> (bytes: Int, fsyncs: Int, segments: Int) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.flushThreshold / 4)
+        var flushedAt = segmentBytes  // the segment offset where `buffer` begins
+        var bytes = 0
+        var fsyncs = 0
+        var segments = 0
+
+        func flush() throws {
+            guard let segment, !buffer.isEmpty else { return }
+            try buffer.withUnsafeBytes { try segment.writeAll($0, offset: flushedAt) }
+            flushedAt += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        for payload in payloads {
+            if segment == nil || segmentBytes >= segmentSize {
+                if segment != nil {
+                    try flush()
+                    try beforeSync?()
+                    try segment!.sync()
+                    fsyncs += 1
+                    try segment!.close()
+                }
+                try openNextSegment()
+                segments += 1
+                buffer.append(contentsOf: WALSegment.header)
+                bytes += WALSegment.headerSize
+                segmentBytes = WALSegment.headerSize
+                flushedAt = 0
+            }
+            WALRecordHeader(payload: payload).write(to: &buffer)
+            buffer.append(contentsOf: payload)
+            let recordSize = WALRecordHeader.size + payload.count
+            segmentBytes += recordSize
+            bytes += recordSize
+            if buffer.count >= Self.flushThreshold { try flush() }
+        }
+        try flush()
+        if let segment {
+            try beforeSync?()
+            try segment.sync()
+            fsyncs += 1
+        }
+        return (bytes, fsyncs, segments)
+    }
+
+    /// Closes the current segment; everything in it was synced by its commit.
+    func close() throws {
+        try segment?.close()
+        segment = nil
+    }
+
+    /// Creates the next numbered segment and makes its directory entry durable. The header is written by the
+    /// caller with the first records, so one write and one sync cover both.
+    private func openNextSegment() throws {
+        let name = WALSegment(index: nextSegmentIndex).fileName
+        segment = try WALFile.create(directory + "/" + name)
+        nextSegmentIndex += 1
+        try WALFile.syncDirectory(directory)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+
+/// The ingest log: a directory of numbered segment files of CRC-checked records (`docs/format/wal.md`).
+///
+/// Lifecycle: `init` → `replay` (exactly once, before any append) → `append`… → `close`.
+/// `append` returns only once its record is on stable storage. Concurrent appends are group-committed: one
+/// writer thread takes every pending payload, writes them together, syncs once and resumes them all.
+/// Any write or fsync failure is sticky: the state of the file after it is unknown, so that append and every
+/// later one fail with `.durabilityLost` until the log is reopened (and replayed, which repairs the tail).
+///
+/// Thread-safety: every method may be called from any thread or task.
+public final class WriteAheadLog: @unchecked Sendable {
+    // `@unchecked` because the compiler cannot see these rules:
+    // - `condition` guards `state` (and only `state`);
+    // - `writer` is touched by `replay` before the writer thread exists, then only by the writer thread, then by
+    //   `close` after that thread has stopped; the lock hand-offs around those moments order the accesses.
+    public static let defaultSegmentSize = 64 << 20
+
+    public let directory: String
+    /// A new segment starts before a record once the current one holds this many bytes or more.
+    public let segmentSize: Int
+    let logger: Logger
+
+    let condition = NSCondition()
+    var state = State()
+    let writer: WALWriter
+
+    struct Pending {
+        var payload: [UInt8]
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    struct State {
+        enum Phase { case new, replaying, open, closed }
+        var phase = Phase.new
+        var pending: [Pending] = []
+        /// Set by the first failed write or fsync; every later append fails with it.
+        var failure: WALError?
+        var writerRunning = false
+        var stats = WALStats()
+    }
+
+    /// Opens (creating if needed) the log directory. Does not read it: call `replay` next.
+    public init(directory: String, segmentSize: Int = WriteAheadLog.defaultSegmentSize, logger: Logger) throws {
+        guard segmentSize > WALSegment.headerSize + WALRecordHeader.size else {
+            throw WALError(.misuse, "segment size \(segmentSize) is too small to hold a record", path: directory)
+        }
+        try WALFile.makeDirectory(directory)
+        self.directory = directory
+        self.segmentSize = segmentSize
+        self.logger = logger
+        self.writer = WALWriter(directory: directory, segmentSize: segmentSize)
+    }
+
+    /// Appends one record and returns once it is durable (written and fdatasynced).
+    ///
+    /// Throws `.recordTooLarge` for a payload over `WALRecordHeader.maxPayloadLength`, `.misuse` before
+    /// `replay`, `.closed` after `close`, and the I/O error (then `.durabilityLost`) if the disk fails.
+    /// Cancelling the calling task does not withdraw the record: once handed over, it is written.
+    public func append(_ payload: [UInt8]) async throws {
+        guard payload.count <= WALRecordHeader.maxPayloadLength else {
+            throw WALError(.recordTooLarge,
+                "record of \(payload.count) bytes exceeds the limit of \(WALRecordHeader.maxPayloadLength)",
+                path: directory)
+        }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            condition.lock()
+            defer { condition.unlock() }
+            switch state.phase {
+            case .new, .replaying:
+                continuation.resume(throwing: WALError(.misuse, "append called before replay", path: directory))
+                return
+            case .closed:
+                continuation.resume(throwing: WALError(.closed, "append after close", path: directory))
+                return
+            case .open:
+                break
+            }
+            if let failure = state.failure {
+                continuation.resume(throwing: failure)
+                return
+            }
+            state.pending.append(Pending(payload: payload, continuation: continuation))
+            if !state.writerRunning {
+                state.writerRunning = true
+                let thread = Thread { [self] in runWriter() }
+                thread.name = "lumen-wal-writer"
+                thread.start()
+            }
+            condition.signal()
+        }
+    }
+
+    /// Waits for pending appends to become durable, stops the writer thread and closes the current segment.
+    /// Later appends fail with `.closed`. Calling it again does nothing.
+    public func close() throws {
+        condition.lock()
+        if state.phase == .closed {
+            condition.unlock()
+            return
+        }
+        state.phase = .closed
+        condition.broadcast()
+        while state.writerRunning { condition.wait() }
+        condition.unlock()
+        try writer.close()
+    }
+
+    /// Counters since `init`.
+    public var stats: WALStats {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.stats
+    }
+
+    /// The writer thread: drains `pending` in batches until the log is closed and nothing is left.
+    private func runWriter() {
+        while true {
+            condition.lock()
+            while state.pending.isEmpty && state.phase != .closed { condition.wait() }
+            if state.pending.isEmpty {
+                state.writerRunning = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = state.pending
+            state.pending.removeAll(keepingCapacity: true)
+            let earlierFailure = state.failure
+            condition.unlock()
+
+            if let earlierFailure {
+                for item in batch { item.continuation.resume(throwing: earlierFailure) }
+                continue
+            }
+            do {
+                let counts = try writer.commit(batch.lazy.map(\.payload))
+                condition.lock()
+                state.stats.records += batch.count
+                state.stats.bytes += counts.bytes
+                state.stats.fsyncs += counts.fsyncs
+                state.stats.segments += counts.segments
+                state.stats.commits += 1
+                condition.unlock()
+                for item in batch { item.continuation.resume() }
+            } catch {
+                let cause = error as? WALError ?? WALError(.io, "\(error)", path: directory)
+                logger.error("WAL write failed; no further appends will be accepted", metadata: [
+                    "error": "\(cause)", "records": "\(batch.count)",
+                ])
+                condition.lock()
+                state.failure = WALError(.durabilityLost,
+                    "an earlier write or fsync failed (\(cause.message)); reopen and replay the log",
+                    path: cause.path, offset: cause.offset, errno: cause.errno)
+                condition.unlock()
+                for item in batch { item.continuation.resume(throwing: cause) }
+            }
+        }
+    }
+}

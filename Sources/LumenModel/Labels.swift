@@ -1,0 +1,55 @@
+/// A label of a metric series.
+public struct Label: Hashable, Comparable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    public static func < (lhs: Label, rhs: Label) -> Bool { (lhs.name, lhs.value) < (rhs.name, rhs.value) }
+}
+
+/// The identity of a metric series: labels sorted by name, names unique, no empty values
+/// (as in Prometheus, an empty value means the label is absent). The metric name is the `__name__` label.
+public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, Sequence {
+    public static let metricName = "__name__"
+
+    public private(set) var labels: [Label]
+
+    /// Sorts, drops empty values and keeps the last value given for a repeated name.
+    public init(_ labels: [Label]) {
+        var byName: [String: String] = [:]
+        for label in labels { byName[label.name] = label.value }
+        self.labels = byName.filter { !$0.value.isEmpty }.map { Label($0.key, $0.value) }.sorted()
+    }
+
+    public init(_ pairs: KeyValuePairs<String, String>) {
+        self.init(pairs.map { Label($0.key, $0.value) })
+    }
+
+    public subscript(name: String) -> String? {
+        labels.first { $0.name == name }?.value
+    }
+
+    public var metricName: String? { self[Self.metricName] }
+    public var count: Int { labels.count }
+    public func makeIterator() -> IndexingIterator<[Label]> { labels.makeIterator() }
+
+    /// `name{a="1", b="2"}`, Prometheus' text form.
+    public var description: String {
+        let rest = labels.filter { $0.name != Self.metricName }
+            .map { "\($0.name)=\"\(Self.escape($0.value))\"" }
+            .joined(separator: ", ")
+        let name = metricName ?? ""
+        return rest.isEmpty && !name.isEmpty ? name : "\(name){\(rest)}"
+    }
+
+    public static func < (lhs: Labels, rhs: Labels) -> Bool { lhs.labels.lexicographicallyPrecedes(rhs.labels) }
+
+    private static func escape(_ value: String) -> String {
+        value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            .replacing("\n", with: "\\n")
+    }
+}

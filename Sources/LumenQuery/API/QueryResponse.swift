@@ -1,0 +1,74 @@
+import LumenModel
+
+/// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `spans`, named by `kind`.
+public struct QueryResponse: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case vector, matrix, logs, spans
+    }
+
+    public struct Series: Codable, Sendable, Equatable {
+        public struct Point: Codable, Sendable, Equatable {
+            /// Nanoseconds since the epoch.
+            public var t: Int64
+            /// Text, like Prometheus, so NaN and ±Inf survive JSON.
+            public var v: String
+        }
+
+        public var labels: [String: String]
+        public var points: [Point]
+    }
+
+    public var kind: Kind
+    public var series: [Series]?
+    public var logs: [LogJSON]?
+    public var spans: [SpanJSON]?
+
+    public init(_ result: QueryResult) {
+        switch result {
+        case .vector(let samples):
+            kind = .vector
+            series = samples.map { Series(labels: Self.dictionary($0.labels), points: [Self.point($0.sample)]) }
+        case .matrix(let matrix):
+            kind = .matrix
+            series = matrix.map { Series(labels: Self.dictionary($0.labels), points: $0.samples.map(Self.point)) }
+        case .logs(let records):
+            kind = .logs
+            logs = records.map(LogJSON.init)
+        case .spans(let found):
+            kind = .spans
+            spans = found.map(SpanJSON.init)
+        }
+    }
+
+    static func dictionary(_ labels: Labels) -> [String: String] {
+        Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func point(_ sample: Sample) -> Series.Point {
+        Series.Point(t: sample.timestamp, v: PrometheusNumber.format(sample.value))
+    }
+}
+
+/// The trace answer of `GET /lumen/v1/traces/<id>`: every span from every service, and the logs carrying its ID.
+public struct TraceResponse: Codable, Sendable, Equatable {
+    public var traceId: String
+    public var spans: [SpanJSON]
+    public var logs: [LogJSON]
+
+    public init(traceID: TraceID, spans: [Span], logs: [LogRecord]) {
+        traceId = traceID.hex
+        self.spans = spans.map(SpanJSON.init)
+        self.logs = logs.map(LogJSON.init)
+    }
+}
+
+/// Floats as Prometheus prints them in JSON: `NaN`, `+Inf`, `-Inf`, otherwise the shortest round-tripping text.
+public enum PrometheusNumber {
+    public static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value == .infinity { return "+Inf" }
+        if value == -.infinity { return "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}

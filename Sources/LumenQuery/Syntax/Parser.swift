@@ -1,0 +1,274 @@
+import LumenModel
+
+/// A recursive-descent parser for the query language (grammar in docs/query-language.md).
+///
+/// Which kind a braced selector is follows from what it holds: conditions joined by `&&`/`||`, or on span
+/// intrinsics (`duration`, `status`, `kind`, `name`) and scoped attributes (`span.x`, `resource.x`), make a span
+/// selector; a `__name__` matcher a metric selector; anything else is a log stream selector.
+public struct Parser {
+    private var tokens: [Token]
+    private var index = 0
+
+    public static func parse(_ text: String) throws(QueryError) -> Query {
+        var parser = Parser(tokens: try Lexer.tokenize(text))
+        let query = try parser.query()
+        try parser.expectEnd()
+        return query
+    }
+
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    private var current: Token { tokens[index] }
+
+    private mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+
+    private func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
+
+    private mutating func expect(_ symbol: String, _ context: String) throws(QueryError) {
+        guard isSymbol(symbol) else {
+            throw QueryError("expected \"\(symbol)\" \(context), found \(current.display)", at: current.position)
+        }
+        advance()
+    }
+
+    private func expectEnd() throws(QueryError) {
+        guard current.kind == .end else {
+            throw QueryError("expected end of query, found \(current.display)", at: current.position)
+        }
+    }
+
+    // MARK: Query
+
+    private mutating func query() throws(QueryError) -> Query {
+        switch current.kind {
+        case .identifier(let name):
+            advance()
+            var matchers = [try matcher(Labels.metricName, .equal, name)]
+            if isSymbol("{") { matchers += try metricMatchers() }
+            return .metrics(MetricSelector(matchers: matchers))
+        case .symbol("{"):
+            return try bracedSelector()
+        default:
+            throw QueryError(
+                "expected a metric name or \"{\" to start a selector, found \(current.display)", at: current.position)
+        }
+    }
+
+    private mutating func metricMatchers() throws(QueryError) -> [LabelMatcher] {
+        let conditions = try braced()
+        guard conditions.joiners.allSatisfy({ $0 == "," }) else {
+            throw QueryError("metric selectors separate matchers with \",\"", at: conditions.position)
+        }
+        return try conditions.items.map { (condition) throws(QueryError) in try labelMatcher(condition) }
+    }
+
+    private mutating func bracedSelector() throws(QueryError) -> Query {
+        let conditions = try braced()
+        let isSpans = conditions.joiners.contains { $0 != "," }
+            || conditions.items.contains { Self.spanField($0.field) != nil && Self.isSpanOnly($0.field) }
+        if isSpans {
+            return .spans(SpanQuery(condition: try spanCondition(conditions)))
+        }
+        var matchers: [LabelMatcher] = []
+        for condition in conditions.items { matchers += try streamMatchers(condition) }
+        if matchers.contains(where: { $0.name == Labels.metricName }) {
+            guard current.kind == .end else {
+                throw QueryError("a metric selector takes no line filters", at: current.position)
+            }
+            return .metrics(MetricSelector(matchers: matchers))
+        }
+        guard matchers.contains(where: { !$0.matchesEmpty }) else {
+            throw QueryError(
+                "a selector needs at least one matcher that does not match the empty string, like service=\"cart\"",
+                at: conditions.position)
+        }
+        var filters: [LineFilter] = []
+        while case .symbol(let symbol) = current.kind, let op = LineFilter.Operator(rawValue: symbol) {
+            advance()
+            guard case .string(let value) = current.kind else {
+                throw QueryError("expected a string after \"\(symbol)\", found \(current.display)", at: current.position)
+            }
+            advance()
+            filters.append(try LineFilter(op, value))
+        }
+        return .logs(LogQuery(matchers: matchers, filters: filters))
+    }
+
+    // MARK: Conditions inside braces
+
+    /// `field op value`, before its meaning (matcher or span condition) is known.
+    struct Condition {
+        let field: String
+        let op: ComparisonOperator
+        let value: QueryValue
+        let valueWasBareWord: Bool
+        let position: SourcePosition
+    }
+
+    struct Conditions {
+        var items: [Condition] = []
+        /// The separators between items: `,`, `&&` or `||`; `(` groups are not supported yet.
+        var joiners: [String] = []
+        let position: SourcePosition
+    }
+
+    private mutating func braced() throws(QueryError) -> Conditions {
+        var conditions = Conditions(position: current.position)
+        try expect("{", "to open the selector")
+        if isSymbol("}") {
+            advance()
+            return conditions
+        }
+        while true {
+            conditions.items.append(try condition())
+            if case .symbol(let symbol) = current.kind, [",", "&&", "||"].contains(symbol) {
+                conditions.joiners.append(symbol)
+                advance()
+                continue
+            }
+            try expect("}", "or \",\", \"&&\", \"||\" after a condition")
+            return conditions
+        }
+    }
+
+    private mutating func condition() throws(QueryError) -> Condition {
+        let position = current.position
+        guard case .identifier(let field) = current.kind else {
+            throw QueryError("expected a label or field name, found \(current.display)", at: position)
+        }
+        advance()
+        guard case .symbol(let symbol) = current.kind, let op = ComparisonOperator(rawValue: symbol) else {
+            throw QueryError(
+                "expected an operator (=, !=, =~, !~, >, >=, <, <=) after \"\(field)\", found \(current.display)",
+                at: current.position)
+        }
+        advance()
+        let value: QueryValue
+        var bare = false
+        switch current.kind {
+        case .string(let text): value = .string(text)
+        case .number(let number): value = .number(number)
+        case .duration(let nanoseconds): value = .duration(nanoseconds)
+        case .identifier(let word):
+            value = .string(word)
+            bare = true
+        default:
+            throw QueryError("expected a value after \"\(field) \(symbol)\", found \(current.display)", at: current.position)
+        }
+        advance()
+        return Condition(field: field, op: op, value: value, valueWasBareWord: bare, position: position)
+    }
+
+    private func matcher(_ name: String, _ op: LabelMatcher.Operator, _ value: String) throws(QueryError) -> LabelMatcher {
+        do {
+            return try LabelMatcher(name, op, value)
+        } catch {
+            throw QueryError("\(error)", at: current.position)
+        }
+    }
+
+    private func labelMatcher(_ condition: Condition) throws(QueryError) -> LabelMatcher {
+        guard case .string(let value) = condition.value, !condition.valueWasBareWord,
+            let op = LabelMatcher.Operator(rawValue: condition.op.rawValue)
+        else {
+            throw QueryError(
+                "expected a matcher like \(condition.field)=\"value\" (operators =, !=, =~, !~ with a quoted value)",
+                at: condition.position)
+        }
+        do {
+            return try LabelMatcher(condition.field, op, value)
+        } catch {
+            throw QueryError("\(error)", at: condition.position)
+        }
+    }
+
+    /// Stream matchers, plus `severity >= "warn"` style comparisons turned into a matcher on the level names.
+    private func streamMatchers(_ condition: Condition) throws(QueryError) -> [LabelMatcher] {
+        switch condition.op {
+        case .greater, .greaterOrEqual, .less, .lessOrEqual:
+            guard condition.field == "severity", case .string(let name) = condition.value,
+                let level = Severity.Level(name: name)
+            else {
+                throw QueryError(
+                    "only severity can be compared with \(condition.op.rawValue) in a log selector "
+                        + "(like severity>=\"warn\")", at: condition.position)
+            }
+            let levels = Severity.Level.allCases.filter { candidate in
+                switch condition.op {
+                case .greater: candidate > level
+                case .greaterOrEqual: candidate >= level
+                case .less: candidate < level
+                default: candidate <= level
+                }
+            }
+            let pattern = levels.map(\.name).joined(separator: "|")
+            return [try matcher("severity", .matchesRegex, pattern.isEmpty ? "$^" : pattern)]
+        default:
+            if condition.field == "severity", case .string(let name) = condition.value,
+                let level = Severity.Level(name: name), condition.op == .equal || condition.op == .notEqual
+            {
+                return [try matcher("severity", condition.op == .equal ? .equal : .notEqual, level.name)]
+            }
+            return [try labelMatcher(condition)]
+        }
+    }
+
+    private func spanCondition(_ conditions: Conditions) throws(QueryError) -> SpanCondition {
+        // `&&` binds tighter than `||`: split on `||` first.
+        var alternatives: [[SpanCondition]] = [[]]
+        for (offset, item) in conditions.items.enumerated() {
+            alternatives[alternatives.count - 1].append(try spanComparison(item))
+            if offset < conditions.joiners.count {
+                switch conditions.joiners[offset] {
+                case "||": alternatives.append([])
+                case "&&": break
+                default:
+                    throw QueryError("span selectors join conditions with && or ||, not \",\"", at: conditions.position)
+                }
+            }
+        }
+        guard !alternatives[0].isEmpty else {
+            throw QueryError("an empty span selector matches nothing; add a condition like duration > 1s",
+                at: conditions.position)
+        }
+        let conjunctions = alternatives.map { group in group.dropFirst().reduce(group[0]) { .and($0, $1) } }
+        return conjunctions.dropFirst().reduce(conjunctions[0]) { .or($0, $1) }
+    }
+
+    private func spanComparison(_ condition: Condition) throws(QueryError) -> SpanCondition {
+        guard let field = Self.spanField(condition.field) else {
+            throw QueryError(
+                "unknown span field \"\(condition.field)\": use service, name, kind, status, statusMessage, "
+                    + "duration, span.<attribute> or resource.<attribute>", at: condition.position)
+        }
+        if field == .duration, case .string = condition.value {
+            throw QueryError("duration compares with a duration like 500ms", at: condition.position)
+        }
+        if case .string(let text) = condition.value, [.matchesRegex, .notMatchesRegex].contains(condition.op) {
+            _ = try UnanchoredRegex(text)
+        }
+        return .compare(field, condition.op, condition.value)
+    }
+
+    static func spanField(_ name: String) -> SpanField? {
+        switch name {
+        case "service", "resource.service.name": .service
+        case "name": .name
+        case "kind": .kind
+        case "status": .status
+        case "statusMessage": .statusMessage
+        case "duration": .duration
+        default:
+            if name.hasPrefix("span.") { .spanAttribute(String(name.dropFirst(5))) }
+            else if name.hasPrefix("resource.") { .resourceAttribute(String(name.dropFirst(9))) }
+            else { nil }
+        }
+    }
+
+    /// Fields that exist on spans and not as log stream labels.
+    private static func isSpanOnly(_ name: String) -> Bool {
+        name != "service" && name != "resource.service.name"
+    }
+}

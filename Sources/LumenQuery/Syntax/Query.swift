@@ -1,0 +1,117 @@
+import LumenModel
+
+/// A parsed query. One language, three kinds of selector sharing one set of label matchers
+/// (see docs/query-language.md):
+/// - metrics: `http_server_requests_total{service="cart", code=~"5.."}`
+/// - logs: `{service="cart", severity>="warn"} |= "timeout"`
+/// - spans: `{service="cart" && duration > 500ms && status=error}`
+public enum Query: Equatable, Sendable {
+    case metrics(MetricSelector)
+    case logs(LogQuery)
+    case spans(SpanQuery)
+}
+
+/// A PromQL instant-vector selector; the metric name is a `__name__` matcher.
+public struct MetricSelector: Equatable, Sendable {
+    public var matchers: [LabelMatcher]
+}
+
+/// A stream selector followed by line filters, as in LogQL.
+public struct LogQuery: Equatable, Sendable {
+    public var matchers: [LabelMatcher]
+    public var filters: [LineFilter]
+}
+
+public struct LineFilter: Equatable, Sendable {
+    public enum Operator: String, Equatable, Sendable {
+        case contains = "|="
+        case notContains = "!="
+        case matchesRegex = "|~"
+        case notMatchesRegex = "!~"
+    }
+
+    public let op: Operator
+    public let value: String
+    /// Line regexes search anywhere in the line (unanchored), as LogQL's do.
+    private let regex: UnanchoredRegex?
+
+    public init(_ op: Operator, _ value: String) throws(QueryError) {
+        self.op = op
+        self.value = value
+        switch op {
+        case .contains, .notContains: regex = nil
+        case .matchesRegex, .notMatchesRegex: regex = try UnanchoredRegex(value)
+        }
+    }
+
+    public func matches(_ line: String) -> Bool {
+        switch op {
+        case .contains: line.contains(value)
+        case .notContains: !line.contains(value)
+        case .matchesRegex: regex!.matches(line)
+        case .notMatchesRegex: !regex!.matches(line)
+        }
+    }
+
+    public static func == (lhs: LineFilter, rhs: LineFilter) -> Bool { lhs.op == rhs.op && lhs.value == rhs.value }
+}
+
+/// A TraceQL-like span selector.
+public struct SpanQuery: Equatable, Sendable {
+    public var condition: SpanCondition
+}
+
+public indirect enum SpanCondition: Equatable, Sendable {
+    case and(SpanCondition, SpanCondition)
+    case or(SpanCondition, SpanCondition)
+    case compare(SpanField, ComparisonOperator, QueryValue)
+}
+
+/// What a span condition looks at: an intrinsic, or an attribute of the span or of its resource.
+public enum SpanField: Equatable, Sendable, CustomStringConvertible {
+    case service, name, kind, status, statusMessage, duration
+    case spanAttribute(String)
+    case resourceAttribute(String)
+
+    public var description: String {
+        switch self {
+        case .service: "service"
+        case .name: "name"
+        case .kind: "kind"
+        case .status: "status"
+        case .statusMessage: "statusMessage"
+        case .duration: "duration"
+        case .spanAttribute(let key): "span." + key
+        case .resourceAttribute(let key): "resource." + key
+        }
+    }
+}
+
+public enum ComparisonOperator: String, Equatable, Sendable {
+    case equal = "=", notEqual = "!=", matchesRegex = "=~", notMatchesRegex = "!~"
+    case greater = ">", greaterOrEqual = ">=", less = "<", lessOrEqual = "<="
+}
+
+/// A literal on the right of a comparison. Bare words (`error`, `server`) are kept as text.
+public enum QueryValue: Equatable, Sendable {
+    case string(String)
+    case number(Double)
+    case duration(Int64)
+}
+
+/// Searches anywhere in the text; compiled once.
+final class UnanchoredRegex: @unchecked Sendable {
+    private let regex: Regex<AnyRegexOutput>
+
+    init(_ pattern: String) throws(QueryError) {
+        do {
+            regex = try Regex(pattern)
+        } catch {
+            throw QueryError("invalid regular expression \"\(pattern)\": \(error)")
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+}

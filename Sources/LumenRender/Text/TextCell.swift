@@ -1,0 +1,32 @@
+/// Fitting text into fixed-width terminal cells.
+///
+/// Widths count `Character`s: right for ASCII, the box-drawing and block glyphs Lumen draws, and most
+/// Latin text; East Asian wide characters take two cells on a terminal and will overhang by design.
+enum TextCell {
+    /// The text cut to at most `width` characters, ending in `…` when it was cut.
+    static func truncate(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        guard text.count > width else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
+    /// The text cut to `width` and padded with spaces on the side away from its alignment.
+    static func fit(_ text: String, to width: Int, alignment: TextTable.Alignment = .left) -> String {
+        let cut = truncate(text, to: width)
+        let padding = String(repeating: " ", count: max(0, width - cut.count))
+        return alignment == .left ? cut + padding : padding + cut
+    }
+
+    /// One line of text: line breaks and tabs become spaces so a cell can never break a row.
+    static func singleLine(_ text: String) -> String {
+        guard text.contains(where: { $0.isNewline || $0 == "\t" }) else { return text }
+        return String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    }
+
+    /// Drops trailing spaces, which padding of the last column leaves behind.
+    static func trimTrailing(_ line: String) -> String {
+        var line = line
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+}

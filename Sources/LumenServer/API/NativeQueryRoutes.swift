@@ -1,0 +1,79 @@
+import Hummingbird
+import LumenEngine
+import LumenModel
+import LumenQuery
+
+/// The native JSON API, for every kind of query:
+/// - `GET /lumen/v1/query?query=…` with `time`, or `start`/`end`/`step`, or `since` (a duration back from now),
+///   and `limit` for logs and spans;
+/// - `GET /lumen/v1/traces/<trace-id>`: the whole trace from every service, with its logs.
+struct NativeQueryRoutes: Sendable {
+    let engine: QueryEngine
+    let maxLimit: Int
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/lumen/v1/query") { request, _ in
+            try await self.query(request)
+        }
+        router.get("/lumen/v1/traces/:traceID") { request, context in
+            try self.trace(request, id: context.parameters.get("traceID") ?? "")
+        }
+    }
+
+    private func query(_ request: Request) async throws(APIError) -> Response {
+        let parameters = FormParameters(request.uri.query)
+        guard let text = parameters["query"], !text.isEmpty else {
+            throw APIError(.badRequest, "missing the query parameter \"query\"")
+        }
+        let window = try Self.window(parameters)
+        var limit = 100
+        if let given = parameters["limit"] {
+            guard let parsed = Int(given), parsed > 0 else {
+                throw APIError(.badRequest, "invalid limit \"\(given)\": use a positive whole number")
+            }
+            limit = min(parsed, maxLimit)
+        }
+        do {
+            let result = try engine.execute(text, tenant: try request.tenant(), window: window, limit: limit)
+            return .json(QueryResponse(result))
+        } catch let error as QueryError {
+            throw APIError(.badRequest, "bad query: \(error)")
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(.internalServerError, "\(error)")
+        }
+    }
+
+    /// `time` (an instant), `start`+`end`+`step` (a range), or `since` (from now − since to now; a range with
+    /// `step`). Log and span queries read `[start, end]`; without any, the last hour.
+    static func window(_ parameters: FormParameters, now: Int64 = Timestamp.now()) throws(APIError) -> QueryWindow {
+        var end = now
+        if let given = parameters["end"] ?? parameters["time"] { end = try TimeParameter.time(given, name: "end") }
+        var step: Int64? = nil
+        if let given = parameters["step"] { step = try TimeParameter.duration(given, name: "step") }
+        let start: Int64
+        if let since = parameters["since"] {
+            start = end - (try TimeParameter.duration(since, name: "since"))
+        } else if let given = parameters["start"] {
+            start = try TimeParameter.time(given, name: "start")
+        } else if step != nil {
+            throw APIError(.badRequest, "a step needs a range: give start and end, or since")
+        } else {
+            start = parameters["time"] != nil ? end : end - 3600 * Timestamp.nanosecondsPerSecond
+        }
+        guard start <= end else { throw APIError(.badRequest, "start is after end") }
+        return QueryWindow(start: start, end: end, step: step)
+    }
+
+    private func trace(_ request: Request, id: String) throws(APIError) -> Response {
+        guard let traceID = TraceID(hex: id) else {
+            throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
+        }
+        let (spans, logs) = engine.head.trace(try request.tenant(), id: traceID)
+        guard !spans.isEmpty || !logs.isEmpty else {
+            throw APIError(.notFound, "trace \(traceID.hex) not found")
+        }
+        return .json(TraceResponse(traceID: traceID, spans: spans, logs: logs))
+    }
+}

@@ -1,0 +1,172 @@
+import Hummingbird
+import LumenEngine
+import LumenModel
+import LumenQuery
+
+/// The Prometheus-compatible HTTP API, so existing tools (Grafana, promtool, scripts) work unchanged:
+/// `/api/v1/query`, `/api/v1/query_range`, `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values`.
+/// GET with query parameters or POST with a form body, answers in Prometheus' JSON envelope.
+struct PrometheusRoutes: Sendable {
+    let engine: QueryEngine
+
+    func register(on router: Router<BasicRequestContext>) {
+        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels"] {
+            router.get(RouterPath(path)) { request, _ in await self.handle(path, request) }
+            router.post(RouterPath(path)) { request, _ in await self.handle(path, request) }
+        }
+        router.get("/api/v1/label/:name/values") { request, context in
+            await self.handle("values:" + (context.parameters.get("name") ?? ""), request)
+        }
+    }
+
+    private func handle(_ route: String, _ request: Request) async -> Response {
+        do {
+            var parameters = FormParameters(request.uri.query)
+            if request.method == .post {
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 20)
+                parameters.merge(FormParameters(String(buffer: body)))
+            }
+            let tenant = try request.tenant()
+            let data: PrometheusJSON
+            switch route {
+            case "/api/v1/query": data = try instantQuery(parameters, tenant: tenant)
+            case "/api/v1/query_range": data = try rangeQuery(parameters, tenant: tenant)
+            case "/api/v1/series": data = try series(parameters, tenant: tenant)
+            case "/api/v1/labels": data = .strings(engine.head.metricLabelNames(tenant))
+            default: data = .strings(engine.head.metricLabelValues(tenant, name: String(route.dropFirst(7))))
+            }
+            return .json(PrometheusEnvelope(status: "success", data: data))
+        } catch let error as APIError {
+            return .json(PrometheusEnvelope(errorType: "bad_data", error: error.message), status: error.status)
+        } catch let error as QueryError {
+            return .json(PrometheusEnvelope(errorType: "bad_data", error: "\(error)"), status: .badRequest)
+        } catch {
+            return .json(PrometheusEnvelope(errorType: "bad_data", error: "\(error)"), status: .badRequest)
+        }
+    }
+
+    private func metricQuery(_ parameters: FormParameters) throws -> Query {
+        guard let text = parameters["query"], !text.isEmpty else {
+            throw APIError(.badRequest, "missing the parameter \"query\"")
+        }
+        let query = try Parser.parse(text)
+        guard case .metrics = query else {
+            throw APIError(.badRequest, "the Prometheus API answers metric queries; use /lumen/v1/query for logs and spans")
+        }
+        return query
+    }
+
+    private func instantQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+        let query = try metricQuery(parameters)
+        let time = try parameters["time"].map { try TimeParameter.time($0, name: "time") } ?? Timestamp.now()
+        guard case .vector(let samples) = try engine.execute(query, tenant: tenant, window: .instant(time)) else {
+            return .vector([])
+        }
+        return .vector(samples)
+    }
+
+    private func rangeQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+        let query = try metricQuery(parameters)
+        guard let start = parameters["start"], let end = parameters["end"], let step = parameters["step"] else {
+            throw APIError(.badRequest, "query_range needs start, end and step")
+        }
+        let window = QueryWindow(
+            start: try TimeParameter.time(start, name: "start"), end: try TimeParameter.time(end, name: "end"),
+            step: try TimeParameter.duration(step, name: "step"))
+        guard case .matrix(let matrix) = try engine.execute(query, tenant: tenant, window: window) else {
+            return .matrix([])
+        }
+        return .matrix(matrix)
+    }
+
+    private func series(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+        let selectors = parameters.all("match[]")
+        guard !selectors.isEmpty else { throw APIError(.badRequest, "series needs at least one match[]") }
+        let end = try parameters["end"].map { try TimeParameter.time($0, name: "end") } ?? Timestamp.now()
+        let start = try parameters["start"].map { try TimeParameter.time($0, name: "start") } ?? (end - 3600 * 1_000_000_000)
+        var found = Set<Labels>()
+        for selector in selectors {
+            guard case .metrics(let metricSelector) = try Parser.parse(selector) else {
+                throw APIError(.badRequest, "match[] takes metric selectors")
+            }
+            for entry in engine.head.series(tenant, matching: metricSelector.matchers, from: start, to: end) {
+                found.insert(entry.labels)
+            }
+        }
+        return .labelSets(found.sorted())
+    }
+}
+
+/// Prometheus' response envelope: `{"status":"success","data":…}` or `{"status":"error","errorType":…,"error":…}`.
+struct PrometheusEnvelope: Encodable {
+    var status: String
+    var data: PrometheusJSON?
+    var errorType: String?
+    var error: String?
+
+    init(status: String, data: PrometheusJSON) {
+        self.status = status
+        self.data = data
+    }
+
+    init(errorType: String, error: String) {
+        status = "error"
+        self.errorType = errorType
+        self.error = error
+    }
+}
+
+/// The `data` member, shaped as Prometheus shapes each answer.
+enum PrometheusJSON: Encodable {
+    case vector([InstantSample])
+    case matrix([TimeSeries])
+    case strings([String])
+    case labelSets([Labels])
+
+    private enum Keys: String, CodingKey { case resultType, result, metric, value, values }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .strings(let strings):
+            var container = encoder.singleValueContainer()
+            try container.encode(strings)
+        case .labelSets(let sets):
+            var container = encoder.singleValueContainer()
+            try container.encode(sets.map(Self.metric))
+        case .vector(let samples):
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("vector", forKey: .resultType)
+            var result = container.nestedUnkeyedContainer(forKey: .result)
+            for sample in samples {
+                var item = result.nestedContainer(keyedBy: Keys.self)
+                try item.encode(Self.metric(sample.labels), forKey: .metric)
+                var value = item.nestedUnkeyedContainer(forKey: .value)
+                try Self.encode(sample.sample, into: &value)
+            }
+        case .matrix(let matrix):
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("matrix", forKey: .resultType)
+            var result = container.nestedUnkeyedContainer(forKey: .result)
+            for series in matrix {
+                var item = result.nestedContainer(keyedBy: Keys.self)
+                try item.encode(Self.metric(series.labels), forKey: .metric)
+                var values = item.nestedUnkeyedContainer(forKey: .values)
+                for sample in series.samples {
+                    var pair = values.nestedUnkeyedContainer()
+                    try Self.encode(sample, into: &pair)
+                }
+            }
+        }
+    }
+
+    private static func metric(_ labels: Labels) -> [String: String] {
+        Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `[<unix seconds>, "<value>"]`.
+    private static func encode(_ sample: Sample, into container: inout some UnkeyedEncodingContainer) throws {
+        try container.encode(TimeParameter.seconds(sample.timestamp))
+        try container.encode(PrometheusNumber.format(sample.value))
+    }
+}

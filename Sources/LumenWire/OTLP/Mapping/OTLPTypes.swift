@@ -1,0 +1,13 @@
+// Short internal names for the generated OTLP messages used across the mapping code.
+
+typealias OTelAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+typealias OTelKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias OTelScope = Opentelemetry_Proto_Common_V1_InstrumentationScope
+typealias OTelResource = Opentelemetry_Proto_Resource_V1_Resource
+typealias OTelSpan = Opentelemetry_Proto_Trace_V1_Span
+typealias OTelLogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
+typealias OTelMetric = Opentelemetry_Proto_Metrics_V1_Metric
+
+public typealias OTLPTraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+public typealias OTLPLogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+public typealias OTLPMetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest

@@ -1,0 +1,77 @@
+"""Shared fixtures: a real `lumen serve` process on free loopback ports over a fresh data directory."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LUMEN = os.environ.get("LUMEN_BIN", os.path.join(ROOT, ".build", "debug", "lumen"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LumenProcess:
+    """`lumen serve` as a child process. Restartable over the same data directory."""
+
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.otlp_port = free_port()
+        self.api_port = free_port()
+        self.process = None
+
+    @property
+    def otlp(self):
+        return f"http://127.0.0.1:{self.otlp_port}"
+
+    @property
+    def api(self):
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self):
+        log = open(os.path.join(os.path.dirname(self.data_dir), "serve.log"), "a")
+        self.process = subprocess.Popen(
+            [LUMEN, "serve", "--data-dir", self.data_dir,
+             "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}"],
+            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            assert self.process.poll() is None, "lumen serve exited: see serve.log"
+            try:
+                if requests.get(f"{self.api}/ready", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError("lumen serve did not become ready in 30 s")
+
+    def kill9(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            assert self.process.wait(timeout=30) == 0, "lumen serve did not stop cleanly on SIGTERM"
+
+    def cli(self, *args):
+        """Runs a `lumen` command against this server and returns its standard output."""
+        result = subprocess.run([LUMEN, *args, "--api", self.api], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "NO_COLOR": "1", "COLUMNS": "160"})
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+@pytest.fixture
+def lumen(tmp_path):
+    server = LumenProcess(str(tmp_path / "data")).start()
+    yield server
+    server.stop()

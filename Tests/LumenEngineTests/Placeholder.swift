@@ -1,0 +1,1 @@
+// Placeholder: this module's tests are being written.

@@ -1,0 +1,61 @@
+import LumenEngine
+import LumenModel
+import Testing
+
+@testable import LumenQuery
+
+struct QueryEngineTests {
+    static let second = Timestamp.nanosecondsPerSecond
+    static let base: Int64 = 1_700_000_000 * Timestamp.nanosecondsPerSecond
+    static let resource = Resource(attributes: [Attribute("service.name", .string("cart"))])
+
+    private func head() -> Head {
+        let head = Head()
+        let up = Labels(["__name__": "up", "service": "cart"])
+        let down = Labels(["__name__": "up", "service": "db"])
+        head.append(Batch(
+            logs: [
+                LogRecord(time: Self.base, severity: Severity(.info), body: .string("started"), resource: Self.resource),
+                LogRecord(time: Self.base + Self.second, severity: Severity(.warn), body: .string("slow timeout"), resource: Self.resource),
+                LogRecord(time: Self.base + 2 * Self.second, severity: Severity(.error), body: .string("failed: timeout"), resource: Self.resource),
+            ],
+            series: [
+                TimeSeries(labels: up, samples: (0..<10).map { Sample(timestamp: Self.base + Int64($0) * 60 * Self.second, value: Double($0)) }),
+                TimeSeries(labels: down, samples: [
+                    Sample(timestamp: Self.base, value: 1),
+                    Sample(timestamp: Self.base + 60 * Self.second, value: Double(bitPattern: Sample.staleMarkerBits)),
+                ]),
+            ]))
+        return head
+    }
+
+    @Test func anInstantQueryTakesTheNewestSampleWithinTheLookback() throws {
+        let engine = QueryEngine(head: head())
+        let result = try engine.execute("up", tenant: .anonymous, window: .instant(Self.base + 150 * Self.second))
+        guard case .vector(let samples) = result else { Issue.record("\(result)"); return }
+        // db's last sample is a stale marker: the series is gone, as in Prometheus.
+        #expect(samples.map(\.labels["service"]) == ["cart"])
+        #expect(samples.first?.sample.value == 2)
+        let late = try engine.execute("up", tenant: .anonymous, window: .instant(Self.base + 20 * 60 * Self.second))
+        #expect(late == .vector([]))
+    }
+
+    @Test func aRangeQueryEvaluatesAtEveryStep() throws {
+        let engine = QueryEngine(head: head())
+        let window = QueryWindow(start: Self.base, end: Self.base + 180 * Self.second, step: 60 * Self.second)
+        let result = try engine.execute(#"up{service="cart"}"#, tenant: .anonymous, window: window)
+        #expect(result == .matrix([TimeSeries(
+            labels: Labels(["__name__": "up", "service": "cart"]),
+            samples: (0..<4).map { Sample(timestamp: Self.base + Int64($0) * 60 * Self.second, value: Double($0)) })]))
+    }
+
+    @Test func logQueriesFilterBySeverityAndLineNewestFirst() throws {
+        let engine = QueryEngine(head: head())
+        let window = QueryWindow(start: Self.base, end: Self.base + 10 * Self.second, step: nil)
+        let result = try engine.execute(#"{service="cart", severity>="warn"} |= "timeout""#, tenant: .anonymous, window: window)
+        guard case .logs(let records) = result else { Issue.record("\(result)"); return }
+        #expect(records.map(\.line) == ["failed: timeout", "slow timeout"])
+        let other = try engine.execute(#"{service="cart"}"#, tenant: Tenant("other")!, window: window)
+        #expect(other == .logs([]))
+    }
+}
