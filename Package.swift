@@ -65,7 +65,9 @@ let package = Package(
         ),
 
         // The seeded demo workload: a small shop of services emitting correlated telemetry.
-        .target(name: "LumenLoad", dependencies: ["LumenModel", "LumenWire"]),
+        .target(
+            name: "LumenLoad",
+            dependencies: ["LumenModel", "LumenWire", .product(name: "NIOCore", package: "swift-nio")]),
 
         // The `lumen` binary: argument parsing and wiring only.
         .executableTarget(
@@ -79,8 +81,18 @@ let package = Package(
         ),
 
         .testTarget(name: "LumenModelTests", dependencies: ["LumenModel"]),
-        .testTarget(name: "LumenWireTests", dependencies: ["LumenWire", "LumenModel"]),
-        .testTarget(name: "LumenEngineTests", dependencies: ["LumenEngine", "LumenModel"]),
+        .testTarget(
+            name: "LumenWireTests",
+            dependencies: [
+                "LumenWire", "LumenModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]),
+        .testTarget(
+            name: "LumenEngineTests",
+            dependencies: ["LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Golden"]),
         .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
         .testTarget(name: "LumenRenderTests", dependencies: ["LumenRender", "LumenModel"]),
         .testTarget(

@@ -1,5 +1,5 @@
-import CompressNIO
 import Foundation
+import LumenWire
 import NIOCore
 
 #if canImport(FoundationNetworking)
@@ -90,8 +90,7 @@ struct OTLPHTTPSender: Sendable {
         request.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
         if let tenant { request.setValue(tenant, forHTTPHeaderField: "X-Scope-OrgID") }
         if gzip {
-            var buffer = ByteBuffer(bytes: post.body)
-            let compressed = try buffer.compress(with: .gzip())
+            let compressed = try ContentEncoding.encode(ByteBuffer(bytes: post.body), encoding: "gzip")
             request.httpBody = Data(compressed.readableBytesView)
             request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
         } else {

@@ -41,8 +41,9 @@ public struct QueryEngine: Sendable {
             }
             return .logs(records)
         case .spans(let spanQuery):
+            let predicate = try SpanPredicate(spanQuery.condition)
             return .spans(head.spans(tenant, from: window.start, to: window.end, limit: limit) {
-                SpanPredicate.evaluate(spanQuery.condition, on: $0)
+                predicate.matches($0)
             })
         }
     }

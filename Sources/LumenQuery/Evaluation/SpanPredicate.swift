@@ -1,79 +1,106 @@
 import LumenModel
 
-/// Evaluates span conditions. Text fields compare as text; `duration` and numeric attributes as numbers;
-/// a condition on an attribute the span lacks is false (as in TraceQL).
-enum SpanPredicate {
-    static func evaluate(_ condition: SpanCondition, on span: Span) -> Bool {
+/// A span condition compiled once into a test run on every span: regexes are built here, not per span.
+/// Text fields compare as text; `duration` and numeric attributes as numbers; a condition on an attribute the
+/// span lacks is false, except for `!=` and `!~` (as in TraceQL).
+struct SpanPredicate: Sendable {
+    private let test: @Sendable (Span) -> Bool
+
+    init(_ condition: SpanCondition) throws(QueryError) {
+        test = try Self.compile(condition)
+    }
+
+    func matches(_ span: Span) -> Bool { test(span) }
+
+    private static func compile(_ condition: SpanCondition) throws(QueryError) -> @Sendable (Span) -> Bool {
         switch condition {
-        case .and(let lhs, let rhs): evaluate(lhs, on: span) && evaluate(rhs, on: span)
-        case .or(let lhs, let rhs): evaluate(lhs, on: span) || evaluate(rhs, on: span)
-        case .compare(let field, let op, let value): compare(field, op, value, on: span)
+        case .and(let lhs, let rhs):
+            let (left, right) = (try compile(lhs), try compile(rhs))
+            return { left($0) && right($0) }
+        case .or(let lhs, let rhs):
+            let (left, right) = (try compile(lhs), try compile(rhs))
+            return { left($0) || right($0) }
+        case .compare(let field, let op, let value):
+            let compare = try Comparison(op, value)
+            switch field {
+            case .service: return { compare.text($0.serviceName) }
+            case .name: return { compare.text($0.name) }
+            case .kind: return { compare.text($0.kind.name) }
+            case .status: return { compare.text($0.status.code.name) }
+            case .statusMessage: return { compare.text($0.status.message) }
+            case .duration: return { compare.number(Double($0.duration)) }
+            case .spanAttribute(let key): return { compare.attribute($0.attributes[key]) }
+            case .resourceAttribute(let key): return { compare.attribute($0.resource.attributes[key]) }
+            }
         }
     }
+}
 
-    private static func compare(_ field: SpanField, _ op: ComparisonOperator, _ value: QueryValue, on span: Span)
-        -> Bool
-    {
-        switch field {
-        case .service: return compareText(span.serviceName, op, value)
-        case .name: return compareText(span.name, op, value)
-        case .kind: return compareText(span.kind.name, op, value)
-        case .status: return compareText(span.status.code.name, op, value)
-        case .statusMessage: return compareText(span.status.message, op, value)
-        case .duration: return compareNumber(Double(span.duration), op, value)
-        case .spanAttribute(let key): return compareAttribute(span.attributes[key], op, value)
-        case .resourceAttribute(let key): return compareAttribute(span.resource.attributes[key], op, value)
-        }
-    }
+/// One `op value` with its regex compiled, applied to text, numbers or attribute values.
+private struct Comparison: Sendable {
+    let op: ComparisonOperator
+    let text: String?
+    let number: Double?
+    let regex: LabelMatcher?
 
-    private static func compareAttribute(_ attribute: AttributeValue?, _ op: ComparisonOperator, _ value: QueryValue)
-        -> Bool
-    {
-        guard let attribute else { return op == .notEqual || op == .notMatchesRegex }
-        switch attribute {
-        case .int(let number): return compareNumber(Double(number), op, value)
-        case .double(let number): return compareNumber(number, op, value)
-        default: return compareText(attribute.text, op, value)
-        }
-    }
-
-    private static func compareText(_ text: String, _ op: ComparisonOperator, _ value: QueryValue) -> Bool {
-        let expected: String
+    init(_ op: ComparisonOperator, _ value: QueryValue) throws(QueryError) {
+        self.op = op
         switch value {
-        case .string(let string): expected = string
-        case .number(let number): expected = number == number.rounded() ? String(Int64(number)) : String(number)
-        case .duration: return false
+        case .string(let string):
+            text = string
+            number = Double(string)
+        case .number(let literal):
+            text = literal == literal.rounded() && abs(literal) < 1e15 ? String(Int64(literal)) : String(literal)
+            number = literal
+        case .duration(let nanoseconds):
+            text = nil
+            number = Double(nanoseconds)
         }
-        switch op {
-        case .equal: return text == expected
-        case .notEqual: return text != expected
-        case .matchesRegex, .notMatchesRegex:
-            let matched = (try? Regex("^(?:" + expected + ")$").wholeMatch(in: text)) != nil
-            return op == .matchesRegex ? matched : !matched
-        case .greater: return text > expected
-        case .greaterOrEqual: return text >= expected
-        case .less: return text < expected
-        case .lessOrEqual: return text <= expected
+        if op == .matchesRegex || op == .notMatchesRegex {
+            do {
+                regex = try LabelMatcher("", op == .matchesRegex ? .matchesRegex : .notMatchesRegex, text ?? "")
+            } catch {
+                throw QueryError("\(error)")
+            }
+        } else {
+            regex = nil
         }
     }
 
-    private static func compareNumber(_ number: Double, _ op: ComparisonOperator, _ value: QueryValue) -> Bool {
-        let expected: Double
-        switch value {
-        case .number(let literal): expected = literal
-        case .duration(let nanoseconds): expected = Double(nanoseconds)
-        case .string(let text):
-            guard let parsed = Double(text) else { return op == .notEqual }
-            expected = parsed
-        }
+    func text(_ candidate: String) -> Bool {
+        if let regex { return regex.matches(candidate) }
+        guard let text else { return false }
         switch op {
-        case .equal: return number == expected
-        case .notEqual: return number != expected
-        case .greater: return number > expected
-        case .greaterOrEqual: return number >= expected
-        case .less: return number < expected
-        case .lessOrEqual: return number <= expected
-        case .matchesRegex, .notMatchesRegex: return compareText(String(number), op, value)
+        case .equal: return candidate == text
+        case .notEqual: return candidate != text
+        case .greater: return candidate > text
+        case .greaterOrEqual: return candidate >= text
+        case .less: return candidate < text
+        case .lessOrEqual: return candidate <= text
+        case .matchesRegex, .notMatchesRegex: return false
+        }
+    }
+
+    func number(_ candidate: Double) -> Bool {
+        if let regex { return regex.matches(String(candidate)) }
+        guard let number else { return op == .notEqual }
+        switch op {
+        case .equal: return candidate == number
+        case .notEqual: return candidate != number
+        case .greater: return candidate > number
+        case .greaterOrEqual: return candidate >= number
+        case .less: return candidate < number
+        case .lessOrEqual: return candidate <= number
+        case .matchesRegex, .notMatchesRegex: return false
+        }
+    }
+
+    func attribute(_ value: AttributeValue?) -> Bool {
+        switch value {
+        case nil: op == .notEqual || op == .notMatchesRegex
+        case .int(let integer): number(Double(integer))
+        case .double(let double): number(double)
+        case .some(let other): text(other.text)
         }
     }
 }

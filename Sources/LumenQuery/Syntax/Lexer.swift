@@ -1,3 +1,5 @@
+import LumenModel
+
 /// Splits query text into tokens. Identifiers may contain dots (`span.http.route`) and colons
 /// (recording-rule names); numbers followed by a unit are durations (`500ms`, `1h30m`).
 struct Lexer {
@@ -117,5 +119,3 @@ struct Lexer {
         isIdentifierStart(scalar) || isDigit(scalar) || scalar == "."
     }
 }
-
-import LumenModel

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import LumenLoad
+import LumenModel
+
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Send a seeded demo workload: a small shop of services with correlated traces, logs and metrics.",
+        discussion: """
+            frontend → checkout → cart, and checkout → payment → database, with about 2 % payment errors and \
+            5 % slow calls. The same --seed gives the same traces. --rate 0 sends as fast as the server acknowledges.
+            """)
+
+    @Option(help: "Where to send OTLP/HTTP.")
+    var endpoint = "http://127.0.0.1:4318"
+
+    @Option(help: "Simulated shop requests per second (0: as fast as possible).")
+    var rate: Double = 20
+
+    @Option(help: "How long to run (e.g. 30s, 5m).")
+    var duration = "30s"
+
+    @Option(help: "Stop after this many requests instead of after --duration.")
+    var count: Int?
+
+    @Option(help: "The workload's random seed.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Requests in flight at once.")
+    var concurrency = 8
+
+    @Option(name: .customLong("batch-size"), help: "Shop requests per OTLP request when --rate is 0.")
+    var batchSize = 100
+
+    @Flag(help: "Compress request bodies with gzip.")
+    var gzip = false
+
+    @Option(help: "The tenant to write as (X-Scope-OrgID).")
+    var tenant: String?
+
+    @Flag(help: "No progress lines, only the summary.")
+    var quiet = false
+
+    func run() async throws {
+        guard let url = URL(string: endpoint) else { throw ValidationError("--endpoint must be a URL") }
+        guard let nanoseconds = DurationText.parse(duration), nanoseconds > 0 else {
+            throw ValidationError("--duration takes a duration like 30s or 5m")
+        }
+        let options = LoadOptions(
+            endpoint: url, tenant: tenant, seed: seed, rate: rate,
+            duration: count == nil ? .nanoseconds(nanoseconds) : nil, count: count, concurrency: concurrency,
+            batchSize: batchSize, gzip: gzip)
+        let runner: LoadRunner
+        do { runner = try LoadRunner(options: options) } catch { throw ValidationError("\(error)") }
+        let target = count.map { "\($0) requests" } ?? duration
+        print("lumen load: seed \(seed), \(rate == 0 ? "unlimited" : "\(Self.number(rate))/s") for \(target) → \(endpoint)")
+        let quiet = self.quiet
+        let summary = try await runner.run { progress in
+            guard !quiet else { return }
+            print(Self.describe(progress))
+            fflush(nil)
+        }
+        let progress = summary.progress
+        print("""
+            done in \(Self.number(summary.elapsed.seconds))s: \(progress.requestsSimulated) requests, \
+            \(progress.spansAcknowledged) spans, \(progress.logsAcknowledged) logs, \
+            \(progress.pointsAcknowledged) points acknowledged (\(Self.number(summary.acknowledgedSpansPerSecond)) spans/s), \
+            \(progress.failures) failures
+            """)
+        if let failure = progress.lastFailure { print("last failure: \(failure)") }
+        if progress.failures > 0 { throw ExitCode.failure }
+    }
+
+    static func describe(_ progress: LoadProgress) -> String {
+        "  \(number(progress.elapsed.seconds))s  \(progress.requestsSimulated) requests  "
+            + "\(progress.spansAcknowledged) spans  \(progress.logsAcknowledged) logs  "
+            + "\(progress.pointsAcknowledged) points acknowledged"
+            + (progress.failures > 0 ? "  \(progress.failures) failures" : "")
+    }
+
+    static func number(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
