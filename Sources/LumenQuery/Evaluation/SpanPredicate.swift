@@ -70,28 +70,24 @@ private struct Comparison: Sendable {
     func text(_ candidate: String) -> Bool {
         if let regex { return regex.matches(candidate) }
         guard let text else { return false }
-        switch op {
-        case .equal: return candidate == text
-        case .notEqual: return candidate != text
-        case .greater: return candidate > text
-        case .greaterOrEqual: return candidate >= text
-        case .less: return candidate < text
-        case .lessOrEqual: return candidate <= text
-        case .matchesRegex, .notMatchesRegex: return false
-        }
+        return compare(candidate, text)
     }
 
     func number(_ candidate: Double) -> Bool {
         if let regex { return regex.matches(String(candidate)) }
         guard let number else { return op == .notEqual }
+        return compare(candidate, number)
+    }
+
+    private func compare<Value: Comparable>(_ candidate: Value, _ expected: Value) -> Bool {
         switch op {
-        case .equal: return candidate == number
-        case .notEqual: return candidate != number
-        case .greater: return candidate > number
-        case .greaterOrEqual: return candidate >= number
-        case .less: return candidate < number
-        case .lessOrEqual: return candidate <= number
-        case .matchesRegex, .notMatchesRegex: return false
+        case .equal: candidate == expected
+        case .notEqual: candidate != expected
+        case .greater: candidate > expected
+        case .greaterOrEqual: candidate >= expected
+        case .less: candidate < expected
+        case .lessOrEqual: candidate <= expected
+        case .matchesRegex, .notMatchesRegex: false  // handled by `regex`
         }
     }
 

@@ -13,5 +13,31 @@ struct AdminRoutes: Sendable {
             try await self.storage.flush()
             return Response.text("flushed")
         }
+        router.get("/lumen/v1/status") { _, _ in
+            Response.json(StoreStatus(head: self.storage.head.statistics, wal: self.storage.walStats))
+        }
+    }
+}
+
+/// What the store holds and what its log has done since start-up, all tenants together.
+struct StoreStatus: Encodable {
+    struct HeadCounts: Encodable {
+        let tenants, series, samples, logStreams, logs, spans, traces: Int
+    }
+
+    struct LogCounts: Encodable {
+        /// Records and bytes appended since start-up, and how many fsyncs and group commits that took.
+        let records, bytes, fsyncs, commits, segments: Int
+    }
+
+    let head: HeadCounts
+    let wal: LogCounts
+
+    init(head: Head.Statistics, wal: WALStats) {
+        self.head = HeadCounts(
+            tenants: head.tenants, series: head.series, samples: head.samples, logStreams: head.logStreams,
+            logs: head.logs, spans: head.spans, traces: head.traces)
+        self.wal = LogCounts(
+            records: wal.records, bytes: wal.bytes, fsyncs: wal.fsyncs, commits: wal.commits, segments: wal.segments)
     }
 }
