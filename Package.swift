@@ -23,11 +23,14 @@ let package = Package(
         // Spans, log records, samples, labels, IDs, tenants. Depends on nothing.
         .target(name: "LumenModel"),
 
+        // Snappy, from the system (libsnappy-dev): remote write and Loki push bodies use its block format.
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+
         // Pure decoders: bytes → Batch. OTLP protobuf/JSON, gzip with a size ceiling.
         .target(
             name: "LumenWire",
             dependencies: [
-                "LumenModel",
+                "LumenModel", "CSnappy",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
 missing=()
-dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+for package in zlib1g-dev libsnappy-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 if ((${#missing[@]})); then
     echo "== installing ${missing[*]}"
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
