@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs what Lumen's build and tests need and a fresh machine may lack: zlib's headers (Debian) and a
-# virtualenv with the real clients the interop tests drive (PyPI). Idempotent and quiet when all is there.
+# Installs what Lumen's build needs and a fresh machine may lack: zlib's and snappy's headers (Debian).
+# With --test-peers, also what the tests drive: Prometheus and util-linux's `logger` (Debian), and a virtualenv
+# with the real clients (PyPI). Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
+packages=(zlib1g-dev libsnappy-dev)
+[ "${1:-}" = "--test-peers" ] && packages+=(prometheus bsdutils)
 missing=()
-for package in zlib1g-dev libsnappy-dev; do
+for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -17,7 +20,8 @@ if ((${#missing[@]})); then
     $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import opentelemetry.exporter.otlp.proto.http, requests" 2>/dev/null; then
+[ "${1:-}" = "--test-peers" ] || exit 0
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.zipkin.json, statsd, requests" 2>/dev/null; then
     echo "== installing the Python test clients into .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r Tests/Interop/requirements.txt

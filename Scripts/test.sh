@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift suites (unit and real-socket server tests), then the interop and crash tests
-# against a real `lumen serve` with real clients (the OpenTelemetry Python SDK). Installs what is missing.
+# against a real `lumen serve` with real clients (OpenTelemetry SDK, StatsD client, logger, Prometheus, Zipkin
+# exporter, Loki push). Installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-Scripts/bootstrap.sh
+Scripts/bootstrap.sh --test-peers
 
 echo "== swift build"
 swift build --build-tests

@@ -13,11 +13,14 @@ public final class Storage: Sendable {
 
     /// Opens (or creates) the store under `directory`, replaying its log. A torn or corrupt log tail is truncated
     /// with a warning, never fatal.
-    public init(directory: String, logger: Logger) throws {
+    public init(
+        directory: String, logger: Logger,
+        onCommit: @escaping @Sendable (_ records: Int, _ duration: Duration) -> Void = { _, _ in }
+    ) throws {
         self.directory = directory
         self.logger = logger
         head = Head()
-        wal = try WriteAheadLog(directory: directory + "/wal", logger: logger)
+        wal = try WriteAheadLog(directory: directory + "/wal", logger: logger, onCommit: onCommit)
         let head = self.head
         var skipped = 0
         let report = try wal.replay { payload in

@@ -9,9 +9,12 @@ import UnixSignals
 /// `lumen serve`: opens the store (replaying its log), then runs the OTLP/HTTP receiver and the query API until
 /// SIGTERM or SIGINT, when in-flight requests finish and the log is synced before exit.
 public struct LumenServer: Sendable {
-    public enum Listener: String, Sendable {
+    public enum Listener: String, Sendable, CaseIterable {
         case otlpHTTP = "OTLP/HTTP"
         case api = "query API"
+        case statsd = "StatsD/UDP"
+        case syslogUDP = "syslog/UDP"
+        case syslogTCP = "syslog/TCP"
     }
 
     public let configuration: ServerConfiguration
@@ -29,17 +32,28 @@ public struct LumenServer: Sendable {
         shutdown: ServerShutdown = ServerShutdown(),
         onListening: @escaping @Sendable (Listener, SocketAddress) -> Void = { _, _ in }
     ) async throws {
-        let storage = try Storage(directory: configuration.dataDirectory, logger: logger)
+        let telemetry = SelfTelemetry()
+        let storage = try Storage(directory: configuration.dataDirectory, logger: logger) { records, duration in
+            telemetry.walCommit(records: records, duration: duration)
+        }
         let engine = QueryEngine(head: storage.head)
+        let gate = AdmissionGate(
+            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
+        let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)
+        let tenants = TenantResolver(tokens: configuration.tokens)
 
         let otlpRouter = Router()
-        OTLPHTTPRoutes(storage: storage, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        otlpRouter.add(middleware: RequestMetricsMiddleware(listener: "otlp_http", telemetry: telemetry))
+        OTLPHTTPRoutes(ingestor: ingestor, tenants: tenants, limits: configuration.limits).register(on: otlpRouter)
+        PushRoutes(endpoint: PushEndpoint(ingestor: ingestor, tenants: tenants, limits: configuration.limits))
             .register(on: otlpRouter)
 
         let apiRouter = Router()
-        AdminRoutes(storage: storage).register(on: apiRouter)
-        NativeQueryRoutes(engine: engine, maxLimit: configuration.maxQueryLimit).register(on: apiRouter)
-        PrometheusRoutes(engine: engine).register(on: apiRouter)
+        apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
+        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate).register(on: apiRouter)
+        NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit)
+            .register(on: apiRouter)
+        PrometheusRoutes(engine: engine, tenants: tenants).register(on: apiRouter)
 
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
@@ -60,9 +74,21 @@ public struct LumenServer: Sendable {
             },
             logger: quietLogger)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: otlp), .init(service: api)]
+        if let address = configuration.statsd {
+            services.append(.init(service: StatsDListener(
+                address: address, tenant: configuration.listenerTenant,
+                flushInterval: .seconds(configuration.statsdFlushSeconds), ingestor: ingestor, telemetry: telemetry,
+                logger: logger, onListening: { onListening(.statsd, $0) })))
+        }
+        if let address = configuration.syslog {
+            services.append(.init(service: SyslogListener(
+                address: address, tenant: configuration.listenerTenant, ingestor: ingestor, telemetry: telemetry,
+                logger: logger, onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: otlp), .init(service: api)],
+                services: services,
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: quietLogger))
         do {

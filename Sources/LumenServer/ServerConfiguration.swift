@@ -1,16 +1,43 @@
-/// Everything `lumen serve` can be told. Defaults are the documented ones.
-public struct ServerConfiguration: Sendable {
-    /// OTLP over HTTP, where SDKs send by default.
+import LumenModel
+
+/// Everything `lumen serve` can be told, by flag or by the YAML file (`docs/configuration.md`).
+/// Defaults are the documented ones.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// OTLP over HTTP, where SDKs send by default; also remote write, Zipkin and Loki push.
     public var otlpHTTP = ListenAddress(host: "0.0.0.0", port: 4318)
     /// The query API; loopback by default because it has no authentication yet.
     public var api = ListenAddress(host: "127.0.0.1", port: 9470)
+    /// StatsD over UDP; `nil` turns it off.
+    public var statsd: ListenAddress? = ListenAddress(host: "0.0.0.0", port: 8125)
+    /// Syslog over UDP and TCP on the same port; `nil` turns it off.
+    public var syslog: ListenAddress? = ListenAddress(host: "0.0.0.0", port: 5514)
     public var dataDirectory = "./lumen-data"
-    /// The most a request body may hold after decompression; larger ones get 413.
-    public var maxBodyBytes = 20 << 20
+    /// StatsD metrics are aggregated over this many seconds, then written as samples.
+    public var statsdFlushSeconds = 10
+    /// The tenant of data that arrives over UDP and TCP listeners, which carry no headers.
+    public var listenerTenant = Tenant.anonymous
+    /// Bearer tokens and the tenant each one writes and reads as. When any is set, HTTP requests need one.
+    public var tokens: [String: Tenant] = [:]
+    public var limits = TenantLimits()
+    /// Decoded request bytes ingest may hold at once; beyond it requests get 429.
+    public var maxInFlightBytes = 256 << 20
+    /// Resident memory past which ingest answers 503, so overload can't end in an out-of-memory kill.
+    public var memoryCeilingBytes = ServerConfiguration.defaultMemoryCeiling
     /// The most log records or spans a native query returns.
     public var maxQueryLimit = 5_000
 
     public init() {}
+
+    /// The largest request body accepted by default, after decompression.
+    public var maxBodyBytes: Int {
+        get { limits.defaults.maxBodyBytes }
+        set { limits.defaults.maxBodyBytes = newValue }
+    }
+
+    /// Three quarters of physical memory.
+    public static var defaultMemoryCeiling: Int {
+        Int(Double(sysconf(Int32(_SC_PHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))) * 0.75)
+    }
 }
 
 /// A `host:port` to listen on.
@@ -35,3 +62,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -27,6 +27,8 @@ class LumenProcess:
         self.data_dir = data_dir
         self.otlp_port = free_port()
         self.api_port = free_port()
+        self.statsd_port = free_port()
+        self.syslog_port = free_port()
         self.process = None
 
     @property
@@ -41,7 +43,9 @@ class LumenProcess:
         log = open(os.path.join(os.path.dirname(self.data_dir), "serve.log"), "a")
         self.process = subprocess.Popen(
             [LUMEN, "serve", "--data-dir", self.data_dir,
-             "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}"],
+             "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}",
+             "--statsd", f"127.0.0.1:{self.statsd_port}", "--syslog", f"127.0.0.1:{self.syslog_port}",
+             "--statsd-flush-interval", "1s"],
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -68,6 +72,18 @@ class LumenProcess:
                                 env={**os.environ, "NO_COLOR": "1", "COLUMNS": "160"})
         assert result.returncode == 0, result.stderr
         return result.stdout
+
+
+def wait_for(check, timeout=15, interval=0.2):
+    """Polls `check` until it returns something truthy, or fails after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.time() > deadline:
+            raise AssertionError(f"gave up waiting after {timeout} s")
+        time.sleep(interval)
 
 
 @pytest.fixture

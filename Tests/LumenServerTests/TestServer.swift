@@ -10,6 +10,9 @@ import FoundationNetworking
 struct TestServer {
     let otlpURL: URL
     let apiURL: URL
+    let statsdPort: Int?
+    /// UDP and TCP share it.
+    let syslogPort: Int?
     let dataDirectory: String
     private let task: Task<Void, any Error>
     private let shutdown: ServerShutdown
@@ -23,6 +26,9 @@ struct TestServer {
         var configuration = ServerConfiguration()
         configuration.otlpHTTP = ListenAddress(host: "127.0.0.1", port: 0)
         configuration.api = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.statsd = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.syslog = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.statsdFlushSeconds = 1
         configuration.dataDirectory = directory
         configure(&configuration)
         var logger = Logger(label: "test")
@@ -37,13 +43,15 @@ struct TestServer {
             }
         }
         var ports: [LumenServer.Listener: Int] = [:]
+        let expected = 2 + (configuration.statsd == nil ? 0 : 1) + (configuration.syslog == nil ? 0 : 2)
         for await (listener, port) in addresses {
             ports[listener] = port
-            if ports.count == 2 { break }
+            if ports.count == expected { break }
         }
         return TestServer(
             otlpURL: URL(string: "http://127.0.0.1:\(ports[.otlpHTTP]!)")!,
             apiURL: URL(string: "http://127.0.0.1:\(ports[.api]!)")!,
+            statsdPort: ports[.statsd], syslogPort: ports[.syslogUDP],
             dataDirectory: directory, task: task, shutdown: shutdown)
     }
 

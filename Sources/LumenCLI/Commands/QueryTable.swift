@@ -7,7 +7,8 @@ import LumenRender
 enum QueryTable {
     static func render(_ response: QueryResponse, width: Int) -> String {
         switch response.kind {
-        case .vector: vector(response.series ?? [], width: width)
+        case .vector, .scalar: vector(response.series ?? [], width: width)
+        case .string: response.string ?? ""
         case .matrix: matrix(response.series ?? [], width: width)
         case .logs: logs(response.logs ?? [], width: width)
         case .spans: spans(response.spans ?? [], width: width)

@@ -1,43 +1,85 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LumenModel
 import LumenServer
 import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run Lumen: receive telemetry and answer queries.")
+        commandName: "serve", abstract: "Run Lumen: receive telemetry and answer queries.",
+        discussion: "Flags win over the --config file, which wins over the defaults. See docs/configuration.md.")
 
-    @Option(name: .customLong("otlp-http"), help: "Where to receive OTLP over HTTP (host:port).")
-    var otlpHTTP = "0.0.0.0:4318"
+    @Option(help: "A YAML configuration file.")
+    var config: String?
 
-    @Option(help: "Where to serve the query API (host:port).")
-    var api = "127.0.0.1:9470"
+    @Flag(name: .customLong("print-config"), help: "Print the effective configuration as YAML and exit.")
+    var printConfig = false
 
-    @Option(name: .customLong("data-dir"), help: "Where the store keeps its files.")
-    var dataDirectory = "./lumen-data"
+    @Option(name: .customLong("otlp-http"), help: "Where to receive OTLP/HTTP, remote write, Loki and Zipkin pushes (host:port; default 0.0.0.0:4318).")
+    var otlpHTTP: String?
 
-    @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, after decompression, in MiB.")
-    var maxBodyMiB = 20
+    @Option(help: "Where to serve the query API (host:port; default 127.0.0.1:9470).")
+    var api: String?
+
+    @Option(help: "StatsD over UDP (host:port or off; default 0.0.0.0:8125).")
+    var statsd: String?
+
+    @Option(help: "Syslog over UDP and TCP (host:port or off; default 0.0.0.0:5514).")
+    var syslog: String?
+
+    @Option(name: .customLong("statsd-flush-interval"), help: "How long StatsD metrics aggregate before they are written (default 10s).")
+    var statsdFlushInterval: String?
+
+    @Option(name: .customLong("data-dir"), help: "Where the store keeps its files (default ./lumen-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, after decompression, in MiB (default 20).")
+    var maxBodyMiB: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
-    func run() async throws {
+    func effectiveConfiguration() throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        guard let otlp = ListenAddress(otlpHTTP) else {
-            throw ValidationError("--otlp-http must be host:port, got \"\(otlpHTTP)\"")
+        if let config {
+            do {
+                try ConfigurationFile.load(config).apply(to: &configuration)
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
-        guard let apiAddress = ListenAddress(api) else { throw ValidationError("--api must be host:port, got \"\(api)\"") }
+        func address(_ text: String, _ flag: String) throws -> ListenAddress {
+            guard let parsed = ListenAddress(text) else { throw ValidationError("--\(flag) must be host:port, got \"\(text)\"") }
+            return parsed
+        }
+        if let otlpHTTP { configuration.otlpHTTP = try address(otlpHTTP, "otlp-http") }
+        if let api { configuration.api = try address(api, "api") }
+        if let statsd { configuration.statsd = statsd == "off" ? nil : try address(statsd, "statsd") }
+        if let syslog { configuration.syslog = syslog == "off" ? nil : try address(syslog, "syslog") }
+        if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let statsdFlushInterval {
+            guard let nanoseconds = DurationText.parse(statsdFlushInterval), nanoseconds >= 1_000_000_000 else {
+                throw ValidationError("--statsd-flush-interval takes whole seconds, like 10s")
+            }
+            configuration.statsdFlushSeconds = Int(nanoseconds / 1_000_000_000)
+        }
+        if let maxBodyMiB {
+            guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
+            configuration.maxBodyBytes = maxBodyMiB << 20
+        }
+        return configuration
+    }
+
+    func run() async throws {
+        let configuration = try effectiveConfiguration()
+        if printConfig {
+            print(try ConfigurationFile(configuration).yaml(), terminator: "")
+            return
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
-        configuration.otlpHTTP = otlp
-        configuration.api = apiAddress
-        configuration.dataDirectory = dataDirectory
-        configuration.maxBodyBytes = maxBodyMiB << 20
-
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -45,12 +87,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "lumen")
         logger.logLevel = level
-        announce("Lumen \(LumenVersion.current) — data in \(URL(fileURLWithPath: dataDirectory).standardized.path)")
+        announce("Lumen \(LumenVersion.current) — data in \(URL(fileURLWithPath: configuration.dataDirectory).standardized.path)")
 
         try await LumenServer(configuration: configuration, logger: logger).run { listener, address in
+            let name = listener.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
             switch listener {
-            case .otlpHTTP: announce("OTLP/HTTP  listening on \(address.hostAndPort)  (POST /v1/traces, /v1/metrics, /v1/logs)")
-            case .api: announce("query API  listening on \(address.hostAndPort)  (lumen query, lumen trace; /api/v1/query)")
+            case .otlpHTTP:
+                announce("\(name) listening on \(address.hostAndPort)  (POST /v1/{traces,metrics,logs}, /api/v1/write, /loki/api/v1/push, /api/v2/spans)")
+            case .api:
+                announce("\(name) listening on \(address.hostAndPort)  (lumen query, lumen trace; /api/v1/query; /metrics)")
+            case .statsd, .syslogUDP, .syslogTCP:
+                announce("\(name) listening on \(address.hostAndPort)")
             }
         }
         announce("Lumen stopped cleanly.")

@@ -42,6 +42,13 @@ public final class Head: @unchecked Sendable {
         read(tenant) { $0.metrics.select(matchers, from: from, to: to) }
     }
 
+    /// Active series of the tenant, and which of `candidates` are not among them yet: what a series limit needs.
+    public func seriesCount(_ tenant: Tenant, new candidates: [Labels]) -> (count: Int, new: Set<Labels>) {
+        read(tenant) { partition in
+            (partition.metrics.series.count, Set(candidates.filter { !partition.metrics.contains($0) }))
+        }
+    }
+
     public func metricLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.metrics.labelNames() } }
     public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
         read(tenant) { $0.metrics.labelValues(name) }

@@ -35,6 +35,8 @@ struct MetricHead {
         }
     }
 
+    func contains(_ labels: Labels) -> Bool { idByLabels[labels] != nil }
+
     private mutating func seriesID(for labels: Labels) -> Int {
         if let id = idByLabels[labels] { return id }
         let id = series.count

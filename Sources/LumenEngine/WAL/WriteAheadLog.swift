@@ -25,6 +25,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     let condition = NSCondition()
     var state = State()
     let writer: WALWriter
+    /// Told how long each group commit (write and fdatasync) took, for the fsync latency histogram.
+    let onCommit: @Sendable (_ records: Int, _ duration: Duration) -> Void
 
     struct Pending {
         var payload: [UInt8]
@@ -42,7 +44,10 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Opens (creating if needed) the log directory. Does not read it: call `replay` next.
-    public init(directory: String, segmentSize: Int = WriteAheadLog.defaultSegmentSize, logger: Logger) throws {
+    public init(
+        directory: String, segmentSize: Int = WriteAheadLog.defaultSegmentSize, logger: Logger,
+        onCommit: @escaping @Sendable (_ records: Int, _ duration: Duration) -> Void = { _, _ in }
+    ) throws {
         guard segmentSize > WALSegment.headerSize + WALRecordHeader.size else {
             throw WALError(.misuse, "segment size \(segmentSize) is too small to hold a record", path: directory)
         }
@@ -50,6 +55,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         self.directory = directory
         self.segmentSize = segmentSize
         self.logger = logger
+        self.onCommit = onCommit
         self.writer = WALWriter(directory: directory, segmentSize: segmentSize)
     }
 
@@ -135,7 +141,9 @@ public final class WriteAheadLog: @unchecked Sendable {
                 continue
             }
             do {
+                let started = ContinuousClock.now
                 let counts = try writer.commit(batch.lazy.map(\.payload))
+                onCommit(batch.count, ContinuousClock.now - started)
                 condition.lock()
                 state.stats.records += batch.count
                 state.stats.bytes += counts.bytes

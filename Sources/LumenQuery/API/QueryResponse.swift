@@ -1,9 +1,10 @@
 import LumenModel
 
 /// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `spans`, named by `kind`.
+/// A scalar is one series without labels holding one point; a string is `string` with its time in `time`.
 public struct QueryResponse: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
-        case vector, matrix, logs, spans
+        case vector, matrix, scalar, string, logs, spans
     }
 
     public struct Series: Codable, Sendable, Equatable {
@@ -22,6 +23,9 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var series: [Series]?
     public var logs: [LogJSON]?
     public var spans: [SpanJSON]?
+    public var string: String?
+    /// Nanoseconds since the epoch, for `string` answers.
+    public var time: Int64?
 
     public init(_ result: QueryResult) {
         switch result {
@@ -31,6 +35,13 @@ public struct QueryResponse: Codable, Sendable, Equatable {
         case .matrix(let matrix):
             kind = .matrix
             series = matrix.map { Series(labels: Self.dictionary($0.labels), points: $0.samples.map(Self.point)) }
+        case .scalar(let sample):
+            kind = .scalar
+            series = [Series(labels: [:], points: [Self.point(sample)])]
+        case .string(let text, let at):
+            kind = .string
+            string = text
+            time = at
         case .logs(let records):
             kind = .logs
             logs = records.map(LogJSON.init)

@@ -3,8 +3,8 @@ import LumenModel
 
 /// Runs parsed queries against the store for one tenant.
 ///
-/// Metric semantics are Prometheus': a series' value at time t is its newest sample in `(t − lookback, t]`,
-/// unless that sample is a stale marker. Log and span queries return records whose time falls in the window.
+/// Metric queries are PromQL with Prometheus' semantics (see `PromQLEvaluator`): a series' value at time t is
+/// its newest sample in `(t − lookback, t]`, unless that sample is a stale marker. Log and span queries return records whose time falls in the window.
 public struct QueryEngine: Sendable {
     /// Prometheus' default `--query.lookback-delta`.
     public static let defaultLookback: Int64 = 5 * 60 * Timestamp.nanosecondsPerSecond
@@ -48,43 +48,27 @@ public struct QueryEngine: Sendable {
         }
     }
 
-    private func metrics(_ selector: MetricSelector, tenant: Tenant, window: QueryWindow) throws(QueryError)
-        -> QueryResult
-    {
-        let series = head.series(
-            tenant, matching: selector.matchers, from: window.start - lookback + 1, to: window.end)
+    private func metrics(_ expr: Expr, tenant: Tenant, window: QueryWindow) throws(QueryError) -> QueryResult {
         guard let step = window.step else {
-            return .vector(series.compactMap { entry in
-                value(of: entry.samples, at: window.end).map { InstantSample(labels: entry.labels, sample: $0) }
-            })
+            let evaluator = PromQLEvaluator(
+                head: head, tenant: tenant, lookback: lookback, start: window.end, end: window.end)
+            switch try evaluator.instant(expr, at: window.end) {
+            case .scalar(let value): return .scalar(Sample(timestamp: window.end, value: value))
+            case .string(let text): return .string(text, at: window.end)
+            case .vector(let elements):
+                return .vector(try PromQLEvaluator.unique(elements).map {
+                    InstantSample(labels: $0.labels, sample: Sample(timestamp: window.end, value: $0.value))
+                })
+            case .matrix(let series): return .matrix(series)
+            }
         }
         guard step > 0 else { throw QueryError("the step must be positive") }
         guard (window.end - window.start) / step < Int64(Self.maxSteps) else {
             throw QueryError(
                 "the range holds more than \(Self.maxSteps) steps; use a larger step or a shorter range")
         }
-        return .matrix(series.compactMap { entry in
-            var points: [Sample] = []
-            var time = window.start
-            while time <= window.end {
-                if let sample = value(of: entry.samples, at: time) { points.append(sample) }
-                time += step
-            }
-            return points.isEmpty ? nil : TimeSeries(labels: entry.labels, samples: points)
-        })
-    }
-
-    /// The newest sample in `(time − lookback, time]`, stamped at `time`; `nil` if none or stale.
-    private func value(of samples: [Sample], at time: Int64) -> Sample? {
-        var low = 0
-        var high = samples.count
-        while low < high {
-            let mid = (low + high) / 2
-            if samples[mid].timestamp <= time { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0 else { return nil }
-        let newest = samples[low - 1]
-        guard newest.timestamp > time - lookback, !newest.isStaleMarker else { return nil }
-        return Sample(timestamp: time, value: newest.value)
+        let evaluator = PromQLEvaluator(
+            head: head, tenant: tenant, lookback: lookback, start: window.start, end: window.end)
+        return .matrix(try evaluator.range(expr, step: step))
     }
 }

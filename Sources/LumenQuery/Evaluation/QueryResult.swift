@@ -4,8 +4,12 @@ import LumenModel
 public enum QueryResult: Sendable, Equatable {
     /// One sample per series at the evaluation time (an instant query over metrics).
     case vector([InstantSample])
-    /// Samples per series at each step (a range query over metrics).
+    /// Samples per series at each step (a range query over metrics, or a range vector at an instant).
     case matrix([TimeSeries])
+    /// A single number (`1 + 1`, `scalar(up)`, `time()`), stamped with the evaluation time.
+    case scalar(Sample)
+    /// A string literal, with the evaluation time.
+    case string(String, at: Int64)
     /// Log records, newest first.
     case logs([LogRecord])
     /// Spans, newest first.

@@ -9,8 +9,8 @@ struct Lexer {
     private var column = 1
 
     /// Longest first, so `!=` wins over `!` and `|=` over `|`.
-    private static let symbols = ["&&", "||", "!=", "=~", "!~", ">=", "<=", "|=", "|~", "{", "}", "(", ")", "[", "]",
-        ",", "=", ">", "<", "|"]
+    private static let symbols = ["&&", "||", "!=", "=~", "!~", ">=", "<=", "==", "|=", "|~", "{", "}", "(", ")", "[",
+        "]", ",", "=", ">", "<", "|", "+", "-", "*", "/", "%", "^", "@", ":"]
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
@@ -43,7 +43,14 @@ struct Lexer {
     }
 
     mutating func next() throws(QueryError) -> Token {
-        while let scalar = peek(), scalar.properties.isWhitespace { advance() }
+        while let scalar = peek(), scalar.properties.isWhitespace || scalar == "#" {
+            if scalar == "#" {
+                // A comment runs to the end of the line, as in PromQL.
+                while let inComment = peek(), inComment != "\n" { advance() }
+            } else {
+                advance()
+            }
+        }
         let start = position
         guard let scalar = peek() else { return Token(kind: .end, position: start) }
 
@@ -53,7 +60,8 @@ struct Lexer {
         if Self.isDigit(scalar) || (scalar == "." && peek(1).map(Self.isDigit) == true) {
             return Token(kind: try numberOrDuration(), position: start)
         }
-        if Self.isIdentifierStart(scalar) {
+        // A `:` starts a name (`:recorded:rule`) only before a letter; else it is a subquery's `[5m:1m]`.
+        if Self.isIdentifierStart(scalar), scalar != ":" || peek(1).map({ Self.isLetter($0) || $0 == "_" }) == true {
             var name = ""
             while let next = peek(), Self.isIdentifierPart(next) {
                 name.unicodeScalars.append(next)
@@ -99,10 +107,20 @@ struct Lexer {
     private mutating func numberOrDuration() throws(QueryError) -> Token.Kind {
         let start = position
         var text = ""
-        while let scalar = peek(), Self.isDigit(scalar) || scalar == "." || Self.isLetter(scalar) || scalar == "µ" {
+        while let scalar = peek(), Self.isDigit(scalar) || scalar == "." || Self.isLetter(scalar) || scalar == "µ"
+            || scalar == "_"
+        {
             text.unicodeScalars.append(scalar)
             advance()
+            // An exponent's sign belongs to the number: `1e-3`.
+            if scalar == "e" || scalar == "E", let sign = peek(), sign == "-" || sign == "+",
+                let digit = peek(1), Self.isDigit(digit), !text.hasPrefix("0x"), !text.hasPrefix("0X")
+            {
+                text.unicodeScalars.append(sign)
+                advance()
+            }
         }
+        text = text.replacing("_", with: "")
         if let number = Double(text) { return .number(number) }
         if let duration = DurationText.parse(text) { return .duration(duration) }
         throw QueryError("\"\(text)\" is neither a number nor a duration (like 500ms, 5m, 1h30m)", at: start)

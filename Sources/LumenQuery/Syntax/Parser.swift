@@ -6,8 +6,8 @@ import LumenModel
 /// intrinsics (`duration`, `status`, `kind`, `name`) and scoped attributes (`span.x`, `resource.x`), make a span
 /// selector; a `__name__` matcher a metric selector; anything else is a log stream selector.
 public struct Parser {
-    private var tokens: [Token]
-    private var index = 0
+    var tokens: [Token]
+    var index = 0
 
     public static func parse(_ text: String) throws(QueryError) -> Query {
         var parser = Parser(tokens: try Lexer.tokenize(text))
@@ -20,20 +20,29 @@ public struct Parser {
         self.tokens = tokens
     }
 
-    private var current: Token { tokens[index] }
+    var current: Token { tokens[index] }
 
-    private mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+    mutating func advance() { if index < tokens.count - 1 { index += 1 } }
 
-    private func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
+    func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
 
-    private mutating func expect(_ symbol: String, _ context: String) throws(QueryError) {
+    mutating func expect(_ symbol: String, _ context: String) throws(QueryError) {
         guard isSymbol(symbol) else {
             throw QueryError("expected \"\(symbol)\" \(context), found \(current.display)", at: current.position)
         }
         advance()
     }
 
-    private func expectEnd() throws(QueryError) {
+    /// Parses PromQL only: a braced selector is always a metric selector here (promqltest files, the
+    /// Prometheus API).
+    public static func parsePromQL(_ text: String) throws(QueryError) -> Expr {
+        var parser = Parser(tokens: try Lexer.tokenize(text))
+        let expr = try parser.promQLExpression()
+        try parser.expectEnd()
+        return expr
+    }
+
+    func expectEnd() throws(QueryError) {
         guard current.kind == .end else {
             throw QueryError("expected end of query, found \(current.display)", at: current.position)
         }
@@ -41,19 +50,29 @@ public struct Parser {
 
     // MARK: Query
 
+    /// A braced selector that holds span conditions, or log matchers with line filters, is a span or log
+    /// query; everything else is PromQL.
     private mutating func query() throws(QueryError) -> Query {
-        switch current.kind {
-        case .identifier(let name):
-            advance()
-            var matchers = [try matcher(Labels.metricName, .equal, name)]
-            if isSymbol("{") { matchers += try metricMatchers() }
-            return .metrics(MetricSelector(matchers: matchers))
-        case .symbol("{"):
-            return try bracedSelector()
-        default:
-            throw QueryError(
-                "expected a metric name or \"{\" to start a selector, found \(current.display)", at: current.position)
+        guard isSymbol("{") else { return .metrics(try promQLExpression()) }
+        let start = index
+        let bracedError: QueryError
+        do {
+            let braced = try bracedSelector()
+            if current.kind == .end, !Self.isMetric(braced) { return braced }
+            index = start
+            return .metrics(try promQLExpression())
+        } catch {
+            bracedError = error
         }
+        index = start
+        // `{job="a"} + 1` is PromQL; if it isn't PromQL either, the braced query's error says more.
+        if let expr = try? promQLExpression(), current.kind == .end { return .metrics(expr) }
+        throw bracedError
+    }
+
+    private static func isMetric(_ query: Query) -> Bool {
+        if case .metrics = query { return true }
+        return false
     }
 
     private mutating func metricMatchers() throws(QueryError) -> [LabelMatcher] {
@@ -77,7 +96,7 @@ public struct Parser {
             guard current.kind == .end else {
                 throw QueryError("a metric selector takes no line filters", at: current.position)
             }
-            return .metrics(MetricSelector(matchers: matchers))
+            return .metrics(.vectorSelector(VectorSelector(matchers: matchers)))
         }
         guard matchers.contains(where: { !$0.matchesEmpty }) else {
             throw QueryError(

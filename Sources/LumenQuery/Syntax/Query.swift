@@ -2,18 +2,21 @@ import LumenModel
 
 /// A parsed query. One language, three kinds of selector sharing one set of label matchers
 /// (see docs/query-language.md):
-/// - metrics: `http_server_requests_total{service="cart", code=~"5.."}`
+/// - metrics: any PromQL expression, like `sum by (code) (rate(http_server_requests_total{service="cart"}[5m]))`
 /// - logs: `{service="cart", severity>="warn"} |= "timeout"`
 /// - spans: `{service="cart" && duration > 500ms && status=error}`
 public enum Query: Equatable, Sendable {
-    case metrics(MetricSelector)
+    case metrics(Expr)
     case logs(LogQuery)
     case spans(SpanQuery)
 }
 
-/// A PromQL instant-vector selector; the metric name is a `__name__` matcher.
-public struct MetricSelector: Equatable, Sendable {
-    public var matchers: [LabelMatcher]
+extension Query {
+    /// The matchers of a query that is a bare instant-vector selector (what `/api/v1/series` takes), else `nil`.
+    public var selectorMatchers: [LabelMatcher]? {
+        guard case .metrics(let expr) = self, case .vectorSelector(let selector) = expr.unwrapped else { return nil }
+        return selector.matchers
+    }
 }
 
 /// A stream selector followed by line filters, as in LogQL.

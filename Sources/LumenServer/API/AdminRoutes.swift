@@ -1,14 +1,24 @@
 import Hummingbird
 import LumenEngine
 
-/// Liveness, readiness and maintenance.
+/// Liveness, readiness, self-telemetry and maintenance.
 struct AdminRoutes: Sendable {
     let storage: Storage
+    let telemetry: SelfTelemetry
+    let gate: AdmissionGate
 
     func register(on router: Router<BasicRequestContext>) {
         // The server only listens once the write-ahead log is replayed, so answering at all means ready.
         router.get("/ready") { _, _ in Response.text("ready") }
         router.get("/healthy") { _, _ in Response.text("healthy") }
+        router.get("/metrics") { _, _ in
+            let text = self.telemetry.exposition(
+                head: self.storage.head.statistics, inFlightBytes: self.gate.inFlightBytes,
+                residentBytes: self.gate.residentBytes())
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
         router.post("/api/v1/admin/flush") { _, _ in
             try await self.storage.flush()
             return Response.text("flushed")

@@ -9,6 +9,7 @@ import LumenQuery
 /// - `GET /lumen/v1/traces/<trace-id>`: the whole trace from every service, with its logs.
 struct NativeQueryRoutes: Sendable {
     let engine: QueryEngine
+    let tenants: TenantResolver
     let maxLimit: Int
 
     func register(on router: Router<BasicRequestContext>) {
@@ -34,7 +35,7 @@ struct NativeQueryRoutes: Sendable {
             limit = min(parsed, maxLimit)
         }
         do {
-            let result = try engine.execute(text, tenant: try request.tenant(), window: window, limit: limit)
+            let result = try engine.execute(text, tenant: try tenants.tenant(of: request), window: window, limit: limit)
             return .json(QueryResponse(result))
         } catch let error as QueryError {
             throw APIError(.badRequest, "bad query: \(error)")
@@ -70,7 +71,7 @@ struct NativeQueryRoutes: Sendable {
         guard let traceID = TraceID(hex: id) else {
             throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
         }
-        let (spans, logs) = engine.head.trace(try request.tenant(), id: traceID)
+        let (spans, logs) = engine.head.trace(try tenants.tenant(of: request), id: traceID)
         guard !spans.isEmpty || !logs.isEmpty else {
             throw APIError(.notFound, "trace \(traceID.hex) not found")
         }

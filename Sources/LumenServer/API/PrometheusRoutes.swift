@@ -8,6 +8,7 @@ import LumenQuery
 /// GET with query parameters or POST with a form body, answers in Prometheus' JSON envelope.
 struct PrometheusRoutes: Sendable {
     let engine: QueryEngine
+    let tenants: TenantResolver
 
     func register(on router: Router<BasicRequestContext>) {
         for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels"] {
@@ -27,7 +28,7 @@ struct PrometheusRoutes: Sendable {
                 let body = try await request.collectBody(upTo: 1 << 20)
                 parameters.merge(FormParameters(String(buffer: body)))
             }
-            let tenant = try request.tenant()
+            let tenant = try tenants.tenant(of: request)
             let data: PrometheusJSON
             switch route {
             case "/api/v1/query": data = try instantQuery(parameters, tenant: tenant)
@@ -50,20 +51,20 @@ struct PrometheusRoutes: Sendable {
         guard let text = parameters["query"], !text.isEmpty else {
             throw APIError(.badRequest, "missing the parameter \"query\"")
         }
-        let query = try Parser.parse(text)
-        guard case .metrics = query else {
-            throw APIError(.badRequest, "the Prometheus API answers metric queries; use /lumen/v1/query for logs and spans")
-        }
-        return query
+        // Prometheus' API speaks PromQL only: `{job="a"}` is a metric selector here, not a log stream.
+        return .metrics(try Parser.parsePromQL(text))
     }
 
     private func instantQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
         let query = try metricQuery(parameters)
         let time = try parameters["time"].map { try TimeParameter.time($0, name: "time") } ?? Timestamp.now()
-        guard case .vector(let samples) = try engine.execute(query, tenant: tenant, window: .instant(time)) else {
-            return .vector([])
+        switch try engine.execute(query, tenant: tenant, window: .instant(time)) {
+        case .vector(let samples): return .vector(samples)
+        case .matrix(let matrix): return .matrix(matrix)
+        case .scalar(let sample): return .scalar(sample)
+        case .string(let text, let at): return .string(text, at: at)
+        default: return .vector([])
         }
-        return .vector(samples)
     }
 
     private func rangeQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
@@ -87,10 +88,10 @@ struct PrometheusRoutes: Sendable {
         let start = try parameters["start"].map { try TimeParameter.time($0, name: "start") } ?? (end - 3600 * 1_000_000_000)
         var found = Set<Labels>()
         for selector in selectors {
-            guard case .metrics(let metricSelector) = try Parser.parse(selector) else {
+            guard let matchers = Query.metrics(try Parser.parsePromQL(selector)).selectorMatchers else {
                 throw APIError(.badRequest, "match[] takes metric selectors")
             }
-            for entry in engine.head.series(tenant, matching: metricSelector.matchers, from: start, to: end) {
+            for entry in engine.head.series(tenant, matching: matchers, from: start, to: end) {
                 found.insert(entry.labels)
             }
         }
@@ -121,6 +122,10 @@ struct PrometheusEnvelope: Encodable {
 enum PrometheusJSON: Encodable {
     case vector([InstantSample])
     case matrix([TimeSeries])
+    /// `resultType: scalar`, `result: [<time>, "<value>"]`.
+    case scalar(Sample)
+    /// `resultType: string`, `result: [<time>, "<text>"]`.
+    case string(String, at: Int64)
     case strings([String])
     case labelSets([Labels])
 
@@ -134,6 +139,17 @@ enum PrometheusJSON: Encodable {
         case .labelSets(let sets):
             var container = encoder.singleValueContainer()
             try container.encode(sets.map(Self.metric))
+        case .scalar(let sample):
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("scalar", forKey: .resultType)
+            var result = container.nestedUnkeyedContainer(forKey: .result)
+            try Self.encode(sample, into: &result)
+        case .string(let text, let at):
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("string", forKey: .resultType)
+            var result = container.nestedUnkeyedContainer(forKey: .result)
+            try result.encode(TimeParameter.seconds(at))
+            try result.encode(text)
         case .vector(let samples):
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode("vector", forKey: .resultType)

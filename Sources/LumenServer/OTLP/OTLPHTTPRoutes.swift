@@ -1,17 +1,17 @@
 import Hummingbird
 import Logging
-import LumenEngine
 import LumenModel
 import LumenWire
 
 /// `POST /v1/traces`, `/v1/metrics`, `/v1/logs`: OTLP over HTTP, protobuf or JSON, optionally gzip.
 ///
 /// A request is answered 200 only after its data is fsynced in the write-ahead log and visible to queries.
-/// Data the decoder or the head refuses is reported through OTLP partial success; the rest is kept.
+/// Data the decoder or the limits refuse is reported through OTLP partial success; the rest is kept.
+/// Overload answers 429 or 503 with `Retry-After`, which OTLP exporters honour.
 struct OTLPHTTPRoutes: Sendable {
-    let storage: Storage
-    let maxBodyBytes: Int
-    let logger: Logger
+    let ingestor: Ingestor
+    let tenants: TenantResolver
+    let limits: TenantLimits
 
     func register(on router: Router<BasicRequestContext>) {
         for signal in [OTLPSignal.traces, .metrics, .logs] {
@@ -28,41 +28,32 @@ struct OTLPHTTPRoutes: Sendable {
                 "unsupported content type \"\(contentType)\": send application/x-protobuf or application/json",
                 status: .unsupportedMediaType)
         }
+        let tenant: Tenant
         do {
-            let tenant: Tenant
-            do { tenant = try request.tenant() } catch { throw WireError.badTenant(error.message) }
+            tenant = try tenants.tenant(of: request)
+        } catch {
+            return failure(error.status, .invalidArgument, error.message, format: format)
+        }
+        let maxBytes = limits.limits(for: tenant).maxBodyBytes
+        do {
             var request = request
             let raw: ByteBuffer
             do {
-                raw = try await request.collectBody(upTo: maxBodyBytes)
+                raw = try await request.collectBody(upTo: maxBytes)
             } catch {
-                throw WireError.bodyTooLarge(limit: maxBodyBytes)
+                throw WireError.tooLarge("request body is larger than the limit of \(maxBytes) bytes (max_body_bytes)")
             }
-            let body = try ContentEncoding.decode(
-                raw, encoding: request.headers[.contentEncoding], limit: maxBodyBytes)
+            let body = try ContentEncoding.decode(raw, encoding: request.headers[.contentEncoding], limit: maxBytes)
             let decoded = try OTLPDecoder.decode(
                 signal, body: body, format: format, tenant: tenant, receivedAt: Timestamp.now())
-            let report: AppendReport
-            do {
-                report = try await storage.append(decoded.batch)
-            } catch {
-                logger.error("write-ahead log append failed: \(error)")
-                return failure(
-                    .serviceUnavailable, .unavailable, "storage unavailable: \(error)", format: format, retryAfter: 5)
-            }
-            var rejected = decoded.rejected
-            var messages = decoded.rejectionMessage.isEmpty ? [] : [decoded.rejectionMessage]
-            if report.conflictingSamples > 0 {
-                rejected += report.conflictingSamples
-                messages.append(
-                    "\(report.conflictingSamples) samples refused: a different value is already stored for "
-                        + "the same series and timestamp")
-            }
+            let outcome = try await ingestor.ingest(
+                decoded.batch, protocol: .otlpHTTP, bytes: body.readableBytes, decodeRejected: decoded.rejected,
+                decodeMessage: decoded.rejectionMessage)
             return Response(
                 status: .ok, headers: [.contentType: format.contentType],
                 body: ResponseBody(
                     byteBuffer: OTLPResponse.encode(
-                        signal, rejected: rejected, message: messages.joined(separator: "; "), format: format)))
+                        signal, rejected: outcome.rejected, message: outcome.message, format: format)))
         } catch let error as WireError {
             let status: HTTPResponse.Status =
                 switch error.kind {
@@ -71,6 +62,13 @@ struct OTLPHTTPRoutes: Sendable {
                 case .unsupportedMediaType, .unsupportedEncoding: .unsupportedMediaType
                 }
             return failure(status, .invalidArgument, error.message, format: format)
+        } catch let refusal as Ingestor.Refusal {
+            switch refusal {
+            case .busy(let seconds, let message):
+                return failure(.tooManyRequests, .resourceExhausted, message, format: format, retryAfter: seconds)
+            case .unavailable(let seconds, let message):
+                return failure(.serviceUnavailable, .unavailable, message, format: format, retryAfter: seconds)
+            }
         } catch {
             return failure(.badRequest, .invalidArgument, "\(error)", format: format)
         }
@@ -85,12 +83,5 @@ struct OTLPHTTPRoutes: Sendable {
         return Response(
             status: status, headers: headers,
             body: ResponseBody(byteBuffer: OTLPStatusBody.encode(code, message: message, format: format)))
-    }
-}
-
-extension WireError {
-    static func badTenant(_ message: String) -> WireError { .malformed(message) }
-    static func bodyTooLarge(limit: Int) -> WireError {
-        .tooLarge("request body is larger than the limit of \(limit) bytes")
     }
 }

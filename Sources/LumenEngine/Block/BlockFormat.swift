@@ -1,0 +1,26 @@
+/// Constants of the metric block format, mirroring `docs/format/index.md`. A change here changes bytes on
+/// disk: bump `version`, update the doc and the golden files (`Tests/LumenEngineTests/Golden/block-*`).
+public enum BlockFormat {
+    public static let version: UInt8 = 1
+
+    public static let chunksFileName = "chunks"
+    public static let indexFileName = "index"
+    public static let metaFileName = "meta.json"
+    /// Suffix of the directory a block is written in before it is renamed into place.
+    public static let temporarySuffix = ".tmp"
+
+    /// `LCHK`: first bytes of the chunks file.
+    static let chunksMagic: [UInt8] = Array("LCHK".utf8)
+    /// `LIDX`: first bytes of the index file.
+    static let indexMagic: [UInt8] = Array("LIDX".utf8)
+    /// Magic (4), version (1), reserved zero bytes (3).
+    static let headerSize = 8
+    /// Four u64 section offsets and the CRC-32C of those 32 bytes.
+    static let tocSize = 36
+    /// A section: u32 body length, body, u32 CRC-32C of the body.
+    static let sectionOverhead = 8
+
+    /// Samples per chunk when the writer is not told otherwise: large enough that per-chunk headers
+    /// cost little (~0.02 byte/sample), small enough that a seek decodes at most this many samples.
+    public static let defaultMaxSamplesPerChunk = 1024
+}

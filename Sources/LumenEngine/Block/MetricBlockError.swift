@@ -1,0 +1,39 @@
+/// A failure reading or writing a metric block, with the file and byte offset concerned where there is one,
+/// so a repair tool (or a person) can act on it.
+public struct MetricBlockError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// A system call failed (open, write, fsync, rename …).
+        public static let io = Code("io")
+        /// A file's bytes are not what the format allows: bad magic, checksum, reference or chunk.
+        public static let corrupt = Code("corrupt")
+        /// The block was written by a newer format version.
+        public static let unsupportedVersion = Code("unsupportedVersion")
+        /// The caller asked for something the writer cannot do (an existing target directory …).
+        public static let invalidArgument = Code("invalidArgument")
+
+        public var description: String { name }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The file concerned, if any.
+    public let path: String?
+    /// The byte offset in `path` concerned, if any.
+    public let offset: Int?
+
+    public init(_ code: Code, _ message: String, path: String? = nil, offset: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.path = path
+        self.offset = offset
+    }
+
+    public var description: String {
+        var text = "metric block: \(message)"
+        if let path { text += " (\(path)" + (offset.map { " at byte \($0)" } ?? "") + ")" }
+        return text
+    }
+}

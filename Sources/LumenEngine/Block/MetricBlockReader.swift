@@ -1,0 +1,132 @@
+import Foundation
+import LumenModel
+
+/// Answers queries from one metric block directory.
+///
+/// The index is read whole and parsed at open (`MetricIndexReader`); the chunks file is memory-mapped, so
+/// a query pages in only the chunks it decodes. Immutable after `init`, so one reader may serve any number
+/// of concurrent queries. Damage found later (a chunk's checksum, a postings list) is thrown as a
+/// `MetricBlockError` with the file and offset.
+public final class MetricBlockReader: Sendable {
+    public let directory: String
+    public let meta: MetricBlockMeta
+    private let index: MetricIndexReader
+    private let chunks: Data
+    private let chunksPath: String
+
+    public init(directory: String) throws(MetricBlockError) {
+        self.directory = directory
+        let metaPath = directory + "/" + BlockFormat.metaFileName
+        do {
+            meta = try JSONDecoder().decode(MetricBlockMeta.self, from: Data(BlockFile.readAll(metaPath)))
+        } catch let error as MetricBlockError {
+            throw error
+        } catch {
+            throw MetricBlockError(.corrupt, "meta.json does not decode: \(error)", path: metaPath)
+        }
+        guard meta.version == Int(BlockFormat.version) else {
+            throw MetricBlockError(.unsupportedVersion, "block format version \(meta.version)", path: metaPath)
+        }
+        let indexPath = directory + "/" + BlockFormat.indexFileName
+        index = try MetricIndexReader(bytes: BlockFile.readAll(indexPath), path: indexPath)
+        chunksPath = directory + "/" + BlockFormat.chunksFileName
+        chunks = try BlockFile.map(chunksPath)
+        guard chunks.count >= BlockFormat.headerSize, Array(chunks.prefix(4)) == BlockFormat.chunksMagic else {
+            throw MetricBlockError(.corrupt, "not a Lumen chunks file (bad magic or too short)", path: chunksPath, offset: 0)
+        }
+        guard chunks[chunks.startIndex + 4] == BlockFormat.version else {
+            throw MetricBlockError(.unsupportedVersion, "chunks format version \(chunks[chunks.startIndex + 4])",
+                path: chunksPath, offset: 4)
+        }
+    }
+
+    public var seriesCount: Int { index.series.count }
+
+    /// Label names present in the block, sorted.
+    public func labelNames() -> [String] { index.table.keys.sorted() }
+
+    /// Values present for `name`, sorted (by UTF-8 bytes, as stored).
+    public func labelValues(_ name: String) -> [String] { (index.table[name] ?? []).map(\.value) }
+
+    /// Series selected by every matcher, with their samples in `[from, to]` (inclusive), sorted by labels;
+    /// series with no sample in the range are left out. No matchers select every series.
+    public func series(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(MetricBlockError) -> [TimeSeries] {
+        guard from <= to, meta.stats.series > 0, from <= meta.maxTime, to >= meta.minTime else { return [] }
+        var result: [TimeSeries] = []
+        for id in try select(matchers) {
+            let entry = index.series[id]
+            var samples: [Sample] = []
+            for reference in entry.chunks where reference.maxTime >= from && reference.minTime <= to {
+                let chunk = try chunk(at: reference.offset)
+                var iterator = chunk.makeIterator()
+                do throws(ChunkError) {
+                    var next = reference.minTime >= from ? try iterator.next() : try iterator.seek(to: from)
+                    while let sample = next, sample.timestamp <= to {
+                        samples.append(sample)
+                        next = try iterator.next()
+                    }
+                } catch {
+                    throw chunkError(error, chunkAt: reference.offset)
+                }
+            }
+            if !samples.isEmpty { result.append(TimeSeries(labels: entry.labels, samples: samples)) }
+        }
+        return result
+    }
+
+    /// IDs of the series every matcher selects, sorted. Matchers that need a value intersect postings
+    /// lists; matchers that also select series without the label (`a=""`, `a!="x"`, `a=~".*"`) subtract
+    /// the series whose value they reject.
+    func select(_ matchers: [LabelMatcher]) throws(MetricBlockError) -> [Int] {
+        var result: [Int]? = nil
+        for matcher in matchers.sorted(by: { !$0.matchesEmpty && $1.matchesEmpty }) {
+            let values = index.table[matcher.name] ?? []
+            if matcher.matchesEmpty {
+                var excluded: [[Int]] = []
+                for entry in values where !matcher.matches(entry.value) { excluded.append(try index.postingsList(at: entry.offset)) }
+                result = Postings.subtract(result ?? Array(0..<index.series.count), Postings.union(excluded))
+            } else {
+                var included: [[Int]] = []
+                for entry in values where matcher.matches(entry.value) { included.append(try index.postingsList(at: entry.offset)) }
+                let ids = included.isEmpty ? [] : Postings.union(included)
+                result = result.map { Postings.intersect($0, ids) } ?? ids
+            }
+            if result!.isEmpty { return [] }
+        }
+        return result ?? Array(0..<index.series.count)
+    }
+
+    /// The chunk whose record starts at `offset` in the chunks file, its checksum verified.
+    func chunk(at offset: Int) throws(MetricBlockError) -> MetricChunk {
+        guard offset >= BlockFormat.headerSize, offset < chunks.count else {
+            throw MetricBlockError(.corrupt, "chunk reference \(offset) outside the chunks file", path: chunksPath, offset: offset)
+        }
+        // Enough bytes for the longest varint length, then exactly the record.
+        let head = [UInt8](chunks[chunks.startIndex + offset..<chunks.startIndex + min(offset + 10, chunks.count)])
+        var cursor = ByteCursor(head, path: chunksPath, base: offset)
+        let length = try cursor.int("chunk length", below: chunks.count - offset)
+        let start = offset + cursor.position
+        guard start + length + 4 <= chunks.count else {
+            throw MetricBlockError(.corrupt, "chunk of \(length) bytes overruns the file", path: chunksPath, offset: offset)
+        }
+        let bytes = [UInt8](chunks[chunks.startIndex + start..<chunks.startIndex + start + length])
+        let stored = [UInt8](chunks[chunks.startIndex + start + length..<chunks.startIndex + start + length + 4])
+        var checksum = ByteCursor(stored, path: chunksPath, base: start + length)
+        guard CRC32C.checksum(bytes) == (try checksum.u32("chunk checksum")) else {
+            throw MetricBlockError(.corrupt, "chunk checksum mismatch", path: chunksPath, offset: offset)
+        }
+        do throws(ChunkError) {
+            return try MetricChunk(bytes: bytes)
+        } catch {
+            throw chunkError(error, chunkAt: offset)
+        }
+    }
+
+    private func chunkError(_ error: ChunkError, chunkAt offset: Int) -> MetricBlockError {
+        var cursor = ByteCursor([UInt8](chunks[chunks.startIndex + offset..<min(chunks.endIndex, chunks.startIndex + offset + 10)]),
+            path: chunksPath)
+        let headerLength = ((try? cursor.uvarint("length")) != nil) ? cursor.position : 0
+        return MetricBlockError(.corrupt, "chunk at \(offset): \(error.message)", path: chunksPath,
+            offset: offset + headerLength + error.offset)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LumenModel
+
+/// Writes an immutable metric block directory — `chunks`, `index`, `meta.json` (`docs/format/index.md`) —
+/// from a list of series.
+///
+/// Crash-safe: everything is written into `<directory>.tmp` and fsynced, then the directory is renamed into
+/// place and its parent fsynced; a leftover `.tmp` from a crash is removed first. A reader therefore sees a
+/// whole block or none. Stateless and `Sendable`: blocks may be written concurrently into different directories.
+public struct MetricBlockWriter: Sendable {
+    /// Samples per chunk at most; a series with more gets several chunks.
+    public var maxSamplesPerChunk: Int
+
+    public init(maxSamplesPerChunk: Int = BlockFormat.defaultMaxSamplesPerChunk) {
+        precondition(maxSamplesPerChunk >= 1)
+        self.maxSamplesPerChunk = maxSamplesPerChunk
+    }
+
+    /// Writes `series` as a block at `directory`, which must not exist, and returns its metadata.
+    ///
+    /// Series are sorted by labels and series given twice are merged; samples are sorted by time and a
+    /// repeated timestamp keeps the first value given (as the head does). Series without samples are left out.
+    @discardableResult
+    public func write(
+        _ series: [(labels: Labels, samples: [Sample])], to directory: String, id: BlockID = .generate()
+    ) throws(MetricBlockError) -> MetricBlockMeta {
+        guard !BlockFile.exists(directory) else {
+            throw MetricBlockError(.invalidArgument, "the block directory already exists", path: directory)
+        }
+        let files = encode(series, id: id)
+        let temporary = directory + BlockFormat.temporarySuffix
+        if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
+        try BlockFile.makeDirectory(temporary)
+        try BlockFile.writeDurably(files.chunks, to: temporary + "/" + BlockFormat.chunksFileName)
+        try BlockFile.writeDurably(files.index, to: temporary + "/" + BlockFormat.indexFileName)
+        try BlockFile.writeDurably(files.meta, to: temporary + "/" + BlockFormat.metaFileName)
+        try BlockFile.syncDirectory(temporary)
+        try BlockFile.rename(temporary, to: directory)
+        let parent = (directory as NSString).deletingLastPathComponent
+        try BlockFile.syncDirectory(parent.isEmpty ? "." : parent)
+        return files.metadata
+    }
+
+    /// The three files' bytes, without touching the disk.
+    func encode(_ series: [(labels: Labels, samples: [Sample])], id: BlockID)
+        -> (chunks: [UInt8], index: [UInt8], meta: [UInt8], metadata: MetricBlockMeta)
+    {
+        var merged: [Labels: [Sample]] = [:]
+        for entry in series where !entry.samples.isEmpty { merged[entry.labels, default: []] += entry.samples }
+        var chunks = BlockFormat.chunksMagic + [BlockFormat.version, 0, 0, 0]
+        var entries: [MetricIndexWriter.Series] = []
+        var stats = MetricBlockMeta.Stats(series: 0, samples: 0, chunks: 0)
+        var minTime = Int64.max
+        var maxTime = Int64.min
+        for labels in merged.keys.sorted() {
+            let samples = Self.sortedUnique(merged[labels]!)
+            var references: [MetricIndexWriter.ChunkReference] = []
+            for start in stride(from: 0, to: samples.count, by: maxSamplesPerChunk) {
+                let chunk = MetricChunk(encoding: Array(samples[start..<min(start + maxSamplesPerChunk, samples.count)]))
+                references.append(.init(minTime: chunk.minTime, maxTime: chunk.maxTime, offset: chunks.count))
+                chunks.appendUVarint(UInt64(chunk.bytes.count))
+                chunks += chunk.bytes
+                chunks.appendU32(CRC32C.checksum(chunk.bytes))
+            }
+            entries.append(.init(labels: labels, chunks: references))
+            stats.series += 1
+            stats.samples += samples.count
+            stats.chunks += references.count
+            minTime = min(minTime, samples[0].timestamp)
+            maxTime = max(maxTime, samples[samples.count - 1].timestamp)
+        }
+        if stats.series == 0 {
+            minTime = 0
+            maxTime = 0
+        }
+        let metadata = MetricBlockMeta(
+            id: id.description, version: Int(BlockFormat.version), minTime: minTime, maxTime: maxTime, stats: stats)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let meta = Array(try! encoder.encode(metadata)) + [UInt8(ascii: "\n")]
+        return (chunks, MetricIndexWriter.build(entries), meta, metadata)
+    }
+
+    /// Samples in time order, the first of each timestamp kept (a stable sort keeps arrival order).
+    static func sortedUnique(_ samples: [Sample]) -> [Sample] {
+        var sorted = samples
+        if !zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) {
+            sorted = samples.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+                .map(\.element)
+        }
+        var result: [Sample] = []
+        result.reserveCapacity(sorted.count)
+        for sample in sorted where result.last?.timestamp != sample.timestamp { result.append(sample) }
+        return result
+    }
+}

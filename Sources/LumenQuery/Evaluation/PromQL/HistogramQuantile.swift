@@ -1,0 +1,71 @@
+import LumenModel
+
+/// `histogram_quantile` over classic histograms: cumulative `_bucket` series told apart by their `le` label.
+enum HistogramQuantile {
+    /// Counts that differ by less than this (relative) are treated as equal, absorbing float noise.
+    static let smallDeltaTolerance = 1e-12
+
+    static func evaluate(_ phi: Double, _ elements: [VectorElement]) -> [VectorElement] {
+        var order: [Labels] = []
+        var buckets: [Labels: [(upperBound: Double, count: Double)]] = [:]
+        for element in elements {
+            guard let text = element.labels["le"], let bound = parseBound(text) else { continue }
+            let key = element.labels.droppingName.removing(["le"])
+            if buckets[key] == nil { order.append(key) }
+            buckets[key, default: []].append((bound, element.value))
+        }
+        return order.map { VectorElement(labels: $0, value: quantile(phi, buckets[$0]!)) }
+    }
+
+    private static func parseBound(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case "+inf", "inf": .infinity
+        case "-inf": -.infinity
+        default: Double(text)
+        }
+    }
+
+    static func quantile(_ phi: Double, _ input: [(upperBound: Double, count: Double)]) -> Double {
+        if phi.isNaN { return .nan }
+        if phi < 0 { return -.infinity }
+        if phi > 1 { return .infinity }
+        var buckets: [(upperBound: Double, count: Double)] = []
+        for bucket in input.sorted(by: { $0.upperBound < $1.upperBound }) {
+            if let last = buckets.last, last.upperBound == bucket.upperBound {
+                buckets[buckets.count - 1].count += bucket.count
+            } else {
+                buckets.append(bucket)
+            }
+        }
+        guard let last = buckets.last, last.upperBound == .infinity, buckets.count >= 2 else { return .nan }
+        var previous = buckets[0].count
+        for index in 1..<buckets.count {
+            let current = buckets[index].count
+            if current == previous { continue }
+            if abs(current - previous) <= smallDeltaTolerance * max(abs(current), abs(previous)) || current < previous {
+                buckets[index].count = previous
+                continue
+            }
+            previous = current
+        }
+        let observations = buckets[buckets.count - 1].count
+        guard observations != 0, !observations.isNaN else { return .nan }
+        var rank = phi * observations
+        var found = buckets.count - 1
+        for index in 0..<(buckets.count - 1) where buckets[index].count >= rank {
+            found = index
+            break
+        }
+        if found == buckets.count - 1 { return buckets[buckets.count - 2].upperBound }
+        if found == 0, buckets[0].upperBound <= 0 { return buckets[0].upperBound }
+        var bucketStart = 0.0
+        let bucketEnd = buckets[found].upperBound
+        var count = buckets[found].count
+        if found > 0 {
+            bucketStart = buckets[found - 1].upperBound
+            count -= buckets[found - 1].count
+            rank -= buckets[found - 1].count
+        }
+        return bucketStart + (bucketEnd - bucketStart) * (rank / count)
+    }
+}

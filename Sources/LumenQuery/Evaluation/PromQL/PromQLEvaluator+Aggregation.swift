@@ -1,0 +1,97 @@
+import LumenModel
+
+/// Aggregation operators over the groups `by`/`without` define.
+extension PromQLEvaluator {
+    func evaluateAggregation(_ aggregation: Aggregation, at time: Int64) throws(QueryError) -> PromQLValue {
+        let elements = try vectorValue(aggregation.expr, at: time)
+        var parameter = Double.nan
+        var labelName = ""
+        if let expr = aggregation.parameter {
+            if aggregation.op == "count_values" {
+                labelName = try stringValue(expr, at: time)
+                guard Self.isValidLabelName(labelName) else {
+                    throw QueryError("invalid label name \"\(labelName)\"")
+                }
+            } else {
+                parameter = try scalarValue(expr, at: time)
+            }
+        }
+        if aggregation.op == "count_values" {
+            let relabeled = elements.map {
+                VectorElement(labels: $0.labels.setting(labelName, PromQLFormat.value($0.value)), value: $0.value)
+            }
+            var grouping = aggregation.grouping
+            if case .by(let names) = grouping { grouping = .by(names + [labelName]) }
+            return .vector(groups(relabeled, grouping).map { VectorElement(labels: $0.key, value: Double($0.members.count)) })
+        }
+        var result: [VectorElement] = []
+        for group in groups(elements, aggregation.grouping) {
+            let values = group.members.map(\.value)
+            switch aggregation.op {
+            case "topk", "bottomk":
+                guard parameter.isFinite || parameter == .infinity else {
+                    throw QueryError("Parameter value \(parameter) for \(aggregation.op) is not a valid number")
+                }
+                let k = parameter >= Double(Int.max) ? Int.max : max(0, Int(parameter))
+                let top = aggregation.op == "topk"
+                let sorted = group.members.sorted { a, b in
+                    if a.value.isNaN { return false }
+                    if b.value.isNaN { return true }
+                    return top ? a.value > b.value : a.value < b.value
+                }
+                result += sorted.prefix(k)
+                continue
+            case "limitk":
+                let k = parameter.isNaN ? 0 : max(0, Int(min(parameter, Double(Int.max / 2))))
+                result += group.members.prefix(k)
+                continue
+            default:
+                result.append(VectorElement(labels: group.key, value: Self.aggregate(aggregation.op, values, parameter)))
+            }
+        }
+        return .vector(result)
+    }
+
+    static func aggregate(_ op: String, _ values: [Double], _ parameter: Double) -> Double {
+        switch op {
+        case "sum":
+            var sum = KahanSum()
+            for value in values { sum.add(value) }
+            return sum.value
+        case "avg": return PromQLMath.mean(values)
+        case "min": return values.reduce(Double.nan) { $0.isNaN || $1 < $0 ? $1 : $0 }
+        case "max": return values.reduce(Double.nan) { $0.isNaN || $1 > $0 ? $1 : $0 }
+        case "count": return Double(values.count)
+        case "group": return 1
+        case "stddev": return PromQLMath.variance(values).squareRoot()
+        case "stdvar": return PromQLMath.variance(values)
+        case "quantile": return PromQLMath.quantile(parameter, values)
+        default: return .nan
+        }
+    }
+
+    /// Elements by group, in the order each group first appears.
+    private func groups(
+        _ elements: [VectorElement], _ grouping: Aggregation.Grouping
+    ) -> [(key: Labels, members: [VectorElement])] {
+        var order: [Labels] = []
+        var members: [Labels: [VectorElement]] = [:]
+        for element in elements {
+            let key: Labels = switch grouping {
+            case .by(let names): element.labels.keeping(Set(names))
+            case .without(let names): element.labels.removing(Set(names + [Labels.metricName]))
+            }
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(element)
+        }
+        return order.map { ($0, members[$0]!) }
+    }
+
+    static func isValidLabelName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+            || ("0"..."9").contains($0) }
+    }
+}

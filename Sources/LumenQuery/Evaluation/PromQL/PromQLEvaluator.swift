@@ -1,0 +1,250 @@
+import LumenEngine
+import LumenModel
+
+/// Evaluates PromQL expressions over one tenant's series with Prometheus' semantics.
+///
+/// A range query is evaluated as an instant query at every step. Every selector's series are read from the
+/// head once per query, over the whole span any step may look at, then sliced per step.
+/// Not thread-safe: make one per query.
+public final class PromQLEvaluator {
+    /// Subqueries without a step (`x[30m:]`) use this resolution, Prometheus' default evaluation interval.
+    public static let defaultSubqueryStep: Int64 = 60 * Timestamp.nanosecondsPerSecond
+
+    let head: Head
+    let tenant: Tenant
+    let lookback: Int64
+    /// The query's own start and end, for `@ start()` and `@ end()`.
+    let start: Int64
+    let end: Int64
+    private var cache: [[LabelMatcher]: [TimeSeries]] = [:]
+    private var bounds: (from: Int64, to: Int64) = (0, 0)
+
+    public init(head: Head, tenant: Tenant, lookback: Int64, start: Int64, end: Int64) {
+        self.head = head
+        self.tenant = tenant
+        self.lookback = lookback
+        self.start = start
+        self.end = end
+    }
+
+    // MARK: Queries
+
+    /// The value of `expr` at `time`.
+    public func instant(_ expr: Expr, at time: Int64) throws(QueryError) -> PromQLValue {
+        prepare(expr)
+        return try evaluate(expr, at: time)
+    }
+
+    /// One series per label set, with a point for every step where the expression has a value.
+    public func range(_ expr: Expr, step: Int64) throws(QueryError) -> [TimeSeries] {
+        guard expr.type == .vector || expr.type == .scalar else {
+            throw QueryError("invalid expression type \"\(expr.type.displayName)\" for range query, must be "
+                + "scalar or instant vector")
+        }
+        prepare(expr)
+        var series: [Labels: [Sample]] = [:]
+        var time = start
+        while time <= end {
+            switch try evaluate(expr, at: time) {
+            case .scalar(let value):
+                series[Labels([]), default: []].append(Sample(timestamp: time, value: value))
+            case .vector(let elements):
+                for element in elements {
+                    series[element.labels, default: []].append(Sample(timestamp: time, value: element.value))
+                }
+            default: break
+            }
+            time += step
+        }
+        return series.map { TimeSeries(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
+    }
+
+    // MARK: Evaluation
+
+    func evaluate(_ expr: Expr, at time: Int64) throws(QueryError) -> PromQLValue {
+        switch expr {
+        case .number(let value): return .scalar(value)
+        case .string(let text): return .string(text)
+        case .parenthesized(let inner): return try evaluate(inner, at: time)
+        case .vectorSelector(let selector): return .vector(vector(selector, at: time))
+        case .matrixSelector(let selector, let range): return .matrix(matrix(selector, range: range, at: time))
+        case .subquery(let inner, let range, let step, let modifiers):
+            return .matrix(try subquery(inner, range: range, step: step, modifiers: modifiers, at: time))
+        case .unary(let negate, let inner):
+            let value = try evaluate(inner, at: time)
+            guard negate else { return value }
+            switch value {
+            case .scalar(let number): return .scalar(-number)
+            case .vector(let elements):
+                return .vector(try Self.unique(elements.map { VectorElement(labels: $0.labels.droppingName, value: -$0.value) }))
+            default: return value
+            }
+        case .binary(let binary): return try evaluateBinary(binary, at: time)
+        case .aggregation(let aggregation): return try evaluateAggregation(aggregation, at: time)
+        case .call(let name, let arguments): return try evaluateCall(name, arguments, at: time)
+        }
+    }
+
+    func vectorValue(_ expr: Expr, at time: Int64) throws(QueryError) -> [VectorElement] {
+        if case .vector(let elements) = try evaluate(expr, at: time) { return elements }
+        return []
+    }
+
+    func scalarValue(_ expr: Expr, at time: Int64) throws(QueryError) -> Double {
+        if case .scalar(let value) = try evaluate(expr, at: time) { return value }
+        return .nan
+    }
+
+    func stringValue(_ expr: Expr, at time: Int64) throws(QueryError) -> String {
+        if case .string(let text) = try evaluate(expr, at: time) { return text }
+        return ""
+    }
+
+    /// The time a selector or subquery looks at, after `@` and `offset`.
+    func referenceTime(_ modifiers: TimeModifiers, at time: Int64) -> Int64 {
+        let anchor: Int64 = switch modifiers.at {
+        case .time(let fixed): fixed
+        case .start: start
+        case .end: end
+        case nil: time
+        }
+        return anchor - modifiers.offset
+    }
+
+    /// Each series' newest sample in `(t − lookback, t]`, unless it is a stale marker.
+    func vector(_ selector: VectorSelector, at time: Int64) -> [VectorElement] {
+        let reference = referenceTime(selector.modifiers, at: time)
+        return series(selector.matchers).compactMap { entry in
+            guard let sample = Self.newest(entry.samples, atOrBefore: reference),
+                sample.timestamp > reference - lookback, !sample.isStaleMarker
+            else { return nil }
+            return VectorElement(labels: entry.labels, value: sample.value)
+        }
+    }
+
+    /// Like `vector`, but each element's value is the time of its sample, in seconds (for `timestamp()`).
+    func sampleTimes(_ selector: VectorSelector, at time: Int64) -> [VectorElement] {
+        let reference = referenceTime(selector.modifiers, at: time)
+        return series(selector.matchers).compactMap { entry in
+            guard let sample = Self.newest(entry.samples, atOrBefore: reference),
+                sample.timestamp > reference - lookback, !sample.isStaleMarker
+            else { return nil }
+            return VectorElement(labels: entry.labels.droppingName, value: Double(sample.timestamp) / 1e9)
+        }
+    }
+
+    /// Samples in `(t − range, t]`, stale markers left out.
+    func matrix(_ selector: VectorSelector, range: Int64, at time: Int64) -> [TimeSeries] {
+        let reference = referenceTime(selector.modifiers, at: time)
+        return series(selector.matchers).compactMap { entry in
+            let upper = Self.firstIndex(entry.samples, after: reference)
+            let lower = Self.firstIndex(entry.samples, after: reference - range)
+            guard lower < upper else { return nil }
+            let samples = entry.samples[lower..<upper].filter { !$0.isStaleMarker }
+            return samples.isEmpty ? nil : TimeSeries(labels: entry.labels, samples: Array(samples))
+        }
+    }
+
+    /// The inner expression at every multiple of `step` in `(t − range, t]`.
+    func subquery(
+        _ inner: Expr, range: Int64, step: Int64?, modifiers: TimeModifiers, at time: Int64
+    ) throws(QueryError) -> [TimeSeries] {
+        let step = step ?? Self.defaultSubqueryStep
+        guard step > 0 else { throw QueryError("zero step in subquery") }
+        let reference = referenceTime(modifiers, at: time)
+        let rangeStart = reference - range
+        var first = rangeStart / step * step
+        if first <= rangeStart { first += step }
+        var series: [Labels: [Sample]] = [:]
+        var order: [Labels] = []
+        var stepTime = first
+        while stepTime <= reference {
+            switch try evaluate(inner, at: stepTime) {
+            case .vector(let elements):
+                for element in elements {
+                    if series[element.labels] == nil { order.append(element.labels) }
+                    series[element.labels, default: []].append(Sample(timestamp: stepTime, value: element.value))
+                }
+            case .scalar(let value):
+                if series[Labels([])] == nil { order.append(Labels([])) }
+                series[Labels([]), default: []].append(Sample(timestamp: stepTime, value: value))
+            default: break
+            }
+            stepTime += step
+        }
+        return order.map { TimeSeries(labels: $0, samples: series[$0]!) }
+    }
+
+    // MARK: Reading series
+
+    private func series(_ matchers: [LabelMatcher]) -> [TimeSeries] {
+        if let cached = cache[matchers] { return cached }
+        let found = head.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
+        cache[matchers] = found
+        return found
+    }
+
+    /// Works out the earliest and latest sample any step can read, so each selector is read once.
+    private func prepare(_ expr: Expr) {
+        let reach = Self.reach(expr, lookback: lookback)
+        if reach.usesAt {
+            bounds = (Int64.min / 2, Int64.max / 2)
+        } else {
+            bounds = (start - reach.behind, end + reach.ahead)
+        }
+    }
+
+    /// How far before and after the evaluation time an expression reads, and whether it uses `@`.
+    private static func reach(_ expr: Expr, lookback: Int64) -> (behind: Int64, ahead: Int64, usesAt: Bool) {
+        func shifted(_ modifiers: TimeModifiers, behind: Int64) -> (Int64, Int64, Bool) {
+            (behind + max(modifiers.offset, 0), max(-modifiers.offset, 0), modifiers.at != nil)
+        }
+        switch expr {
+        case .number, .string: return (0, 0, false)
+        case .vectorSelector(let selector): return shifted(selector.modifiers, behind: lookback)
+        case .matrixSelector(let selector, let range): return shifted(selector.modifiers, behind: range)
+        case .subquery(let inner, let range, _, let modifiers):
+            let innerReach = reach(inner, lookback: lookback)
+            let own = shifted(modifiers, behind: range + innerReach.behind)
+            return (own.0, own.1 + innerReach.ahead, own.2 || innerReach.usesAt)
+        case .parenthesized(let inner), .unary(_, let inner): return reach(inner, lookback: lookback)
+        case .aggregation(let aggregation):
+            return combine([aggregation.expr] + (aggregation.parameter.map { [$0] } ?? []), lookback)
+        case .binary(let binary): return combine([binary.lhs, binary.rhs], lookback)
+        case .call(_, let arguments): return combine(arguments, lookback)
+        }
+    }
+
+    private static func combine(_ exprs: [Expr], _ lookback: Int64) -> (behind: Int64, ahead: Int64, usesAt: Bool) {
+        exprs.map { reach($0, lookback: lookback) }.reduce((0, 0, false)) {
+            (max($0.0, $1.behind), max($0.1, $1.ahead), $0.2 || $1.usesAt)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func newest(_ samples: [Sample], atOrBefore time: Int64) -> Sample? {
+        let index = firstIndex(samples, after: time)
+        return index > 0 ? samples[index - 1] : nil
+    }
+
+    /// The first index whose timestamp is after `time`.
+    static func firstIndex(_ samples: [Sample], after time: Int64) -> Int {
+        var low = 0
+        var high = samples.count
+        while low < high {
+            let mid = (low + high) / 2
+            if samples[mid].timestamp <= time { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Prometheus refuses a vector with two elements of the same labels: they can't be told apart.
+    static func unique(_ elements: [VectorElement]) throws(QueryError) -> [VectorElement] {
+        var seen = Set<Labels>()
+        for element in elements where !seen.insert(element.labels).inserted {
+            throw QueryError("vector cannot contain metrics with the same labelset")
+        }
+        return elements
+    }
+}

@@ -1,0 +1,72 @@
+import Hummingbird
+import LumenModel
+import LumenWire
+
+/// What the HTTP push protocols other than OTLP share: tenant, a body read under the tenant's limit and
+/// decompressed, ingest, and plain-text answers in the shape Prometheus, Loki and Zipkin clients expect
+/// (2xx on success, 400 naming what was refused, 429/503 with `Retry-After` under overload).
+struct PushEndpoint: Sendable {
+    let ingestor: Ingestor
+    let tenants: TenantResolver
+    let limits: TenantLimits
+
+    struct Decoded {
+        var batch: Batch
+        var rejected: Int
+        var message: String
+    }
+
+    /// - Parameters:
+    ///   - decompress: whether `Content-Encoding` applies (remote write is snappy inside, never gzip).
+    ///   - success: the status a protocol's clients expect (204 for remote write and Loki, 202 for Zipkin).
+    func handle(
+        _ request: Request, protocol name: IngestProtocol, success: HTTPResponse.Status, decompress: Bool = true,
+        decode: (_ body: [UInt8], _ tenant: Tenant, _ limit: Int) throws(WireError) -> Decoded
+    ) async -> Response {
+        do {
+            let tenant = try tenants.tenant(of: request)
+            let limit = limits.limits(for: tenant).maxBodyBytes
+            var request = request
+            let raw: ByteBuffer
+            do {
+                raw = try await request.collectBody(upTo: limit)
+            } catch {
+                throw WireError.tooLarge("request body is larger than the limit of \(limit) bytes (max_body_bytes)")
+            }
+            let body = decompress
+                ? try ContentEncoding.decode(raw, encoding: request.headers[.contentEncoding], limit: limit) : raw
+            let decoded = try decode(Array(body.readableBytesView), tenant, limit)
+            let outcome = try await ingestor.ingest(
+                decoded.batch, protocol: name, bytes: body.readableBytes, decodeRejected: decoded.rejected,
+                decodeMessage: decoded.message)
+            guard outcome.rejected == 0 else {
+                // These protocols have no partial success: the accepted part is stored, the answer names the rest.
+                return .text("\(outcome.rejected) items refused: \(outcome.message)", status: .badRequest)
+            }
+            return Response(status: success)
+        } catch let error as APIError {
+            return .text(error.message, status: error.status)
+        } catch let error as WireError {
+            let status: HTTPResponse.Status =
+                switch error.kind {
+                case .malformed: .badRequest
+                case .tooLarge: .contentTooLarge
+                case .unsupportedMediaType, .unsupportedEncoding: .unsupportedMediaType
+                }
+            return .text(error.message, status: status)
+        } catch let refusal as Ingestor.Refusal {
+            var response: Response
+            switch refusal {
+            case .busy(let seconds, let message):
+                response = .text(message, status: .tooManyRequests)
+                response.headers[.retryAfter] = String(seconds)
+            case .unavailable(let seconds, let message):
+                response = .text(message, status: .serviceUnavailable)
+                response.headers[.retryAfter] = String(seconds)
+            }
+            return response
+        } catch {
+            return .text("\(error)", status: .badRequest)
+        }
+    }
+}

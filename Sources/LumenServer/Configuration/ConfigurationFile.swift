@@ -1,0 +1,155 @@
+import Foundation
+import LumenModel
+import Yams
+
+/// The YAML form of `ServerConfiguration` (`lumen serve --config FILE`): every key optional, defaults for the
+/// rest; `--print-config` writes the effective configuration back in this form. Documented in
+/// `docs/configuration.md`.
+public struct ConfigurationFile: Codable, Sendable, Equatable {
+    public struct Listen: Codable, Sendable, Equatable {
+        public var otlpHTTP: String?
+        public var api: String?
+        /// `host:port`, or `off`.
+        public var statsd: String?
+        public var syslog: String?
+
+        enum CodingKeys: String, CodingKey {
+            case otlpHTTP = "otlp_http", api, statsd, syslog
+        }
+    }
+
+    public struct Limits: Codable, Sendable, Equatable {
+        public var defaults: IngestLimits?
+        public var tenants: [String: IngestLimits]?
+    }
+
+    public struct Overload: Codable, Sendable, Equatable {
+        public var maxInFlightBytes: Int?
+        public var memoryCeilingBytes: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case maxInFlightBytes = "max_in_flight_bytes", memoryCeilingBytes = "memory_ceiling_bytes"
+        }
+    }
+
+    public var listen: Listen?
+    public var dataDir: String?
+    public var statsdFlushSeconds: Int?
+    public var listenerTenant: String?
+    /// Bearer token → tenant.
+    public var tokens: [String: String]?
+    public var limits: Limits?
+    public var overload: Overload?
+    public var maxQueryLimit: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case listen, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
+        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit"
+    }
+
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads and validates a file; errors name the file and the key or line.
+    public static func load(_ path: String) throws -> ConfigurationFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Error(description: "\(path): cannot read the configuration file (\(error.localizedDescription))")
+        }
+        do {
+            return try YAMLDecoder().decode(ConfigurationFile.self, from: text)
+        } catch let error as DecodingError {
+            throw Error(description: "\(path): \(Self.describe(error))")
+        } catch {
+            throw Error(description: "\(path): \(error)")
+        }
+    }
+
+    /// Applies what the file sets on top of `configuration`, validating each value.
+    public func apply(to configuration: inout ServerConfiguration) throws {
+        func address(_ text: String?, _ key: String) throws -> ListenAddress? {
+            guard let text else { return nil }
+            guard let parsed = ListenAddress(text) else { throw Error(description: "listen.\(key): expected host:port, got \"\(text)\"") }
+            return parsed
+        }
+        func optionalAddress(_ text: String?, _ key: String, _ current: ListenAddress?) throws -> ListenAddress? {
+            guard let text else { return current }
+            return text == "off" ? nil : try address(text, key)
+        }
+        if let listen {
+            configuration.otlpHTTP = try address(listen.otlpHTTP, "otlp_http") ?? configuration.otlpHTTP
+            configuration.api = try address(listen.api, "api") ?? configuration.api
+            configuration.statsd = try optionalAddress(listen.statsd, "statsd", configuration.statsd)
+            configuration.syslog = try optionalAddress(listen.syslog, "syslog", configuration.syslog)
+        }
+        if let dataDir { configuration.dataDirectory = dataDir }
+        if let statsdFlushSeconds {
+            guard statsdFlushSeconds > 0 else { throw Error(description: "statsd_flush_seconds must be positive") }
+            configuration.statsdFlushSeconds = statsdFlushSeconds
+        }
+        if let listenerTenant {
+            guard let tenant = Tenant(listenerTenant) else {
+                throw Error(description: "listener_tenant: \"\(listenerTenant)\" is not a valid tenant ID")
+            }
+            configuration.listenerTenant = tenant
+        }
+        if let tokens {
+            configuration.tokens = try tokens.mapValues { id in
+                guard let tenant = Tenant(id) else { throw Error(description: "tokens: \"\(id)\" is not a valid tenant ID") }
+                return tenant
+            }
+        }
+        if let limits {
+            if let defaults = limits.defaults { configuration.limits.defaults = defaults }
+            for (tenant, overrides) in limits.tenants ?? [:] {
+                guard Tenant(tenant) != nil else { throw Error(description: "limits.tenants: \"\(tenant)\" is not a valid tenant ID") }
+                configuration.limits.overrides[tenant] = overrides
+            }
+        }
+        if let overload {
+            if let bytes = overload.maxInFlightBytes { configuration.maxInFlightBytes = bytes }
+            if let bytes = overload.memoryCeilingBytes { configuration.memoryCeilingBytes = bytes }
+        }
+        if let maxQueryLimit { configuration.maxQueryLimit = maxQueryLimit }
+    }
+
+    /// The whole effective configuration, for `--print-config`.
+    public init(_ configuration: ServerConfiguration) {
+        listen = Listen(
+            otlpHTTP: configuration.otlpHTTP.description, api: configuration.api.description,
+            statsd: configuration.statsd?.description ?? "off", syslog: configuration.syslog?.description ?? "off")
+        dataDir = configuration.dataDirectory
+        statsdFlushSeconds = configuration.statsdFlushSeconds
+        listenerTenant = configuration.listenerTenant.id
+        // Tokens are secrets: print which tenants have one, never the token.
+        tokens = configuration.tokens.isEmpty ? nil : Dictionary(
+            uniqueKeysWithValues: configuration.tokens.values.map(\.id).sorted().enumerated()
+                .map { ("<token \($0.offset + 1)>", $0.element) })
+        limits = Limits(defaults: configuration.limits.defaults,
+            tenants: configuration.limits.overrides.isEmpty ? nil : configuration.limits.overrides)
+        overload = Overload(
+            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeilingBytes: configuration.memoryCeilingBytes)
+        maxQueryLimit = configuration.maxQueryLimit
+    }
+
+    public func yaml() throws -> String {
+        try YAMLEncoder().encode(self)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "" : keys.joined(separator: ".") + ": "
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context))expected \(type): \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "\(path(context))\(context.debugDescription)"
+        case .keyNotFound(let key, let context): return "\(path(context))missing \(key.stringValue)"
+        case .dataCorrupted(let context): return "\(path(context))\(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Synchronization
+
+/// Back-pressure: bounds what ingest holds in flight, and refuses work while the process is over its memory
+/// ceiling, so overload gets 429/503 with `Retry-After` instead of an out-of-memory kill.
+///
+/// Thread-safety: all methods may be called concurrently.
+final class AdmissionGate: Sendable {
+    enum Refusal: Error, Sendable {
+        /// Too much is being written right now: retry soon (429).
+        case busy(inFlightBytes: Int, limit: Int)
+        /// The process is over its memory ceiling: retry later (503).
+        case overMemoryCeiling(residentBytes: Int, ceiling: Int)
+    }
+
+    let maxInFlightBytes: Int
+    let memoryCeiling: Int
+    private let inFlight = Mutex(0)
+    private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
+
+    init(maxInFlightBytes: Int, memoryCeiling: Int) {
+        self.maxInFlightBytes = maxInFlightBytes
+        self.memoryCeiling = memoryCeiling
+    }
+
+    /// Admits `bytes` of decoded request until `release` is called with the same amount.
+    func admit(_ bytes: Int) throws(Refusal) {
+        let resident = residentBytes()
+        if resident > memoryCeiling {
+            throw .overMemoryCeiling(residentBytes: resident, ceiling: memoryCeiling)
+        }
+        let admitted = inFlight.withLock { current -> Int? in
+            // One request alone may always pass, however large: the body limit already bounds it.
+            guard current == 0 || current + bytes <= maxInFlightBytes else { return nil }
+            current += bytes
+            return current
+        }
+        guard admitted != nil else {
+            throw .busy(inFlightBytes: inFlight.withLock { $0 }, limit: maxInFlightBytes)
+        }
+    }
+
+    func release(_ bytes: Int) {
+        inFlight.withLock { $0 -= bytes }
+    }
+
+    var inFlightBytes: Int { inFlight.withLock { $0 } }
+
+    /// The resident set size, read from /proc at most every 100 ms (it is a syscall and a parse).
+    func residentBytes() -> Int {
+        let now = ContinuousClock.now
+        if let cached = memory.withLock({ now - $0.checkedAt < .milliseconds(100) ? $0.resident : nil }) {
+            return cached
+        }
+        let resident = Self.readResidentBytes()
+        memory.withLock { $0 = (now, resident) }
+        return resident
+    }
+
+    private static func readResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,6 @@
+/// How data arrived, as counted in self-telemetry's `protocol` label.
+public enum IngestProtocol: String, Sendable, CaseIterable {
+    case otlpHTTP = "otlp_http"
+    case remoteWrite = "remote_write"
+    case loki, zipkin, statsd, syslog
+}

@@ -1,0 +1,98 @@
+import Logging
+import LumenModel
+import LumenWire
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Syslog on one port over UDP (a message per datagram) and TCP (octet-counted or newline-framed), RFC 5424
+/// and RFC 3164. Messages that do not parse are counted and skipped.
+struct SyslogListener: Service {
+    let address: ListenAddress
+    let tenant: Tenant
+    let ingestor: Ingestor
+    let telemetry: SelfTelemetry
+    let logger: Logger
+    let onListening: @Sendable (_ transport: String, SocketAddress) -> Void
+
+    func run() async throws {
+        let batcher = LogBatcher(tenant: tenant, ingestor: ingestor, telemetry: telemetry, protocol: .syslog)
+        let udp = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .bind(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        let tcpPort = udp.channel.localAddress?.port ?? address.port  // port 0: TCP takes the port UDP got
+        let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: address.host, port: tcpPort) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        if let local = udp.channel.localAddress { onListening("udp", local) }
+        if let local = tcp.channel.localAddress { onListening("tcp", local) }
+
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    try await udp.executeThenClose { inbound, _ in
+                        for try await envelope in inbound {
+                            await accept(Array(envelope.data.readableBytesView), batcher: batcher)
+                        }
+                    }
+                }
+                tasks.addTask {
+                    try await tcp.executeThenClose { connections in
+                        try await withThrowingDiscardingTaskGroup { group in
+                            for try await connection in connections {
+                                group.addTask { await serve(connection, batcher: batcher) }
+                            }
+                        }
+                    }
+                }
+                tasks.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .milliseconds(100))
+                        await batcher.flush()
+                    }
+                }
+                try await tasks.next()
+                tasks.cancelAll()
+            }
+        } onCancelOrGracefulShutdown: {
+            udp.channel.close(promise: nil)
+            tcp.channel.close(promise: nil)
+        }
+        await batcher.flush()
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, batcher: LogBatcher) async {
+        var framer = SyslogFramer()
+        do {
+            try await connection.executeThenClose { inbound, _ in
+                for try await buffer in inbound {
+                    for message in try framer.append(Array(buffer.readableBytesView)) {
+                        await accept(message, batcher: batcher)
+                    }
+                }
+            }
+        } catch {
+            telemetry.refusedRequest(protocol: "syslog", reason: "connection")
+            logger.debug("syslog connection closed: \(error)")
+        }
+    }
+
+    private func accept(_ message: [UInt8], batcher: LogBatcher) async {
+        do {
+            let record = try SyslogParser.parse(message, receivedAt: Timestamp.now(), tenant: tenant)
+            await batcher.add(record, bytes: message.count)
+        } catch {
+            telemetry.rejected(1, protocol: "syslog", signal: "logs", reason: "invalid")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import CoreMetrics
+import Foundation
+import LumenEngine
+import Metrics
+import Prometheus
+
+/// Lumen's own metrics, exposed at `GET /metrics` in Prometheus' text format through swift-metrics and
+/// swift-prometheus. Each server has its own registry (no global bootstrap), so servers in one process —
+/// tests — don't mix their numbers.
+public final class SelfTelemetry: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+    }
+
+    /// Items a collector decoded from a request, before limits.
+    func received(_ count: Int, protocol name: String, signal: String) {
+        guard count > 0 else { return }
+        Counter(label: "lumen_ingest_received_total", dimensions: [("protocol", name), ("signal", signal)],
+            factory: factory).increment(by: count)
+    }
+
+    /// Items made durable and queryable.
+    func accepted(_ count: Int, protocol name: String, signal: String) {
+        guard count > 0 else { return }
+        Counter(label: "lumen_ingest_accepted_total", dimensions: [("protocol", name), ("signal", signal)],
+            factory: factory).increment(by: count)
+    }
+
+    /// Items refused, by reason: `invalid`, a limit's name, `duplicate`, `conflict`, `overload`.
+    func rejected(_ count: Int, protocol name: String, signal: String, reason: String) {
+        guard count > 0 else { return }
+        Counter(label: "lumen_ingest_rejected_total",
+            dimensions: [("protocol", name), ("signal", signal), ("reason", reason)], factory: factory)
+            .increment(by: count)
+    }
+
+    /// Requests or datagrams refused whole (overload, bad input) or dropped (UDP).
+    func refusedRequest(protocol name: String, reason: String) {
+        Counter(label: "lumen_ingest_refused_requests_total", dimensions: [("protocol", name), ("reason", reason)],
+            factory: factory).increment()
+    }
+
+    func walCommit(records: Int, duration: Duration) {
+        Timer(label: "lumen_wal_fsync_duration_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
+    }
+
+    func request(listener: String, route: String, status: Int, duration: Duration) {
+        Timer(label: "lumen_http_request_duration_seconds",
+            dimensions: [("listener", listener), ("route", route), ("code", String(status))], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The text exposition, with the gauges read from the store at scrape time.
+    func exposition(head: Head.Statistics, inFlightBytes: Int, residentBytes: Int) -> String {
+        func gauge(_ name: String, _ value: Int) {
+            Gauge(label: name, factory: factory).record(value)
+        }
+        gauge("lumen_head_series", head.series)
+        gauge("lumen_head_samples", head.samples)
+        gauge("lumen_head_log_records", head.logs)
+        gauge("lumen_head_spans", head.spans)
+        gauge("lumen_head_traces", head.traces)
+        gauge("lumen_ingest_in_flight_bytes", inFlightBytes)
+        gauge("lumen_process_resident_memory_bytes", residentBytes)
+        return registry.emitToString()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import LumenModel
+import Testing
+@testable import LumenEngine
+
+/// Pins the block format: if this fails, the bytes on disk changed. If that was deliberate, bump
+/// `BlockFormat.version`, update `docs/format/index.md`, and regenerate with
+/// `LUMEN_UPDATE_GOLDEN=1 swift test --filter MetricBlockGoldenTests`.
+@Suite(.serialized)
+struct MetricBlockGoldenTests {
+    private static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    private static let files = [
+        (BlockFormat.chunksFileName, "block-chunks.bin"), (BlockFormat.indexFileName, "block-index.bin"),
+        (BlockFormat.metaFileName, "block-meta.json"),
+    ]
+
+    @Test func writingTheFixtureGivesTheCommittedFiles() throws {
+        let encoded = MetricBlockWriter().encode(MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID)
+        let contents = [encoded.chunks, encoded.index, encoded.meta]
+        for ((_, golden), bytes) in zip(Self.files, contents) {
+            let path = Self.golden.appendingPathComponent(golden).path
+            if ProcessInfo.processInfo.environment["LUMEN_UPDATE_GOLDEN"] == "1" {
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+            }
+            let committed = try #require(FileManager.default.contents(atPath: path), "missing \(path)")
+            #expect(Array(committed) == bytes, "\(golden) changed; see MetricBlockGoldenTests")
+        }
+    }
+
+    @Test func theCommittedFilesReadBackAsTheFixture() throws {
+        let scratch = try MetricBlockFixtures.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for (name, golden) in Self.files {
+            try FileManager.default.copyItem(atPath: Self.golden.appendingPathComponent(golden).path, toPath: scratch + "/" + name)
+        }
+        let reader = try MetricBlockReader(directory: scratch)
+        #expect(reader.meta.id == MetricBlockFixtures.fixedID.description)
+        let all = try reader.series(matching: [], from: .min, to: .max)
+        let expected = MetricBlockFixtures.small.sorted { $0.labels < $1.labels }
+        #expect(all.map(\.labels) == expected.map(\.labels))
+        #expect(all.map(\.samples) == expected.map(\.samples))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import LumenModel
+import LumenWire
+import Testing
+
+@testable import LumenServer
+
+/// Limits, tenants by token, overload and self-telemetry, through the real server.
+struct IngestLimitsTests {
+    static let json = ["Content-Type": "application/json"]
+
+    @Test func aSeriesOverALimitIsRefusedByNameWhileTheRestIsKept() async throws {
+        let server = try await TestServer.start { $0.limits.defaults.maxLabelsPerSeries = 3 }
+        defer { Task { await server.stop() } }
+        // http.route + service + __name__ = 3 labels: within; a fourth attribute breaks the limit.
+        let ok = try await server.post("v1/metrics", body: Fixtures.metricsJSON(), headers: Self.json)
+        #expect(ok.status == 200)
+        let wide = String(decoding: Fixtures.metricsJSON(), as: UTF8.self).replacingOccurrences(
+            of: #"{"key":"http.route","value":{"stringValue":"/cart"}}"#,
+            with: #"{"key":"http.route","value":{"stringValue":"/cart"}},{"key":"extra","value":{"stringValue":"x"}}"#)
+        let refused = try await server.post("v1/metrics", body: Data(wide.utf8), headers: Self.json)
+        #expect(refused.status == 200)
+        let partial = try JSONSerialization.jsonObject(with: refused.body) as? [String: Any]
+        let details = partial?["partialSuccess"] as? [String: Any]
+        #expect("\(details?["rejectedDataPoints"] ?? "")" == "1")
+        #expect((details?["errorMessage"] as? String)?.contains("over the limit of 3") == true)
+
+        let metrics = try await server.get("metrics").text
+        #expect(metrics.contains(#"lumen_ingest_rejected_total{protocol="otlp_http",signal="samples",reason="max_labels_per_series"} 1"#))
+        #expect(metrics.contains(#"lumen_ingest_accepted_total{protocol="otlp_http",signal="samples"} 1"#))
+        #expect(metrics.contains("lumen_wal_fsync_duration_seconds_bucket"))
+        #expect(metrics.contains("lumen_head_series 1"))
+    }
+
+    @Test func newSeriesPastTheActiveSeriesLimitAreRefused() async throws {
+        let server = try await TestServer.start { $0.limits.defaults.maxActiveSeries = 1 }
+        defer { Task { await server.stop() } }
+        #expect(try await server.post("v1/metrics", body: Fixtures.metricsJSON(), headers: Self.json).status == 200)
+        let other = String(decoding: Fixtures.metricsJSON(), as: UTF8.self).replacingOccurrences(of: "/cart", with: "/pay")
+        let response = try await server.post("v1/metrics", body: Data(other.utf8), headers: Self.json)
+        #expect(response.text.contains("refused by max_active_series"))
+        #expect(response.text.contains("the limit is 1"))
+        // The series already there still takes new samples.
+        let later = Fixtures.metricsJSON(value: 50, at: Fixtures.start + 1_000_000_000)
+        let again = try await server.post("v1/metrics", body: later, headers: Self.json)
+        #expect(again.status == 200)
+        #expect(!again.text.contains("refused"))
+    }
+
+    @Test func overTheMemoryCeilingIngestAnswers503WithRetryAfter() async throws {
+        let server = try await TestServer.start { $0.memoryCeilingBytes = 1 }
+        defer { Task { await server.stop() } }
+        let response = try await server.post("v1/traces", body: Fixtures.tracesBody(), headers: ["Content-Type": "application/x-protobuf"])
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "10")
+        #expect(try await server.get("metrics").text.contains(#"reason="overload""#))
+    }
+
+    @Test func tokensDecideTheTenantAndAreRequiredOnceConfigured() async throws {
+        let server = try await TestServer.start { $0.tokens = ["t0ken": Tenant("team-a")!] }
+        defer { Task { await server.stop() } }
+        let body = Fixtures.tracesBody()
+        let protobuf = ["Content-Type": "application/x-protobuf"]
+        #expect(try await server.post("v1/traces", body: body, headers: protobuf).status == 401)
+        let wrong = protobuf.merging(["Authorization": "Bearer t0ken", "X-Scope-OrgID": "team-b"]) { $1 }
+        #expect(try await server.post("v1/traces", body: body, headers: wrong).status == 403)
+        let right = protobuf.merging(["Authorization": "Bearer t0ken"]) { $1 }
+        #expect(try await server.post("v1/traces", body: body, headers: right).status == 200)
+        let path = "lumen/v1/traces/\(Fixtures.traceID.hex)"
+        #expect(try await server.get(path, headers: ["Authorization": "Bearer t0ken"]).status == 200)
+        #expect(try await server.get(path).status == 401)
+    }
+
+    @Test func theAdmissionGateRefusesWhatWouldPassItsInFlightBound() throws {
+        let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: .max)
+        try gate.admit(80)
+        #expect(throws: AdmissionGate.Refusal.self) { try gate.admit(30) }
+        try gate.admit(20)
+        gate.release(80)
+        gate.release(20)
+        try gate.admit(500)  // alone, a request may always pass: the body limit bounds it
+        #expect(gate.inFlightBytes == 500)
+    }
+
+    @Test func aConfigurationFileSetsListenersLimitsAndTenants() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lumen-\(UUID()).yaml").path
+        try """
+            listen:
+              api: 127.0.0.1:19470
+              statsd: "off"
+            limits:
+              defaults:
+                max_active_series: 10
+              tenants:
+                team-a:
+                  max_log_line_bytes: 100
+            tokens:
+              abc: team-a
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var configuration = ServerConfiguration()
+        try ConfigurationFile.load(path).apply(to: &configuration)
+        #expect(configuration.api == ListenAddress(host: "127.0.0.1", port: 19470))
+        #expect(configuration.statsd == nil)
+        #expect(configuration.limits.defaults.maxActiveSeries == 10)
+        #expect(configuration.limits.limits(for: Tenant("team-a")!).maxLogLineBytes == 100)
+        #expect(configuration.tokens["abc"] == Tenant("team-a"))
+        let printed = try ConfigurationFile(configuration).yaml()
+        #expect(printed.contains("max_active_series: 10"))
+        #expect(!printed.contains("abc"))
+
+        try "limits:\n  defaults:\n    max_active_series: -1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationFile.Error.self) { try ConfigurationFile.load(path) }
+    }
+}

@@ -1,0 +1,168 @@
+import LumenModel
+import LumenWire
+import SwiftProtobuf
+import Testing
+
+struct RemoteWriteDecoderTests {
+    private static let limit = 1 << 20
+
+    private func label(_ name: String, _ value: String) -> Prometheus_Label {
+        .with {
+            $0.name = name
+            $0.value = value
+        }
+    }
+
+    private func series(_ labels: [(String, String)], samples: [(Int64, Double)]) -> Prometheus_TimeSeries {
+        .with { series in
+            series.labels = labels.map { label($0.0, $0.1) }
+            series.samples = samples.map { sample in
+                .with {
+                    $0.timestamp = sample.0
+                    $0.value = sample.1
+                }
+            }
+        }
+    }
+
+    private func body(_ series: [Prometheus_TimeSeries]) throws -> [UInt8] {
+        let request = Prometheus_WriteRequest.with { $0.timeseries = series }
+        return Snappy.compress(try request.serializedBytes())
+    }
+
+    private func decode(_ series: [Prometheus_TimeSeries]) throws -> RemoteWriteResult {
+        try RemoteWriteDecoder.decode(try body(series), tenant: Fixtures.tenant, limit: Self.limit)
+    }
+
+    private func failure(_ body: [UInt8], limit: Int = limit) -> WireError? {
+        do {
+            _ = try RemoteWriteDecoder.decode(body, tenant: Fixtures.tenant, limit: limit)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func seriesMapToSortedLabelsAndNanosecondSamples() throws {
+        let result = try decode([
+            series(
+                [("job", "api"), ("__name__", "http_requests_total"), ("code", "200")],
+                samples: [(1_700_000_000_000, 5), (1_700_000_015_000, 7.5)])
+        ])
+        #expect(result.batch.tenant == Fixtures.tenant)
+        #expect(result.rejected == 0)
+        #expect(result.rejectionMessage == "")
+        #expect(
+            result.batch.series == [
+                TimeSeries(
+                    labels: Labels(["__name__": "http_requests_total", "code": "200", "job": "api"]),
+                    samples: [
+                        Sample(timestamp: 1_700_000_000_000_000_000, value: 5),
+                        Sample(timestamp: 1_700_000_015_000_000_000, value: 7.5),
+                    ])
+            ])
+    }
+
+    @Test func staleMarkersAndSpecialValuesKeepTheirBits() throws {
+        let stale = Double(bitPattern: Sample.staleMarkerBits)
+        let result = try decode([
+            series([("__name__", "up")], samples: [(1, stale), (2, .infinity), (3, -0.0), (4, .nan)])
+        ])
+        let values = try #require(result.batch.series.first).samples.map(\.value.bitPattern)
+        #expect(values == [Sample.staleMarkerBits, Double.infinity.bitPattern, (-0.0).bitPattern, Double.nan.bitPattern])
+        #expect(result.batch.series[0].samples[0].isStaleMarker)
+    }
+
+    @Test func entriesOfTheSameSeriesAreMerged() throws {
+        let result = try decode([
+            series([("__name__", "up"), ("job", "a")], samples: [(1000, 1)]),
+            series([("__name__", "up"), ("job", "b")], samples: [(1000, 0)]),
+            series([("job", "a"), ("__name__", "up")], samples: [(2000, 1)]),
+        ])
+        #expect(result.batch.series.count == 2)
+        #expect(result.batch.series[0].samples.map(\.timestamp) == [1_000_000_000, 2_000_000_000])
+    }
+
+    @Test func invalidSeriesAreRefusedAndTheRestKept() throws {
+        let result = try decode([
+            series([("job", "a")], samples: [(1, 1), (2, 2)]),
+            series([("__name__", "up"), ("job", "a"), ("job", "b")], samples: [(1, 1)]),
+            series([("__name__", "up"), ("bad-name", "x")], samples: [(1, 1)]),
+            series([("__name__", "")], samples: [(1, 1)]),
+            series([("__name__", "up"), ("job", "ok")], samples: [(1, 1)]),
+        ])
+        #expect(result.batch.series.map(\.labels) == [Labels(["__name__": "up", "job": "ok"])])
+        #expect(result.rejected == 5)
+        #expect(result.rejectionMessage.hasPrefix("rejected 5 samples: timeseries[0]: series has no __name__ label"))
+        #expect(result.rejectionMessage.contains("timeseries[1]: duplicate label name \"job\""))
+        #expect(result.rejectionMessage.contains("timeseries[2]: invalid label name \"bad-name\""))
+        #expect(result.rejectionMessage.contains("timeseries[3]: series has no __name__"))
+    }
+
+    @Test func aTimestampPastTheModelsRangeRefusesThatSampleOnly() throws {
+        let result = try decode([series([("__name__", "up")], samples: [(Int64.max / 10, 1), (5, 2)])])
+        #expect(result.rejected == 1)
+        #expect(result.rejectionMessage.contains("samples[0]: timestamp"))
+        #expect(result.batch.series[0].samples == [Sample(timestamp: 5_000_000, value: 2)])
+    }
+
+    @Test func exemplarsAreReturnedWithTheirSeries() throws {
+        var wire = series([("__name__", "latency_seconds_bucket"), ("le", "0.5")], samples: [(1000, 3)])
+        wire.exemplars = [
+            .with {
+                $0.labels = [label("trace_id", "5b8efff798038103d269b633813fc60c")]
+                $0.value = 0.42
+                $0.timestamp = 999
+            }
+        ]
+        let result = try decode([wire])
+        #expect(
+            result.exemplars == [
+                Exemplar(
+                    seriesLabels: Labels(["__name__": "latency_seconds_bucket", "le": "0.5"]),
+                    labels: Labels(["trace_id": "5b8efff798038103d269b633813fc60c"]), timestamp: 999_000_000,
+                    value: 0.42)
+            ])
+    }
+
+    @Test func metadataIsAcceptedAndIgnored() throws {
+        let request = Prometheus_WriteRequest.with {
+            $0.timeseries = [series([("__name__", "up")], samples: [(1, 1)])]
+            $0.metadata = [
+                .with {
+                    $0.type = .gauge
+                    $0.metricFamilyName = "up"
+                    $0.help = "Whether the target is up."
+                }
+            ]
+        }
+        let result = try RemoteWriteDecoder.decode(
+            Snappy.compress(try request.serializedBytes()), tenant: Fixtures.tenant, limit: Self.limit)
+        #expect(result.batch.sampleCount == 1)
+    }
+
+    @Test func garbageInsideValidSnappyIsMalformed() throws {
+        let error = try #require(failure(Snappy.compress([0x0a, 0x64, 0x01, 0x02])))
+        #expect(error.kind == .malformed)
+        #expect(error.message.contains("prometheus.WriteRequest"))
+    }
+
+    @Test func anUncompressedBodyIsMalformed() throws {
+        let raw = try Prometheus_WriteRequest.with { $0.timeseries = [series([("__name__", "up")], samples: [(1, 1)])] }
+            .serializedBytes() as [UInt8]
+        #expect(failure(raw)?.kind == .malformed)
+    }
+
+    @Test func aBodyThatDecompressesOverTheLimitIsTooLarge() throws {
+        let big = try body((0..<2000).map { series([("__name__", "metric_\($0)")], samples: [(1, 1)]) })
+        #expect(failure(big, limit: 1000)?.kind == .tooLarge)
+    }
+
+    @Test func invalidUTF8InALabelIsMalformed() throws {
+        // Label{name="a", value=0xff}: protobuf strings must be UTF-8.
+        let label: [UInt8] = [0x0a, 0x01, 0x61, 0x12, 0x01, 0xff]
+        let series: [UInt8] = [0x0a, UInt8(label.count)] + label
+        let request: [UInt8] = [0x0a, UInt8(series.count)] + series
+        #expect(failure(Snappy.compress(request))?.kind == .malformed)
+    }
+}
