@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     ],
     targets: [
         // Spans, log records, samples, labels, IDs, tenants. Depends on nothing.
@@ -76,16 +79,36 @@ let package = Package(
             ]
         ),
 
+        // OTLP over gRPC (grpc-swift-2). Its own target: gRPC's build cost stays out of everything else.
+        .target(
+            name: "LumenGRPC",
+            dependencies: [
+                "LumenModel", "LumenWire", "LumenServer",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The seeded demo workload: a small shop of services emitting correlated telemetry.
         .target(
             name: "LumenLoad",
-            dependencies: ["LumenModel", "LumenWire", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: [
+                "LumenModel", "LumenWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
 
         // The `lumen` binary: argument parsing and wiring only.
         .executableTarget(
             name: "LumenCLI",
             dependencies: [
-                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRender", "LumenServer", "LumenLoad",
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRender", "LumenServer", "LumenGRPC",
+                "LumenLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

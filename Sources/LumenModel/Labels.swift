@@ -20,9 +20,28 @@ public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, S
 
     /// Sorts, drops empty values and keeps the last value given for a repeated name.
     public init(_ labels: [Label]) {
-        var byName: [String: String] = [:]
-        for label in labels { byName[label.name] = label.value }
-        self.labels = byName.filter { !$0.value.isEmpty }.map { Label($0.key, $0.value) }.sorted()
+        // Hot on ingest: most senders already send labels sorted, unique and non-empty, so check before copying.
+        var clean = true
+        for index in labels.indices {
+            if labels[index].value.isEmpty || (index > 0 && !(labels[index - 1].name < labels[index].name)) {
+                clean = false
+                break
+            }
+        }
+        if clean {
+            self.labels = labels
+            return
+        }
+        // Stable sort by name keeps the given order among repeats, so the last one given is the one kept.
+        var sorted: [Label] = []
+        sorted.reserveCapacity(labels.count)
+        for label in labels.enumerated().sorted(by: { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) })
+            .map(\.element)
+        {
+            if let last = sorted.last, last.name == label.name { sorted.removeLast() }
+            sorted.append(label)
+        }
+        self.labels = sorted.filter { !$0.value.isEmpty }
     }
 
     public init(_ pairs: KeyValuePairs<String, String>) {

@@ -15,6 +15,7 @@ public struct LumenServer: Sendable {
         case statsd = "StatsD/UDP"
         case syslogUDP = "syslog/UDP"
         case syslogTCP = "syslog/TCP"
+        case otlpGRPC = "OTLP/gRPC"
     }
 
     public let configuration: ServerConfiguration
@@ -30,6 +31,7 @@ public struct LumenServer: Sendable {
     public func run(
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         shutdown: ServerShutdown = ServerShutdown(),
+        plugins: [any ListenerPlugin] = [],
         onListening: @escaping @Sendable (Listener, SocketAddress) -> Void = { _, _ in }
     ) async throws {
         let telemetry = SelfTelemetry()
@@ -86,6 +88,9 @@ public struct LumenServer: Sendable {
                 address: address, tenant: configuration.listenerTenant, ingestor: ingestor, telemetry: telemetry,
                 logger: logger, onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
         }
+        let context = ListenerContext(
+            configuration: configuration, ingestor: ingestor, tenants: tenants, logger: logger, onListening: onListening)
+        services += plugins.map { .init(service: $0.makeService(context)) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -5,6 +5,8 @@ import LumenModel
 public struct ServerConfiguration: Sendable, Equatable {
     /// OTLP over HTTP, where SDKs send by default; also remote write, Zipkin and Loki push.
     public var otlpHTTP = ListenAddress(host: "0.0.0.0", port: 4318)
+    /// OTLP over gRPC, served when the `lumen` binary plugs in LumenGRPC; `nil` turns it off.
+    public var otlpGRPC: ListenAddress? = ListenAddress(host: "0.0.0.0", port: 4317)
     /// The query API; loopback by default because it has no authentication yet.
     public var api = ListenAddress(host: "127.0.0.1", port: 9470)
     /// StatsD over UDP; `nil` turns it off.

@@ -29,6 +29,7 @@ class LumenProcess:
         self.api_port = free_port()
         self.statsd_port = free_port()
         self.syslog_port = free_port()
+        self.grpc_port = free_port()
         self.process = None
 
     @property
@@ -45,7 +46,7 @@ class LumenProcess:
             [LUMEN, "serve", "--data-dir", self.data_dir,
              "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}",
              "--statsd", f"127.0.0.1:{self.statsd_port}", "--syslog", f"127.0.0.1:{self.syslog_port}",
-             "--statsd-flush-interval", "1s"],
+             "--otlp-grpc", f"127.0.0.1:{self.grpc_port}", "--statsd-flush-interval", "1s"],
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

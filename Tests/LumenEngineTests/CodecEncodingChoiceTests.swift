@@ -69,9 +69,28 @@ struct CodecEncodingChoiceTests {
         #expect(DecimalValueCodec.decimalParts(-0.0) == nil)
         #expect(DecimalValueCodec.decimalParts(.nan) == nil)
         #expect(DecimalValueCodec.decimalParts(0.1 + 0.2) == nil)
-        #expect(DecimalValueCodec.scale([0.5, 1e22]) == nil, "10^22 × 10 overflows the mantissa")
+        #expect(DecimalValueCodec.scale([.nan, 1]) == nil, "NaN is never scaled")
+        #expect(DecimalValueCodec.scale([0.1 + 0.2]) == nil, "no value is a short decimal")
+        let overflow = DecimalValueCodec.scale([0.5, 1e22])
+        #expect(overflow?.exceptions.map(\.index) == [1], "10^22 × 10 overflows the mantissa: an exception")
+        let odd = DecimalValueCodec.scale([9.636, 9.636000000000001, 9.665])
+        #expect(odd?.exponent == -3)
+        #expect(odd?.mantissas == [9636, 9636, 9665])
+        #expect(odd?.exceptions.map(\.index) == [1])
         let scaled = DecimalValueCodec.scale([0.25, 3, 1.5])
         #expect(scaled?.exponent == -2)
         #expect(scaled?.mantissas == [25, 300, 150])
+    }
+}
+
+/// Chunks that store no bits per sample still read back from their bytes alone.
+struct CodecCheapChunkTests {
+    @Test func aLongConstantRegularChunkReadsBackFromItsBytes() throws {
+        let samples = CodecFixtures.samples(CodecFixtures.regularTimes(ChunkFormat.maxSamples), Array(repeating: 7, count: ChunkFormat.maxSamples))
+        let chunk = MetricChunk(encoding: samples)
+        #expect(chunk.bytes.count < 24)
+        let reread = try MetricChunk(bytes: chunk.bytes)
+        #expect(reread.maxTime == samples.last!.timestamp)
+        #expect(try reread.samples() == samples)
     }
 }

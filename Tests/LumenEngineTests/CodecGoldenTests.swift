@@ -26,6 +26,8 @@ struct CodecGoldenTests {
             ("chunk-decimal-dod.bin", CodecFixtures.samples(regular, [100, 110.01, 120.03, 130.02, 140.04, 150.05, 160.05,
                 170.07, 180.06, 190.08, 200.09, 210.1]), .regular, .decimal),
             ("chunk-decimal-step.bin", CodecFixtures.samples(regular, (0..<12).map { 2.5 + Double($0) * 0.5 }), .regular, .decimalStep),
+            ("chunk-decimal-exceptions.bin", CodecFixtures.samples(regular, [9.636, 9.636000000000001, 9.665, 9.681000000000001,
+                9.7, 9.7, 9.75, 9.8, 9.85, 9.9, 9.95, 1e22]), .regular, .decimal),
             ("chunk-time-ns.bin", (0..<12).map { Sample(timestamp: 1_000_000_007 + Int64($0 * $0) * 13, value: Double($0)) },
                 .deltaOfDelta, .decimalStep),
         ]

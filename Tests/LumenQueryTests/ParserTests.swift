@@ -6,8 +6,8 @@ import Testing
 struct ParserTests {
     @Test func aMetricNameWithMatchersIsAMetricSelector() throws {
         let query = try Parser.parse(#"http_server_requests_total{service="cart", code=~"5.."}"#)
-        guard case .metrics(let selector) = query else { Issue.record("not metrics: \(query)"); return }
-        #expect(selector.matchers.map(\.description) == [
+        guard let matchers = query.selectorMatchers else { Issue.record("not a selector: \(query)"); return }
+        #expect(matchers.map(\.description) == [
             #"__name__="http_server_requests_total""#, #"service="cart""#, #"code=~"5..""#,
         ])
     }

@@ -10,7 +10,10 @@ openmetrics` reads). When the samples straddle a 2h boundary, every timestamp mo
 that the earliest lands in the first second of its 2h period: one Prometheus block then holds them all.
 Prints `series N`, `samples N`, `shift_ms N`, `min_ms N`, `max_ms N`.
 """
+import re
 import sys
+
+LABEL = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 TWO_HOURS_MS = 2 * 3600 * 1000
 
@@ -21,14 +24,13 @@ def parse(line):
 
 
 def openmetrics_series(labels):
-    """`{__name__="m", a="b"}` → `m{a="b"}`; the dump puts __name__ first since labels are sorted."""
-    prefix = '{__name__="'
-    if not labels.startswith(prefix):
+    """`{__name__="m", a="b", c="d"}` → `m{a="b",c="d"}` (OpenMetrics wants no space after commas)."""
+    pairs = LABEL.findall(labels)
+    names = [value for key, value in pairs if key == "__name__"]
+    if not names:
         raise SystemExit(f"series without a metric name: {labels}")
-    end = labels.index('"', len(prefix))
-    name = labels[len(prefix):end]
-    rest = labels[end + 1:].lstrip(", ")
-    return name + ("{" + rest if rest != "}" else "")
+    rest = ",".join(f'{key}="{value}"' for key, value in pairs if key != "__name__")
+    return names[0] + ("{" + rest + "}" if rest else "")
 
 
 def main():

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LumenGRPC
 import LumenModel
 import LumenServer
 import NIOCore
@@ -18,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("otlp-http"), help: "Where to receive OTLP/HTTP, remote write, Loki and Zipkin pushes (host:port; default 0.0.0.0:4318).")
     var otlpHTTP: String?
+
+    @Option(name: .customLong("otlp-grpc"), help: "Where to receive OTLP/gRPC (host:port or off; default 0.0.0.0:4317).")
+    var otlpGRPC: String?
 
     @Option(help: "Where to serve the query API (host:port; default 127.0.0.1:9470).")
     var api: String?
@@ -54,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             return parsed
         }
         if let otlpHTTP { configuration.otlpHTTP = try address(otlpHTTP, "otlp-http") }
+        if let otlpGRPC { configuration.otlpGRPC = otlpGRPC == "off" ? nil : try address(otlpGRPC, "otlp-grpc") }
         if let api { configuration.api = try address(api, "api") }
         if let statsd { configuration.statsd = statsd == "off" ? nil : try address(statsd, "statsd") }
         if let syslog { configuration.syslog = syslog == "off" ? nil : try address(syslog, "syslog") }
@@ -89,13 +94,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         announce("Lumen \(LumenVersion.current) — data in \(URL(fileURLWithPath: configuration.dataDirectory).standardized.path)")
 
-        try await LumenServer(configuration: configuration, logger: logger).run { listener, address in
+        try await LumenServer(configuration: configuration, logger: logger).run(plugins: [OTLPGRPCPlugin()]) {
+            listener, address in
             let name = listener.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
             switch listener {
             case .otlpHTTP:
                 announce("\(name) listening on \(address.hostAndPort)  (POST /v1/{traces,metrics,logs}, /api/v1/write, /loki/api/v1/push, /api/v2/spans)")
             case .api:
                 announce("\(name) listening on \(address.hostAndPort)  (lumen query, lumen trace; /api/v1/query; /metrics)")
+            case .otlpGRPC:
+                announce("\(name) listening on \(address.hostAndPort)  (TraceService, MetricsService, LogsService /Export)")
             case .statsd, .syslogUDP, .syslogTCP:
                 announce("\(name) listening on \(address.hostAndPort)")
             }

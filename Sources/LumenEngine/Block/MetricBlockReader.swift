@@ -74,6 +74,24 @@ public final class MetricBlockReader: Sendable {
         return result
     }
 
+    /// The chunks of the selected series that overlap `[from, to]`, checksums verified but not decoded:
+    /// for callers that iterate lazily (`MetricChunk.makeIterator()`) or merge blocks.
+    public func chunks(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(MetricBlockError)
+        -> [(labels: Labels, chunks: [MetricChunk])]
+    {
+        guard from <= to else { return [] }
+        var result: [(labels: Labels, chunks: [MetricChunk])] = []
+        for id in try select(matchers) {
+            let entry = index.series[id]
+            var chunks: [MetricChunk] = []
+            for reference in entry.chunks where reference.maxTime >= from && reference.minTime <= to {
+                chunks.append(try chunk(at: reference.offset))
+            }
+            if !chunks.isEmpty { result.append((entry.labels, chunks)) }
+        }
+        return result
+    }
+
     /// IDs of the series every matcher selects, sorted. Matchers that need a value intersect postings
     /// lists; matchers that also select series without the label (`a=""`, `a!="x"`, `a=~".*"`) subtract
     /// the series whose value they reject.

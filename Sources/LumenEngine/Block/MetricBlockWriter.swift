@@ -12,7 +12,7 @@ public struct MetricBlockWriter: Sendable {
     public var maxSamplesPerChunk: Int
 
     public init(maxSamplesPerChunk: Int = BlockFormat.defaultMaxSamplesPerChunk) {
-        precondition(maxSamplesPerChunk >= 1)
+        precondition((1...ChunkFormat.maxSamples).contains(maxSamplesPerChunk))
         self.maxSamplesPerChunk = maxSamplesPerChunk
     }
 

@@ -54,7 +54,9 @@ public enum ChunkFormat {
         static let deltaOfDelta: UInt8 = 1 << 0
         /// Set: Gorilla-style buckets on a bit stream; clear: zig-zag LEB128 varints.
         static let buckets: UInt8 = 1 << 1
-        static let all: UInt8 = deltaOfDelta | buckets
+        /// Set: an exception list follows the header (values the common exponent cannot express exactly).
+        static let exceptions: UInt8 = 1 << 2
+        static let all: UInt8 = deltaOfDelta | buckets | exceptions
     }
 
     /// Decimal exponents are kept where powers of ten are exact doubles, so scaling is exactly one
@@ -65,6 +67,11 @@ public enum ChunkFormat {
         for _ in 0..<exponent { value *= 10 }
         return value
     }
+
+    /// Samples in one chunk at most. Constant and regular chunks cost no bits per sample, so the count
+    /// cannot be checked against the chunk's size; this bound keeps a corrupt count from running a decoder
+    /// (or an allocation) for billions of samples.
+    public static let maxSamples = 1 << 16
 
     /// The XOR encoding stores a leading-zero count in 5 bits.
     static let xorMaxLeadingZeros = 31

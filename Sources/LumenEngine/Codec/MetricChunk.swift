@@ -26,9 +26,9 @@ public struct MetricChunk: Hashable, Sendable {
         UInt16(timeEncoding.rawValue << 4 | timeUnit.rawValue) << 8 | UInt16(valueEncoding.rawValue)
     }
 
-    /// Encodes `samples`, which must be non-empty and in non-decreasing time order.
+    /// Encodes `samples`: 1…`ChunkFormat.maxSamples` of them, in non-decreasing time order.
     public init(encoding samples: [Sample]) {
-        precondition(!samples.isEmpty, "a chunk holds at least one sample")
+        precondition(!samples.isEmpty && samples.count <= ChunkFormat.maxSamples, "a chunk holds 1…maxSamples samples")
         var timeSection: [UInt8] = []
         let timeHeader = TimestampCodec.encode(samples.map(\.timestamp), to: &timeSection)
         var valueSection: [UInt8] = []
@@ -57,8 +57,8 @@ public struct MetricChunk: Hashable, Sendable {
     public init(bytes: [UInt8]) throws(ChunkError) {
         var reader = BitReader(bytes, start: 0, end: bytes.count)
         let count = try reader.readUVarint()
-        guard count >= 1, count <= UInt64(bytes.count) * 8 + 1 else {
-            throw ChunkError(offset: 0, message: "sample count \(count) is impossible for \(bytes.count) bytes")
+        guard count >= 1, count <= UInt64(ChunkFormat.maxSamples) else {
+            throw ChunkError(offset: 0, message: "sample count \(count) outside 1…\(ChunkFormat.maxSamples)")
         }
         let timeHeader = UInt8(try reader.read(bits: 8))
         guard let unit = ChunkFormat.TimeUnit(rawValue: timeHeader & 0x0f),

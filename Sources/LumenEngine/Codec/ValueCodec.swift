@@ -18,9 +18,9 @@ enum ValueCodec {
                 best = step
                 bestEncoding = .decimalStep
             }
-            for flags: UInt8 in [0, ChunkFormat.DecimalFlags.buckets, ChunkFormat.DecimalFlags.deltaOfDelta,
-                ChunkFormat.DecimalFlags.all]
-            {
+            let deltaOfDelta = ChunkFormat.DecimalFlags.deltaOfDelta
+            let buckets = ChunkFormat.DecimalFlags.buckets
+            for flags: UInt8 in [0, buckets, deltaOfDelta, deltaOfDelta | buckets] {
                 var candidate: [UInt8] = []
                 DecimalValueCodec.encode(scaled, flags: flags, to: &candidate)
                 if candidate.count < best.count {

@@ -2,7 +2,10 @@ import LumenModel
 
 /// One command of a promqltest file, with the line it starts on.
 public enum PromQLTestCommand: Sendable {
-    case load(interval: Int64, series: [(labels: Labels, values: [Double?])], hasHistograms: Bool)
+    /// Series holding native histogram samples are left out; `histogramMetrics` names them.
+    case load(
+        interval: Int64, series: [(labels: Labels, values: [Double?])], hasHistograms: Bool,
+        histogramMetrics: Set<String>)
     case clear
     case eval(PromQLEval)
 }
@@ -33,6 +36,8 @@ public struct PromQLEval: Sendable {
     /// A scalar result, written as a bare number.
     public var expectedScalar: Double?
     public var expected: [ExpectedSeries] = []
+    /// `expect range vector from … to … step …`: where an instant query's range vector samples fall.
+    public var rangeVector: (start: Int64, step: Int64)?
     /// Uses what Lumen doesn't model: native histograms, or experimental features.
     public var unsupported: String?
 }

@@ -49,17 +49,36 @@ public struct PromQLTestFile: Sendable {
             guard words.count == 2, let interval = time(words[1]) else {
                 throw QueryError("expected load <interval>, like load 1m")
             }
+            // A series given twice in one load: the later values win, as in promqltest.
             var series: [(Labels, [Double?])] = []
+            var position: [Labels: Int] = [:]
             var histograms = words[0] == "load_with_nhcb"
+            var histogramMetrics = Set<String>()
             for (_, entry) in block {
                 let (labels, rest) = try splitSeries(entry)
                 if SeriesNotation.hasHistograms(rest) {
                     histograms = true
+                    if let name = try labelSet(labels).metricName { histogramMetrics.insert(name) }
                     continue
                 }
-                series.append((try labelSet(labels), try SeriesNotation.values(rest)))
+                let labelSet = try labelSet(labels)
+                let values = try SeriesNotation.values(rest)
+                if let existing = position[labelSet] {
+                    var merged = series[existing].1
+                    for (offset, value) in values.enumerated() {
+                        if offset >= merged.count { merged.append(value) } else if let value { merged[offset] = value }
+                    }
+                    series[existing].1 = merged
+                } else {
+                    position[labelSet] = series.count
+                    series.append((labelSet, values))
+                }
+                // load_with_nhcb also makes a native histogram named without `_bucket`.
+                if words[0] == "load_with_nhcb", let name = labelSet.metricName, name.hasSuffix("_bucket") {
+                    histogramMetrics.insert(String(name.dropLast(7)))
+                }
             }
-            return .load(interval: interval, series: series, hasHistograms: histograms)
+            return .load(interval: interval, series: series, hasHistograms: histograms, histogramMetrics: histogramMetrics)
         case let word? where word.hasPrefix("eval"):
             return .eval(try eval(line, block))
         default:
@@ -143,9 +162,14 @@ public struct PromQLTestFile: Sendable {
         case "string":
             eval.expectedString = unquote(detail)
         case "range":
-            // `expect range vector from … to … step …`: timestamps of an instant query's range vector; values
-            // are compared in order.
-            break
+            var words = detail
+            guard word(&words) == "vector", word(&words) == "from", let start = time(word(&words)),
+                word(&words) == "to", time(word(&words)) != nil, word(&words) == "step", let step = time(word(&words)),
+                step > 0
+            else {
+                throw QueryError("expected expect range vector from <time> to <time> step <duration>")
+            }
+            eval.rangeVector = (start, step)
         default:
             throw QueryError("unknown expectation \"expect \(kind)\"")
         }

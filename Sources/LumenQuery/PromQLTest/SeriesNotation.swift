@@ -24,8 +24,7 @@ enum SeriesNotation {
         if item == "_" { return [nil] }
         if item == "stale" { return [Double(bitPattern: Sample.staleMarkerBits)] }
         guard let times = item.lastIndex(of: "x") else { return [try number(item)] }
-        // `0x1F` is a hexadecimal number, not a repetition.
-        if item.hasPrefix("0x") || item.hasPrefix("-0x") { return [try number(item)] }
+        // As in promtool, `0x59` is 0 repeated: series notation has no hexadecimal numbers.
         guard let count = Int(item[item.index(after: times)...]) else {
             throw QueryError("invalid repetition count in \"\(item)\"")
         }

@@ -95,6 +95,20 @@ struct Lexer {
                 case "n": value += "\n"
                 case "t": value += "\t"
                 case "r": value += "\r"
+                case "x", "u", "U":
+                    // Go's `\xFF`, `\u00e9`, `\U0001F600`.
+                    let digits = escaped == "x" ? 2 : escaped == "u" ? 4 : 8
+                    var hex = ""
+                    for _ in 0..<digits {
+                        guard let digit = peek(), digit.properties.isASCIIHexDigit else { break }
+                        hex.unicodeScalars.append(digit)
+                        advance()
+                    }
+                    guard hex.count == digits, let code = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(code)
+                    else {
+                        throw QueryError("invalid escape sequence \\\(escaped)\(hex) in a string", at: start)
+                    }
+                    value.unicodeScalars.append(decoded)
                 default: value.unicodeScalars.append(escaped)
                 }
             } else {

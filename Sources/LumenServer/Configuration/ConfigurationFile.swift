@@ -8,13 +8,15 @@ import Yams
 public struct ConfigurationFile: Codable, Sendable, Equatable {
     public struct Listen: Codable, Sendable, Equatable {
         public var otlpHTTP: String?
+        /// `host:port`, or `off`.
+        public var otlpGRPC: String?
         public var api: String?
         /// `host:port`, or `off`.
         public var statsd: String?
         public var syslog: String?
 
         enum CodingKeys: String, CodingKey {
-            case otlpHTTP = "otlp_http", api, statsd, syslog
+            case otlpHTTP = "otlp_http", otlpGRPC = "otlp_grpc", api, statsd, syslog
         }
     }
 
@@ -81,6 +83,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         }
         if let listen {
             configuration.otlpHTTP = try address(listen.otlpHTTP, "otlp_http") ?? configuration.otlpHTTP
+            configuration.otlpGRPC = try optionalAddress(listen.otlpGRPC, "otlp_grpc", configuration.otlpGRPC)
             configuration.api = try address(listen.api, "api") ?? configuration.api
             configuration.statsd = try optionalAddress(listen.statsd, "statsd", configuration.statsd)
             configuration.syslog = try optionalAddress(listen.syslog, "syslog", configuration.syslog)
@@ -119,7 +122,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     /// The whole effective configuration, for `--print-config`.
     public init(_ configuration: ServerConfiguration) {
         listen = Listen(
-            otlpHTTP: configuration.otlpHTTP.description, api: configuration.api.description,
+            otlpHTTP: configuration.otlpHTTP.description, otlpGRPC: configuration.otlpGRPC?.description ?? "off",
+            api: configuration.api.description,
             statsd: configuration.statsd?.description ?? "off", syslog: configuration.syslog?.description ?? "off")
         dataDir = configuration.dataDirectory
         statsdFlushSeconds = configuration.statsdFlushSeconds

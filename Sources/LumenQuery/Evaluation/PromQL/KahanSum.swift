@@ -2,9 +2,14 @@
 /// results agree with Prometheus to the last digits.
 struct KahanSum {
     private(set) var sum = 0.0
-    private var compensation = 0.0
+    private(set) var compensation = 0.0
 
     init() {}
+
+    init(sum: Double, compensation: Double) {
+        self.sum = sum
+        self.compensation = compensation
+    }
 
     mutating func add(_ value: Double) {
         let total = sum + value

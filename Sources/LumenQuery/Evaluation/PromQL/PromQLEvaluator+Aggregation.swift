@@ -16,6 +16,9 @@ extension PromQLEvaluator {
                 parameter = try scalarValue(expr, at: time)
             }
         }
+        if ["topk", "bottomk", "limitk", "limit_ratio"].contains(aggregation.op), parameter.isNaN {
+            throw QueryError("Parameter value is NaN for \(aggregation.op)")
+        }
         if aggregation.op == "count_values" {
             let relabeled = elements.map {
                 VectorElement(labels: $0.labels.setting(labelName, PromQLFormat.value($0.value)), value: $0.value)
@@ -88,7 +91,9 @@ extension PromQLEvaluator {
     }
 
     static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else {
+        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first)
+            || ("A"..."Z").contains(first)
+        else {
             return false
         }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0)

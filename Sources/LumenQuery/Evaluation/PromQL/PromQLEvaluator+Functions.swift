@@ -9,6 +9,14 @@ extension PromQLEvaluator {
         switch name {
         case "time": return .scalar(seconds)
         case "pi": return .scalar(Double.pi)
+        case "min_of", "max_of":
+            let (a, b) = (try scalarValue(arguments[0], at: time), try scalarValue(arguments[1], at: time))
+            if a.isNaN || b.isNaN { return .scalar(.nan) }
+            return .scalar(name == "min_of" ? Swift.min(a, b) : Swift.max(a, b))
+        case "start": return .scalar(Double(start) / 1e9)
+        case "end": return .scalar(Double(end) / 1e9)
+        case "range": return .scalar(Double(end - start) / 1e9)
+        case "step": return .scalar(Double(step) / 1e9)
         case "vector": return .vector([VectorElement(labels: Labels([]), value: try scalarValue(arguments[0], at: time))])
         case "scalar":
             let elements = try vectorValue(arguments[0], at: time)
@@ -40,7 +48,7 @@ extension PromQLEvaluator {
             return .vector(try vectorValue(arguments[0], at: time).sorted { a, b in
                 for label in names {
                     let (x, y) = (a.labels[label] ?? "", b.labels[label] ?? "")
-                    if x != y { return descending ? x > y : x < y }
+                    if x != y { return descending ? Self.naturalLess(y, x) : Self.naturalLess(x, y) }
                 }
                 return descending ? b.labels < a.labels : a.labels < b.labels
             })
@@ -151,6 +159,29 @@ extension PromQLEvaluator {
             result.append(VectorElement(labels: keepsName ? entry.labels : entry.labels.droppingName, value: value))
         }
         return try Self.unique(result)
+    }
+
+    /// Text order with digit runs compared as numbers (`cpu2` before `cpu10`), as `sort_by_label` sorts.
+    static func naturalLess(_ a: String, _ b: String) -> Bool {
+        var left = Substring(a)
+        var right = Substring(b)
+        while let x = left.first, let y = right.first {
+            if x.isASCII, x.isNumber, y.isASCII, y.isNumber {
+                let digitsX = left.prefix { $0.isASCII && $0.isNumber }
+                let digitsY = right.prefix { $0.isASCII && $0.isNumber }
+                let trimmedX = digitsX.drop { $0 == "0" }
+                let trimmedY = digitsY.drop { $0 == "0" }
+                if trimmedX.count != trimmedY.count { return trimmedX.count < trimmedY.count }
+                if trimmedX != trimmedY { return trimmedX < trimmedY }
+                left = left.dropFirst(digitsX.count)
+                right = right.dropFirst(digitsY.count)
+            } else {
+                if x != y { return x < y }
+                left = left.dropFirst()
+                right = right.dropFirst()
+            }
+        }
+        return left.isEmpty && !right.isEmpty
     }
 
     /// The labels `absent` reports: those its selector pins with `=`, when pinned once.

@@ -16,6 +16,8 @@ public final class PromQLEvaluator {
     /// The query's own start and end, for `@ start()` and `@ end()`.
     let start: Int64
     let end: Int64
+    /// The range query's step; 0 for an instant query.
+    private(set) var step: Int64 = 0
     private var cache: [[LabelMatcher]: [TimeSeries]] = [:]
     private var bounds: (from: Int64, to: Int64) = (0, 0)
 
@@ -42,6 +44,7 @@ public final class PromQLEvaluator {
                 + "scalar or instant vector")
         }
         prepare(expr)
+        self.step = step
         var series: [Labels: [Sample]] = [:]
         var time = start
         while time <= end {

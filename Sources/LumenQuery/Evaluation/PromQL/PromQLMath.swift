@@ -2,18 +2,36 @@ import Foundation
 
 /// Statistics shared by aggregations and `*_over_time` functions, computed as Prometheus computes them.
 enum PromQLMath {
-    /// The mean by a compensated sum, falling back to an incremental mean when the sum overflows.
+    /// The mean by a compensated sum, switching to an incremental mean once the sum overflows — Prometheus'
+    /// method, so `avg` of huge values is exact where it can be and ±Inf where the inputs are.
     static func mean(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        var sum = KahanSum()
-        for value in values { sum.add(value) }
-        let total = sum.value
-        if total.isInfinite, values.allSatisfy(\.isFinite) {
-            var mean = 0.0
-            for (offset, value) in values.enumerated() { mean += (value - mean) / Double(offset + 1) }
-            return mean
+        guard let first = values.first else { return .nan }
+        var sum = KahanSum(sum: first, compensation: 0)
+        var count = 1.0
+        var incremental: KahanSum?
+        for value in values.dropFirst() {
+            count += 1
+            if incremental == nil {
+                var next = sum
+                next.add(value)
+                if !next.sum.isInfinite {
+                    sum = next
+                    continue
+                }
+                incremental = KahanSum(sum: sum.sum / (count - 1), compensation: sum.compensation / (count - 1))
+            }
+            guard let mean = incremental else { continue }
+            if mean.sum.isInfinite {
+                if value.isInfinite, (mean.sum > 0) == (value > 0) { continue }
+                if value.isFinite { continue }
+            }
+            let q = (count - 1) / count
+            var next = KahanSum(sum: q * mean.sum, compensation: q * mean.compensation)
+            next.add(value / count)
+            incremental = next
         }
-        return total / Double(values.count)
+        if let incremental { return incremental.value }
+        return sum.value / count
     }
 
     /// Population variance, by Welford's method.

@@ -67,7 +67,11 @@ public enum PromQLFunctions {
         table["sort_by_label"] = sig([.vector, .string], optional: 1, variadic: true)
         table["sort_by_label_desc"] = sig([.vector, .string], optional: 1, variadic: true)
         table["time"] = sig([], .scalar)
+        table["min_of"] = sig([.scalar, .scalar], .scalar)
+        table["max_of"] = sig([.scalar, .scalar], .scalar)
         table["pi"] = sig([], .scalar)
+        // The query's own window, in seconds: start(), end(), range() = end − start, step().
+        for name in ["start", "end", "range", "step"] { table[name] = sig([], .scalar) }
         table["vector"] = sig([.scalar])
         table["scalar"] = sig([.vector], .scalar)
         return table

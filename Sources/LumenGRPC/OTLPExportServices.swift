@@ -1,0 +1,67 @@
+import GRPCCore
+import LumenModel
+import LumenWire
+import SwiftProtobuf
+
+/// `opentelemetry.proto.collector.trace.v1.TraceService/Export`.
+struct TraceExportService: Opentelemetry_Proto_Collector_Trace_V1_TraceService.ServiceProtocol {
+    let export: GRPCExport
+
+    func export(
+        request: ServerRequest<OTLPTraceRequest>, context: ServerContext
+    ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse> {
+        let (rejected, message) = try await export.ingest(
+            request.metadata, decode: { OTLPDecoder.traces(request.message, tenant: $0) },
+            bytes: request.message.serializedByteCount)
+        var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+        if rejected > 0 {
+            response.partialSuccess.rejectedSpans = Int64(rejected)
+            response.partialSuccess.errorMessage = message
+        }
+        return ServerResponse(message: response)
+    }
+}
+
+/// `opentelemetry.proto.collector.metrics.v1.MetricsService/Export`.
+struct MetricsExportService: Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.ServiceProtocol {
+    let export: GRPCExport
+
+    func export(
+        request: ServerRequest<OTLPMetricsRequest>, context: ServerContext
+    ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse> {
+        let (rejected, message) = try await export.ingest(
+            request.metadata, decode: { OTLPDecoder.metrics(request.message, tenant: $0) },
+            bytes: request.message.serializedByteCount)
+        var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
+        if rejected > 0 {
+            response.partialSuccess.rejectedDataPoints = Int64(rejected)
+            response.partialSuccess.errorMessage = message
+        }
+        return ServerResponse(message: response)
+    }
+}
+
+/// `opentelemetry.proto.collector.logs.v1.LogsService/Export`.
+struct LogsExportService: Opentelemetry_Proto_Collector_Logs_V1_LogsService.ServiceProtocol {
+    let export: GRPCExport
+
+    func export(
+        request: ServerRequest<OTLPLogsRequest>, context: ServerContext
+    ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse> {
+        let (rejected, message) = try await export.ingest(
+            request.metadata,
+            decode: { OTLPDecoder.logs(request.message, tenant: $0, receivedAt: Timestamp.now()) },
+            bytes: request.message.serializedByteCount)
+        var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
+        if rejected > 0 {
+            response.partialSuccess.rejectedLogRecords = Int64(rejected)
+            response.partialSuccess.errorMessage = message
+        }
+        return ServerResponse(message: response)
+    }
+}
+
+extension SwiftProtobuf.Message {
+    /// The encoded size, for back-pressure accounting (the transport has already decoded the message).
+    var serializedByteCount: Int { (try? serializedBytes() as [UInt8])?.count ?? 0 }
+}

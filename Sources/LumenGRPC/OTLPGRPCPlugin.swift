@@ -1,0 +1,49 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import LumenServer
+import NIOCore
+import ServiceLifecycle
+
+/// Plugs OTLP/gRPC into `lumen serve` on `configuration.otlpGRPC` (default 0.0.0.0:4317): the trace, metrics and
+/// logs services over HTTP/2 in plaintext, gzip and deflate accepted, requests up to the body limit.
+public struct OTLPGRPCPlugin: ListenerPlugin {
+    public init() {}
+
+    public func makeService(_ context: ListenerContext) -> any Service {
+        OTLPGRPCListener(context: context)
+    }
+}
+
+struct OTLPGRPCListener: Service {
+    let context: ListenerContext
+
+    func run() async throws {
+        guard let address = context.configuration.otlpGRPC else { return }
+        let export = GRPCExport(ingestor: context.ingestor, tenants: context.tenants)
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: address.host, port: address.port), transportSecurity: .plaintext,
+            config: .defaults { config in
+                config.compression.enabledAlgorithms = .all
+                config.rpc.maxRequestPayloadSize = context.configuration.maxBodyBytes
+            })
+        let server = GRPCServer(
+            transport: transport,
+            services: [TraceExportService(export: export), MetricsExportService(export: export),
+                LogsExportService(export: export)])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await withGracefulShutdownHandler {
+                    try await server.serve()
+                } onGracefulShutdown: {
+                    server.beginGracefulShutdown()
+                }
+            }
+            if let bound = try await server.listeningAddress?.ipv4,
+                let local = try? SocketAddress(ipAddress: bound.host, port: bound.port)
+            {
+                context.onListening(.otlpGRPC, local)
+            }
+            try await tasks.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A listener that lives in another module and joins the server's lifecycle: OTLP/gRPC does, so that gRPC's
+/// build cost stays out of the targets that don't need it.
+public protocol ListenerPlugin: Sendable {
+    func makeService(_ context: ListenerContext) -> any Service
+}
+
+/// What a plugged-in listener gets: the one ingest path, tenant rules, self-telemetry, and how to announce
+/// its address.
+public struct ListenerContext: Sendable {
+    public let configuration: ServerConfiguration
+    public let ingestor: Ingestor
+    public let tenants: TenantResolver
+    public let logger: Logger
+    public let onListening: @Sendable (LumenServer.Listener, SocketAddress) -> Void
+}
