@@ -9,16 +9,16 @@ import ServiceLifecycle
 public struct OTLPGRPCPlugin: ListenerPlugin {
     public init() {}
 
-    public func makeService(_ context: ListenerContext) -> any Service {
-        OTLPGRPCListener(context: context)
+    public func makeService(_ context: ListenerContext) -> (any Service)? {
+        context.configuration.otlpGRPC.map { OTLPGRPCListener(address: $0, context: context) }
     }
 }
 
 struct OTLPGRPCListener: Service {
+    let address: ListenAddress
     let context: ListenerContext
 
     func run() async throws {
-        guard let address = context.configuration.otlpGRPC else { return }
         let export = GRPCExport(ingestor: context.ingestor, tenants: context.tenants)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: address.host, port: address.port), transportSecurity: .plaintext,

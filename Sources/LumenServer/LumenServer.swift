@@ -90,7 +90,7 @@ public struct LumenServer: Sendable {
         }
         let context = ListenerContext(
             configuration: configuration, ingestor: ingestor, tenants: tenants, logger: logger, onListening: onListening)
-        services += plugins.map { .init(service: $0.makeService(context)) }
+        services += plugins.compactMap { $0.makeService(context) }.map { .init(service: $0) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -23,8 +23,9 @@ def free_port():
 class LumenProcess:
     """`lumen serve` as a child process. Restartable over the same data directory."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, extra_args=()):
         self.data_dir = data_dir
+        self.extra_args = list(extra_args)
         self.otlp_port = free_port()
         self.api_port = free_port()
         self.statsd_port = free_port()
@@ -46,7 +47,7 @@ class LumenProcess:
             [LUMEN, "serve", "--data-dir", self.data_dir,
              "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}",
              "--statsd", f"127.0.0.1:{self.statsd_port}", "--syslog", f"127.0.0.1:{self.syslog_port}",
-             "--otlp-grpc", f"127.0.0.1:{self.grpc_port}", "--statsd-flush-interval", "1s"],
+             "--otlp-grpc", f"127.0.0.1:{self.grpc_port}", "--statsd-flush-interval", "1s", *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -57,6 +58,13 @@ class LumenProcess:
             except requests.ConnectionError:
                 time.sleep(0.05)
         raise AssertionError("lumen serve did not become ready in 30 s")
+
+    def resident_bytes(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
 
     def kill9(self):
         self.process.send_signal(signal.SIGKILL)

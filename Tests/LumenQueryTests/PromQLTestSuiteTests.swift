@@ -46,7 +46,8 @@ struct PromQLTestSuiteTests {
 
     @Test func seriesNotationExpands() throws {
         let values = try SeriesNotation.values("1 _ 0+10x2 5-1x1 _x2 stale 2x1 Inf")
-        #expect(values.count == 12)
+        #expect(values.count == 13)
+        #expect(values[12] == .infinity)
         #expect(values[0] == 1 && values[1] == nil)
         #expect(Array(values[2...4]) == [0, 10, 20])
         #expect(Array(values[5...6]) == [5, 4])

@@ -72,4 +72,16 @@ struct SyslogFramerTests {
         #expect(messages.count == 10_000)
         #expect(messages.last == bytes("<13>message 9999"))
     }
+
+    @Test func loggersTCPOutputFramesAndParsesInBothFormats() throws {
+        var framer = SyslogFramer()
+        let rfc5424 = #"<13>1 2026-11-21T10:00:00.123456+00:00 host user - - [timeQuality tzKnown="1" isSynced="0"] hello"#
+        let stream = bytes("\(rfc5424.utf8.count) \(rfc5424)") + bytes("<13>Nov 21 10:00:00 host user: hello\n")
+        let records = try framer.append(stream).map {
+            try SyslogParser.parse($0, receivedAt: 1_795_262_400_000_000_000, tenant: Fixtures.tenant)
+        }
+        #expect(records.map(\.line) == ["hello", "hello"])
+        #expect(records.map(\.serviceName) == ["user", "user"])
+        #expect(records.map(\.time) == [1_795_255_200_123_456_000, 1_795_255_200_000_000_000])
+    }
 }

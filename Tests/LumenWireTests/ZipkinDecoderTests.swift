@@ -106,10 +106,13 @@ struct ZipkinDecoderTests {
         #expect(error?.message.hasPrefix("body is not a Zipkin v2 JSON list of spans") == true)
     }
 
-    @Test func invalidUTF8IsMalformed() {
+    @Test func aSpanWithInvalidUTF8IsRefusedAlone() throws {
         let body: [UInt8] = Array(#"[{"traceId":"1","id":"1","timestamp":1,"name":""#.utf8) + [0xc3, 0x28]
-            + Array(#""}]"#.utf8)
-        #expect((try? ZipkinDecoder.decode(body, tenant: Fixtures.tenant)) == nil)
+            + Array(#""},{"traceId":"1","id":"2","timestamp":1}]"#.utf8)
+        let result = try ZipkinDecoder.decode(body, tenant: Fixtures.tenant)
+        #expect(result.batch.spans.map(\.spanID) == [SpanID(2)])
+        #expect(result.rejected == 1)
+        #expect(result.rejectionMessage.contains("[0]"))
     }
 
     @Test func anEmptyListIsAnEmptyBatch() throws {

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// A listener that lives in another module and joins the server's lifecycle: OTLP/gRPC does, so that gRPC's
 /// build cost stays out of the targets that don't need it.
 public protocol ListenerPlugin: Sendable {
-    func makeService(_ context: ListenerContext) -> any Service
+    /// `nil` when the configuration turns this listener off.
+    func makeService(_ context: ListenerContext) -> (any Service)?
 }
 
 /// What a plugged-in listener gets: the one ingest path, tenant rules, self-telemetry, and how to announce

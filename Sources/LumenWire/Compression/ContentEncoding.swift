@@ -20,7 +20,9 @@ public enum ContentEncoding {
             }
             return body
         case "gzip", "x-gzip":
-            return try inflate(body, with: .gzip(), name: "gzip", limit: limit)
+            let inflated = try inflate(body, with: .gzip(), name: "gzip", limit: limit)
+            try checkGzipTrailer(body, inflatedSize: inflated.readableBytes)
+            return inflated
         case "deflate":
             do {
                 return try inflate(body, with: .zlib(), name: "deflate", limit: limit)
@@ -55,6 +57,18 @@ public enum ContentEncoding {
             return output
         } catch {
             throw .malformed("\(encoding) compression failed: \(error)")
+        }
+    }
+
+    /// zlib stops quietly at the end of its input, so a truncated stream would pass as a short body. A gzip
+    /// member ends with the uncompressed size (ISIZE, little-endian, mod 2³²): it must match what came out.
+    private static func checkGzipTrailer(_ body: ByteBuffer, inflatedSize: Int) throws(WireError) {
+        let minimumMember = 18  // 10-byte header + 8-byte trailer
+        guard body.readableBytes >= minimumMember,
+            let size = body.getInteger(at: body.readerIndex + body.readableBytes - 4, endianness: .little, as: UInt32.self),
+            size == UInt32(truncatingIfNeeded: inflatedSize)
+        else {
+            throw .malformed("gzip body is truncated or corrupt: its trailer does not match the \(inflatedSize) bytes it inflates to")
         }
     }
 

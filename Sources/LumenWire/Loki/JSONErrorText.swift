@@ -1,7 +1,11 @@
 /// Turns Foundation's `DecodingError` into a message a sender can act on: the JSON path and what was wrong.
 enum JSONErrorText {
     static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
+        guard let error = error as? DecodingError else {
+            let text = "\(error)"
+            // Foundation's own parser errors have no public shape; this one is common enough to say plainly.
+            return text.contains("UTF8") ? "a string is not valid UTF-8 (\(text))" : text
+        }
         switch error {
         case .typeMismatch(let type, let context):
             return "\(path(context.codingPath)): expected \(typeName(type)); \(context.debugDescription)"

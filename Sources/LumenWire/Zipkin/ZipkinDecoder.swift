@@ -28,8 +28,10 @@ public enum ZipkinDecoder {
                 spans.append(try span(wire))
             } catch let error as Failure {
                 rejections.reject("[\(i)]: \(error.message)")
-            } catch {
+            } catch let error as DecodingError {
                 rejections.reject(JSONErrorText.describe(error))  // its path starts with "[i]"
+            } catch {
+                rejections.reject("[\(i)]: \(JSONErrorText.describe(error))")
             }
         }
         return DecodeResult(
