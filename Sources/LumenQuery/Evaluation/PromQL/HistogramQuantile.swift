@@ -5,13 +5,25 @@ enum HistogramQuantile {
     /// Counts that differ by less than this (relative) are treated as equal, absorbing float noise.
     static let smallDeltaTolerance = 1e-12
 
-    static func evaluate(_ phi: Double, _ elements: [VectorElement]) -> [VectorElement] {
+    /// Throws when two series land on the same bucket of one histogram (say `a_bucket` and `b_bucket` with equal
+    /// labels): their counts can't be told apart once the name is gone.
+    static func evaluate(_ phi: Double, _ elements: [VectorElement]) throws(QueryError) -> [VectorElement] {
         var order: [Labels] = []
         var buckets: [Labels: [(upperBound: Double, count: Double)]] = [:]
+        var names: [Labels: [Double: String]] = [:]
         for element in elements {
             guard let text = element.labels["le"], let bound = parseBound(text) else { continue }
             let key = element.labels.droppingName.removing(["le"])
-            if buckets[key] == nil { order.append(key) }
+            if buckets[key] == nil {
+                order.append(key)
+                buckets[key] = []
+            }
+            // `le="1"` and `le="1.0"` of one metric are merged below; the same bound from another metric is not.
+            let name = element.labels.metricName ?? ""
+            if let other = names[key]?[bound], other != name {
+                throw QueryError("vector cannot contain metrics with the same labelset")
+            }
+            names[key, default: [:]][bound] = name
             buckets[key, default: []].append((bound, element.value))
         }
         return order.map { VectorElement(labels: $0, value: quantile(phi, buckets[$0]!)) }

@@ -56,7 +56,7 @@ extension PromQLEvaluator {
         case "label_join": return .vector(try labelJoin(arguments, at: time))
         case "histogram_quantile":
             let phi = try scalarValue(arguments[0], at: time)
-            return .vector(try Self.unique(HistogramQuantile.evaluate(phi, try vectorValue(arguments[1], at: time))))
+            return .vector(try Self.unique(try HistogramQuantile.evaluate(phi, try vectorValue(arguments[1], at: time))))
         case "round":
             let toNearest = arguments.count > 1 ? try scalarValue(arguments[1], at: time) : 1
             let inverse = 1 / toNearest
