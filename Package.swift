@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "LumenGRPC",
             dependencies: [
-                "LumenModel", "LumenWire", "LumenServer",
+                "LumenModel", "LumenWire", "LumenServer", "LumenLoad",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

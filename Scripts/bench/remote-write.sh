@@ -31,9 +31,9 @@ for samples in 1000 10000; do
     echo "== $samples samples per request, $count requests, 1000 series, concurrency $concurrency"
     # Each receiver gets its own fresh series names' timeline; Prometheus first, then Lumen, then both again.
     for round in 1 2; do
-        $lumen remote-write --url http://127.0.0.1:29090/api/v1/write --samples-per-request $samples \
+        $lumen bench remote-write --url http://127.0.0.1:29090/api/v1/write --samples-per-request $samples \
             --requests $count --concurrency "$concurrency" --series-prefix "r${round}_$samples" --name "prometheus (round $round)"
-        $lumen remote-write --url http://127.0.0.1:24318/api/v1/write --samples-per-request $samples \
+        $lumen bench remote-write --url http://127.0.0.1:24318/api/v1/write --samples-per-request $samples \
             --requests $count --concurrency "$concurrency" --series-prefix "r${round}_$samples" --name "lumen      (round $round)"
     done
 done

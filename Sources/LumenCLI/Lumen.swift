@@ -9,5 +9,8 @@ struct Lumen: AsyncParsableCommand {
             Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
             then ask it questions with `lumen query` and `lumen trace`.
             """,
-        subcommands: [ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, PromQLTestCommand.self, RemoteWriteBenchCommand.self, BenchCommand.self])
+        subcommands: [
+            ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, PromQLTestCommand.self,
+            BenchCommand.self,
+        ])
 }

@@ -58,4 +58,42 @@ struct QueryEngineTests {
         let other = try engine.execute(#"{service="cart"}"#, tenant: Tenant("other")!, window: window)
         #expect(other == .logs([]))
     }
+
+    @Test func promQLExpressionsAnswerScalarsStringsAndAggregates() throws {
+        let engine = QueryEngine(head: head())
+        let time = Self.base + 150 * Self.second
+        #expect(try engine.execute("1 + 2 * 3", tenant: .anonymous, window: .instant(time))
+            == .scalar(Sample(timestamp: time, value: 7)))
+        #expect(try engine.execute(#""text""#, tenant: .anonymous, window: .instant(time)) == .string("text", at: time))
+        let sum = try engine.execute("sum by (__name__) (up) * 10", tenant: .anonymous, window: .instant(time))
+        #expect(sum == .vector([InstantSample(labels: Labels([]), sample: Sample(timestamp: time, value: 20))]))
+        let rate = try engine.execute(#"rate(up{service="cart"}[5m])"#, tenant: .anonymous,
+            window: .instant(Self.base + 9 * 60 * Self.second))
+        guard case .vector(let rates) = rate, let first = rates.first else { Issue.record("\(rate)"); return }
+        #expect(abs(first.sample.value - 1.0 / 60) < 1e-12)
+        #expect(first.labels == Labels(["service": "cart"]))
+    }
+
+    @Test func scalarAndStringResultsHaveANativeJSONShape() throws {
+        let scalar = QueryResponse(.scalar(Sample(timestamp: 5, value: 1.5)))
+        #expect(scalar.kind == .scalar)
+        #expect(scalar.series == [QueryResponse.Series(labels: [:], points: [.init(t: 5, v: "1.5")])])
+        let string = QueryResponse(.string("hi", at: 7))
+        #expect(string.kind == .string)
+        #expect(string.string == "hi" && string.time == 7)
+    }
+
+    @Test func aRangeQueryOverAnExpressionGivesOneSeriesPerLabelSet() throws {
+        let engine = QueryEngine(head: head())
+        let window = QueryWindow(start: Self.base + 60 * Self.second, end: Self.base + 180 * Self.second,
+            step: 60 * Self.second)
+        let result = try engine.execute("count(up) + 0", tenant: .anonymous, window: window)
+        // db goes stale at +60s: only cart is left.
+        #expect(result == .matrix([TimeSeries(labels: Labels([]), samples: [1, 2, 3].map {
+            Sample(timestamp: Self.base + Int64($0) * 60 * Self.second, value: 1)
+        })]))
+        #expect(throws: QueryError.self) {
+            try engine.execute("up[5m]", tenant: .anonymous, window: window)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LumenGRPC
 import LumenLoad
 import LumenModel
 
@@ -12,7 +13,7 @@ struct LoadCommand: AsyncParsableCommand {
             5 % slow calls. The same --seed gives the same traces. --rate 0 sends as fast as the server acknowledges.
             """)
 
-    @Option(help: "Where to send OTLP/HTTP.")
+    @Option(help: "Where to send: an http:// URL for OTLP/HTTP, or a grpc://host:port for OTLP/gRPC.")
     var endpoint = "http://127.0.0.1:4318"
 
     @Option(help: "Simulated shop requests per second (0: as fast as possible).")
@@ -51,22 +52,37 @@ struct LoadCommand: AsyncParsableCommand {
             endpoint: url, tenant: tenant, seed: seed, rate: rate,
             duration: count == nil ? .nanoseconds(nanoseconds) : nil, count: count, concurrency: concurrency,
             batchSize: batchSize, gzip: gzip)
+        // OTLP/gRPC when asked; the options still need an http URL for their own checks.
+        var grpc: OTLPGRPCSender? = nil
+        var httpOptions = options
+        if url.scheme == "grpc" {
+            guard let host = url.host, let port = url.port else { throw ValidationError("--endpoint grpc://host:port") }
+            grpc = try OTLPGRPCSender(host: host, port: port, tenant: tenant, gzip: gzip)
+            httpOptions.endpoint = URL(string: "http://\(host):\(port)")!
+        }
         let runner: LoadRunner
-        do { runner = try LoadRunner(options: options) } catch { throw ValidationError("\(error)") }
+        do { runner = try LoadRunner(options: httpOptions, sender: grpc) } catch { throw ValidationError("\(error)") }
         let target = count.map { "\($0) requests" } ?? duration
         print("lumen load: seed \(seed), \(rate == 0 ? "unlimited" : "\(Self.number(rate))/s") for \(target) → \(endpoint)")
         let quiet = self.quiet
+        let connection = grpc.map { sender in Task { try await sender.start() } }
         let summary = try await runner.run { progress in
             guard !quiet else { return }
             print(Self.describe(progress))
             fflush(nil)
         }
+        grpc?.stop()
+        _ = await connection?.result
         let progress = summary.progress
         print("""
             done in \(Self.number(summary.elapsed.seconds))s: \(progress.requestsSimulated) requests, \
             \(progress.spansAcknowledged) spans, \(progress.logsAcknowledged) logs, \
             \(progress.pointsAcknowledged) points acknowledged (\(Self.number(summary.acknowledgedSpansPerSecond)) spans/s), \
             \(progress.failures) failures
+            """)
+        print("""
+            acknowledgement latency per POST: p50 \(DurationText.format(progress.acknowledgementLatency(quantile: 0.5).nanoseconds)), \
+            p99 \(DurationText.format(progress.acknowledgementLatency(quantile: 0.99).nanoseconds))
             """)
         if let failure = progress.lastFailure { print("last failure: \(failure)") }
         if progress.failures > 0 { throw ExitCode.failure }
@@ -88,5 +104,10 @@ extension Duration {
     fileprivate var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    fileprivate var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -18,6 +18,15 @@ public struct LoadProgress: Hashable, Sendable {
     /// The most recent failure, for the user to act on.
     public var lastFailure: String?
     public var elapsed: Duration = .zero
+    /// How long each POST took to be acknowledged (first tries only, so retry back-off doesn't count).
+    public var acknowledgementLatencies: [Duration] = []
+
+    /// The q-quantile of `acknowledgementLatencies` (nearest rank); zero before any acknowledgement.
+    public func acknowledgementLatency(quantile q: Double) -> Duration {
+        guard !acknowledgementLatencies.isEmpty else { return .zero }
+        let sorted = acknowledgementLatencies.sorted()
+        return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1))]
+    }
 
     public init() {}
 }

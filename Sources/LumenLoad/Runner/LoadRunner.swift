@@ -10,10 +10,13 @@ import Synchronization
 /// on how fast the endpoint acknowledges (a slow endpoint slows the run rather than piling up requests).
 public struct LoadRunner: Sendable {
     public let options: LoadOptions
+    private let sender: any OTLPSender
 
-    public init(options: LoadOptions) throws(LoadError) {
+    /// - Parameter sender: how requests travel; OTLP/HTTP to `options.endpoint` when `nil`.
+    public init(options: LoadOptions, sender: (any OTLPSender)? = nil) throws(LoadError) {
         try options.validate()
         self.options = options
+        self.sender = sender ?? OTLPHTTPSender(options: options)
     }
 
     /// Failed POSTs, with none acknowledged yet, after which the endpoint is taken to be down or wrong.
@@ -29,7 +32,7 @@ public struct LoadRunner: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         let start = options.startTime ?? Timestamp.now()
-        let sender = OTLPHTTPSender(options: options)
+        let sender = self.sender
         let tally = Tally()
         var workload = ShopWorkload(seed: options.seed)
         var metrics = ShopMetrics(startTime: start)
@@ -50,7 +53,9 @@ public struct LoadRunner: Sendable {
                 }
                 tally.sent(post)
                 group.addTask {
-                    tally.finished(post, await sender.send(post))
+                    let sent = ContinuousClock.now
+                    let outcome = await sender.send(post)
+                    tally.finished(post, outcome, latency: ContinuousClock.now - sent)
                 }
                 inFlight += 1
             }
@@ -122,9 +127,10 @@ extension LoadRunner {
             }
         }
 
-        func finished(_ post: OTLPPost, _ outcome: OTLPHTTPSender.Outcome) {
+        func finished(_ post: OTLPPost, _ outcome: OTLPSendOutcome, latency: Duration) {
             state.withLock { progress in
                 progress.retries += outcome.retries
+                if outcome.acknowledged && outcome.retries == 0 { progress.acknowledgementLatencies.append(latency) }
                 guard outcome.acknowledged else {
                     progress.failures += 1
                     progress.lastFailure = outcome.failure

@@ -11,12 +11,8 @@ import FoundationNetworking
 /// 429 and 503 are retried after the server's `Retry-After` (seconds) or, without one, an exponential
 /// backoff from 250 ms; so are transport failures (refused connection, timeout). Any other non-2xx answer
 /// fails at once: retrying a 400 cannot fix the body.
-struct OTLPHTTPSender: Sendable {
-    struct Outcome: Sendable {
-        var acknowledged: Bool
-        var retries: Int
-        var failure: String?
-    }
+struct OTLPHTTPSender: OTLPSender {
+    typealias Outcome = OTLPSendOutcome
 
     let endpoint: URL
     let tenant: String?

@@ -2,19 +2,20 @@ import Foundation
 import LumenWire
 
 /// One OTLP/HTTP request body ready to send, and what it carries for the progress counters.
-struct OTLPPost: Sendable {
-    enum Signal: String, Sendable {
+public struct OTLPPost: Sendable {
+    public enum Signal: String, Sendable {
         case traces
         case logs
         case metrics
 
-        var path: String { "/v1/\(rawValue)" }
+        public var path: String { "/v1/\(rawValue)" }
     }
 
-    var signal: Signal
-    var body: Data
+    public var signal: Signal
+    /// The request as OTLP protobuf.
+    public var body: Data
     /// Spans, log records or metric data points in the body.
-    var items: Int
+    public var items: Int
 
     static func traces(_ requests: [ShopRequest]) -> OTLPPost {
         let spans = requests.flatMap(\.spans)

@@ -80,6 +80,8 @@ struct SyslogListener: Service {
                         await accept(message, batcher: batcher)
                     }
                 }
+                // A newline-framed sender may close without a final newline: that last line counts too.
+                if let last = framer.finish() { await accept(last, batcher: batcher) }
             }
         } catch {
             telemetry.refusedRequest(protocol: "syslog", reason: "connection")
