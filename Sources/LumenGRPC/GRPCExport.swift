@@ -13,7 +13,7 @@ struct GRPCExport: Sendable {
 
     /// Returns how many items were refused and why, for the response's partial success.
     func ingest(
-        _ metadata: Metadata, decode: (Tenant) -> OTLPDecodeResult, bytes: Int
+        _ metadata: Metadata, decode: (Tenant) -> DecodeResult, bytes: Int
     ) async throws(RPCError) -> (rejected: Int, message: String) {
         let tenant: Tenant
         do {

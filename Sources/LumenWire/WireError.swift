@@ -3,7 +3,7 @@
 /// `message` to the sender, so it names the offending field or header.
 ///
 /// Individual bad items (a span with a broken ID, a delta histogram) are not errors: they are counted in
-/// `OTLPDecodeResult.rejected` and the rest of the request is kept.
+/// `DecodeResult.rejected` and the rest of the request is kept.
 public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case malformed

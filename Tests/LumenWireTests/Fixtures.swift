@@ -67,11 +67,11 @@ enum Fixtures {
 
     static func buffer(_ text: String) -> ByteBuffer { buffer(Data(text.utf8)) }
 
-    static func decode(_ signal: OTLPSignal, _ body: Data, _ format: OTLPFormat) throws(WireError) -> OTLPDecodeResult {
+    static func decode(_ signal: OTLPSignal, _ body: Data, _ format: OTLPFormat) throws(WireError) -> DecodeResult {
         try OTLPDecoder.decode(signal, body: buffer(body), format: format, tenant: tenant, receivedAt: receivedAt)
     }
 
-    static func decode(_ signal: OTLPSignal, json: String) throws(WireError) -> OTLPDecodeResult {
+    static func decode(_ signal: OTLPSignal, json: String) throws(WireError) -> DecodeResult {
         try decode(signal, Data(json.utf8), .json)
     }
 

@@ -54,12 +54,12 @@ struct MetricDecodingTests {
         Labels(resourceLabels + [Label(Labels.metricName, name)] + extra)
     }
 
-    static func decode(_ metrics: [OTelMetricMessage], format: OTLPFormat = .protobuf) throws -> OTLPDecodeResult {
+    static func decode(_ metrics: [OTelMetricMessage], format: OTLPFormat = .protobuf) throws -> DecodeResult {
         try Fixtures.decode(.metrics, OTLPEncoder.body(request(metrics), format: format), format)
     }
 
     /// The one value of each series, by its text form.
-    static func values(_ result: OTLPDecodeResult) -> [String: Double] {
+    static func values(_ result: DecodeResult) -> [String: Double] {
         Dictionary(uniqueKeysWithValues: result.batch.series.map { ($0.labels.description, $0.samples[0].value) })
     }
 

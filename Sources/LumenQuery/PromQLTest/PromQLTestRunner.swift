@@ -94,12 +94,13 @@ public struct PromQLTestRunner: Sendable {
         }
     }
 
-    /// Functions only native histograms answer (`histogram_count`, `histogram_sum` …; not `histogram_quantile`).
+    /// Functions only native histograms answer (`histogram_count`, `histogram_sum` …; not `histogram_quantile` and
+    /// `histogram_fraction`, which read classic buckets too).
     static func usesNativeHistogramFunction(_ expression: String) -> Bool {
         guard let tokens = try? Lexer.tokenize(expression) else { return false }
         return tokens.contains { token in
             if case .identifier(let name) = token.kind {
-                return name.hasPrefix("histogram_") && name != "histogram_quantile"
+                return name.hasPrefix("histogram_") && name != "histogram_quantile" && name != "histogram_fraction"
             }
             return false
         }

@@ -75,14 +75,6 @@ public struct Parser {
         return false
     }
 
-    private mutating func metricMatchers() throws(QueryError) -> [LabelMatcher] {
-        let conditions = try braced()
-        guard conditions.joiners.allSatisfy({ $0 == "," }) else {
-            throw QueryError("metric selectors separate matchers with \",\"", at: conditions.position)
-        }
-        return try conditions.items.map { (condition) throws(QueryError) in try labelMatcher(condition) }
-    }
-
     private mutating func bracedSelector() throws(QueryError) -> Query {
         let conditions = try braced()
         let isSpans = conditions.joiners.contains { $0 != "," }

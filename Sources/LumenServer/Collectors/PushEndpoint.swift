@@ -10,35 +10,21 @@ struct PushEndpoint: Sendable {
     let tenants: TenantResolver
     let limits: TenantLimits
 
-    struct Decoded {
-        var batch: Batch
-        var rejected: Int
-        var message: String
-    }
-
     /// - Parameters:
     ///   - decompress: whether `Content-Encoding` applies (remote write is snappy inside, never gzip).
     ///   - success: the status a protocol's clients expect (204 for remote write and Loki, 202 for Zipkin).
     func handle(
         _ request: Request, protocol name: IngestProtocol, success: HTTPResponse.Status, decompress: Bool = true,
-        decode: (_ body: [UInt8], _ tenant: Tenant, _ limit: Int) throws(WireError) -> Decoded
+        decode: (_ body: [UInt8], _ tenant: Tenant, _ limit: Int) throws(WireError) -> DecodeResult
     ) async -> Response {
         do {
             let tenant = try tenants.tenant(of: request)
             let limit = limits.limits(for: tenant).maxBodyBytes
-            var request = request
-            let raw: ByteBuffer
-            do {
-                raw = try await request.collectBody(upTo: limit)
-            } catch {
-                throw WireError.tooLarge("request body is larger than the limit of \(limit) bytes (max_body_bytes)")
-            }
-            let body = decompress
-                ? try ContentEncoding.decode(raw, encoding: request.headers[.contentEncoding], limit: limit) : raw
+            let body = try await request.decodedBody(limit: limit, decompress: decompress)
             let decoded = try decode(Array(body.readableBytesView), tenant, limit)
             let outcome = try await ingestor.ingest(
                 decoded.batch, protocol: name, bytes: body.readableBytes, decodeRejected: decoded.rejected,
-                decodeMessage: decoded.message)
+                decodeMessage: decoded.rejectionMessage)
             guard outcome.rejected == 0 else {
                 // These protocols have no partial success: the accepted part is stored, the answer names the rest.
                 return .text("\(outcome.rejected) items refused: \(outcome.message)", status: .badRequest)

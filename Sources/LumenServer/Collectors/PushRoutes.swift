@@ -14,23 +14,22 @@ struct PushRoutes: Sendable {
             await endpoint.handle(request, protocol: .remoteWrite, success: .noContent, decompress: false) {
                 body, tenant, limit throws(WireError) in
                 let result = try RemoteWriteDecoder.decode(body, tenant: tenant, limit: limit)
-                return .init(batch: result.batch, rejected: result.rejected, message: result.rejectionMessage)
+                return DecodeResult(
+                    batch: result.batch, rejected: result.rejected, rejectionMessage: result.rejectionMessage)
             }
         }
         router.post("/loki/api/v1/push") { request, _ in
             let contentType = request.headers[.contentType] ?? "application/json"
             return await endpoint.handle(request, protocol: .loki, success: .noContent) {
                 body, tenant, limit throws(WireError) in
-                let result = try LokiPushDecoder.decode(
+                try LokiPushDecoder.decode(
                     body, contentType: contentType, tenant: tenant, receivedAt: Timestamp.now(), limit: limit)
-                return .init(batch: result.batch, rejected: result.rejected, message: result.rejectionMessage)
             }
         }
         router.post("/api/v2/spans") { request, _ in
             await endpoint.handle(request, protocol: .zipkin, success: .accepted) {
                 body, tenant, _ throws(WireError) in
-                let result = try ZipkinDecoder.decode(body, tenant: tenant)
-                return .init(batch: result.batch, rejected: result.rejected, message: result.rejectionMessage)
+                try ZipkinDecoder.decode(body, tenant: tenant)
             }
         }
     }

@@ -18,15 +18,7 @@ struct StatsDListener: Service {
     let onListening: @Sendable (SocketAddress) -> Void
 
     func run() async throws {
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
+        let channel = try await UDPSocket.bind(address)
         if let local = channel.channel.localAddress { onListening(local) }
         let aggregator = NIOLockedValueBox(StatsDAggregator(tenant: tenant, resource: Resource(attributes: [
             Attribute(Resource.serviceNameKey, .string("statsd")),

@@ -17,15 +17,7 @@ struct SyslogListener: Service {
 
     func run() async throws {
         let batcher = LogBatcher(tenant: tenant, ingestor: ingestor, telemetry: telemetry, protocol: .syslog)
-        let udp = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
+        let udp = try await UDPSocket.bind(address)
         let tcpPort = udp.channel.localAddress?.port ?? address.port  // port 0: TCP takes the port UDP got
         let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

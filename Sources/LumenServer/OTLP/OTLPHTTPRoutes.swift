@@ -36,14 +36,7 @@ struct OTLPHTTPRoutes: Sendable {
         }
         let maxBytes = limits.limits(for: tenant).maxBodyBytes
         do {
-            var request = request
-            let raw: ByteBuffer
-            do {
-                raw = try await request.collectBody(upTo: maxBytes)
-            } catch {
-                throw WireError.tooLarge("request body is larger than the limit of \(maxBytes) bytes (max_body_bytes)")
-            }
-            let body = try ContentEncoding.decode(raw, encoding: request.headers[.contentEncoding], limit: maxBytes)
+            let body = try await request.decodedBody(limit: maxBytes)
             let decoded = try OTLPDecoder.decode(
                 signal, body: body, format: format, tenant: tenant, receivedAt: Timestamp.now())
             let outcome = try await ingestor.ingest(

@@ -11,7 +11,7 @@ import SwiftProtobuf
 public enum OTLPDecoder {
     public static func decode(
         _ signal: OTLPSignal, body: ByteBuffer, format: OTLPFormat, tenant: Tenant, receivedAt: Int64
-    ) throws(WireError) -> OTLPDecodeResult {
+    ) throws(WireError) -> DecodeResult {
         let bytes = Data(body.readableBytesView)
         switch signal {
         case .traces:
@@ -29,28 +29,28 @@ public enum OTLPDecoder {
     }
 
     /// Maps an already parsed trace request (the gRPC path has one).
-    public static func traces(_ request: OTLPTraceRequest, tenant: Tenant) -> OTLPDecodeResult {
+    public static func traces(_ request: OTLPTraceRequest, tenant: Tenant) -> DecodeResult {
         var rejections = Rejections()
         let spans = TraceMapping.spans(request, rejections: &rejections)
-        return OTLPDecodeResult(
+        return DecodeResult(
             batch: Batch(tenant: tenant, spans: spans), rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "spans"))
     }
 
     /// Maps an already parsed logs request (the gRPC path has one).
-    public static func logs(_ request: OTLPLogsRequest, tenant: Tenant, receivedAt: Int64) -> OTLPDecodeResult {
+    public static func logs(_ request: OTLPLogsRequest, tenant: Tenant, receivedAt: Int64) -> DecodeResult {
         var rejections = Rejections()
         let logs = LogMapping.logs(request, receivedAt: receivedAt, rejections: &rejections)
-        return OTLPDecodeResult(
+        return DecodeResult(
             batch: Batch(tenant: tenant, logs: logs), rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "log records"))
     }
 
     /// Maps an already parsed metrics request (the gRPC path has one).
-    public static func metrics(_ request: OTLPMetricsRequest, tenant: Tenant) -> OTLPDecodeResult {
+    public static func metrics(_ request: OTLPMetricsRequest, tenant: Tenant) -> DecodeResult {
         var rejections = Rejections()
         let series = MetricMapping.series(request, rejections: &rejections)
-        return OTLPDecodeResult(
+        return DecodeResult(
             batch: Batch(tenant: tenant, series: series), rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "data points"))
     }

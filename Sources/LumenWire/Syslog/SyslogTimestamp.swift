@@ -1,3 +1,4 @@
+import LumenModel
 /// The two syslog timestamp forms, as nanoseconds since the epoch.
 enum SyslogTimestamp {
     /// RFC 5424 / RFC 3339: `2026-11-21T10:00:00.123456+00:00`, `…Z`; up to 9 fraction digits.
@@ -39,7 +40,7 @@ enum SyslogTimestamp {
             return nil
         }
         guard index == b.count else { return nil }
-        return CivilTime.nanoseconds(
+        return CivilCalendar.nanoseconds(
             year: year, month: month, day: day, hour: hour, minute: minute, second: second,
             nanosecond: nanosecond, offsetSeconds: offset)
     }
@@ -57,10 +58,10 @@ enum SyslogTimestamp {
             let hour = number(b[7..<9]), let minute = number(b[10..<12]), let second = number(b[13..<15])
         else { return nil }
         let receivedDays = Int(receivedAt.quotientAndRemainder(dividingBy: 86_400_000_000_000).quotient)
-        let year = CivilTime.date(days: receivedDays).year
+        let year = CivilCalendar.date(days: receivedDays).year
         // Feb 29 exists only in some years; try this year, then the last.
         for candidate in [year, year - 1] {
-            guard let time = CivilTime.nanoseconds(
+            guard let time = CivilCalendar.nanoseconds(
                 year: candidate, month: month, day: day, hour: hour, minute: minute, second: second)
             else { continue }
             if time <= receivedAt + 86_400_000_000_000 { return time }

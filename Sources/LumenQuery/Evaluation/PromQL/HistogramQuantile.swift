@@ -1,6 +1,7 @@
 import LumenModel
 
-/// `histogram_quantile` over classic histograms: cumulative `_bucket` series told apart by their `le` label.
+/// `histogram_quantile` and `histogram_fraction` over classic histograms: cumulative `_bucket` series told apart
+/// by their `le` label.
 enum HistogramQuantile {
     /// Counts that differ by less than this (relative) are treated as equal, absorbing float noise.
     static let smallDeltaTolerance = 1e-12
@@ -8,6 +9,20 @@ enum HistogramQuantile {
     /// Throws when two series land on the same bucket of one histogram (say `a_bucket` and `b_bucket` with equal
     /// labels): their counts can't be told apart once the name is gone.
     static func evaluate(_ phi: Double, _ elements: [VectorElement]) throws(QueryError) -> [VectorElement] {
+        try histograms(elements).map { VectorElement(labels: $0.labels, value: quantile(phi, $0.buckets)) }
+    }
+
+    /// The fraction of observations between `lower` and `upper`, interpolating linearly inside a bucket.
+    static func fraction(_ lower: Double, _ upper: Double, _ elements: [VectorElement]) throws(QueryError)
+        -> [VectorElement]
+    {
+        try histograms(elements).map { VectorElement(labels: $0.labels, value: fraction(lower, upper, $0.buckets)) }
+    }
+
+    /// Buckets grouped by series labels without `__name__` and `le`; elements without a valid `le` are left out.
+    private static func histograms(_ elements: [VectorElement]) throws(QueryError)
+        -> [(labels: Labels, buckets: [(upperBound: Double, count: Double)])]
+    {
         var order: [Labels] = []
         var buckets: [Labels: [(upperBound: Double, count: Double)]] = [:]
         var names: [Labels: [Double: String]] = [:]
@@ -26,7 +41,50 @@ enum HistogramQuantile {
             names[key, default: [:]][bound] = name
             buckets[key, default: []].append((bound, element.value))
         }
-        return order.map { VectorElement(labels: $0, value: quantile(phi, buckets[$0]!)) }
+        return order.map { ($0, buckets[$0]!) }
+    }
+
+    /// Sorted by bound, equal bounds merged; `nil` unless the last bound is +Inf.
+    private static func coalesced(_ input: [(upperBound: Double, count: Double)]) -> [(upperBound: Double, count: Double)]? {
+        var buckets: [(upperBound: Double, count: Double)] = []
+        for bucket in input.sorted(by: { $0.upperBound < $1.upperBound }) {
+            if let last = buckets.last, last.upperBound == bucket.upperBound {
+                buckets[buckets.count - 1].count += bucket.count
+            } else {
+                buckets.append(bucket)
+            }
+        }
+        guard let last = buckets.last, last.upperBound == .infinity else { return nil }
+        return buckets
+    }
+
+    static func fraction(_ lower: Double, _ upper: Double, _ input: [(upperBound: Double, count: Double)]) -> Double {
+        guard let buckets = coalesced(input), let count = buckets.last?.count else { return .nan }
+        if count == 0 || lower.isNaN || upper.isNaN { return .nan }
+        if lower >= upper { return 0 }
+        var rank = 0.0
+        var lowerRank: Double?
+        var upperRank: Double?
+        // Positive buckets only start at 0; otherwise the first bucket reaches down to -Inf.
+        var lowerBound = buckets[0].upperBound <= 0 ? -Double.infinity : 0
+        for (index, bucket) in buckets.enumerated() {
+            if index > 0 { lowerBound = buckets[index - 1].upperBound }
+            let upperBound = bucket.upperBound
+            func interpolate(_ value: Double) -> Double {
+                if lowerBound == -.infinity { return bucket.count }
+                return rank + (bucket.count - rank) * (value - lowerBound) / (upperBound - lowerBound)
+            }
+            if lowerRank == nil, lowerBound >= lower { lowerRank = rank }
+            if upperRank == nil, lowerBound >= upper { upperRank = rank }
+            if lowerRank != nil, upperRank != nil { break }
+            if lowerRank == nil, lowerBound < lower, upperBound > lower { lowerRank = interpolate(lower) }
+            if upperRank == nil, lowerBound < upper, upperBound > upper { upperRank = interpolate(upper) }
+            if lowerRank != nil, upperRank != nil { break }
+            rank = bucket.count
+        }
+        let low = min(lowerRank ?? count, count)
+        let high = min(upperRank ?? count, count)
+        return (high - low) / count
     }
 
     private static func parseBound(_ text: String) -> Double? {

@@ -17,7 +17,8 @@ extension PromQLEvaluator {
             }
         }
         if ["topk", "bottomk", "limitk", "limit_ratio"].contains(aggregation.op), parameter.isNaN {
-            throw QueryError("Parameter value is NaN for \(aggregation.op)")
+            throw QueryError(aggregation.op == "limit_ratio" ? "Ratio value is NaN"
+                : "Parameter value is NaN for \(aggregation.op)")
         }
         if aggregation.op == "count_values" {
             let relabeled = elements.map {

@@ -57,6 +57,10 @@ extension PromQLEvaluator {
         case "histogram_quantile":
             let phi = try scalarValue(arguments[0], at: time)
             return .vector(try Self.unique(try HistogramQuantile.evaluate(phi, try vectorValue(arguments[1], at: time))))
+        case "histogram_fraction":
+            let lower = try scalarValue(arguments[0], at: time)
+            let upper = try scalarValue(arguments[1], at: time)
+            return .vector(try Self.unique(try HistogramQuantile.fraction(lower, upper, try vectorValue(arguments[2], at: time))))
         case "round":
             let toNearest = arguments.count > 1 ? try scalarValue(arguments[1], at: time) : 1
             let inverse = 1 / toNearest

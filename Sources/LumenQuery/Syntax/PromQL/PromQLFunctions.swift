@@ -62,6 +62,7 @@ public enum PromQLFunctions {
         table["predict_linear"] = sig([.matrix, .scalar])
         table["quantile_over_time"] = sig([.scalar, .matrix])
         table["histogram_quantile"] = sig([.scalar, .vector])
+        table["histogram_fraction"] = sig([.scalar, .scalar, .vector])
         table["label_replace"] = sig([.vector, .string, .string, .string, .string])
         table["label_join"] = sig([.vector, .string, .string, .string], optional: 1, variadic: true)
         table["sort_by_label"] = sig([.vector, .string], optional: 1, variadic: true)

@@ -1,10 +1,11 @@
 import LumenModel
 
-/// What a Loki push or Zipkin request decoded into: the accepted items, and how many were refused and why.
-/// A request with refused items still succeeds; the server reports `rejectionMessage` to the sender.
+/// What a request decoded into, for every protocol: the accepted items, and how many were refused and why.
+/// A request with refused items still succeeds; the server reports `rejectionMessage` to the sender (OTLP as
+/// `partial_success`, the other HTTP pushes in a 400's body).
 public struct DecodeResult: Sendable, Hashable {
     public var batch: Batch
-    /// Log entries (Loki) or spans (Zipkin) that were refused.
+    /// Items refused: spans, log records or entries, metric data points or samples.
     public var rejected: Int
     /// Empty when nothing was refused; otherwise the first reasons, each naming the item's position.
     public var rejectionMessage: String

@@ -1,7 +1,8 @@
-/// Calendar dates ↔ days since the Unix epoch in the proleptic Gregorian calendar (Howard Hinnant's
-/// algorithms), so syslog timestamps are converted without Foundation's locale- and time-zone-aware types.
-enum CivilTime {
-    static func days(year: Int, month: Int, day: Int) -> Int {
+/// Calendar dates ↔ days since the Unix epoch in the proleptic Gregorian calendar, UTC (Howard Hinnant's
+/// algorithms): exact and fast, without Foundation's locale- and time-zone-aware types. Syslog timestamps and
+/// PromQL's date functions both use it.
+public enum CivilCalendar {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -11,7 +12,7 @@ enum CivilTime {
     }
 
     /// The (year, month, day) of a day count since the epoch.
-    static func date(days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -23,7 +24,7 @@ enum CivilTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -33,7 +34,7 @@ enum CivilTime {
 
     /// Nanoseconds since the epoch of a UTC date and time; `nil` if a field is out of range or the result
     /// does not fit in Int64.
-    static func nanoseconds(
+    public static func nanoseconds(
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int = 0,
         offsetSeconds: Int = 0
     ) -> Int64? {
