@@ -6,8 +6,8 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// StatsD over UDP: datagrams are parsed as they come (malformed lines counted and skipped), aggregated, and
-/// written as samples once per flush interval. Drops are counted, never silent.
+/// StatsD over UDP: datagrams are parsed on the event loop as they arrive (malformed lines counted and
+/// skipped), aggregated, and written as samples once per flush interval. Drops are counted, never silent.
 struct StatsDListener: Service {
     let address: ListenAddress
     let tenant: Tenant
@@ -18,38 +18,36 @@ struct StatsDListener: Service {
     let onListening: @Sendable (SocketAddress) -> Void
 
     func run() async throws {
-        let channel = try await UDPSocket.bind(address)
-        if let local = channel.channel.localAddress { onListening(local) }
         let aggregator = NIOLockedValueBox(StatsDAggregator(tenant: tenant, resource: Resource(attributes: [
             Attribute(Resource.serviceNameKey, .string("statsd")),
         ])))
+        let handler = StatsDDatagramHandler(aggregator: aggregator, telemetry: telemetry, logger: logger)
+        // Parsing in a channel handler, not an async sequence, keeps up with tens of thousands of datagrams a
+        // second; a large receive buffer absorbs bursts while a flush holds the aggregator.
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+            .bind(host: address.host, port: address.port).get()
+        if let local = channel.localAddress { onListening(local) }
 
-        try await withTaskCancellationOrGracefulShutdownHandler {
+        try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask {
-                    try await channel.executeThenClose { inbound, _ in
-                        for try await envelope in inbound {
-                            let parsed = StatsDParser.parse(Array(envelope.data.readableBytesView))
-                            if parsed.malformed > 0 {
-                                telemetry.rejected(parsed.malformed, protocol: "statsd", signal: "lines", reason: "invalid")
-                                logger.debug("malformed StatsD lines skipped", metadata: ["first": "\(parsed.firstError ?? "")"])
-                            }
-                            aggregator.withLockedValue { for metric in parsed.metrics { $0.add(metric) } }
-                        }
-                    }
-                }
+                tasks.addTask { try await channel.closeFuture.get() }
                 tasks.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: flushInterval)
                         await flush(aggregator)
                     }
                 }
-                // The datagram loop ends when the channel closes (shutdown); then stop the flush loop.
                 try await tasks.next()
                 tasks.cancelAll()
             }
-        } onCancelOrGracefulShutdown: {
-            channel.channel.close(promise: nil)
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
         }
         await flush(aggregator)
     }
@@ -62,6 +60,33 @@ struct StatsDListener: Service {
         } catch {
             telemetry.refusedRequest(protocol: "statsd", reason: "dropped")
             logger.warning("a StatsD flush was refused: \(error)")
+        }
+    }
+}
+
+/// Parses each datagram where it arrives and adds its metrics to the shared aggregator.
+final class StatsDDatagramHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    let aggregator: NIOLockedValueBox<StatsDAggregator>
+    let telemetry: SelfTelemetry
+    let logger: Logger
+
+    init(aggregator: NIOLockedValueBox<StatsDAggregator>, telemetry: SelfTelemetry, logger: Logger) {
+        self.aggregator = aggregator
+        self.telemetry = telemetry
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let parsed = StatsDParser.parse(Array(envelope.data.readableBytesView))
+        if parsed.malformed > 0 {
+            telemetry.rejected(parsed.malformed, protocol: "statsd", signal: "lines", reason: "invalid")
+            logger.debug("malformed StatsD lines skipped", metadata: ["first": "\(parsed.firstError ?? "")"])
+        }
+        aggregator.withLockedValue { aggregator in
+            for metric in parsed.metrics { aggregator.add(metric) }
         }
     }
 }
