@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import LumenModel
 
 /// Lumen's single-node store: the write-ahead log for durability in front of the head for queries.
@@ -42,11 +43,20 @@ public final class Storage: Sendable {
     }
 
     /// Makes the batch durable, then visible. Throws if the log cannot be written; nothing is acknowledged then.
+    ///
+    /// Batches reach the head in the order the log holds them (applied by the log's writer thread right after
+    /// their fsync), so where two batches disagree — the same sample with two values — the one kept now is the
+    /// one a replay keeps after a crash.
     @discardableResult
     public func append(_ batch: Batch) async throws -> AppendReport {
         guard !batch.isEmpty else { return AppendReport() }
-        try await wal.append(BatchRecord.encode(batch))
-        return head.append(batch)
+        let report = Mutex(AppendReport())
+        let head = self.head
+        try await wal.append(BatchRecord.encode(batch)) {
+            let applied = head.append(batch)
+            report.withLock { $0 = applied }
+        }
+        return report.withLock { $0 }
     }
 
     /// Makes everything acknowledged durable in its final form. With only a head and its log, everything

@@ -30,6 +30,8 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     struct Pending {
         var payload: [UInt8]
+        /// Run on the writer thread once the record is durable, in log order, before `continuation` resumes.
+        var whenDurable: @Sendable () -> Void
         var continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -65,6 +67,15 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// `replay`, `.closed` after `close`, and the I/O error (then `.durabilityLost`) if the disk fails.
     /// Cancelling the calling task does not withdraw the record: once handed over, it is written.
     public func append(_ payload: [UInt8]) async throws {
+        try await append(payload, whenDurable: {})
+    }
+
+    /// Appends one record and returns once it is durable, after running `whenDurable` for it.
+    ///
+    /// `whenDurable` runs on the writer thread, for each record in the order the log holds them, once their
+    /// group is fsynced. Applying records to in-memory state there keeps that state in log order, so what a
+    /// replay rebuilds is exactly what was served before a crash. Keep it short: the next group waits for it.
+    public func append(_ payload: [UInt8], whenDurable: @escaping @Sendable () -> Void) async throws {
         guard payload.count <= WALRecordHeader.maxPayloadLength else {
             throw WALError(.recordTooLarge,
                 "record of \(payload.count) bytes exceeds the limit of \(WALRecordHeader.maxPayloadLength)",
@@ -87,7 +98,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 continuation.resume(throwing: failure)
                 return
             }
-            state.pending.append(Pending(payload: payload, continuation: continuation))
+            state.pending.append(Pending(payload: payload, whenDurable: whenDurable, continuation: continuation))
             if !state.writerRunning {
                 state.writerRunning = true
                 let thread = Thread { [self] in runWriter() }
@@ -151,7 +162,10 @@ public final class WriteAheadLog: @unchecked Sendable {
                 state.stats.segments += counts.segments
                 state.stats.commits += 1
                 condition.unlock()
-                for item in batch { item.continuation.resume() }
+                for item in batch {
+                    item.whenDurable()
+                    item.continuation.resume()
+                }
             } catch {
                 let cause = error as? WALError ?? WALError(.io, "\(error)", path: directory)
                 logger.error("WAL write failed; no further appends will be accepted", metadata: [

@@ -46,6 +46,7 @@ public struct RemoteWriteWorkload: Sendable {
                     step += 1
                 }
                 request.timeseries = series.filter { !$0.samples.isEmpty }
+                // Serializing a message built here from plain fields cannot fail.
                 requestsOfWorker.append(Snappy.compress(try! request.serializedBytes()))
             }
             bodies.append(requestsOfWorker)
