@@ -42,6 +42,9 @@ public final class WriteAheadLog: @unchecked Sendable {
         /// Set by the first failed write or fsync; every later append fails with it.
         var failure: WALError?
         var writerRunning = false
+        /// Fsynced groups waiting for the applier thread, oldest first.
+        var durable: [[Pending]] = []
+        var applierRunning = false
         var stats = WALStats()
     }
 
@@ -101,11 +104,16 @@ public final class WriteAheadLog: @unchecked Sendable {
             state.pending.append(Pending(payload: payload, whenDurable: whenDurable, continuation: continuation))
             if !state.writerRunning {
                 state.writerRunning = true
-                let thread = Thread { [self] in runWriter() }
-                thread.name = "lumen-wal-writer"
-                thread.start()
+                state.applierRunning = true
+                let writerThread = Thread { [self] in runWriter() }
+                writerThread.name = "lumen-wal-writer"
+                writerThread.start()
+                let applierThread = Thread { [self] in runApplier() }
+                applierThread.name = "lumen-wal-applier"
+                applierThread.start()
             }
-            condition.signal()
+            // Two threads wait on `condition`: wake both, each checks its own work.
+            condition.broadcast()
         }
     }
 
@@ -119,7 +127,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         }
         state.phase = .closed
         condition.broadcast()
-        while state.writerRunning { condition.wait() }
+        while state.writerRunning || state.applierRunning { condition.wait() }
         condition.unlock()
         try writer.close()
     }
@@ -162,10 +170,12 @@ public final class WriteAheadLog: @unchecked Sendable {
                 state.stats.segments += counts.segments
                 state.stats.commits += 1
                 condition.unlock()
-                for item in batch {
-                    item.whenDurable()
-                    item.continuation.resume()
-                }
+                // The applier runs `whenDurable` and resumes the appends, in log order, while this thread
+                // goes on writing and syncing the next group.
+                condition.lock()
+                state.durable.append(batch)
+                condition.broadcast()
+                condition.unlock()
             } catch {
                 let cause = error as? WALError ?? WALError(.io, "\(error)", path: directory)
                 logger.error("WAL write failed; no further appends will be accepted", metadata: [
@@ -177,6 +187,27 @@ public final class WriteAheadLog: @unchecked Sendable {
                     path: cause.path, offset: cause.offset, errno: cause.errno)
                 condition.unlock()
                 for item in batch { item.continuation.resume(throwing: cause) }
+            }
+        }
+    }
+
+    /// The applier thread: for each fsynced group, in order, runs every `whenDurable` and resumes its append.
+    /// Separate from the writer so that applying one group overlaps the fsync of the next.
+    private func runApplier() {
+        while true {
+            condition.lock()
+            while state.durable.isEmpty && (state.writerRunning || state.phase != .closed) { condition.wait() }
+            if state.durable.isEmpty {
+                state.applierRunning = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let group = state.durable.removeFirst()
+            condition.unlock()
+            for item in group {
+                item.whenDurable()
+                item.continuation.resume()
             }
         }
     }
