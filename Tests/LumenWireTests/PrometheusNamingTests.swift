@@ -1,3 +1,4 @@
+import LumenModel
 @testable import LumenWire
 import Testing
 
@@ -26,10 +27,10 @@ struct PrometheusNamingTests {
     }
 
     @Test func boundsAreFormattedLikePrometheus() {
-        #expect(PrometheusNaming.formatValue(0.005) == "0.005")
-        #expect(PrometheusNaming.formatValue(1) == "1")
-        #expect(PrometheusNaming.formatValue(2.5) == "2.5")
-        #expect(PrometheusNaming.formatValue(.infinity) == "+Inf")
-        #expect(PrometheusNaming.formatValue(-.infinity) == "-Inf")
+        #expect(PrometheusNumber.format(0.005) == "0.005")
+        #expect(PrometheusNumber.format(1) == "1")
+        #expect(PrometheusNumber.format(2.5) == "2.5")
+        #expect(PrometheusNumber.format(.infinity) == "+Inf")
+        #expect(PrometheusNumber.format(-.infinity) == "-Inf")
     }
 }

@@ -99,15 +99,3 @@ struct LoadCommand: AsyncParsableCommand {
         value >= 100 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
     }
 }
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    fileprivate var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import LumenModel
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -54,8 +55,7 @@ public struct RemoteWriteBenchmark: Sendable {
                             if (200..<300).contains(status) {
                                 result.samplesAcknowledged += workload.samplesPerRequest
                                 let elapsed = ContinuousClock.now - sent
-                                result.latenciesSeconds.append(Double(elapsed.components.attoseconds) / 1e18
-                                    + Double(elapsed.components.seconds))
+                                result.latenciesSeconds.append(elapsed.seconds)
                             } else {
                                 result.requestsFailed += 1
                                 result.firstFailure = result.firstFailure
@@ -77,7 +77,7 @@ public struct RemoteWriteBenchmark: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - started
-        total.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        total.elapsedSeconds = elapsed.seconds
         return total
     }
 }

@@ -78,14 +78,3 @@ public struct LoadOptions: Sendable {
         guard maxRetries >= 0 else { throw LoadError(.invalidOptions, "max retries must not be negative") }
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, saturating: the model's unit of time.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? (seconds < 0 ? .min : .max) : scaled &+ attoseconds / 1_000_000_000
-    }
-
-    var seconds: Double { Double(nanoseconds) / 1e9 }
-}

@@ -72,14 +72,3 @@ public struct TraceResponse: Codable, Sendable, Equatable {
         self.logs = logs.map(LogJSON.init)
     }
 }
-
-/// Floats as Prometheus prints them in JSON: `NaN`, `+Inf`, `-Inf`, otherwise the shortest round-tripping text.
-public enum PrometheusNumber {
-    public static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value == .infinity { return "+Inf" }
-        if value == -.infinity { return "-Inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
-}

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import LumenEngine
+import LumenModel
 import Metrics
 import Prometheus
 
@@ -72,12 +73,5 @@ public final class SelfTelemetry: Sendable {
         gauge("lumen_ingest_in_flight_bytes", inFlightBytes)
         gauge("lumen_process_resident_memory_bytes", residentBytes)
         return registry.emitToString()
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -60,7 +60,7 @@ public struct StatsDAggregator: Sendable {
         case (.set, .member(let member)):
             sets[labels(metric, name: name), default: []].insert(member)
         case (.set, .number(let value)):
-            sets[labels(metric, name: name), default: []].insert(PrometheusNaming.formatValue(value))
+            sets[labels(metric, name: name), default: []].insert(PrometheusNumber.format(value))
         case (_, .member):
             return  // a non-set with a text value cannot come from the parser; nothing to count
         }
@@ -80,7 +80,7 @@ public struct StatsDAggregator: Sendable {
             let name = labels.metricName ?? ""
             for (quantile, value) in Self.quantiles(summary.samples, percentiles) {
                 emit(
-                    Labels(labels.labels + [Label("quantile", PrometheusNaming.formatValue(quantile))]), value)
+                    Labels(labels.labels + [Label("quantile", PrometheusNumber.format(quantile))]), value)
             }
             emit(Self.renamed(labels, name + "_sum"), summary.sum)
             emit(Self.renamed(labels, name + "_count"), summary.count)

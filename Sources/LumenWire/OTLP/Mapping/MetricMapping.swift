@@ -142,7 +142,7 @@ private struct MetricMapper {
         var cumulative: UInt64 = 0
         for (bound, count) in zip(bounds, counts) {
             cumulative &+= count
-            emit(name + "_bucket", Double(cumulative), Label("le", PrometheusNaming.formatValue(bound)))
+            emit(name + "_bucket", Double(cumulative), Label("le", PrometheusNumber.format(bound)))
         }
         emit(name + "_bucket", Double(point.count), Label("le", "+Inf"))
         if point.hasSum { emit(name + "_sum", point.sum) }
@@ -161,7 +161,7 @@ private struct MetricMapper {
                 Sample(timestamp: timestamp, value: stale ? Self.staleMarker : value))
         }
         for quantile in point.quantileValues {
-            emit(name, quantile.value, Label("quantile", PrometheusNaming.formatValue(quantile.quantile)))
+            emit(name, quantile.value, Label("quantile", PrometheusNumber.format(quantile.quantile)))
         }
         emit(name + "_sum", point.sum)
         emit(name + "_count", Double(point.count))

@@ -62,12 +62,4 @@ enum PrometheusNaming {
     private static let perUnits: [String: String] = [
         "s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year",
     ]
-
-    /// A bucket bound or quantile as Prometheus writes it: `0.005`, `1`, `+Inf`.
-    static func formatValue(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
 }
