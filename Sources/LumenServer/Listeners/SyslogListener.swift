@@ -17,15 +17,7 @@ struct SyslogListener: Service {
 
     func run() async throws {
         let batcher = LogBatcher(tenant: tenant, ingestor: ingestor, telemetry: telemetry, protocol: .syslog)
-        let udp = try await UDPSocket.bind(address)
-        let tcpPort = udp.channel.localAddress?.port ?? address.port  // port 0: TCP takes the port UDP got
-        let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address.host, port: tcpPort) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let (udp, tcp) = try await bindUDPAndTCP()
         if let local = udp.channel.localAddress { onListening("udp", local) }
         if let local = tcp.channel.localAddress { onListening("tcp", local) }
 
@@ -61,6 +53,33 @@ struct SyslogListener: Service {
             tcp.channel.close(promise: nil)
         }
         await batcher.flush()
+    }
+
+    typealias TCPServer = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+    /// Binds UDP, then TCP on the same port. With port 0 the OS picks the UDP port, which another process may
+    /// hold for TCP, so a few fresh ports are tried. A UDP channel that is given up is closed through
+    /// `executeThenClose`, as an `NIOAsyncChannel` must be.
+    private func bindUDPAndTCP() async throws -> (UDPSocket.Channel, TCPServer) {
+        var attempt = 1
+        while true {
+            let udp = try await UDPSocket.bind(address)
+            do {
+                let port = udp.channel.localAddress?.port ?? address.port
+                let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: address.host, port: port) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        }
+                    }
+                return (udp, tcp)
+            } catch {
+                try? await udp.executeThenClose { _, _ in }
+                guard address.port == 0, attempt < 8 else { throw error }
+                attempt += 1
+            }
+        }
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, batcher: LogBatcher) async {
