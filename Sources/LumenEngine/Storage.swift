@@ -6,7 +6,7 @@ import LumenModel
 ///
 /// Contract: `append` returns only once the batch is fsynced in the log *and* visible to queries, so an
 /// acknowledged write survives `kill -9` and is readable at once. Opening replays the log into the head.
-public final class Storage: Sendable {
+public final class Storage: TelemetryReader {
     public let head: Head
     public let directory: String
     private let wal: WriteAheadLog
@@ -68,5 +68,28 @@ public final class Storage: Sendable {
     /// Waits for pending appends and syncs the log.
     public func close() throws {
         try wal.close()
+    }
+}
+
+// MARK: Reads: the head's, until blocks are wired in.
+extension Storage {
+    public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        head.series(tenant, matching: matchers, from: from, to: to)
+    }
+    public func metricLabelNames(_ tenant: Tenant) -> [String] { head.metricLabelNames(tenant) }
+    public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
+        head.metricLabelValues(tenant, name: name)
+    }
+    public func logs(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
+        filter: (LogRecord) -> Bool
+    ) -> [LogRecord] {
+        head.logs(tenant, matching: matchers, from: from, to: to, limit: limit, filter: filter)
+    }
+    public func logLabelNames(_ tenant: Tenant) -> [String] { head.logLabelNames(tenant) }
+    public func logLabelValues(_ tenant: Tenant, name: String) -> [String] { head.logLabelValues(tenant, name: name) }
+    public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) { head.trace(tenant, id: id) }
+    public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
+        head.spans(tenant, from: from, to: to, limit: limit, filter: filter)
     }
 }

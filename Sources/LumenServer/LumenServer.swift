@@ -38,7 +38,7 @@ public struct LumenServer: Sendable {
         let storage = try Storage(directory: configuration.dataDirectory, logger: logger) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
-        let engine = QueryEngine(head: storage.head)
+        let engine = QueryEngine(store: storage)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
         let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)

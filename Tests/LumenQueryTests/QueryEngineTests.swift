@@ -30,7 +30,7 @@ struct QueryEngineTests {
     }
 
     @Test func anInstantQueryTakesTheNewestSampleWithinTheLookback() throws {
-        let engine = QueryEngine(head: head())
+        let engine = QueryEngine(store: head())
         let result = try engine.execute("up", tenant: .anonymous, window: .instant(Self.base + 150 * Self.second))
         guard case .vector(let samples) = result else { Issue.record("\(result)"); return }
         // db's last sample is a stale marker: the series is gone, as in Prometheus.
@@ -41,7 +41,7 @@ struct QueryEngineTests {
     }
 
     @Test func aRangeQueryEvaluatesAtEveryStep() throws {
-        let engine = QueryEngine(head: head())
+        let engine = QueryEngine(store: head())
         let window = QueryWindow(start: Self.base, end: Self.base + 180 * Self.second, step: 60 * Self.second)
         let result = try engine.execute(#"up{service="cart"}"#, tenant: .anonymous, window: window)
         #expect(result == .matrix([TimeSeries(
@@ -50,7 +50,7 @@ struct QueryEngineTests {
     }
 
     @Test func logQueriesFilterBySeverityAndLineNewestFirst() throws {
-        let engine = QueryEngine(head: head())
+        let engine = QueryEngine(store: head())
         let window = QueryWindow(start: Self.base, end: Self.base + 10 * Self.second, step: nil)
         let result = try engine.execute(#"{service="cart", severity>="warn"} |= "timeout""#, tenant: .anonymous, window: window)
         guard case .logs(let records) = result else { Issue.record("\(result)"); return }
@@ -60,7 +60,7 @@ struct QueryEngineTests {
     }
 
     @Test func promQLExpressionsAnswerScalarsStringsAndAggregates() throws {
-        let engine = QueryEngine(head: head())
+        let engine = QueryEngine(store: head())
         let time = Self.base + 150 * Self.second
         #expect(try engine.execute("1 + 2 * 3", tenant: .anonymous, window: .instant(time))
             == .scalar(Sample(timestamp: time, value: 7)))
@@ -84,7 +84,7 @@ struct QueryEngineTests {
     }
 
     @Test func aRangeQueryOverAnExpressionGivesOneSeriesPerLabelSet() throws {
-        let engine = QueryEngine(head: head())
+        let engine = QueryEngine(store: head())
         let window = QueryWindow(start: Self.base + 60 * Self.second, end: Self.base + 180 * Self.second,
             step: 60 * Self.second)
         let result = try engine.execute("count(up) + 0", tenant: .anonymous, window: window)

@@ -5,7 +5,7 @@ import LumenModel
 /// Thread-safety: every method may be called from any thread. Appends take the write lock briefly; reads share
 /// the read lock, so queries see each batch either whole or not at all. Tenants are kept apart here: every
 /// read names its tenant and sees only that tenant's data.
-public final class Head: @unchecked Sendable {
+public final class Head: TelemetryReader, @unchecked Sendable {
     /// One tenant's data. Guarded by `lock`.
     struct Partition {
         var metrics = MetricHead()
@@ -59,7 +59,7 @@ public final class Head: @unchecked Sendable {
     /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first.
     public func logs(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        filter: (LogRecord) -> Bool = { _ in true }
+        filter: (LogRecord) -> Bool
     ) -> [LogRecord] {
         read(tenant) { $0.logs.select(matchers, from: from, to: to, limit: limit, filter: filter) }
     }

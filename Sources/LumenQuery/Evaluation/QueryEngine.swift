@@ -11,11 +11,11 @@ public struct QueryEngine: Sendable {
     /// Steps a range query may evaluate, as Prometheus caps them, so one query can't take the server down.
     public static let maxSteps = 11_000
 
-    public let head: Head
+    public let store: any TelemetryReader
     public var lookback: Int64
 
-    public init(head: Head, lookback: Int64 = QueryEngine.defaultLookback) {
-        self.head = head
+    public init(store: any TelemetryReader, lookback: Int64 = QueryEngine.defaultLookback) {
+        self.store = store
         self.lookback = lookback
     }
 
@@ -33,7 +33,7 @@ public struct QueryEngine: Sendable {
         case .metrics(let selector):
             return try metrics(selector, tenant: tenant, window: window)
         case .logs(let logQuery):
-            let records = head.logs(
+            let records = store.logs(
                 tenant, matching: logQuery.matchers, from: window.start, to: window.end, limit: limit
             ) { record in
                 let line = record.line
@@ -42,7 +42,7 @@ public struct QueryEngine: Sendable {
             return .logs(records)
         case .spans(let spanQuery):
             let predicate = try SpanPredicate(spanQuery.condition)
-            return .spans(head.spans(tenant, from: window.start, to: window.end, limit: limit) {
+            return .spans(store.spans(tenant, from: window.start, to: window.end, limit: limit) {
                 predicate.matches($0)
             })
         }
@@ -51,7 +51,7 @@ public struct QueryEngine: Sendable {
     private func metrics(_ expr: Expr, tenant: Tenant, window: QueryWindow) throws(QueryError) -> QueryResult {
         guard let step = window.step else {
             let evaluator = PromQLEvaluator(
-                head: head, tenant: tenant, lookback: lookback, start: window.end, end: window.end)
+                store: store, tenant: tenant, lookback: lookback, start: window.end, end: window.end)
             switch try evaluator.instant(expr, at: window.end) {
             case .scalar(let value): return .scalar(Sample(timestamp: window.end, value: value))
             case .string(let text): return .string(text, at: window.end)
@@ -68,7 +68,7 @@ public struct QueryEngine: Sendable {
                 "the range holds more than \(Self.maxSteps) steps; use a larger step or a shorter range")
         }
         let evaluator = PromQLEvaluator(
-            head: head, tenant: tenant, lookback: lookback, start: window.start, end: window.end)
+            store: store, tenant: tenant, lookback: lookback, start: window.start, end: window.end)
         return .matrix(try evaluator.range(expr, step: step))
     }
 }

@@ -108,7 +108,7 @@ public struct PromQLTestRunner: Sendable {
 
     /// `nil` when the evaluation gives what the file expects, else what differs.
     func check(_ eval: PromQLEval, head: Head) -> String? {
-        let engine = QueryEngine(head: head, lookback: lookback)
+        let engine = QueryEngine(store: head, lookback: lookback)
         let window: QueryWindow = switch eval.mode {
         case .instant(let time): .instant(time)
         case .range(let start, let end, let step): QueryWindow(start: start, end: end, step: step)

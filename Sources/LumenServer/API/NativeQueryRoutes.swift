@@ -71,7 +71,7 @@ struct NativeQueryRoutes: Sendable {
         guard let traceID = TraceID(hex: id) else {
             throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
         }
-        let (spans, logs) = engine.head.trace(try tenants.tenant(of: request), id: traceID)
+        let (spans, logs) = engine.store.trace(try tenants.tenant(of: request), id: traceID)
         guard !spans.isEmpty || !logs.isEmpty else {
             throw APIError(.notFound, "trace \(traceID.hex) not found")
         }

@@ -34,8 +34,8 @@ struct PrometheusRoutes: Sendable {
             case "/api/v1/query": data = try instantQuery(parameters, tenant: tenant)
             case "/api/v1/query_range": data = try rangeQuery(parameters, tenant: tenant)
             case "/api/v1/series": data = try series(parameters, tenant: tenant)
-            case "/api/v1/labels": data = .strings(engine.head.metricLabelNames(tenant))
-            default: data = .strings(engine.head.metricLabelValues(tenant, name: String(route.dropFirst(7))))
+            case "/api/v1/labels": data = .strings(engine.store.metricLabelNames(tenant))
+            default: data = .strings(engine.store.metricLabelValues(tenant, name: String(route.dropFirst(7))))
             }
             return .json(PrometheusEnvelope(status: "success", data: data))
         } catch let error as APIError {
@@ -91,7 +91,7 @@ struct PrometheusRoutes: Sendable {
             guard let matchers = Query.metrics(try Parser.parsePromQL(selector)).selectorMatchers else {
                 throw APIError(.badRequest, "match[] takes metric selectors")
             }
-            for entry in engine.head.series(tenant, matching: matchers, from: start, to: end) {
+            for entry in engine.store.series(tenant, matching: matchers, from: start, to: end) {
                 found.insert(entry.labels)
             }
         }

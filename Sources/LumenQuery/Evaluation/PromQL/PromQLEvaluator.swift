@@ -4,13 +4,13 @@ import LumenModel
 /// Evaluates PromQL expressions over one tenant's series with Prometheus' semantics.
 ///
 /// A range query is evaluated as an instant query at every step. Every selector's series are read from the
-/// head once per query, over the whole span any step may look at, then sliced per step.
+/// store once per query, over the whole span any step may look at, then sliced per step.
 /// Not thread-safe: make one per query.
 public final class PromQLEvaluator {
     /// Subqueries without a step (`x[30m:]`) use this resolution, Prometheus' default evaluation interval.
     public static let defaultSubqueryStep: Int64 = 60 * Timestamp.nanosecondsPerSecond
 
-    let head: Head
+    let store: any TelemetryReader
     let tenant: Tenant
     let lookback: Int64
     /// The query's own start and end, for `@ start()` and `@ end()`.
@@ -21,8 +21,8 @@ public final class PromQLEvaluator {
     private var cache: [[LabelMatcher]: [TimeSeries]] = [:]
     private var bounds: (from: Int64, to: Int64) = (0, 0)
 
-    public init(head: Head, tenant: Tenant, lookback: Int64, start: Int64, end: Int64) {
-        self.head = head
+    public init(store: any TelemetryReader, tenant: Tenant, lookback: Int64, start: Int64, end: Int64) {
+        self.store = store
         self.tenant = tenant
         self.lookback = lookback
         self.start = start
@@ -182,7 +182,7 @@ public final class PromQLEvaluator {
 
     private func series(_ matchers: [LabelMatcher]) -> [TimeSeries] {
         if let cached = cache[matchers] { return cached }
-        let found = head.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
+        let found = store.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
         cache[matchers] = found
         return found
     }

@@ -1,0 +1,36 @@
+import LumenModel
+
+/// The reads the query layer needs, each pushing its time range and filters down to the store.
+///
+/// The head implements it over memory; `Storage` over the head and its blocks, merged. Every read names its
+/// tenant and sees only that tenant's data. Times are nanoseconds, ranges inclusive at both ends.
+/// Implementations are safe to call from any thread.
+public protocol TelemetryReader: Sendable {
+    /// Series selected by every matcher, with their samples in `[from, to]`; series with none there are left out.
+    func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries]
+    func metricLabelNames(_ tenant: Tenant) -> [String]
+    func metricLabelValues(_ tenant: Tenant, name: String) -> [String]
+
+    /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first, at most
+    /// `limit`.
+    func logs(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
+        filter: (LogRecord) -> Bool
+    ) -> [LogRecord]
+    func logLabelNames(_ tenant: Tenant) -> [String]
+    func logLabelValues(_ tenant: Tenant, name: String) -> [String]
+
+    /// Every span of the trace, from every service, and every log record that carries its ID; both by time.
+    func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord])
+
+    /// Spans starting in `[from, to]` that pass `filter`: newest first, at most `limit`.
+    func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span]
+}
+
+extension TelemetryReader {
+    public func logs(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int
+    ) -> [LogRecord] {
+        logs(tenant, matching: matchers, from: from, to: to, limit: limit, filter: { _ in true })
+    }
+}
