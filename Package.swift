@@ -32,6 +32,9 @@ let package = Package(
         // Snappy, from the system (libsnappy-dev): remote write and Loki push bodies use its block format.
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
 
+        // Zstandard, from the system (libzstd-dev): the page compression of log and span blocks.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+
         // Pure decoders: bytes → Batch. OTLP protobuf/JSON, gzip with a size ceiling.
         .target(
             name: "LumenWire",
@@ -44,11 +47,11 @@ let package = Package(
             exclude: ["OTLP/Proto"]
         ),
 
-        // Write-ahead log, head store, storage facade.
+        // Write-ahead log, head, blocks, compaction and retention, behind the storage facade.
         .target(
             name: "LumenEngine",
             dependencies: [
-                "LumenModel",
+                "LumenModel", "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

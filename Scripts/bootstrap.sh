@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Lumen's build needs and a fresh machine may lack: zlib's and snappy's headers (Debian).
+# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers (Debian).
 # With --test-peers, also what the tests drive: Prometheus and util-linux's `logger` (Debian), and a virtualenv
 # with the real clients (PyPI). Idempotent and quiet when all is there.
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
-packages=(zlib1g-dev libsnappy-dev)
+packages=(zlib1g-dev libsnappy-dev libzstd-dev)
 [ "${1:-}" = "--test-peers" ] && packages+=(prometheus bsdutils)
 missing=()
 for package in "${packages[@]}"; do

@@ -1,30 +1,55 @@
+import Foundation
 import Logging
-import Synchronization
 import LumenModel
+import Synchronization
 
-/// Lumen's single-node store: the write-ahead log for durability in front of the head for queries.
+/// Lumen's single-node store: the write-ahead log for durability, the head for recent data, immutable blocks on
+/// disk for the rest (`docs/format/blocks.md`).
 ///
 /// Contract: `append` returns only once the batch is fsynced in the log *and* visible to queries, so an
-/// acknowledged write survives `kill -9` and is readable at once. Opening replays the log into the head.
-public final class Storage: TelemetryReader {
-    public let head: Head
+/// acknowledged write survives `kill -9` and is readable at once. Reads see the head, a head being cut, and the
+/// blocks, merged. Opening loads the blocks and replays the log segments no block holds yet.
+///
+/// Directory layout: `wal/` (segments), `blocks/<ULID>/` (one tenant's block each), `blocks/checkpoint` (the log
+/// segment below which every record is in blocks).
+public final class Storage: Sendable {
     public let directory: String
-    private let wal: WriteAheadLog
-    private let logger: Logger
+    public let options: StorageOptions
+    let wal: WriteAheadLog
+    let logger: Logger
+    let blocksDirectory: String
 
-    /// Opens (or creates) the store under `directory`, replaying its log. A torn or corrupt log tail is truncated
-    /// with a warning, never fatal.
+    /// What reads see. Guarded by its mutex; swapped, never mutated in place, by appends' head swap and by
+    /// the maintenance lane.
+    struct State {
+        var head = Head()
+        /// The head being written as blocks, still read until its blocks are open, and the log segment its
+        /// records end before.
+        var cutting: (head: Head, walSegmentsBefore: Int)?
+        var blocks: [Block] = []
+        /// Per tenant, the newest sample time accepted: the out-of-order window trails it.
+        var newestSample: [Tenant: Int64] = [:]
+    }
+
+    let state = Mutex(State())
+    let lane = SerialLane()
+
+    /// Opens (or creates) the store under `directory`: loads its blocks, then replays the log. A torn or
+    /// corrupt log tail is truncated with a warning, never fatal.
     public init(
-        directory: String, logger: Logger,
+        directory: String, options: StorageOptions = StorageOptions(), logger: Logger,
         onCommit: @escaping @Sendable (_ records: Int, _ duration: Duration) -> Void = { _, _ in }
     ) throws {
         self.directory = directory
+        self.options = options
         self.logger = logger
-        head = Head()
+        blocksDirectory = directory + "/blocks"
+        try FileManager.default.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
+        let (blocks, checkpoint) = try Self.loadBlocks(blocksDirectory, logger: logger)
         wal = try WriteAheadLog(directory: directory + "/wal", logger: logger, onCommit: onCommit)
-        let head = self.head
+        let head = Head()
         var skipped = 0
-        let report = try wal.replay { payload in
+        let report = try wal.replay(from: checkpoint) { payload in
             do {
                 head.append(try BatchRecord.decode(payload))
             } catch {
@@ -33,63 +58,81 @@ public final class Storage: TelemetryReader {
                 logger.error("skipping an undecodable log record: \(error)")
             }
         }
+        var newest: [Tenant: Int64] = [:]
+        for block in blocks where block.meta.metrics != nil {
+            newest[block.tenant] = max(newest[block.tenant] ?? .min, block.meta.maxTime)
+        }
+        for tenant in head.tenants {
+            if let time = head.newestSample(tenant) { newest[tenant] = max(newest[tenant] ?? .min, time) }
+        }
+        state.withLock {
+            $0.head = head
+            $0.blocks = blocks
+            $0.newestSample = newest
+        }
         let stats = head.statistics
         logger.info(
-            "replayed the write-ahead log",
+            "opened the store",
             metadata: [
-                "records": "\(report.records)", "skipped": "\(skipped)", "spans": "\(stats.spans)",
-                "logs": "\(stats.logs)", "samples": "\(stats.samples)",
+                "blocks": "\(blocks.count)", "records": "\(report.records)", "skipped": "\(skipped)",
+                "spans": "\(stats.spans)", "logs": "\(stats.logs)", "samples": "\(stats.samples)",
             ])
     }
 
+    /// The head now receiving appends.
+    public var head: Head { state.withLock { $0.head } }
+
+    /// The blocks now served, oldest first.
+    public var blocks: [Block] { state.withLock { $0.blocks } }
+
     /// Makes the batch durable, then visible. Throws if the log cannot be written; nothing is acknowledged then.
+    /// Samples older than the out-of-order window are refused (counted in the report), the rest kept.
     ///
-    /// Batches reach the head in the order the log holds them (applied by the log's writer thread right after
+    /// Batches reach the head in the order the log holds them (applied by the log's applier thread right after
     /// their fsync), so where two batches disagree — the same sample with two values — the one kept now is the
     /// one a replay keeps after a crash.
     @discardableResult
     public func append(_ batch: Batch) async throws -> AppendReport {
-        guard !batch.isEmpty else { return AppendReport() }
-        let report = Mutex(AppendReport())
-        let head = self.head
-        try await wal.append(BatchRecord.encode(batch)) {
-            let applied = head.append(batch)
-            report.withLock { $0 = applied }
+        var kept = batch
+        var report = AppendReport()
+        if !kept.series.isEmpty { report.tooOldSamples = dropTooOld(&kept) }
+        guard !kept.isEmpty else { return report }
+        let batch = kept
+        let applied = Mutex(AppendReport())
+        try await wal.append(BatchRecord.encode(batch)) { [self] in
+            // The head is looked up here, in log order, so a head swap splits the log exactly.
+            let head = state.withLock { $0.head }
+            let result = head.append(batch)
+            applied.withLock { $0 = result }
         }
-        return report.withLock { $0 }
+        report += applied.withLock { $0 }
+        return report
     }
 
-    /// Makes everything acknowledged durable in its final form. With only a head and its log, everything
-    /// acknowledged is already fsynced; the block engine will cut the head into blocks here.
-    public func flush() async throws {}
+    /// Removes samples older than the tenant's newest sample minus the out-of-order window, and advances the
+    /// newest sample. Returns how many were removed.
+    private func dropTooOld(_ batch: inout Batch) -> Int {
+        let newestInBatch = batch.series.lazy.flatMap(\.samples).map(\.timestamp).max() ?? .min
+        let newest = state.withLock { state -> Int64 in
+            let newest = max(state.newestSample[batch.tenant] ?? .min, newestInBatch)
+            state.newestSample[batch.tenant] = newest
+            return newest
+        }
+        let oldestAccepted = newest &- options.outOfOrderWindow
+        var dropped = 0
+        for index in batch.series.indices {
+            let before = batch.series[index].samples.count
+            batch.series[index].samples.removeAll { $0.timestamp < oldestAccepted }
+            dropped += before - batch.series[index].samples.count
+        }
+        if dropped > 0 { batch.series.removeAll { $0.samples.isEmpty } }
+        return dropped
+    }
 
     public var walStats: WALStats { wal.stats }
 
     /// Waits for pending appends and syncs the log.
     public func close() throws {
         try wal.close()
-    }
-}
-
-// MARK: Reads: the head's, until blocks are wired in.
-extension Storage {
-    public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
-        head.series(tenant, matching: matchers, from: from, to: to)
-    }
-    public func metricLabelNames(_ tenant: Tenant) -> [String] { head.metricLabelNames(tenant) }
-    public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
-        head.metricLabelValues(tenant, name: name)
-    }
-    public func logs(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        filter: (LogRecord) -> Bool
-    ) -> [LogRecord] {
-        head.logs(tenant, matching: matchers, from: from, to: to, limit: limit, filter: filter)
-    }
-    public func logLabelNames(_ tenant: Tenant) -> [String] { head.logLabelNames(tenant) }
-    public func logLabelValues(_ tenant: Tenant, name: String) -> [String] { head.logLabelValues(tenant, name: name) }
-    public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) { head.trace(tenant, id: id) }
-    public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
-        head.spans(tenant, from: from, to: to, limit: limit, filter: filter)
     }
 }

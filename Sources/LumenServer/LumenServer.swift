@@ -35,7 +35,9 @@ public struct LumenServer: Sendable {
         onListening: @escaping @Sendable (Listener, SocketAddress) -> Void = { _, _ in }
     ) async throws {
         let telemetry = SelfTelemetry()
-        let storage = try Storage(directory: configuration.dataDirectory, logger: logger) { records, duration in
+        let storage = try Storage(
+            directory: configuration.dataDirectory, options: configuration.storage, logger: logger
+        ) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
         let engine = QueryEngine(store: storage)
@@ -76,7 +78,11 @@ public struct LumenServer: Sendable {
             },
             logger: quietLogger)
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: otlp), .init(service: api)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: otlp), .init(service: api),
+            .init(service: StorageMaintenance(
+                storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger)),
+        ]
         if let address = configuration.statsd {
             services.append(.init(service: StatsDListener(
                 address: address, tenant: configuration.listenerTenant,

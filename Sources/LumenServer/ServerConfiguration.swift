@@ -1,3 +1,4 @@
+import LumenEngine
 import LumenModel
 
 /// Everything `lumen serve` can be told, by flag or by the YAML file (`docs/configuration.md`).
@@ -27,6 +28,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var memoryCeilingBytes = ServerConfiguration.defaultMemoryCeiling
     /// The most log records or spans a native query returns.
     public var maxQueryLimit = 5_000
+    /// Retention, out-of-order window, when the head is cut into blocks and how blocks are compacted.
+    public var storage = StorageOptions()
+    /// How often the store checks whether to cut the head, drop expired blocks or compact.
+    public var maintenanceSeconds = 15
 
     public init() {}
 

@@ -23,7 +23,7 @@ struct MetricBlockCorruptionTests {
     @Test func aFlippedChunkByteIsCaughtByItsChecksumWithTheChunksOffset() throws {
         let (scratch, directory) = try damagedBlock("chunks") { $0[BlockFormat.headerSize + 3] ^= 0x40 }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let error = try #require(throws: MetricBlockError.self) { try queryAll(directory) }
+        let error = try #require(throws: BlockError.self) { try queryAll(directory) }
         #expect(error.code == .corrupt)
         #expect(error.path == directory + "/chunks")
         #expect(error.offset == BlockFormat.headerSize, "the first chunk's record starts right after the header")
@@ -41,7 +41,7 @@ struct MetricBlockCorruptionTests {
             var bytes = good
             bytes[position] ^= 0x01
             try Data(bytes).write(to: URL(fileURLWithPath: directory + "/index"))
-            let error = try #require(throws: MetricBlockError.self, "flip at \(position)") {
+            let error = try #require(throws: BlockError.self, "flip at \(position)") {
                 _ = try MetricBlockReader(directory: directory)
             }
             #expect(error.path == directory + "/index")
@@ -52,17 +52,17 @@ struct MetricBlockCorruptionTests {
     @Test func aTruncatedIndexOrChunksFileIsRejected() throws {
         let (scratch, directory) = try damagedBlock("index") { $0.removeLast(5) }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        #expect(throws: MetricBlockError.self) { _ = try MetricBlockReader(directory: directory) }
+        #expect(throws: BlockError.self) { _ = try MetricBlockReader(directory: directory) }
         let (scratch2, directory2) = try damagedBlock("chunks") { $0.removeLast(5) }
         defer { try? FileManager.default.removeItem(atPath: scratch2) }
-        let error = try #require(throws: MetricBlockError.self) { try queryAll(directory2) }
+        let error = try #require(throws: BlockError.self) { try queryAll(directory2) }
         #expect(error.path == directory2 + "/chunks")
     }
 
     @Test func aNewerFormatVersionIsRefused() throws {
         let (scratch, directory) = try damagedBlock("index") { $0[4] = 99 }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let error = try #require(throws: MetricBlockError.self) { _ = try MetricBlockReader(directory: directory) }
+        let error = try #require(throws: BlockError.self) { _ = try MetricBlockReader(directory: directory) }
         #expect(error.code == .unsupportedVersion)
         #expect(error.offset == 4)
     }

@@ -128,7 +128,7 @@ struct MetricBlockTests {
         _ = FileManager.default.createFile(atPath: directory + ".tmp/chunks", contents: Data([1, 2, 3]))
         try MetricBlockWriter().write(MetricBlockFixtures.small, to: directory)
         #expect(try MetricBlockReader(directory: directory).meta.stats.series == 6)
-        let error = try #require(throws: MetricBlockError.self) {
+        let error = try #require(throws: BlockError.self) {
             try MetricBlockWriter().write(MetricBlockFixtures.small, to: directory)
         }
         #expect(error.code == .invalidArgument)

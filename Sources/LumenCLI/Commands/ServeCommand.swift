@@ -38,6 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the store keeps its files (default ./lumen-data).")
     var dataDirectory: String?
 
+    @Option(help: "Delete blocks whose newest data is older than this (default 15d).")
+    var retention: String?
+
+    @Option(name: .customLong("ooo-window"), help: "Accept samples up to this far behind a tenant's newest one (default 1h).")
+    var oooWindow: String?
+
+    @Option(name: .customLong("block-duration"), help: "Cut the head into blocks once its oldest data is this old (default 2h).")
+    var blockDuration: String?
+
     @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, after decompression, in MiB (default 20).")
     var maxBodyMiB: Int?
 
@@ -69,6 +78,16 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.statsdFlushSeconds = Int(nanoseconds / 1_000_000_000)
         }
+        func duration(_ text: String?, _ flag: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
+                throw ValidationError("--\(flag) takes a positive duration like 2h, got \"\(text)\"")
+            }
+            return nanoseconds
+        }
+        if let value = try duration(retention, "retention") { configuration.storage.retention = value }
+        if let value = try duration(oooWindow, "ooo-window") { configuration.storage.outOfOrderWindow = value }
+        if let value = try duration(blockDuration, "block-duration") { configuration.storage.headMaxAge = value }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

@@ -20,11 +20,11 @@ struct ByteCursor {
     /// The current position as an offset in the file.
     var fileOffset: Int { base + position }
 
-    func corrupt(_ message: String, at position: Int? = nil) -> MetricBlockError {
-        MetricBlockError(.corrupt, message, path: path, offset: base + (position ?? self.position))
+    func corrupt(_ message: String, at position: Int? = nil) -> BlockError {
+        BlockError(.corrupt, message, path: path, offset: base + (position ?? self.position))
     }
 
-    mutating func uvarint(_ what: StaticString) throws(MetricBlockError) -> UInt64 {
+    mutating func uvarint(_ what: StaticString) throws(BlockError) -> UInt64 {
         let start = position
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -40,19 +40,19 @@ struct ByteCursor {
         }
     }
 
-    mutating func varint(_ what: StaticString) throws(MetricBlockError) -> Int64 {
+    mutating func varint(_ what: StaticString) throws(BlockError) -> Int64 {
         ZigZag.decode(try uvarint(what))
     }
 
     /// A uvarint that must be below `limit` (an index into a table, a count of what the bytes can hold).
-    mutating func int(_ what: StaticString, below limit: Int) throws(MetricBlockError) -> Int {
+    mutating func int(_ what: StaticString, below limit: Int) throws(BlockError) -> Int {
         let start = position
         let value = try uvarint(what)
         guard value < UInt64(max(limit, 0)) else { throw corrupt("\(what) \(value) out of range (limit \(limit))", at: start) }
         return Int(value)
     }
 
-    mutating func u32(_ what: StaticString) throws(MetricBlockError) -> UInt32 {
+    mutating func u32(_ what: StaticString) throws(BlockError) -> UInt32 {
         guard remaining >= 4 else { throw corrupt("unexpected end reading \(what)") }
         var value: UInt32 = 0
         for index in 0..<4 { value |= UInt32(bytes[position + index]) << (8 * index) }
@@ -60,13 +60,13 @@ struct ByteCursor {
         return value
     }
 
-    mutating func u64(_ what: StaticString) throws(MetricBlockError) -> UInt64 {
+    mutating func u64(_ what: StaticString) throws(BlockError) -> UInt64 {
         let low = try u32(what)
         let high = try u32(what)
         return UInt64(high) << 32 | UInt64(low)
     }
 
-    mutating func string(_ what: StaticString) throws(MetricBlockError) -> String {
+    mutating func string(_ what: StaticString) throws(BlockError) -> String {
         let start = position
         let length = try int(what, below: remaining + 1)
         guard let value = String(validating: bytes[position..<position + length], as: UTF8.self) else {

@@ -1,5 +1,5 @@
 /// Why bytes are not a valid metric chunk, and where: `offset` counts from the chunk's first byte.
-/// Block readers add the file and the chunk's position in it (`MetricBlockError`).
+/// Block readers add the file and the chunk's position in it (`BlockError`).
 public struct ChunkError: Error, Hashable, Sendable, CustomStringConvertible {
     public let offset: Int
     public let message: String

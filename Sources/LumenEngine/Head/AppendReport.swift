@@ -8,6 +8,8 @@ public struct AppendReport: Sendable, Equatable {
     public var duplicateSamples = 0
     /// Same series and timestamp, another value: the first value stays, as in Prometheus.
     public var conflictingSamples = 0
+    /// Older than the out-of-order window behind the tenant's newest sample: refused before the log.
+    public var tooOldSamples = 0
 
     public init() {}
 
@@ -18,5 +20,6 @@ public struct AppendReport: Sendable, Equatable {
         lhs.samples += rhs.samples
         lhs.duplicateSamples += rhs.duplicateSamples
         lhs.conflictingSamples += rhs.conflictingSamples
+        lhs.tooOldSamples += rhs.tooOldSamples
     }
 }

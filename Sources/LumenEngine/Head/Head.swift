@@ -15,6 +15,9 @@ public final class Head: TelemetryReader, @unchecked Sendable {
 
     private let lock = ReadWriteLock()
     private var partitions: [Tenant: Partition] = [:]  // guarded by `lock`
+    private var bytes = 0  // guarded by `lock`
+    /// When the first batch arrived (wall clock, nanoseconds); 0 while empty. Guarded by `lock`.
+    private var firstAppend: Int64 = 0
 
     public init() {}
 
@@ -23,12 +26,42 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         var report = AppendReport()
         lock.withWriteLock {
             var partition = partitions.removeValue(forKey: batch.tenant) ?? Partition()
+            let seriesBefore = partition.metrics.series.count
             for series in batch.series { partition.metrics.append(series, report: &report) }
             for record in batch.logs { partition.logs.append(record, report: &report) }
             for span in batch.spans { partition.spans.append(span, report: &report) }
+            let newSeries = partition.metrics.series[seriesBefore...]
             partitions[batch.tenant] = partition
+            bytes += HeadMemory.bytes(of: batch, newSeries: newSeries.lazy.map(\.labels), report: report)
+            if firstAppend == 0 { firstAppend = Timestamp.now() }
         }
         return report
+    }
+
+    /// Approximate bytes held (see `HeadMemory`), and when the oldest data arrived: what decides a cut.
+    public var memory: (bytes: Int, since: Int64) { lock.withReadLock { (bytes, firstAppend) } }
+
+    /// The newest sample time of `tenant`, if it has samples.
+    public func newestSample(_ tenant: Tenant) -> Int64? {
+        read(tenant) { $0.metrics.series.lazy.compactMap(\.timestamps.last).max() }
+    }
+
+    /// Tenants with data.
+    public var tenants: [Tenant] { lock.withReadLock { partitions.keys.sorted() } }
+
+    public var isEmpty: Bool { lock.withReadLock { partitions.isEmpty } }
+
+    /// Everything the head holds for `tenant`, as a block would store it.
+    public func contents(of tenant: Tenant) -> BlockContents {
+        read(tenant) { partition in
+            var contents = BlockContents(tenant: tenant)
+            contents.series = partition.metrics.series.map { entry in
+                (entry.labels, zip(entry.timestamps, entry.values).map { Sample(timestamp: $0, value: $1) })
+            }
+            contents.logStreams = partition.logs.streams.map { ($0.labels, $0.records) }
+            contents.spans = partition.spans.spans
+            return contents
+        }
     }
 
     private func read<T>(_ tenant: Tenant, _ body: (Partition) -> T) -> T {
@@ -57,9 +90,10 @@ public final class Head: TelemetryReader, @unchecked Sendable {
     // MARK: Logs
 
     /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first.
+    /// The head reads every line of the selected streams, so `lineContains` has nothing to prune here.
     public func logs(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        filter: (LogRecord) -> Bool
+        lineContains: [String], filter: (LogRecord) -> Bool
     ) -> [LogRecord] {
         read(tenant) { $0.logs.select(matchers, from: from, to: to, limit: limit, filter: filter) }
     }
@@ -93,12 +127,15 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         public var logs = 0
         public var spans = 0
         public var traces = 0
+        /// Approximate bytes held in memory.
+        public var bytes = 0
     }
 
     public var statistics: Statistics {
         lock.withReadLock {
             var stats = Statistics()
             stats.tenants = partitions.count
+            stats.bytes = bytes
             for partition in partitions.values {
                 stats.series += partition.metrics.series.count
                 stats.samples += partition.metrics.sampleCount

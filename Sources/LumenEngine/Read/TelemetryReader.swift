@@ -12,10 +12,11 @@ public protocol TelemetryReader: Sendable {
     func metricLabelValues(_ tenant: Tenant, name: String) -> [String]
 
     /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first, at most
-    /// `limit`.
+    /// `limit`. `lineContains` lists strings every wanted line contains (a query's `|=` filters): a hint that
+    /// lets blocks skip pages whose filters rule one out; `filter` still decides.
     func logs(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        filter: (LogRecord) -> Bool
+        lineContains: [String], filter: (LogRecord) -> Bool
     ) -> [LogRecord]
     func logLabelNames(_ tenant: Tenant) -> [String]
     func logLabelValues(_ tenant: Tenant, name: String) -> [String]
@@ -29,8 +30,9 @@ public protocol TelemetryReader: Sendable {
 
 extension TelemetryReader {
     public func logs(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
+        filter: (LogRecord) -> Bool = { _ in true }
     ) -> [LogRecord] {
-        logs(tenant, matching: matchers, from: from, to: to, limit: limit, filter: { _ in true })
+        logs(tenant, matching: matchers, from: from, to: to, limit: limit, lineContains: [], filter: filter)
     }
 }

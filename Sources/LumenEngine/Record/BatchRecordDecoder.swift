@@ -25,7 +25,7 @@ struct BatchRecordDecoder {
         resources.reserveCapacity(resourceCount)
         for _ in 0..<resourceCount {
             var resource = Resource()
-            resource.attributes = try attributes(depth: 0)  // exactly as written, no defaulting
+            resource.attributes = try reader.attributes(depth: 0)  // exactly as written, no defaulting
             resources.append(resource)
         }
         let scopeCount = try reader.count("scope", minimumSize: 2)
@@ -52,7 +52,7 @@ struct BatchRecordDecoder {
     }
 
     private mutating func span() throws(BatchRecordError) -> Span {
-        let trace = try traceID("span trace ID")
+        let trace = try reader.traceID("span trace ID")
         let spanID = SpanID(try reader.bigEndian64("span ID"))
         let flagsOffset = reader.offset
         let flags = try reader.byte("span flags")
@@ -74,7 +74,7 @@ struct BatchRecordDecoder {
         let message = try reader.string("span status message")
         let resource = try resourceReference()
         let scope = try scopeReference()
-        let attributes = try attributes(depth: 0)
+        let attributes = try reader.attributes(depth: 0)
 
         let eventCount = try reader.count("span event", minimumSize: 3)
         var events: [SpanEvent] = []
@@ -82,17 +82,17 @@ struct BatchRecordDecoder {
         for _ in 0..<eventCount {
             let time = start &+ (try reader.varint("span event time"))
             let name = try reader.string("span event name")
-            events.append(SpanEvent(time: time, name: name, attributes: try self.attributes(depth: 0)))
+            events.append(SpanEvent(time: time, name: name, attributes: try reader.attributes(depth: 0)))
         }
         let linkCount = try reader.count("span link", minimumSize: 26)
         var links: [SpanLink] = []
         links.reserveCapacity(linkCount)
         for _ in 0..<linkCount {
-            let linkTrace = try traceID("span link trace ID")
+            let linkTrace = try reader.traceID("span link trace ID")
             let linkSpan = SpanID(try reader.bigEndian64("span link span ID"))
             let state = try reader.string("span link trace state")
             links.append(SpanLink(traceID: linkTrace, spanID: linkSpan, traceState: state,
-                attributes: try self.attributes(depth: 0)))
+                attributes: try reader.attributes(depth: 0)))
         }
         return Span(traceID: trace, spanID: spanID, parentSpanID: parent, name: name, kind: kind, startTime: start,
             endTime: end, status: SpanStatus(code: code, message: message), attributes: attributes, events: events,
@@ -106,14 +106,14 @@ struct BatchRecordDecoder {
         let number = try reader.byte("severity number")
         guard number <= 24 else { throw reader.error("severity number \(number) is over 24", at: severityOffset) }
         let severity = Severity(number: number, text: try reader.string("severity text"))
-        let body = try value(depth: 0)
-        let attributes = try attributes(depth: 0)
+        let body = try reader.value(depth: 0)
+        let attributes = try reader.attributes(depth: 0)
         let flagsOffset = reader.offset
         let flags = try reader.byte("log flags")
         guard flags & ~(BatchRecord.Flag.hasTraceID | BatchRecord.Flag.hasSpanID) == 0 else {
             throw reader.error("unknown log flags 0x\(String(flags, radix: 16))", at: flagsOffset)
         }
-        let trace = flags & BatchRecord.Flag.hasTraceID != 0 ? try traceID("log trace ID") : nil
+        let trace = flags & BatchRecord.Flag.hasTraceID != 0 ? try reader.traceID("log trace ID") : nil
         let span = flags & BatchRecord.Flag.hasSpanID != 0 ? SpanID(try reader.bigEndian64("log span ID")) : nil
         return LogRecord(time: time, observedTime: observed, severity: severity, body: body, attributes: attributes,
             traceID: trace, spanID: span, resource: try resourceReference(), scope: try scopeReference())
@@ -141,11 +141,6 @@ struct BatchRecordDecoder {
         return TimeSeries(labels: Labels(labels), samples: samples)
     }
 
-    private mutating func traceID(_ what: StaticString) throws(BatchRecordError) -> TraceID {
-        let high = try reader.bigEndian64(what)
-        return TraceID(high: high, low: try reader.bigEndian64(what))
-    }
-
     private mutating func resourceReference() throws(BatchRecordError) -> Resource {
         let offset = reader.offset
         let index = try reader.uvarint("resource index")
@@ -162,51 +157,5 @@ struct BatchRecordDecoder {
             throw reader.error("scope index \(index) is not below the \(scopes.count) scopes", at: offset)
         }
         return scopes[Int(index)]
-    }
-
-    private mutating func attributes(depth: Int) throws(BatchRecordError) -> [Attribute] {
-        let count = try reader.count("attribute", minimumSize: 2)
-        var attributes: [Attribute] = []
-        attributes.reserveCapacity(count)
-        for _ in 0..<count {
-            let key = try reader.string("attribute key")
-            attributes.append(Attribute(key, try value(depth: depth)))
-        }
-        return attributes
-    }
-
-    private mutating func value(depth: Int) throws(BatchRecordError) -> AttributeValue {
-        let tagOffset = reader.offset
-        let tag = try reader.byte("value tag")
-        switch BatchRecord.ValueTag(rawValue: tag) {
-        case .string:
-            return .string(try reader.string("string value"))
-        case .bool:
-            let byte = try reader.byte("bool value")
-            guard byte <= 1 else { throw reader.error("bool value \(byte) is neither 0 nor 1", at: reader.offset - 1) }
-            return .bool(byte == 1)
-        case .int:
-            return .int(try reader.varint("int value"))
-        case .double:
-            return .double(Double(bitPattern: try reader.fixed64("double value")))
-        case .bytes:
-            return .bytes(try reader.blob("bytes value"))
-        case .array:
-            guard depth < BatchRecord.maxValueDepth else {
-                throw reader.error("values nested deeper than \(BatchRecord.maxValueDepth)", at: tagOffset)
-            }
-            let count = try reader.count("array element", minimumSize: 2)
-            var values: [AttributeValue] = []
-            values.reserveCapacity(count)
-            for _ in 0..<count { values.append(try value(depth: depth + 1)) }
-            return .array(values)
-        case .map:
-            guard depth < BatchRecord.maxValueDepth else {
-                throw reader.error("values nested deeper than \(BatchRecord.maxValueDepth)", at: tagOffset)
-            }
-            return .map(try attributes(depth: depth + 1))
-        case nil:
-            throw reader.error("unknown value tag \(tag)", at: tagOffset)
-        }
     }
 }

@@ -30,7 +30,7 @@ struct BatchRecordEncoder {
         out.byte(BatchRecord.version)
         out.string(batch.tenant.id)
         out.count(resources.items.count)
-        for resource in resources.items { attributes(resource.attributes) }
+        for resource in resources.items { out.attributes(resource.attributes) }
         out.count(scopes.items.count)
         for scope in scopes.items {
             out.string(scope.name)
@@ -46,7 +46,7 @@ struct BatchRecordEncoder {
     }
 
     private mutating func span(_ span: Span, _ refs: (resource: Int, scope: Int)) {
-        traceID(span.traceID)
+        out.traceID(span.traceID)
         out.bigEndian64(span.spanID.value)
         if let parent = span.parentSpanID {
             out.byte(BatchRecord.Flag.hasParentSpanID)
@@ -62,19 +62,19 @@ struct BatchRecordEncoder {
         out.string(span.status.message)
         out.count(refs.resource)
         out.count(refs.scope)
-        attributes(span.attributes)
+        out.attributes(span.attributes)
         out.count(span.events.count)
         for event in span.events {
             out.varint(event.time &- span.startTime)
             out.string(event.name)
-            attributes(event.attributes)
+            out.attributes(event.attributes)
         }
         out.count(span.links.count)
         for link in span.links {
-            traceID(link.traceID)
+            out.traceID(link.traceID)
             out.bigEndian64(link.spanID.value)
             out.string(link.traceState)
-            attributes(link.attributes)
+            out.attributes(link.attributes)
         }
     }
 
@@ -83,13 +83,13 @@ struct BatchRecordEncoder {
         out.varint(log.observedTime &- log.time)
         out.byte(log.severity.number)
         out.string(log.severity.text)
-        value(log.body)
-        attributes(log.attributes)
+        out.value(log.body)
+        out.attributes(log.attributes)
         var flags: UInt8 = 0
         if log.traceID != nil { flags |= BatchRecord.Flag.hasTraceID }
         if log.spanID != nil { flags |= BatchRecord.Flag.hasSpanID }
         out.byte(flags)
-        if let traceID = log.traceID { self.traceID(traceID) }
+        if let traceID = log.traceID { out.traceID(traceID) }
         if let spanID = log.spanID { out.bigEndian64(spanID.value) }
         out.count(refs.resource)
         out.count(refs.scope)
@@ -111,46 +111,6 @@ struct BatchRecordEncoder {
             }
             previous = sample.timestamp
             out.fixed64(sample.value.bitPattern)
-        }
-    }
-
-    private mutating func traceID(_ id: TraceID) {
-        out.bigEndian64(id.high)
-        out.bigEndian64(id.low)
-    }
-
-    private mutating func attributes(_ attributes: [Attribute]) {
-        out.count(attributes.count)
-        for attribute in attributes {
-            out.string(attribute.key)
-            value(attribute.value)
-        }
-    }
-
-    private mutating func value(_ value: AttributeValue) {
-        switch value {
-        case .string(let string):
-            out.byte(BatchRecord.ValueTag.string.rawValue)
-            out.string(string)
-        case .bool(let bool):
-            out.byte(BatchRecord.ValueTag.bool.rawValue)
-            out.byte(bool ? 1 : 0)
-        case .int(let int):
-            out.byte(BatchRecord.ValueTag.int.rawValue)
-            out.varint(int)
-        case .double(let double):
-            out.byte(BatchRecord.ValueTag.double.rawValue)
-            out.fixed64(double.bitPattern)
-        case .bytes(let bytes):
-            out.byte(BatchRecord.ValueTag.bytes.rawValue)
-            out.blob(bytes)
-        case .array(let values):
-            out.byte(BatchRecord.ValueTag.array.rawValue)
-            out.count(values.count)
-            for element in values { self.value(element) }
-        case .map(let attributes):
-            out.byte(BatchRecord.ValueTag.map.rawValue)
-            self.attributes(attributes)
         }
     }
 }

@@ -5,16 +5,24 @@
 struct ByteReader {
     let buffer: UnsafeBufferPointer<UInt8>
     private(set) var offset = 0
+    /// Where `buffer` starts in the enclosing record or page, so errors report offsets there.
+    let base: Int
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>, base: Int = 0) {
         self.buffer = buffer
+        self.base = base
     }
 
     var remaining: Int { buffer.count - offset }
     var isAtEnd: Bool { offset == buffer.count }
 
     func error(_ message: String, at offset: Int? = nil) -> BatchRecordError {
-        BatchRecordError(offset: offset ?? self.offset, message: message)
+        BatchRecordError(offset: base + (offset ?? self.offset), message: message)
+    }
+
+    mutating func skip(_ count: Int) throws(BatchRecordError) {
+        guard count <= remaining else { throw error("unexpected end skipping \(count) bytes") }
+        offset += count
     }
 
     @inline(__always)
@@ -53,6 +61,14 @@ struct ByteReader {
         guard value <= UInt64(remaining / max(minimumSize, 1)) else {
             throw error("\(what) count \(value) exceeds what the remaining \(remaining) bytes can hold", at: start)
         }
+        return Int(value)
+    }
+
+    /// A non-negative number that is not a count of following elements (an offset, a size elsewhere).
+    mutating func int(_ what: StaticString) throws(BatchRecordError) -> Int {
+        let start = offset
+        let value = try uvarint(what)
+        guard value <= UInt64(Int.max) else { throw error("\(what) \(value) is out of range", at: start) }
         return Int(value)
     }
 

@@ -21,15 +21,21 @@ final class WALWriter {
         self.segmentSize = segmentSize
     }
 
-    /// Writes every payload as a record, in order, and syncs each touched segment once.
-    /// Returns the bytes written (headers included), syncs made and segments created.
-    func commit(_ payloads: some Sequence<[UInt8]>) throws -> (bytes: Int, fsyncs: Int, segments: Int) {
+    /// Writes every payload as a record, in order, and syncs each touched segment once. A nil payload ends the
+    /// current segment there (a rotation): the next record starts a new one.
+    /// Returns the records and bytes written (headers included), syncs made, segments created, and for each
+    /// rotation the index of the segment the records after it go to.
+    func commit(_ payloads: some Sequence<[UInt8]?>) throws
+        -> (records: Int, bytes: Int, fsyncs: Int, segments: Int, rotations: [Int])
+    {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(Self.flushThreshold / 4)
         var flushedAt = segmentBytes  // the segment offset where `buffer` begins
         var bytes = 0
         var fsyncs = 0
         var segments = 0
+        var records = 0
+        var rotations: [Int] = []
 
         func flush() throws {
             guard let segment, !buffer.isEmpty else { return }
@@ -39,6 +45,19 @@ final class WALWriter {
         }
 
         for payload in payloads {
+            guard let payload else {
+                if segment != nil {
+                    try flush()
+                    try beforeSync?()
+                    try segment!.sync()
+                    fsyncs += 1
+                    try segment!.close()
+                    segment = nil
+                }
+                rotations.append(nextSegmentIndex)
+                continue
+            }
+            records += 1
             if segment == nil || segmentBytes >= segmentSize {
                 if segment != nil {
                     try flush()
@@ -67,7 +86,7 @@ final class WALWriter {
             try segment.sync()
             fsyncs += 1
         }
-        return (bytes, fsyncs, segments)
+        return (records, bytes, fsyncs, segments, rotations)
     }
 
     /// Closes the current segment; everything in it was synced by its commit.

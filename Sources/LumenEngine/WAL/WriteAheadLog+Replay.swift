@@ -9,7 +9,10 @@ extension WriteAheadLog {
     /// removed, each with a warning naming file and offset. This is not an error — it is what a crash mid-write
     /// leaves behind. An error thrown by `body` stops replay and is rethrown, with nothing repaired.
     /// Appends after replay go to a fresh segment.
-    public func replay(_ body: ([UInt8]) throws -> Void) throws -> WALReplayReport {
+    ///
+    /// Segments below `firstSegment` hold only records already in blocks: they are deleted unread, and new
+    /// segments are numbered from `firstSegment` at least, so a later start-up cannot mistake them for old ones.
+    public func replay(from firstSegment: Int = 0, _ body: ([UInt8]) throws -> Void) throws -> WALReplayReport {
         condition.lock()
         guard state.phase == .new else {
             condition.unlock()
@@ -24,7 +27,11 @@ extension WriteAheadLog {
             condition.unlock()
         }
 
-        let segments = try WALFile.list(directory).compactMap(WALSegment.init(fileName:)).sorted()
+        let all = try WALFile.list(directory).compactMap(WALSegment.init(fileName:)).sorted()
+        let covered = all.filter { $0.index < firstSegment }
+        for segment in covered { try WALFile.remove(directory + "/" + segment.fileName) }
+        if !covered.isEmpty { try WALFile.syncDirectory(directory) }
+        let segments = all.filter { $0.index >= firstSegment }
         var report = WALReplayReport()
         var damagedAt: Int?  // position in `segments` of the segment where the log ends early
         var survivors = segments
@@ -88,7 +95,7 @@ extension WriteAheadLog {
             }
             try WALFile.syncDirectory(directory)
         }
-        writer.nextSegmentIndex = (survivors.last?.index ?? 0) + 1
+        writer.nextSegmentIndex = max((survivors.last?.index ?? 0) + 1, firstSegment)
         finished = true
         return report
     }

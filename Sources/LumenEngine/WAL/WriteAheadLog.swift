@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The ingest log: a directory of numbered segment files of CRC-checked records (`docs/format/wal.md`).
 ///
@@ -29,10 +30,14 @@ public final class WriteAheadLog: @unchecked Sendable {
     let onCommit: @Sendable (_ records: Int, _ duration: Duration) -> Void
 
     struct Pending {
-        var payload: [UInt8]
-        /// Run on the writer thread once the record is durable, in log order, before `continuation` resumes.
-        var whenDurable: @Sendable () -> Void
+        /// The record's bytes; nil marks a rotation (`rotate`).
+        var payload: [UInt8]?
+        /// Run on the applier thread once the record is durable, in log order, before `continuation` resumes.
+        /// For a rotation it gets the index of the first segment that holds later records.
+        var whenDurable: @Sendable (_ firstLaterSegment: Int) -> Void
         var continuation: CheckedContinuation<Void, any Error>
+        /// Set by the writer thread for a rotation.
+        var firstLaterSegment = 0
     }
 
     struct State {
@@ -84,6 +89,36 @@ public final class WriteAheadLog: @unchecked Sendable {
                 "record of \(payload.count) bytes exceeds the limit of \(WALRecordHeader.maxPayloadLength)",
                 path: directory)
         }
+        try await enqueue(payload) { _ in whenDurable() }
+    }
+
+    /// Ends the current segment here, in log order: records appended before this call are in segments below the
+    /// returned index, records appended after it in that segment or later ones. `whenApplied` runs on the
+    /// applier thread after every earlier record's `whenDurable` and before any later one's, with that index:
+    /// the moment to swap in-memory state that must match the split exactly (the head before a block cut).
+    @discardableResult
+    public func rotate(whenApplied: @escaping @Sendable (_ firstLaterSegment: Int) -> Void = { _ in }) async throws
+        -> Int
+    {
+        let boundary = Mutex(0)
+        try await enqueue(nil) { firstLaterSegment in
+            boundary.withLock { $0 = firstLaterSegment }
+            whenApplied(firstLaterSegment)
+        }
+        return boundary.withLock { $0 }
+    }
+
+    /// Deletes the segments below `index`, whose records are all in blocks. Only segments a rotation has closed
+    /// may be below it. Returns how many were deleted.
+    @discardableResult
+    public func removeSegments(before index: Int) throws -> Int {
+        let segments = try WALFile.list(directory).compactMap(WALSegment.init(fileName:)).filter { $0.index < index }
+        for segment in segments { try WALFile.remove(directory + "/" + segment.fileName) }
+        if !segments.isEmpty { try WALFile.syncDirectory(directory) }
+        return segments.count
+    }
+
+    private func enqueue(_ payload: [UInt8]?, whenDurable: @escaping @Sendable (Int) -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             condition.lock()
             defer { condition.unlock() }
@@ -150,7 +185,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = state.pending
+            var batch = state.pending
             state.pending.removeAll(keepingCapacity: true)
             let earlierFailure = state.failure
             condition.unlock()
@@ -162,9 +197,13 @@ public final class WriteAheadLog: @unchecked Sendable {
             do {
                 let started = ContinuousClock.now
                 let counts = try writer.commit(batch.lazy.map(\.payload))
+                var rotations = counts.rotations.makeIterator()
+                for index in batch.indices where batch[index].payload == nil {
+                    batch[index].firstLaterSegment = rotations.next()!
+                }
                 onCommit(batch.count, ContinuousClock.now - started)
                 condition.lock()
-                state.stats.records += batch.count
+                state.stats.records += counts.records
                 state.stats.bytes += counts.bytes
                 state.stats.fsyncs += counts.fsyncs
                 state.stats.segments += counts.segments
@@ -206,7 +245,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             let group = state.durable.removeFirst()
             condition.unlock()
             for item in group {
-                item.whenDurable()
+                item.whenDurable(item.firstLaterSegment)
                 item.continuation.resume()
             }
         }

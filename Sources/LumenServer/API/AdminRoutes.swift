@@ -13,7 +13,8 @@ struct AdminRoutes: Sendable {
         router.get("/healthy") { _, _ in Response.text("healthy") }
         router.get("/metrics") { _, _ in
             let text = self.telemetry.exposition(
-                head: self.storage.head.statistics, inFlightBytes: self.gate.inFlightBytes,
+                head: self.storage.head.statistics, blocks: self.storage.blocks.count,
+                inFlightBytes: self.gate.inFlightBytes,
                 residentBytes: self.gate.residentBytes())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -24,7 +25,8 @@ struct AdminRoutes: Sendable {
             return Response.text("flushed")
         }
         router.get("/lumen/v1/status") { _, _ in
-            Response.json(StoreStatus(head: self.storage.head.statistics, wal: self.storage.walStats))
+            Response.json(StoreStatus(
+                head: self.storage.head.statistics, blocks: self.storage.blocks, wal: self.storage.walStats))
         }
     }
 }
@@ -32,7 +34,12 @@ struct AdminRoutes: Sendable {
 /// What the store holds and what its log has done since start-up, all tenants together.
 struct StoreStatus: Encodable {
     struct HeadCounts: Encodable {
-        let tenants, series, samples, logStreams, logs, spans, traces: Int
+        let tenants, series, samples, logStreams, logs, spans, traces, bytes: Int
+    }
+
+    struct BlockCounts: Encodable {
+        let count, bytes, series, samples, logs, spans: Int
+        let minTime, maxTime: Int64?
     }
 
     struct LogCounts: Encodable {
@@ -41,12 +48,20 @@ struct StoreStatus: Encodable {
     }
 
     let head: HeadCounts
+    let blocks: BlockCounts
     let wal: LogCounts
 
-    init(head: Head.Statistics, wal: WALStats) {
+    init(head: Head.Statistics, blocks: [Block], wal: WALStats) {
         self.head = HeadCounts(
             tenants: head.tenants, series: head.series, samples: head.samples, logStreams: head.logStreams,
-            logs: head.logs, spans: head.spans, traces: head.traces)
+            logs: head.logs, spans: head.spans, traces: head.traces, bytes: head.bytes)
+        self.blocks = BlockCounts(
+            count: blocks.count, bytes: blocks.reduce(0) { $0 + $1.bytes },
+            series: blocks.reduce(0) { $0 + ($1.meta.metrics?.series ?? 0) },
+            samples: blocks.reduce(0) { $0 + ($1.meta.metrics?.samples ?? 0) },
+            logs: blocks.reduce(0) { $0 + ($1.meta.logs?.records ?? 0) },
+            spans: blocks.reduce(0) { $0 + ($1.meta.spans?.spans ?? 0) },
+            minTime: blocks.map(\.meta.minTime).min(), maxTime: blocks.map(\.meta.maxTime).max())
         self.wal = LogCounts(
             records: wal.records, bytes: wal.bytes, fsyncs: wal.fsyncs, commits: wal.commits, segments: wal.segments)
     }

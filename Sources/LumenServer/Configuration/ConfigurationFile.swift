@@ -34,6 +34,20 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// Durations are written like `15d`, `2h`, `30m`.
+    public struct Storage: Codable, Sendable, Equatable {
+        public var retention: String?
+        public var oooWindow: String?
+        public var blockDuration: String?
+        public var headMaxBytes: Int?
+        public var compactionSpan: String?
+
+        enum CodingKeys: String, CodingKey {
+            case retention, oooWindow = "ooo_window", blockDuration = "block_duration"
+            case headMaxBytes = "head_max_bytes", compactionSpan = "compaction_span"
+        }
+    }
+
     public var listen: Listen?
     public var dataDir: String?
     public var statsdFlushSeconds: Int?
@@ -43,10 +57,11 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var limits: Limits?
     public var overload: Overload?
     public var maxQueryLimit: Int?
+    public var storage: Storage?
 
     enum CodingKeys: String, CodingKey {
         case listen, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
-        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit"
+        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -117,6 +132,25 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             if let bytes = overload.memoryCeilingBytes { configuration.memoryCeilingBytes = bytes }
         }
         if let maxQueryLimit { configuration.maxQueryLimit = maxQueryLimit }
+        if let storage {
+            func duration(_ text: String?, _ key: String) throws -> Int64? {
+                guard let text else { return nil }
+                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
+                    throw Error(description: "storage.\(key): expected a positive duration like 2h, got \"\(text)\"")
+                }
+                return nanoseconds
+            }
+            if let value = try duration(storage.retention, "retention") { configuration.storage.retention = value }
+            if let value = try duration(storage.oooWindow, "ooo_window") { configuration.storage.outOfOrderWindow = value }
+            if let value = try duration(storage.blockDuration, "block_duration") { configuration.storage.headMaxAge = value }
+            if let value = try duration(storage.compactionSpan, "compaction_span") {
+                configuration.storage.compactionSpan = value
+            }
+            if let bytes = storage.headMaxBytes {
+                guard bytes > 0 else { throw Error(description: "storage.head_max_bytes must be positive") }
+                configuration.storage.headMaxBytes = bytes
+            }
+        }
     }
 
     /// The whole effective configuration, for `--print-config`.
@@ -137,6 +171,12 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         overload = Overload(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeilingBytes: configuration.memoryCeilingBytes)
         maxQueryLimit = configuration.maxQueryLimit
+        storage = Storage(
+            retention: DurationText.format(configuration.storage.retention),
+            oooWindow: DurationText.format(configuration.storage.outOfOrderWindow),
+            blockDuration: DurationText.format(configuration.storage.headMaxAge),
+            headMaxBytes: configuration.storage.headMaxBytes,
+            compactionSpan: DurationText.format(configuration.storage.compactionSpan))
     }
 
     public func yaml() throws -> String {

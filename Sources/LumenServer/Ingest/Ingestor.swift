@@ -88,6 +88,13 @@ public final class Ingestor: Sendable {
                     + "series and timestamp")
             telemetry.rejected(report.conflictingSamples, protocol: protocolName, signal: "samples", reason: "conflict")
         }
+        if report.tooOldSamples > 0 {
+            outcome.rejected += report.tooOldSamples
+            outcome.messages.append(
+                "\(report.tooOldSamples) samples refused: older than the out-of-order window "
+                    + "(\(DurationText.format(storage.options.outOfOrderWindow))) behind the newest sample")
+            telemetry.rejected(report.tooOldSamples, protocol: protocolName, signal: "samples", reason: "too_old")
+        }
         telemetry.accepted(report.spans, protocol: protocolName, signal: "spans")
         telemetry.accepted(report.logs, protocol: protocolName, signal: "logs")
         telemetry.accepted(report.samples, protocol: protocolName, signal: "samples")

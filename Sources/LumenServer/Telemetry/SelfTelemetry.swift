@@ -61,7 +61,7 @@ public final class SelfTelemetry: Sendable {
     }
 
     /// The text exposition, with the gauges read from the store at scrape time.
-    func exposition(head: Head.Statistics, inFlightBytes: Int, residentBytes: Int) -> String {
+    func exposition(head: Head.Statistics, blocks: Int, inFlightBytes: Int, residentBytes: Int) -> String {
         func gauge(_ name: String, _ value: Int) {
             Gauge(label: name, factory: factory).record(value)
         }
@@ -70,6 +70,8 @@ public final class SelfTelemetry: Sendable {
         gauge("lumen_head_log_records", head.logs)
         gauge("lumen_head_spans", head.spans)
         gauge("lumen_head_traces", head.traces)
+        gauge("lumen_head_bytes", head.bytes)
+        gauge("lumen_blocks", blocks)
         gauge("lumen_ingest_in_flight_bytes", inFlightBytes)
         gauge("lumen_process_resident_memory_bytes", residentBytes)
         return registry.emitToString()

@@ -1,6 +1,6 @@
-/// A failure reading or writing a metric block, with the file and byte offset concerned where there is one,
+/// A failure reading or writing a block (any of its parts), with the file and byte offset concerned where there is one,
 /// so a repair tool (or a person) can act on it.
-public struct MetricBlockError: Error, Sendable, CustomStringConvertible {
+public struct BlockError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
@@ -32,7 +32,7 @@ public struct MetricBlockError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "metric block: \(message)"
+        var text = "block: \(message)"
         if let path { text += " (\(path)" + (offset.map { " at byte \($0)" } ?? "") + ")" }
         return text
     }

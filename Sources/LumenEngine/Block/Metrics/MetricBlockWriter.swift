@@ -23,9 +23,9 @@ public struct MetricBlockWriter: Sendable {
     @discardableResult
     public func write(
         _ series: [(labels: Labels, samples: [Sample])], to directory: String, id: BlockID = .generate()
-    ) throws(MetricBlockError) -> MetricBlockMeta {
+    ) throws(BlockError) -> MetricBlockMeta {
         guard !BlockFile.exists(directory) else {
-            throw MetricBlockError(.invalidArgument, "the block directory already exists", path: directory)
+            throw BlockError(.invalidArgument, "the block directory already exists", path: directory)
         }
         let files = encode(series, id: id)
         let temporary = directory + BlockFormat.temporarySuffix

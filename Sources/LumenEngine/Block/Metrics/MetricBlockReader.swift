@@ -6,7 +6,7 @@ import LumenModel
 /// The index is read whole and parsed at open (`MetricIndexReader`); the chunks file is memory-mapped, so
 /// a query pages in only the chunks it decodes. Immutable after `init`, so one reader may serve any number
 /// of concurrent queries. Damage found later (a chunk's checksum, a postings list) is thrown as a
-/// `MetricBlockError` with the file and offset.
+/// `BlockError` with the file and offset.
 public final class MetricBlockReader: Sendable {
     public let directory: String
     public let meta: MetricBlockMeta
@@ -14,28 +14,28 @@ public final class MetricBlockReader: Sendable {
     private let chunks: Data
     private let chunksPath: String
 
-    public init(directory: String) throws(MetricBlockError) {
+    public init(directory: String) throws(BlockError) {
         self.directory = directory
         let metaPath = directory + "/" + BlockFormat.metaFileName
         do {
             meta = try JSONDecoder().decode(MetricBlockMeta.self, from: Data(BlockFile.readAll(metaPath)))
-        } catch let error as MetricBlockError {
+        } catch let error as BlockError {
             throw error
         } catch {
-            throw MetricBlockError(.corrupt, "meta.json does not decode: \(error)", path: metaPath)
+            throw BlockError(.corrupt, "meta.json does not decode: \(error)", path: metaPath)
         }
         guard meta.version == Int(BlockFormat.version) else {
-            throw MetricBlockError(.unsupportedVersion, "block format version \(meta.version)", path: metaPath)
+            throw BlockError(.unsupportedVersion, "block format version \(meta.version)", path: metaPath)
         }
         let indexPath = directory + "/" + BlockFormat.indexFileName
         index = try MetricIndexReader(bytes: BlockFile.readAll(indexPath), path: indexPath)
         chunksPath = directory + "/" + BlockFormat.chunksFileName
         chunks = try BlockFile.map(chunksPath)
         guard chunks.count >= BlockFormat.headerSize, Array(chunks.prefix(4)) == BlockFormat.chunksMagic else {
-            throw MetricBlockError(.corrupt, "not a Lumen chunks file (bad magic or too short)", path: chunksPath, offset: 0)
+            throw BlockError(.corrupt, "not a Lumen chunks file (bad magic or too short)", path: chunksPath, offset: 0)
         }
         guard chunks[chunks.startIndex + 4] == BlockFormat.version else {
-            throw MetricBlockError(.unsupportedVersion, "chunks format version \(chunks[chunks.startIndex + 4])",
+            throw BlockError(.unsupportedVersion, "chunks format version \(chunks[chunks.startIndex + 4])",
                 path: chunksPath, offset: 4)
         }
     }
@@ -50,7 +50,7 @@ public final class MetricBlockReader: Sendable {
 
     /// Series selected by every matcher, with their samples in `[from, to]` (inclusive), sorted by labels;
     /// series with no sample in the range are left out. No matchers select every series.
-    public func series(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(MetricBlockError) -> [TimeSeries] {
+    public func series(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError) -> [TimeSeries] {
         guard from <= to, meta.stats.series > 0, from <= meta.maxTime, to >= meta.minTime else { return [] }
         var result: [TimeSeries] = []
         for id in try select(matchers) {
@@ -76,7 +76,7 @@ public final class MetricBlockReader: Sendable {
 
     /// The chunks of the selected series that overlap `[from, to]`, checksums verified but not decoded:
     /// for callers that iterate lazily (`MetricChunk.makeIterator()`) or merge blocks.
-    public func chunks(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(MetricBlockError)
+    public func chunks(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError)
         -> [(labels: Labels, chunks: [MetricChunk])]
     {
         guard from <= to else { return [] }
@@ -95,7 +95,7 @@ public final class MetricBlockReader: Sendable {
     /// IDs of the series every matcher selects, sorted. Matchers that need a value intersect postings
     /// lists; matchers that also select series without the label (`a=""`, `a!="x"`, `a=~".*"`) subtract
     /// the series whose value they reject.
-    func select(_ matchers: [LabelMatcher]) throws(MetricBlockError) -> [Int] {
+    func select(_ matchers: [LabelMatcher]) throws(BlockError) -> [Int] {
         var result: [Int]? = nil
         for matcher in matchers.sorted(by: { !$0.matchesEmpty && $1.matchesEmpty }) {
             let values = index.table[matcher.name] ?? []
@@ -115,9 +115,9 @@ public final class MetricBlockReader: Sendable {
     }
 
     /// The chunk whose record starts at `offset` in the chunks file, its checksum verified.
-    func chunk(at offset: Int) throws(MetricBlockError) -> MetricChunk {
+    func chunk(at offset: Int) throws(BlockError) -> MetricChunk {
         guard offset >= BlockFormat.headerSize, offset < chunks.count else {
-            throw MetricBlockError(.corrupt, "chunk reference \(offset) outside the chunks file", path: chunksPath, offset: offset)
+            throw BlockError(.corrupt, "chunk reference \(offset) outside the chunks file", path: chunksPath, offset: offset)
         }
         // Enough bytes for the longest varint length, then exactly the record.
         let head = [UInt8](chunks[chunks.startIndex + offset..<chunks.startIndex + min(offset + 10, chunks.count)])
@@ -125,13 +125,13 @@ public final class MetricBlockReader: Sendable {
         let length = try cursor.int("chunk length", below: chunks.count - offset)
         let start = offset + cursor.position
         guard start + length + 4 <= chunks.count else {
-            throw MetricBlockError(.corrupt, "chunk of \(length) bytes overruns the file", path: chunksPath, offset: offset)
+            throw BlockError(.corrupt, "chunk of \(length) bytes overruns the file", path: chunksPath, offset: offset)
         }
         let bytes = [UInt8](chunks[chunks.startIndex + start..<chunks.startIndex + start + length])
         let stored = [UInt8](chunks[chunks.startIndex + start + length..<chunks.startIndex + start + length + 4])
         var checksum = ByteCursor(stored, path: chunksPath, base: start + length)
         guard CRC32C.checksum(bytes) == (try checksum.u32("chunk checksum")) else {
-            throw MetricBlockError(.corrupt, "chunk checksum mismatch", path: chunksPath, offset: offset)
+            throw BlockError(.corrupt, "chunk checksum mismatch", path: chunksPath, offset: offset)
         }
         do throws(ChunkError) {
             return try MetricChunk(bytes: bytes)
@@ -140,11 +140,11 @@ public final class MetricBlockReader: Sendable {
         }
     }
 
-    private func chunkError(_ error: ChunkError, chunkAt offset: Int) -> MetricBlockError {
+    private func chunkError(_ error: ChunkError, chunkAt offset: Int) -> BlockError {
         var cursor = ByteCursor([UInt8](chunks[chunks.startIndex + offset..<min(chunks.endIndex, chunks.startIndex + offset + 10)]),
             path: chunksPath)
         let headerLength = ((try? cursor.uvarint("length")) != nil) ? cursor.position : 0
-        return MetricBlockError(.corrupt, "chunk at \(offset): \(error.message)", path: chunksPath,
+        return BlockError(.corrupt, "chunk at \(offset): \(error.message)", path: chunksPath,
             offset: offset + headerLength + error.offset)
     }
 }

@@ -22,14 +22,14 @@ struct MetricIndexReader: Sendable {
     /// Where `postings` starts in the file, for error offsets.
     private let postingsBase: Int
 
-    init(bytes: [UInt8], path: String) throws(MetricBlockError) {
+    init(bytes: [UInt8], path: String) throws(BlockError) {
         self.path = path
         var header = ByteCursor(bytes, path: path)
         guard bytes.count >= BlockFormat.headerSize + BlockFormat.tocSize,
             Array(bytes[0..<4]) == BlockFormat.indexMagic
         else { throw header.corrupt("not a Lumen index (bad magic or too short)", at: 0) }
         guard bytes[4] == BlockFormat.version else {
-            throw MetricBlockError(.unsupportedVersion, "index format version \(bytes[4])", path: path, offset: 4)
+            throw BlockError(.unsupportedVersion, "index format version \(bytes[4])", path: path, offset: 4)
         }
         header.skip(bytes.count - BlockFormat.tocSize)
         let tocStart = header.position
@@ -40,7 +40,7 @@ struct MetricIndexReader: Sendable {
         guard CRC32C.checksum(bytes[tocStart..<tocStart + 32]) == stored else {
             throw header.corrupt("TOC checksum mismatch", at: tocStart)
         }
-        func section(_ index: Int) throws(MetricBlockError) -> ByteCursor {
+        func section(_ index: Int) throws(BlockError) -> ByteCursor {
             let start = offsets[index]
             guard start >= UInt64(BlockFormat.headerSize), start <= UInt64(tocStart - BlockFormat.sectionOverhead) else {
                 throw header.corrupt("section offset \(start) out of range", at: tocStart + 8 * index)
@@ -111,7 +111,7 @@ struct MetricIndexReader: Sendable {
     }
 
     /// The sorted series IDs of one postings list.
-    func postingsList(at offset: Int) throws(MetricBlockError) -> [Int] {
+    func postingsList(at offset: Int) throws(BlockError) -> [Int] {
         var cursor = ByteCursor(postings, path: path, base: postingsBase, start: offset)
         let count = try cursor.int("postings count", below: min(cursor.remaining, series.count) + 1)
         var ids: [Int] = []

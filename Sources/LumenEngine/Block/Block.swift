@@ -1,0 +1,57 @@
+import Foundation
+import LumenModel
+
+/// One block on disk, opened: its meta and a reader for each part it has. Opening reads the parts' indexes
+/// whole and maps their data files. Immutable: shared by any number of concurrent queries.
+public final class Block: Sendable {
+    public let directory: String
+    public let meta: BlockMeta
+    let metrics: MetricBlockReader?
+    let logs: LogPartReader?
+    let spans: SpanPartReader?
+
+    public init(directory: String) throws(BlockError) {
+        self.directory = directory
+        let metaPath = directory + "/" + BlockFormat.metaFileName
+        do {
+            meta = try JSONDecoder().decode(BlockMeta.self, from: Data(BlockFile.readAll(metaPath)))
+        } catch let error as BlockError {
+            throw error
+        } catch {
+            throw BlockError(.corrupt, "meta.json does not decode: \(error)", path: metaPath)
+        }
+        guard meta.version == BlockMeta.currentVersion else {
+            throw BlockError(.unsupportedVersion, "block layout version \(meta.version)", path: metaPath)
+        }
+        metrics = meta.metrics == nil ? nil : try MetricBlockReader(directory: directory + "/metrics")
+        logs = meta.logs == nil ? nil : try LogPartReader(directory: directory + "/" + LogPart.directoryName)
+        spans = meta.spans == nil ? nil : try SpanPartReader(directory: directory + "/" + SpanPart.directoryName)
+    }
+
+    public var tenant: Tenant { Tenant(meta.tenant) ?? .anonymous }
+
+    /// Whether the block's data may fall in `[from, to]`.
+    func overlaps(_ from: Int64, _ to: Int64) -> Bool { meta.maxTime >= from && meta.minTime <= to }
+
+    /// Everything in the block, for compaction.
+    func contents() throws(BlockError) -> BlockContents {
+        var contents = BlockContents(tenant: tenant)
+        contents.series = try metrics?.series(matching: [], from: .min, to: .max).map { ($0.labels, $0.samples) } ?? []
+        contents.logStreams = try logs?.allStreams() ?? []
+        contents.spans = try spans?.allSpans() ?? []
+        return contents
+    }
+
+    /// On-disk bytes of every file in the block.
+    public var bytes: Int {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return 0 }
+        var total = 0
+        while let path = walker.nextObject() as? String {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + path)
+            if attributes?[.type] as? FileAttributeType == .typeRegular {
+                total += (attributes?[.size] as? Int) ?? 0
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LumenModel
+
+/// Writes a block directory — `meta.json` and the `metrics/`, `logs/` and `spans/` parts that have data
+/// (`docs/format/blocks.md`).
+///
+/// Crash-safe: everything goes into `<id>.tmp`, is fsynced, and the directory is renamed into place and its
+/// parent fsynced. A reader (and a restart) sees a whole block or none; a leftover `.tmp` is removed at start-up.
+public struct BlockWriter: Sendable {
+    public init() {}
+
+    public func write(
+        _ contents: BlockContents, into blocksDirectory: String, id: BlockID = .generate(), level: Int = 1,
+        sources: [String] = [], walSegmentsBefore: Int
+    ) throws(BlockError) -> BlockMeta {
+        let directory = blocksDirectory + "/" + id.description
+        let temporary = directory + BlockFormat.temporarySuffix
+        if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
+        try BlockFile.makeDirectory(temporary)
+        let range = contents.timeRange
+        var meta = BlockMeta(
+            id: id.description, version: BlockMeta.currentVersion, tenant: contents.tenant.id, minTime: range.min,
+            maxTime: range.max, level: level, sources: sources, walSegmentsBefore: walSegmentsBefore)
+        if !contents.series.isEmpty {
+            meta.metrics = try MetricBlockWriter().write(contents.series, to: temporary + "/metrics", id: id).stats
+        }
+        if !contents.logStreams.isEmpty {
+            let part = LogPartWriter.encode(contents.logStreams)
+            try writePart(temporary + "/" + LogPart.directoryName, [
+                (LogPart.pagesFileName, part.pages), (LogPart.indexFileName, part.index),
+            ])
+            meta.logs = part.statistics
+        }
+        if !contents.spans.isEmpty {
+            let part = SpanPartWriter.encode(contents.spans)
+            try writePart(temporary + "/" + SpanPart.directoryName, [
+                (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
+            ])
+            meta.spans = part.statistics
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json: Data
+        do { json = try encoder.encode(meta) } catch { throw BlockError(.invalidArgument, "meta: \(error)") }
+        try BlockFile.writeDurably(Array(json) + [UInt8(ascii: "\n")], to: temporary + "/" + BlockFormat.metaFileName)
+        try BlockFile.syncDirectory(temporary)
+        try BlockFile.rename(temporary, to: directory)
+        try BlockFile.syncDirectory(blocksDirectory)
+        return meta
+    }
+
+    private func writePart(_ directory: String, _ files: [(name: String, bytes: [UInt8])]) throws(BlockError) {
+        try BlockFile.makeDirectory(directory)
+        for file in files { try BlockFile.writeDurably(file.bytes, to: directory + "/" + file.name) }
+        try BlockFile.syncDirectory(directory)
+    }
+}

@@ -1,0 +1,87 @@
+import LumenModel
+
+/// A Bloom filter over 64-bit hashes: "certainly absent" or "maybe present". Blocks keep one per log page (the
+/// trigrams of its lines, and its trace IDs) and one per span part (its trace IDs), so a search or a lookup
+/// skips pages without decompressing them.
+///
+/// Sized for about 1 % false positives: 10 bits per distinct item and 7 probes by double hashing.
+struct BloomFilter: Equatable {
+    static let bitsPerItem = 10
+    static let probes = 7
+
+    private(set) var words: [UInt64]
+
+    /// An empty filter for about `capacity` distinct items.
+    init(capacity: Int) {
+        words = [UInt64](repeating: 0, count: max(1, (capacity * Self.bitsPerItem + 63) / 64))
+    }
+
+    init(words: [UInt64]) {
+        self.words = words.isEmpty ? [0] : words
+    }
+
+    mutating func insert(_ hash: UInt64) {
+        let bits = UInt64(words.count * 64)
+        var probe = hash & 0xffff_ffff
+        let step = (hash >> 32) | 1
+        for _ in 0..<Self.probes {
+            let bit = probe % bits
+            words[Int(bit >> 6)] |= 1 << (bit & 63)
+            probe &+= step
+        }
+    }
+
+    func mayContain(_ hash: UInt64) -> Bool {
+        let bits = UInt64(words.count * 64)
+        var probe = hash & 0xffff_ffff
+        let step = (hash >> 32) | 1
+        for _ in 0..<Self.probes {
+            let bit = probe % bits
+            guard words[Int(bit >> 6)] & (1 << (bit & 63)) != 0 else { return false }
+            probe &+= step
+        }
+        return true
+    }
+
+    /// SplitMix64's finaliser: spreads any 64-bit key over all bits, so both probe halves are independent enough.
+    static func mix(_ key: UInt64) -> UInt64 {
+        var z = key &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    static func hash(_ traceID: TraceID) -> UInt64 { mix(traceID.high ^ mix(traceID.low)) }
+
+    /// The hashes of every three-byte window of `text` (the unit a substring search can prune on).
+    static func trigramHashes(_ text: some Collection<UInt8>, into hashes: inout Set<UInt64>) {
+        var window: UInt64 = 0
+        for (position, byte) in text.enumerated() {
+            window = (window << 8 | UInt64(byte)) & 0xff_ffff
+            if position >= 2 { hashes.insert(mix(window)) }
+        }
+    }
+
+    /// True if a line containing `needle` could be among the lines whose trigrams the filter holds. Needles under
+    /// three bytes have no trigram and always may.
+    func mayContainSubstring(_ needle: String) -> Bool {
+        var hashes = Set<UInt64>()
+        Self.trigramHashes(needle.utf8, into: &hashes)
+        return hashes.allSatisfy(mayContain)
+    }
+}
+
+extension BloomFilter {
+    func write(to out: inout ByteWriter) {
+        out.count(words.count)
+        for word in words { out.fixed64(word) }
+    }
+
+    init(from reader: inout ByteReader) throws(BatchRecordError) {
+        let count = try reader.count("filter word", minimumSize: 8)
+        var words: [UInt64] = []
+        words.reserveCapacity(count)
+        for _ in 0..<count { words.append(try reader.fixed64("filter word")) }
+        self.init(words: words)
+    }
+}

@@ -1,0 +1,32 @@
+/// The small index files of the log and span parts: magic, version, a body in the codec's primitives, and a
+/// CRC-32C of everything before it. Read whole at open; a damaged one fails the open with its path.
+enum IndexFile {
+    static func read<T>(
+        _ path: String, magic: [UInt8], version: UInt8, parse: (inout ByteReader) throws(BatchRecordError) -> T
+    ) throws(BlockError) -> T {
+        let bytes = try BlockFile.readAll(path)
+        guard bytes.count >= 12, Array(bytes.prefix(4)) == magic else {
+            throw BlockError(.corrupt, "bad magic or a short index", path: path, offset: 0)
+        }
+        guard bytes[4] == version else {
+            throw BlockError(.unsupportedVersion, "index version \(bytes[4])", path: path, offset: 4)
+        }
+        let body = bytes.count - 4
+        let stored = bytes[body...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        guard CRC32C.checksum(Array(bytes[..<body])) == stored else {
+            throw BlockError(.corrupt, "index checksum mismatch", path: path, offset: body)
+        }
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer in
+                var reader = ByteReader(UnsafeBufferPointer(rebasing: buffer[8..<body]), base: 8)
+                let value = try parse(&reader)
+                guard reader.isAtEnd else { throw reader.error("\(reader.remaining) trailing bytes") }
+                return value
+            }
+        } catch let error as BatchRecordError {
+            throw BlockError(.corrupt, error.message, path: path, offset: error.offset)
+        } catch {
+            throw BlockError(.corrupt, "\(error)", path: path)
+        }
+    }
+}

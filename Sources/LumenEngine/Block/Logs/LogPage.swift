@@ -1,0 +1,82 @@
+import LumenModel
+
+/// One page of a log stream: up to `LogPart.maxRecordsPerPage` records in time order, as columns
+/// (`docs/format/logs.md`). Resources, scopes and severity texts are page tables referred to by index.
+enum LogPage {
+    private enum Column: Int, CaseIterable {
+        case time, observedTime, severity, ids, traceID, spanID, body, attributes, references
+    }
+
+    private static let hasTraceID: UInt8 = 1
+    private static let hasSpanID: UInt8 = 2
+
+    static func encode(_ records: ArraySlice<LogRecord>) -> [UInt8] {
+        var resources = Interner<Resource>()
+        var scopes = Interner<InstrumentationScope>()
+        var severityTexts = Interner<String>()
+        var page = ColumnPageWriter(columns: Column.allCases.count)
+        var previous: Int64 = 0
+        for record in records {
+            page.columns[Column.time.rawValue].varint(record.time &- previous)
+            previous = record.time
+            page.columns[Column.observedTime.rawValue].varint(record.observedTime &- record.time)
+            page.columns[Column.severity.rawValue].byte(record.severity.number)
+            page.columns[Column.severity.rawValue].count(severityTexts.index(of: record.severity.text))
+            var flags: UInt8 = 0
+            if let traceID = record.traceID {
+                flags |= hasTraceID
+                page.columns[Column.traceID.rawValue].traceID(traceID)
+            }
+            if let spanID = record.spanID {
+                flags |= hasSpanID
+                page.columns[Column.spanID.rawValue].bigEndian64(spanID.value)
+            }
+            page.columns[Column.ids.rawValue].byte(flags)
+            page.columns[Column.body.rawValue].value(record.body)
+            page.columns[Column.attributes.rawValue].attributes(record.attributes)
+            page.columns[Column.references.rawValue].count(resources.index(of: record.resource))
+            page.columns[Column.references.rawValue].count(scopes.index(of: record.scope))
+        }
+        var tables = ByteWriter(capacity: 1024)
+        PageTables.write(resources: resources.items, scopes: scopes.items, strings: severityTexts.items, to: &tables)
+        return tables.bytes + page.bytes(rows: records.count)
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(BatchRecordError) -> [LogRecord] {
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer) }
+        } catch let error as BatchRecordError {
+            throw error
+        } catch {
+            throw BatchRecordError(offset: 0, message: "\(error)")
+        }
+    }
+
+    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>) throws(BatchRecordError) -> [LogRecord] {
+        var reader = ByteReader(buffer)
+        let tables = try PageTables(from: &reader)
+        var page = try ColumnPageReader(
+            UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: Column.allCases.count)
+        var records: [LogRecord] = []
+        records.reserveCapacity(page.rows)
+        var time: Int64 = 0
+        for _ in 0..<page.rows {
+            time &+= try page.columns[Column.time.rawValue].varint("time")
+            let observed = time &+ (try page.columns[Column.observedTime.rawValue].varint("observed time"))
+            let number = try page.columns[Column.severity.rawValue].byte("severity number")
+            let text = try tables.string(&page.columns[Column.severity.rawValue])
+            let flags = try page.columns[Column.ids.rawValue].byte("id flags")
+            let traceID = flags & hasTraceID != 0 ? try page.columns[Column.traceID.rawValue].traceID("trace ID") : nil
+            let spanID = flags & hasSpanID != 0
+                ? SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID")) : nil
+            let body = try page.columns[Column.body.rawValue].value(depth: 0)
+            let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
+            let resource = try tables.resource(&page.columns[Column.references.rawValue])
+            let scope = try tables.scope(&page.columns[Column.references.rawValue])
+            records.append(LogRecord(
+                time: time, observedTime: observed, severity: Severity(number: number, text: text), body: body,
+                attributes: attributes, traceID: traceID, spanID: spanID, resource: resource, scope: scope))
+        }
+        return records
+    }
+}

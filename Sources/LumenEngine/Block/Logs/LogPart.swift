@@ -1,0 +1,35 @@
+import LumenModel
+
+/// Constants of a block's log part, mirroring `docs/format/logs.md`: the `logs` page file and its `index`.
+enum LogPart {
+    static let directoryName = "logs"
+    static let pagesFileName = "pages"
+    static let indexFileName = "index"
+    /// `LLOG`: first bytes of the page file.
+    static let pagesMagic: [UInt8] = Array("LLOG".utf8)
+    /// `LLGI`: first bytes of the index file.
+    static let indexMagic: [UInt8] = Array("LLGI".utf8)
+    static let version: UInt8 = 1
+
+    /// A page is cut after this many records or this many bytes of lines, whichever comes first: large enough
+    /// for zstd to find the repetition across lines, small enough that a hit decompresses little.
+    static let maxRecordsPerPage = 8192
+    static let maxLineBytesPerPage = 1 << 20
+
+    /// What the index keeps of one page: enough to skip it without reading it.
+    struct PageEntry {
+        var offset: Int
+        var records: Int
+        var minTime: Int64
+        var maxTime: Int64
+        /// Trigrams of the page's lines: a line filter `|= "text"` skips pages missing any of its trigrams.
+        var lineFilter: BloomFilter
+        /// Trace IDs of the page's records: a trace lookup skips pages without it.
+        var traceFilter: BloomFilter
+    }
+
+    struct StreamEntry {
+        var labels: Labels
+        var pages: [PageEntry]
+    }
+}

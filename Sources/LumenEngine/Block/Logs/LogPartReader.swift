@@ -1,0 +1,107 @@
+import LumenModel
+
+/// Answers log reads from a block's log part. The index is read whole at open; pages are decompressed only when
+/// their stream is selected, their time range overlaps and their filters do not rule them out.
+/// Immutable after `init`: one reader serves any number of concurrent queries.
+final class LogPartReader: Sendable {
+    let streams: [LogPart.StreamEntry]
+    private let postings: Postings
+    private let pages: PageFile.Reader
+
+    init(directory: String) throws(BlockError) {
+        let streams = try IndexFile.read(
+            directory + "/" + LogPart.indexFileName, magic: LogPart.indexMagic, version: LogPart.version
+        ) { reader throws(BatchRecordError) in try Self.parseIndex(&reader) }
+        var postings = Postings()
+        for (id, stream) in streams.enumerated() { postings.add(id: id, labels: stream.labels) }
+        self.streams = streams
+        self.postings = postings
+        pages = try PageFile.Reader(path: directory + "/" + LogPart.pagesFileName, magic: LogPart.pagesMagic)
+    }
+
+    func labelNames() -> [String] { postings.names }
+    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
+
+    /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
+    /// `lineContains` only prunes: pages whose line filter rules out one of its strings are not read. Pages are read newest first and reading stops once no unread
+    /// page can hold a record newer than the `limit` found.
+    func logs(
+        matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
+        filter: (LogRecord) -> Bool
+    ) throws(BlockError) -> [LogRecord] {
+        var candidates: [LogPart.PageEntry] = []
+        for id in postings.select(matchers, count: streams.count) {
+            for page in streams[id].pages where page.maxTime >= from && page.minTime <= to {
+                if lineContains.allSatisfy(page.lineFilter.mayContainSubstring) { candidates.append(page) }
+            }
+        }
+        candidates.sort { $0.maxTime > $1.maxTime }
+        var found: [LogRecord] = []
+        for page in candidates {
+            if found.count >= limit, let oldestKept = found.last?.time, page.maxTime < oldestKept { break }
+            for record in try records(at: page.offset) where record.time >= from && record.time <= to {
+                if filter(record) { found.append(record) }
+            }
+            found.sort { $0.time > $1.time }
+            if found.count > limit { found.removeLast(found.count - limit) }
+        }
+        return found
+    }
+
+    /// Every record carrying `traceID`.
+    func records(of traceID: TraceID) throws(BlockError) -> [LogRecord] {
+        let hash = BloomFilter.hash(traceID)
+        var found: [LogRecord] = []
+        for stream in streams {
+            for page in stream.pages where page.traceFilter.mayContain(hash) {
+                found += try records(at: page.offset).filter { $0.traceID == traceID }
+            }
+        }
+        return found
+    }
+
+    /// Every stream with all its records: what compaction merges.
+    func allStreams() throws(BlockError) -> [(labels: Labels, records: [LogRecord])] {
+        var result: [(labels: Labels, records: [LogRecord])] = []
+        for stream in streams {
+            var records: [LogRecord] = []
+            for page in stream.pages { records += try self.records(at: page.offset) }
+            result.append((stream.labels, records))
+        }
+        return result
+    }
+
+    private func records(at offset: Int) throws(BlockError) -> [LogRecord] {
+        let bytes = try pages.page(at: offset)
+        do {
+            return try LogPage.decode(bytes)
+        } catch {
+            throw BlockError(.corrupt, "log page at \(offset): \(error.message) (byte \(error.offset) of the page)",
+                path: pages.path, offset: offset)
+        }
+    }
+
+    private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> [LogPart.StreamEntry] {
+        var streams: [LogPart.StreamEntry] = []
+        for _ in 0..<(try reader.count("stream")) {
+            var labels: [Label] = []
+            for _ in 0..<(try reader.count("label", minimumSize: 2)) {
+                let name = try reader.string("label name")
+                labels.append(Label(name, try reader.string("label value")))
+            }
+            var pages: [LogPart.PageEntry] = []
+            for _ in 0..<(try reader.count("page", minimumSize: 6)) {
+                let offset = try reader.int("page offset")
+                let records = try reader.int("page records")
+                let minTime = try reader.varint("page min time")
+                let maxTime = minTime &+ (try reader.varint("page time span"))
+                let lineFilter = try BloomFilter(from: &reader)
+                let traceFilter = try BloomFilter(from: &reader)
+                pages.append(.init(offset: offset, records: records, minTime: minTime, maxTime: maxTime,
+                    lineFilter: lineFilter, traceFilter: traceFilter))
+            }
+            streams.append(.init(labels: Labels(labels), pages: pages))
+        }
+        return streams
+    }
+}

@@ -1,0 +1,83 @@
+import LumenModel
+
+/// Writes the log part of a block: each stream's records in time order, cut into compressed column pages, and
+/// an index of streams → pages with each page's time range and filters.
+public struct LogPartWriter {
+    public struct Statistics: Codable, Hashable, Sendable {
+        public var streams = 0
+        public var records = 0
+        public var pages = 0
+    }
+
+    /// The two files' bytes for `streams`.
+    static func encode(_ streams: [(labels: Labels, records: [LogRecord])])
+        -> (pages: [UInt8], index: [UInt8], statistics: Statistics)
+    {
+        var file = PageFile.Writer(magic: LogPart.pagesMagic)
+        var entries: [LogPart.StreamEntry] = []
+        var statistics = Statistics()
+        for stream in streams.sorted(by: { $0.labels < $1.labels }) where !stream.records.isEmpty {
+            let records = stream.records.sorted { $0.time < $1.time }
+            var entry = LogPart.StreamEntry(labels: stream.labels, pages: [])
+            var start = 0
+            while start < records.count {
+                var end = start
+                var lineBytes = 0
+                while end < records.count, end - start < LogPart.maxRecordsPerPage,
+                    lineBytes < LogPart.maxLineBytesPerPage
+                {
+                    lineBytes += records[end].line.utf8.count
+                    end += 1
+                }
+                let page = records[start..<end]
+                entry.pages.append(pageEntry(page, offset: file.append(LogPage.encode(page))))
+                start = end
+            }
+            statistics.streams += 1
+            statistics.records += records.count
+            statistics.pages += entry.pages.count
+            entries.append(entry)
+        }
+        return (file.bytes, encodeIndex(entries), statistics)
+    }
+
+    private static func pageEntry(_ records: ArraySlice<LogRecord>, offset: Int) -> LogPart.PageEntry {
+        var trigrams = Set<UInt64>()
+        var traces = Set<UInt64>()
+        for record in records {
+            BloomFilter.trigramHashes(record.line.utf8, into: &trigrams)
+            if let traceID = record.traceID { traces.insert(BloomFilter.hash(traceID)) }
+        }
+        var lineFilter = BloomFilter(capacity: trigrams.count)
+        for hash in trigrams { lineFilter.insert(hash) }
+        var traceFilter = BloomFilter(capacity: traces.count)
+        for hash in traces { traceFilter.insert(hash) }
+        return LogPart.PageEntry(
+            offset: offset, records: records.count, minTime: records.first!.time, maxTime: records.last!.time,
+            lineFilter: lineFilter, traceFilter: traceFilter)
+    }
+
+    static func encodeIndex(_ streams: [LogPart.StreamEntry]) -> [UInt8] {
+        var out = ByteWriter(capacity: 4096)
+        out.bytes += LogPart.indexMagic + [LogPart.version, 0, 0, 0]
+        out.count(streams.count)
+        for stream in streams {
+            out.count(stream.labels.count)
+            for label in stream.labels {
+                out.string(label.name)
+                out.string(label.value)
+            }
+            out.count(stream.pages.count)
+            for page in stream.pages {
+                out.count(page.offset)
+                out.count(page.records)
+                out.varint(page.minTime)
+                out.varint(page.maxTime &- page.minTime)
+                page.lineFilter.write(to: &out)
+                page.traceFilter.write(to: &out)
+            }
+        }
+        withUnsafeBytes(of: CRC32C.checksum(out.bytes).littleEndian) { out.bytes.append(contentsOf: $0) }
+        return out.bytes
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The file of a log or span part: a header, then pages, each a zstd frame with its length and checksum
+/// (`docs/format/logs.md`, `docs/format/spans.md`).
+///
+/// ```
+/// ┌───────────┬─────────────┬──────────────┬─────────────────────────────────────────────┬───
+/// │ magic (4) │ version (1) │ reserved (3) │ page: uvarint length · zstd frame · CRC-32C │ …
+/// └───────────┴─────────────┴──────────────┴─────────────────────────────────────────────┴───
+/// ```
+enum PageFile {
+    static let version: UInt8 = 1
+    static let headerSize = 8
+    /// A page never decompresses to more than this: a corrupt length cannot make a reader allocate more.
+    static let maxPageBytes = 64 << 20
+
+    /// Builds a page file in memory.
+    struct Writer {
+        private(set) var bytes: [UInt8]
+
+        init(magic: [UInt8]) {
+            bytes = magic + [PageFile.version, 0, 0, 0]
+        }
+
+        /// Compresses `page` and appends it; returns its offset, the reference an index keeps.
+        mutating func append(_ page: [UInt8]) -> Int {
+            let offset = bytes.count
+            let frame = Zstd.compress(page)
+            var header = ByteWriter(capacity: 10)
+            header.count(frame.count)
+            bytes += header.bytes
+            bytes += frame
+            withUnsafeBytes(of: CRC32C.checksum(frame).littleEndian) { bytes.append(contentsOf: $0) }
+            return offset
+        }
+    }
+
+    /// Reads pages from a mapped file. Immutable: safe to share between concurrent queries.
+    final class Reader: Sendable {
+        let path: String
+        private let data: Data
+
+        init(path: String, magic: [UInt8]) throws(BlockError) {
+            self.path = path
+            data = try BlockFile.map(path)
+            guard data.count >= PageFile.headerSize, Array(data.prefix(4)) == magic else {
+                throw BlockError(.corrupt, "bad magic or a short header", path: path, offset: 0)
+            }
+            guard data[data.startIndex + 4] == PageFile.version else {
+                throw BlockError(.unsupportedVersion, "page file version \(data[data.startIndex + 4])", path: path,
+                    offset: 4)
+            }
+        }
+
+        /// The page starting at `offset`, checksum verified, decompressed.
+        func page(at offset: Int) throws(BlockError) -> [UInt8] {
+            guard offset >= PageFile.headerSize, offset < data.count else {
+                throw BlockError(.corrupt, "page reference \(offset) outside the file", path: path, offset: offset)
+            }
+            let head = [UInt8](data[data.startIndex + offset..<data.startIndex + min(offset + 10, data.count)])
+            var cursor = ByteCursor(head, path: path, base: offset)
+            let length = try cursor.int("page length", below: data.count - offset)
+            let start = offset + cursor.position
+            guard start + length + 4 <= data.count else {
+                throw BlockError(.corrupt, "page of \(length) bytes overruns the file", path: path, offset: offset)
+            }
+            let frame = [UInt8](data[data.startIndex + start..<data.startIndex + start + length])
+            var checksum: UInt32 = 0
+            for (shift, byte) in data[data.startIndex + start + length..<data.startIndex + start + length + 4]
+                .enumerated()
+            {
+                checksum |= UInt32(byte) << (8 * UInt32(shift))
+            }
+            guard CRC32C.checksum(frame) == checksum else {
+                throw BlockError(.corrupt, "page checksum mismatch", path: path, offset: offset)
+            }
+            guard let page = Zstd.decompress(frame[...], limit: PageFile.maxPageBytes) else {
+                throw BlockError(.corrupt, "page is not a valid zstd frame", path: path, offset: start)
+            }
+            return page
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import LumenModel
+
+/// Writes the span part of a block: spans grouped by trace (sorted by trace ID, then start) into compressed
+/// column pages, and an index of the pages' trace-ID ranges, times and durations plus a filter of trace IDs.
+public struct SpanPartWriter {
+    public struct Statistics: Codable, Hashable, Sendable {
+        public var traces = 0
+        public var spans = 0
+        public var pages = 0
+    }
+
+    static func encode(_ spans: [Span]) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
+        let sorted = spans.sorted { ($0.traceID, $0.startTime, $0.spanID.value) < ($1.traceID, $1.startTime, $1.spanID.value) }
+        var file = PageFile.Writer(magic: SpanPart.pagesMagic)
+        var traceHashes = Set<UInt64>()
+        var entries: [SpanPart.PageEntry] = []
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            // Extend to whole traces while the page has room; a trace bigger than a page is split.
+            while end < sorted.count,
+                end - start < SpanPart.maxSpansPerPage || sorted[end].traceID == sorted[end - 1].traceID
+                    && end - start < 8 * SpanPart.maxSpansPerPage
+            {
+                end += 1
+            }
+            let page = sorted[start..<end]
+            for span in page { traceHashes.insert(BloomFilter.hash(span.traceID)) }
+            entries.append(SpanPart.PageEntry(
+                offset: file.append(SpanPage.encode(page)), spans: page.count,
+                firstTraceID: page.first!.traceID, lastTraceID: page.last!.traceID,
+                minStart: page.lazy.map(\.startTime).min()!, maxStart: page.lazy.map(\.startTime).max()!,
+                minDuration: page.lazy.map(\.duration).min()!, maxDuration: page.lazy.map(\.duration).max()!))
+            start = end
+        }
+        var filter = BloomFilter(capacity: traceHashes.count)
+        for hash in traceHashes { filter.insert(hash) }
+        let statistics = Statistics(traces: traceHashes.count, spans: sorted.count, pages: entries.count)
+        return (file.bytes, encodeIndex(SpanPart.Index(traceFilter: filter, pages: entries)), statistics)
+    }
+
+    static func encodeIndex(_ index: SpanPart.Index) -> [UInt8] {
+        var out = ByteWriter(capacity: 1024 + index.pages.count * 64)
+        out.bytes += SpanPart.indexMagic + [SpanPart.version, 0, 0, 0]
+        index.traceFilter.write(to: &out)
+        out.count(index.pages.count)
+        for page in index.pages {
+            out.count(page.offset)
+            out.count(page.spans)
+            out.traceID(page.firstTraceID)
+            out.traceID(page.lastTraceID)
+            out.varint(page.minStart)
+            out.varint(page.maxStart &- page.minStart)
+            out.varint(page.minDuration)
+            out.varint(page.maxDuration &- page.minDuration)
+        }
+        withUnsafeBytes(of: CRC32C.checksum(out.bytes).littleEndian) { out.bytes.append(contentsOf: $0) }
+        return out.bytes
+    }
+}

@@ -1,0 +1,46 @@
+import LumenModel
+
+/// The model's values in the codec's primitives: shared by the WAL's batch records and the blocks' pages.
+extension ByteWriter {
+    /// Sixteen bytes, most significant first.
+    mutating func traceID(_ id: TraceID) {
+        bigEndian64(id.high)
+        bigEndian64(id.low)
+    }
+
+    mutating func attributes(_ attributes: [Attribute]) {
+        count(attributes.count)
+        for attribute in attributes {
+            string(attribute.key)
+            value(attribute.value)
+        }
+    }
+
+    /// A tag byte (`BatchRecord.ValueTag`), then the value.
+    mutating func value(_ value: AttributeValue) {
+        switch value {
+        case .string(let string):
+            byte(BatchRecord.ValueTag.string.rawValue)
+            self.string(string)
+        case .bool(let bool):
+            byte(BatchRecord.ValueTag.bool.rawValue)
+            byte(bool ? 1 : 0)
+        case .int(let int):
+            byte(BatchRecord.ValueTag.int.rawValue)
+            varint(int)
+        case .double(let double):
+            byte(BatchRecord.ValueTag.double.rawValue)
+            fixed64(double.bitPattern)
+        case .bytes(let bytes):
+            byte(BatchRecord.ValueTag.bytes.rawValue)
+            blob(bytes)
+        case .array(let values):
+            byte(BatchRecord.ValueTag.array.rawValue)
+            count(values.count)
+            for element in values { self.value(element) }
+        case .map(let attributes):
+            byte(BatchRecord.ValueTag.map.rawValue)
+            self.attributes(attributes)
+        }
+    }
+}

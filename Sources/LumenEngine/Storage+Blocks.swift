@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import LumenModel
+
+/// Cutting the head into blocks, retention and compaction: the store's maintenance, run one step at a time on
+/// its lane so that none overlaps another. Ingest and queries go on meanwhile.
+extension Storage {
+    static let checkpointFileName = "checkpoint"
+
+    /// Cuts the head into blocks now (one per tenant), then releases the log segments they hold.
+    public func flush() async throws {
+        try await lane.run { try await cutHead() }
+    }
+
+    /// What the server runs periodically: cuts the head when it is old or big enough, drops blocks past
+    /// retention, and merges adjacent small blocks.
+    public func maintain(now: Int64 = Timestamp.now()) async throws {
+        try await lane.run {
+            let memory = head.memory
+            if memory.bytes >= options.headMaxBytes || (memory.since > 0 && now - memory.since >= options.headMaxAge) {
+                try await cutHead()
+            }
+            try dropExpiredBlocks(now: now)
+            try await compact()
+        }
+    }
+
+    // MARK: Cutting the head
+
+    /// Swaps in an empty head at a point of the log (a rotation), writes the old head as blocks while it is
+    /// still read, then serves the blocks instead and deletes the log segments before that point.
+    ///
+    /// Crash safety: a block is renamed into place whole; the checkpoint that lets replay skip the segments is
+    /// written only once every tenant's block of the cut is durable, and blocks of a cut without a checkpoint
+    /// are deleted at start-up (their records are still in the log).
+    func cutHead() async throws {
+        if state.withLock({ $0.cutting == nil && $0.head.tenants.isEmpty }) { return }
+        if state.withLock({ $0.cutting == nil }) {
+            let boundary = try await wal.rotate { [self] boundary in
+                state.withLock { state in
+                    state.cutting = (state.head, boundary)
+                    state.head = Head()
+                }
+            }
+            logger.debug("cutting the head", metadata: ["walSegmentsBefore": "\(boundary)"])
+        }
+        // A cut that failed earlier (a full disk …) is retried here before any new one.
+        guard let (cutting, boundary) = state.withLock({ $0.cutting }) else { return }
+        let blocksDirectory = self.blocksDirectory
+        let blocks = try await BlockingWork.run("lumen-head-cut") {
+            try cutting.tenants.map { tenant in
+                let meta = try BlockWriter().write(
+                    cutting.contents(of: tenant), into: blocksDirectory, walSegmentsBefore: boundary)
+                return try Block(directory: blocksDirectory + "/" + meta.id)
+            }
+        }
+        try Self.writeCheckpoint(boundary, in: blocksDirectory)
+        state.withLock { state in
+            state.blocks = (state.blocks + blocks).sorted { $0.meta.minTime < $1.meta.minTime }
+            state.cutting = nil
+        }
+        let removed = try wal.removeSegments(before: boundary)
+        logger.info("cut the head into blocks", metadata: [
+            "blocks": "\(blocks.map(\.meta.id))", "walSegmentsReleased": "\(removed)",
+        ])
+    }
+
+    // MARK: Retention
+
+    /// Deletes the blocks whose newest data is older than the retention.
+    func dropExpiredBlocks(now: Int64) throws {
+        let cutoff = now - options.retention
+        let expired = state.withLock { state in
+            let expired = state.blocks.filter { $0.meta.maxTime < cutoff }
+            state.blocks.removeAll { $0.meta.maxTime < cutoff }
+            return expired
+        }
+        for block in expired {
+            try BlockFile.removeTree(block.directory)
+            logger.info("deleted a block past retention", metadata: ["block": "\(block.meta.id)"])
+        }
+        if !expired.isEmpty { try BlockFile.syncDirectory(blocksDirectory) }
+    }
+
+    // MARK: Compaction
+
+    /// Merges, for each tenant, the oldest run of time-adjacent blocks that fits in `compactionSpan` and has at
+    /// least `compactionMinBlocks` blocks.
+    func compact() async throws {
+        let blocks = state.withLock { $0.blocks }
+        for tenant in Set(blocks.map(\.tenant)).sorted() {
+            let run = Self.compactionRun(blocks.filter { $0.tenant == tenant }, options: options)
+            if run.count >= options.compactionMinBlocks { try await merge(run) }
+        }
+    }
+
+    static func compactionRun(_ blocks: [Block], options: StorageOptions) -> [Block] {
+        var run: [Block] = []
+        var low = Int64.max
+        var high = Int64.min
+        for block in blocks.sorted(by: { $0.meta.minTime < $1.meta.minTime }) {
+            let newLow = min(low, block.meta.minTime)
+            let newHigh = max(high, block.meta.maxTime)
+            if !run.isEmpty && newHigh - newLow > options.compactionSpan {
+                if run.count >= options.compactionMinBlocks { return run }
+                run = []
+                low = block.meta.minTime
+                high = block.meta.maxTime
+            } else {
+                low = newLow
+                high = newHigh
+            }
+            run.append(block)
+        }
+        return run
+    }
+
+    /// Writes the blocks' data as one block listing them as sources, serves it in their place, then deletes
+    /// them. A crash before the deletion leaves the sources, which start-up deletes.
+    func merge(_ run: [Block]) async throws {
+        let blocksDirectory = self.blocksDirectory
+        let merged = try await BlockingWork.run("lumen-compaction") {
+            var contents = BlockContents(tenant: run[0].tenant)
+            var streams: [Labels: [LogRecord]] = [:]
+            var seenSpans = Set<SpanKey>()
+            for block in run {
+                let part = try block.contents()
+                contents.series += part.series
+                for stream in part.logStreams { streams[stream.labels, default: []] += stream.records }
+                for span in part.spans where seenSpans.insert(SpanKey(span)).inserted { contents.spans.append(span) }
+            }
+            contents.logStreams = streams.map { ($0.key, $0.value) }
+            let meta = try BlockWriter().write(
+                contents, into: blocksDirectory, level: (run.map(\.meta.level).max() ?? 0) + 1,
+                sources: run.map(\.meta.id), walSegmentsBefore: run.map(\.meta.walSegmentsBefore).max() ?? 0)
+            return try Block(directory: blocksDirectory + "/" + meta.id)
+        }
+        let ids = Set(run.map(\.meta.id))
+        state.withLock { state in
+            state.blocks.removeAll { ids.contains($0.meta.id) }
+            state.blocks = (state.blocks + [merged]).sorted { $0.meta.minTime < $1.meta.minTime }
+        }
+        for block in run { try BlockFile.removeTree(block.directory) }
+        try BlockFile.syncDirectory(blocksDirectory)
+        logger.info("compacted blocks", metadata: [
+            "sources": "\(run.map(\.meta.id))", "block": "\(merged.meta.id)", "level": "\(merged.meta.level)",
+        ])
+    }
+
+    // MARK: Start-up
+
+    /// Opens every complete block, after removing what a crash may have left: `.tmp` directories, blocks of a
+    /// cut whose checkpoint was never written, and sources of a compaction that were not yet deleted.
+    /// Returns the blocks, oldest first, and the checkpoint (the first log segment to replay).
+    static func loadBlocks(_ directory: String, logger: Logger) throws -> (blocks: [Block], checkpoint: Int) {
+        let checkpoint = readCheckpoint(in: directory)
+        var blocks: [Block] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
+            let path = directory + "/" + name
+            if name.hasSuffix(BlockFormat.temporarySuffix) {
+                try BlockFile.removeTree(path)
+                logger.warning("removed an unfinished block", metadata: ["directory": "\(path)"])
+                continue
+            }
+            guard BlockID(name) != nil else { continue }
+            do {
+                blocks.append(try Block(directory: path))
+            } catch {
+                logger.error("a block cannot be opened and is left out", metadata: ["error": "\(error)"])
+            }
+        }
+        let replaced = Set(blocks.flatMap(\.meta.sources))
+        var kept: [Block] = []
+        for block in blocks {
+            if replaced.contains(block.meta.id) {
+                try BlockFile.removeTree(block.directory)
+                logger.warning("removed a block already compacted into another", metadata: ["block": "\(block.meta.id)"])
+            } else if block.meta.level == 1 && block.meta.walSegmentsBefore > checkpoint {
+                try BlockFile.removeTree(block.directory)
+                logger.warning("removed a block of an unfinished head cut; the log still holds its data",
+                    metadata: ["block": "\(block.meta.id)"])
+            } else {
+                kept.append(block)
+            }
+        }
+        return (kept.sorted { $0.meta.minTime < $1.meta.minTime }, checkpoint)
+    }
+
+    static func readCheckpoint(in directory: String) -> Int {
+        guard let text = try? String(contentsOfFile: directory + "/" + checkpointFileName, encoding: .utf8) else {
+            return 0
+        }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Replaces the checkpoint durably: written beside, fsynced, renamed over.
+    static func writeCheckpoint(_ segment: Int, in directory: String) throws {
+        let path = directory + "/" + checkpointFileName
+        let temporary = path + BlockFormat.temporarySuffix
+        if BlockFile.exists(temporary) { try FileManager.default.removeItem(atPath: temporary) }
+        try BlockFile.writeDurably(Array("\(segment)\n".utf8), to: temporary)
+        try BlockFile.rename(temporary, to: path)
+        try BlockFile.syncDirectory(directory)
+    }
+}
+
+/// A span's identity: a retried delivery has the same one.
+struct SpanKey: Hashable {
+    let traceID: TraceID
+    let spanID: SpanID
+
+    init(_ span: Span) {
+        traceID = span.traceID
+        spanID = span.spanID
+    }
+}

@@ -1,0 +1,137 @@
+import LumenModel
+
+/// Reads over everything the store holds: the head, a head being cut, and the tenant's blocks that overlap the
+/// time range, merged. A block that turns out damaged is logged and left out of the answer, never fatal.
+extension Storage: TelemetryReader {
+    /// The sources a read sees, taken together so that a head cut finishing meanwhile neither hides nor doubles
+    /// data.
+    private func sources(_ tenant: Tenant, from: Int64 = .min, to: Int64 = .max) -> (heads: [Head], blocks: [Block]) {
+        state.withLock { state in
+            (
+                [state.head] + (state.cutting.map { [$0.head] } ?? []),
+                state.blocks.filter { $0.tenant == tenant && $0.overlaps(from, to) }
+            )
+        }
+    }
+
+    private func fromBlock<T>(_ block: Block, _ read: () throws(BlockError) -> T?) -> T? {
+        do {
+            return try read()
+        } catch {
+            logger.error("a block read failed; its data is left out of this answer", metadata: [
+                "block": "\(block.meta.id)", "error": "\(error)",
+            ])
+            return nil
+        }
+    }
+
+    public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        let (heads, blocks) = sources(tenant, from: from, to: to)
+        var samples: [Labels: [Sample]] = [:]
+        // Oldest source first: where two hold the same timestamp, the first value written stays.
+        for block in blocks {
+            for series in fromBlock(block, { () throws(BlockError) in
+                try block.metrics?.series(matching: matchers, from: from, to: to)
+            }) ?? [] {
+                samples[series.labels, default: []] += series.samples
+            }
+        }
+        for head in heads.reversed() {
+            for series in head.series(tenant, matching: matchers, from: from, to: to) {
+                samples[series.labels, default: []] += series.samples
+            }
+        }
+        if blocks.isEmpty && heads.count == 1 {
+            return samples.map { TimeSeries(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
+        }
+        return samples.map { TimeSeries(labels: $0.key, samples: MetricBlockWriter.sortedUnique($0.value)) }
+            .sorted { $0.labels < $1.labels }
+    }
+
+    public func metricLabelNames(_ tenant: Tenant) -> [String] {
+        let (heads, blocks) = sources(tenant)
+        return union(heads.map { $0.metricLabelNames(tenant) } + blocks.map { $0.metrics?.labelNames() ?? [] })
+    }
+
+    public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
+        let (heads, blocks) = sources(tenant)
+        return union(heads.map { $0.metricLabelValues(tenant, name: name) }
+            + blocks.map { $0.metrics?.labelValues(name) ?? [] })
+    }
+
+    public func logs(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
+        lineContains: [String], filter: (LogRecord) -> Bool
+    ) -> [LogRecord] {
+        let (heads, blocks) = sources(tenant, from: from, to: to)
+        var records: [LogRecord] = []
+        for head in heads {
+            records += head.logs(
+                tenant, matching: matchers, from: from, to: to, limit: limit, lineContains: lineContains, filter: filter)
+        }
+        for block in blocks.reversed() {
+            // Blocks newest first: once `limit` records are newer than a block's newest, it cannot contribute.
+            if records.count >= limit {
+                records.sort { $0.time > $1.time }
+                if let oldestKept = records.dropFirst(limit - 1).first?.time, block.meta.maxTime < oldestKept {
+                    continue
+                }
+            }
+            records += fromBlock(block) { () throws(BlockError) in
+                try block.logs?.logs(
+                    matching: matchers, from: from, to: to, limit: limit, lineContains: lineContains, filter: filter)
+            } ?? []
+        }
+        records.sort { $0.time > $1.time }
+        return Array(records.prefix(limit))
+    }
+
+    public func logLabelNames(_ tenant: Tenant) -> [String] {
+        let (heads, blocks) = sources(tenant)
+        return union(heads.map { $0.logLabelNames(tenant) } + blocks.map { $0.logs?.labelNames() ?? [] })
+    }
+
+    public func logLabelValues(_ tenant: Tenant, name: String) -> [String] {
+        let (heads, blocks) = sources(tenant)
+        return union(heads.map { $0.logLabelValues(tenant, name: name) } + blocks.map { $0.logs?.labelValues(name) ?? [] })
+    }
+
+    public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) {
+        let (heads, blocks) = sources(tenant)
+        var spans: [Span] = []
+        var logs: [LogRecord] = []
+        for block in blocks {
+            spans += fromBlock(block) { () throws(BlockError) in try block.spans?.trace(id) } ?? []
+            logs += fromBlock(block) { () throws(BlockError) in try block.logs?.records(of: id) } ?? []
+        }
+        for head in heads {
+            let part = head.trace(tenant, id: id)
+            spans += part.spans
+            logs += part.logs
+        }
+        var seen = Set<SpanKey>()
+        spans = spans.filter { seen.insert(SpanKey($0)).inserted }
+        return (spans.sorted { $0.startTime < $1.startTime }, logs.sorted { $0.time < $1.time })
+    }
+
+    public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
+        let (heads, blocks) = sources(tenant, from: from, to: to)
+        var spans: [Span] = []
+        for head in heads { spans += head.spans(tenant, from: from, to: to, limit: limit, filter: filter) }
+        for block in blocks {
+            spans += fromBlock(block) { () throws(BlockError) in
+                try block.spans?.spans(from: from, to: to, limit: limit, filter: filter)
+            } ?? []
+        }
+        var seen = Set<SpanKey>()
+        var unique: [Span] = []
+        for span in spans.sorted(by: { $0.startTime > $1.startTime }) where unique.count < limit {
+            if seen.insert(SpanKey(span)).inserted { unique.append(span) }
+        }
+        return unique
+    }
+
+    private func union(_ lists: [[String]]) -> [String] {
+        lists.count == 1 ? lists[0] : Array(Set(lists.joined())).sorted()
+    }
+}
