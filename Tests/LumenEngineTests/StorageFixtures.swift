@@ -15,11 +15,13 @@ enum StorageFixtures {
 
     static func traceID(_ number: Int) -> TraceID { TraceID(high: 0xabc, low: UInt64(number)) }
 
-    /// `traces` traces of two spans (frontend → cart), a log line under each cart span, and two counters.
+    /// `traces` traces of two spans, one a second from `base + offset` (frontend → cart), a log line under each cart span, and two counters.
     static func batch(traces: Int, offset: Int64 = 0, tenant: Tenant = .anonymous) -> Batch {
         var batch = Batch(tenant: tenant)
-        for number in 0..<traces {
-            let start = base + offset + Int64(number) * second
+        for index in 0..<traces {
+            // Trace numbers follow the time, so batches at different offsets hold different traces.
+            let number = index + Int(offset / second)
+            let start = base + offset + Int64(index) * second
             let root = Span(
                 traceID: traceID(number), spanID: SpanID(UInt64(number) * 2 + 1), name: "GET /cart", kind: .server,
                 startTime: start, endTime: start + 300_000_000,

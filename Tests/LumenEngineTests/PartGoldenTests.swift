@@ -1,0 +1,64 @@
+import Foundation
+import LumenModel
+import Testing
+
+@testable import LumenEngine
+
+/// Pins the log and span part formats (`docs/format/logs.md`, `docs/format/spans.md`): the uncompressed page
+/// bytes and the index bytes. (Compressed bytes are libzstd's business and may differ between its versions.)
+/// If this fails, the format changed: if that was deliberate, bump `LogPart.version` / `SpanPart.version`,
+/// update the docs, and regenerate with `LUMEN_UPDATE_GOLDEN=1 swift test --filter PartGoldenTests`.
+@Suite(.serialized)
+struct PartGoldenTests {
+    private static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    private func check(_ bytes: [UInt8], _ name: String) throws {
+        let path = Self.golden.appendingPathComponent(name).path
+        if ProcessInfo.processInfo.environment["LUMEN_UPDATE_GOLDEN"] == "1" {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let committed = try #require(FileManager.default.contents(atPath: path), "missing \(path)")
+        #expect(Array(committed) == bytes, "\(name) changed; see PartGoldenTests")
+    }
+
+    private var rich: Batch { BatchRecordFixtures.rich }
+
+    @Test func aLogPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
+        let records = rich.logs.sorted { $0.time < $1.time }
+        let page = LogPage.encode(records[...])
+        try check(page, "log-page-v1.bin")
+        #expect(try LogPage.decode(page) == records)
+    }
+
+    @Test func aSpanPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
+        let spans = rich.spans.sorted { ($0.traceID, $0.startTime) < ($1.traceID, $1.startTime) }
+        let page = SpanPage.encode(spans[...])
+        try check(page, "span-page-v1.bin")
+        #expect(try SpanPage.decode(page) == spans)
+        #expect(try SpanPage.decode(page, only: BatchRecordFixtures.traceID) == spans.filter {
+            $0.traceID == BatchRecordFixtures.traceID
+        })
+    }
+
+    @Test func theIndexesOfFixedPagesGiveTheCommittedBytes() throws {
+        var trigrams = Set<UInt64>()
+        var lineFilter = BloomFilter(capacity: 5)
+        BloomFilter.trigramHashes(Array("timeout".utf8), into: &trigrams)
+        for hash in trigrams { lineFilter.insert(hash) }
+        var traceFilter = BloomFilter(capacity: 1)
+        traceFilter.insert(BloomFilter.hash(BatchRecordFixtures.traceID))
+        let logs = LogPartWriter.encodeIndex([
+            LogPart.StreamEntry(labels: Labels(["service": "cart", "severity": "warn"]), pages: [
+                LogPart.PageEntry(offset: 8, records: 3, minTime: 100, maxTime: 250, lineFilter: lineFilter,
+                    traceFilter: traceFilter),
+            ]),
+        ])
+        try check(logs, "log-index-v1.bin")
+        let spans = SpanPartWriter.encodeIndex(SpanPart.Index(traceFilter: traceFilter, pages: [
+            SpanPart.PageEntry(offset: 8, spans: 2, firstTraceID: BatchRecordFixtures.traceID,
+                lastTraceID: BatchRecordFixtures.traceID, minStart: 100, maxStart: 110, minDuration: -5,
+                maxDuration: 250),
+        ]))
+        try check(spans, "span-index-v1.bin")
+    }
+}

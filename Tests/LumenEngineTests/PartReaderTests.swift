@@ -1,0 +1,66 @@
+import Foundation
+import LumenModel
+import Testing
+
+@testable import LumenEngine
+
+/// The log and span parts read back what was written, prune by their filters, and refuse damage with an error.
+struct PartReaderTests {
+    typealias F = StorageFixtures
+
+    private func writtenBlock(_ batch: Batch) throws -> (Block, String) {
+        let directory = F.scratch()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let head = Head()
+        head.append(batch)
+        let meta = try BlockWriter().write(head.contents(of: batch.tenant), into: directory, walSegmentsBefore: 1)
+        return (try Block(directory: directory + "/" + meta.id), directory)
+    }
+
+    @Test func aLineFilterSkipsPagesWithoutItsTrigramsAndFindsTheRest() throws {
+        let (block, directory) = try writtenBlock(F.batch(traces: 20_000))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logs = try #require(block.logs)
+        let pages = logs.streams.flatMap(\.pages)
+        #expect(pages.count > 2, "several pages per stream at this size")
+        #expect(pages.allSatisfy { !$0.lineFilter.mayContainSubstring("no such text here") })
+        let timeouts = try logs.logs(matching: [], from: .min, to: .max, limit: .max, lineContains: ["timeout"]) {
+            $0.line.contains("timeout")
+        }
+        #expect(timeouts.count == (0..<20_000).filter { $0 % 7 == 0 }.count)
+        #expect(zip(timeouts, timeouts.dropFirst()).allSatisfy { $0.time >= $1.time }, "newest first")
+    }
+
+    @Test func aTraceIsFoundByIDInAPartOfManyPages() throws {
+        let (block, directory) = try writtenBlock(F.batch(traces: 5_000))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spans = try #require(block.spans)
+        #expect(spans.index.pages.count >= 4)
+        for number in [0, 1_234, 4_999] {
+            let trace = try spans.trace(F.traceID(number))
+            #expect(trace.map(\.name).sorted() == ["GET /cart", "GetCart"])
+        }
+        #expect(try spans.trace(F.traceID(5_000)).isEmpty)
+        let logs = try #require(block.logs)
+        #expect(try logs.records(of: F.traceID(1_234)).count == 1)
+    }
+
+    @Test func damagedPagesAreRefusedWithTheFileAndOffsetNeverACrash() throws {
+        let (block, directory) = try writtenBlock(F.batch(traces: 300))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for part in [LogPart.directoryName, SpanPart.directoryName] {
+            let path = block.directory + "/" + part + "/pages"
+            let original = try #require(FileManager.default.contents(atPath: path))
+            for position in stride(from: 8, to: original.count, by: max(1, original.count / 40)) {
+                var damaged = [UInt8](original)
+                damaged[position] ^= 0x5a
+                try Data(damaged).write(to: URL(fileURLWithPath: path))
+                let reopened = try Block(directory: block.directory)
+                #expect(throws: BlockError.self) {
+                    _ = try reopened.contents()
+                }
+            }
+            try original.write(to: URL(fileURLWithPath: path))
+        }
+    }
+}
