@@ -12,6 +12,11 @@ extension Storage {
         try await lane.run { try await cutHead() }
     }
 
+    /// Merges adjacent blocks now, as maintenance would (`POST /api/v1/admin/compact`).
+    public func compactNow() async throws {
+        try await lane.run { try await compact() }
+    }
+
     /// What the server runs periodically: cuts the head when it is old or big enough, drops blocks past
     /// retention, and merges adjacent small blocks.
     public func maintain(now: Int64 = Timestamp.now()) async throws {

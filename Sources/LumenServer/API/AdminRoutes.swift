@@ -24,6 +24,10 @@ struct AdminRoutes: Sendable {
             try await self.storage.flush()
             return Response.text("flushed")
         }
+        router.post("/api/v1/admin/compact") { _, _ in
+            try await self.storage.compactNow()
+            return Response.text("compacted")
+        }
         router.get("/lumen/v1/status") { _, _ in
             Response.json(StoreStatus(
                 head: self.storage.head.statistics, blocks: self.storage.blocks, wal: self.storage.walStats))

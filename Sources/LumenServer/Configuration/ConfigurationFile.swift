@@ -41,10 +41,12 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         public var blockDuration: String?
         public var headMaxBytes: Int?
         public var compactionSpan: String?
+        public var compactionMinBlocks: Int?
 
         enum CodingKeys: String, CodingKey {
             case retention, oooWindow = "ooo_window", blockDuration = "block_duration"
             case headMaxBytes = "head_max_bytes", compactionSpan = "compaction_span"
+            case compactionMinBlocks = "compaction_min_blocks"
         }
     }
 
@@ -146,6 +148,10 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             if let value = try duration(storage.compactionSpan, "compaction_span") {
                 configuration.storage.compactionSpan = value
             }
+            if let blocks = storage.compactionMinBlocks {
+                guard blocks >= 2 else { throw Error(description: "storage.compaction_min_blocks must be 2 or more") }
+                configuration.storage.compactionMinBlocks = blocks
+            }
             if let bytes = storage.headMaxBytes {
                 guard bytes > 0 else { throw Error(description: "storage.head_max_bytes must be positive") }
                 configuration.storage.headMaxBytes = bytes
@@ -176,7 +182,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             oooWindow: DurationText.format(configuration.storage.outOfOrderWindow),
             blockDuration: DurationText.format(configuration.storage.headMaxAge),
             headMaxBytes: configuration.storage.headMaxBytes,
-            compactionSpan: DurationText.format(configuration.storage.compactionSpan))
+            compactionSpan: DurationText.format(configuration.storage.compactionSpan),
+            compactionMinBlocks: configuration.storage.compactionMinBlocks)
     }
 
     public func yaml() throws -> String {
