@@ -135,7 +135,7 @@ extension Storage {
                 for span in part.spans where seenSpans.insert(SpanKey(span)).inserted { contents.spans.append(span) }
             }
             contents.logStreams = streams.map { ($0.key, $0.value) }
-            let meta = try BlockWriter().write(
+            let meta = try BlockWriter(compressionLevel: Zstd.compactionLevel).write(
                 contents, into: blocksDirectory, level: (run.map(\.meta.level).max() ?? 0) + 1,
                 sources: run.map(\.meta.id), walSegmentsBefore: run.map(\.meta.walSegmentsBefore).max() ?? 0)
             return try Block(directory: blocksDirectory + "/" + meta.id)

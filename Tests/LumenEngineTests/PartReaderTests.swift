@@ -64,3 +64,17 @@ struct PartReaderTests {
         }
     }
 }
+
+extension PartReaderTests {
+    @Test func aPageDecodedForALineFilterBuildsOnlyTheLinesThatHoldIt() throws {
+        let records = F.batch(traces: 100).logs
+        let page = LogPage.encode(records[...])
+        let timeouts = try LogPage.decode(page, lineContains: [Array("timeout".utf8)])
+        #expect(timeouts == records.filter { $0.line.contains("timeout") })
+        #expect(try LogPage.decode(page, lineContains: [Array("cart 4".utf8), Array("loaded".utf8)]) == records.filter {
+            $0.line.contains("cart 4") && $0.line.contains("loaded")
+        })
+        #expect(try LogPage.decode(page, lineContains: [Array("absent".utf8)]).isEmpty)
+        #expect(try LogPage.decode(page) == records)
+    }
+}

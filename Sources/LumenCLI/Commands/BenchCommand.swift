@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks behind docs/BENCHMARKS.md (run by Scripts/bench/*.sh).",
-        subcommands: [MetricBlock.self, RemoteWriteBenchCommand.self])
+        subcommands: [MetricBlock.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self, SpanBlockBenchCommand.self,
+            HeadMemoryBenchCommand.self])
 
     /// `lumen bench metric-block FILE DIR` (Scripts/bench/metrics-size.sh): writes the samples of a
     /// `promtool tsdb dump` file as a Lumen metric block and reports its size and decode speed.

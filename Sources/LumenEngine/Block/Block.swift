@@ -42,12 +42,33 @@ public final class Block: Sendable {
         return contents
     }
 
-    /// On-disk bytes of every file in the block.
-    public var bytes: Int {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return 0 }
+    /// The block's log records of the selected streams in `[from, to]` passing `filter`, newest first, at
+    /// most `limit` (`lineContains` prunes pages, as in `TelemetryReader.logs`).
+    public func logs(
+        matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
+        filter: (LogRecord) -> Bool
+    ) throws(BlockError) -> [LogRecord] {
+        try logs?.logs(matching: matchers, from: from, to: to, limit: limit, lineContains: lineContains, filter: filter)
+            ?? []
+    }
+
+    /// The block's spans starting in `[from, to]`, newest first.
+    public func spansStarting(from: Int64, to: Int64, limit: Int = .max) throws(BlockError) -> [Span] {
+        try spans?.spans(from: from, to: to, limit: limit) { _ in true } ?? []
+    }
+
+    /// The block's spans of one trace.
+    public func spans(of traceID: TraceID) throws(BlockError) -> [Span] {
+        try spans?.trace(traceID) ?? []
+    }
+
+    /// On-disk bytes of every file under `part` (`metrics`, `logs`, `spans`), or of the whole block.
+    public func bytes(of part: String? = nil) -> Int {
+        let root = part.map { directory + "/" + $0 } ?? directory
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return 0 }
         var total = 0
         while let path = walker.nextObject() as? String {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + path)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + path)
             if attributes?[.type] as? FileAttributeType == .typeRegular {
                 total += (attributes?[.size] as? Int) ?? 0
             }

@@ -7,7 +7,12 @@ import LumenModel
 /// Crash-safe: everything goes into `<id>.tmp`, is fsynced, and the directory is renamed into place and its
 /// parent fsynced. A reader (and a restart) sees a whole block or none; a leftover `.tmp` is removed at start-up.
 public struct BlockWriter: Sendable {
-    public init() {}
+    /// The zstd level of log and span pages: `Zstd.cutLevel` for head cuts, `Zstd.compactionLevel` for merges.
+    public var compressionLevel: Int32
+
+    public init(compressionLevel: Int32 = Zstd.cutLevel) {
+        self.compressionLevel = compressionLevel
+    }
 
     public func write(
         _ contents: BlockContents, into blocksDirectory: String, id: BlockID = .generate(), level: Int = 1,
@@ -25,14 +30,14 @@ public struct BlockWriter: Sendable {
             meta.metrics = try MetricBlockWriter().write(contents.series, to: temporary + "/metrics", id: id).stats
         }
         if !contents.logStreams.isEmpty {
-            let part = LogPartWriter.encode(contents.logStreams)
+            let part = LogPartWriter.encode(contents.logStreams, level: compressionLevel)
             try writePart(temporary + "/" + LogPart.directoryName, [
                 (LogPart.pagesFileName, part.pages), (LogPart.indexFileName, part.index),
             ])
             meta.logs = part.statistics
         }
         if !contents.spans.isEmpty {
-            let part = SpanPartWriter.encode(contents.spans)
+            let part = SpanPartWriter.encode(contents.spans, level: compressionLevel)
             try writePart(temporary + "/" + SpanPart.directoryName, [
                 (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
             ])

@@ -17,15 +17,17 @@ enum PageFile {
     /// Builds a page file in memory.
     struct Writer {
         private(set) var bytes: [UInt8]
+        let level: Int32
 
-        init(magic: [UInt8]) {
+        init(magic: [UInt8], level: Int32) {
             bytes = magic + [PageFile.version, 0, 0, 0]
+            self.level = level
         }
 
         /// Compresses `page` and appends it; returns its offset, the reference an index keeps.
         mutating func append(_ page: [UInt8]) -> Int {
             let offset = bytes.count
-            let frame = Zstd.compress(page)
+            let frame = Zstd.compress(page, level: level)
             var header = ByteWriter(capacity: 10)
             header.count(frame.count)
             bytes += header.bytes

@@ -53,3 +53,43 @@ extension ByteReader {
         }
     }
 }
+
+extension ByteReader {
+    /// Steps over a value without building it: the columns a query does not need are skipped this way.
+    mutating func skipValue(depth: Int = 0) throws(BatchRecordError) {
+        let tagOffset = offset
+        let tag = try byte("value tag")
+        switch BatchRecord.ValueTag(rawValue: tag) {
+        case .string, .bytes: try skip(try count("value length"))
+        case .bool: try skip(1)
+        case .int: _ = try uvarint("int value")
+        case .double: try skip(8)
+        case .array:
+            guard depth < BatchRecord.maxValueDepth else { throw error("values nested too deep", at: tagOffset) }
+            for _ in 0..<(try count("array element", minimumSize: 2)) { try skipValue(depth: depth + 1) }
+        case .map:
+            guard depth < BatchRecord.maxValueDepth else { throw error("values nested too deep", at: tagOffset) }
+            try skipAttributes(depth: depth + 1)
+        case nil:
+            throw error("unknown value tag \(tag)", at: tagOffset)
+        }
+    }
+
+    mutating func skipAttributes(depth: Int = 0) throws(BatchRecordError) {
+        for _ in 0..<(try count("attribute", minimumSize: 2)) {
+            try skip(try count("attribute key length"))
+            try skipValue(depth: depth)
+        }
+    }
+
+    /// The bytes of a string value next in the buffer, stepped over; nil (and nothing consumed) for any other
+    /// kind of value.
+    mutating func stringValueBytes() throws(BatchRecordError) -> UnsafeBufferPointer<UInt8>? {
+        guard offset < buffer.count, buffer[offset] == BatchRecord.ValueTag.string.rawValue else { return nil }
+        try skip(1)
+        let length = try count("string value")
+        let start = offset
+        try skip(length)
+        return UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+    }
+}

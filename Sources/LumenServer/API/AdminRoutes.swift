@@ -60,7 +60,7 @@ struct StoreStatus: Encodable {
             tenants: head.tenants, series: head.series, samples: head.samples, logStreams: head.logStreams,
             logs: head.logs, spans: head.spans, traces: head.traces, bytes: head.bytes)
         self.blocks = BlockCounts(
-            count: blocks.count, bytes: blocks.reduce(0) { $0 + $1.bytes },
+            count: blocks.count, bytes: blocks.reduce(0) { $0 + $1.bytes() },
             series: blocks.reduce(0) { $0 + ($1.meta.metrics?.series ?? 0) },
             samples: blocks.reduce(0) { $0 + ($1.meta.metrics?.samples ?? 0) },
             logs: blocks.reduce(0) { $0 + ($1.meta.logs?.records ?? 0) },

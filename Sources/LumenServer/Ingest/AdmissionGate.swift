@@ -1,4 +1,5 @@
 import Foundation
+import LumenEngine
 import Synchronization
 
 /// Back-pressure: bounds what ingest holds in flight, and refuses work while the process is over its memory
@@ -52,15 +53,8 @@ final class AdmissionGate: Sendable {
         if let cached = memory.withLock({ now - $0.checkedAt < .milliseconds(100) ? $0.resident : nil }) {
             return cached
         }
-        let resident = Self.readResidentBytes()
+        let resident = ResidentMemory.bytes()
         memory.withLock { $0 = (now, resident) }
         return resident
-    }
-
-    private static func readResidentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LumenModel
 
 /// One page of a log stream: up to `LogPart.maxRecordsPerPage` records in time order, as columns
@@ -42,9 +43,14 @@ enum LogPage {
         return tables.bytes + page.bytes(rows: records.count)
     }
 
-    static func decode(_ bytes: [UInt8]) throws(BatchRecordError) -> [LogRecord] {
+    /// The page's records; with `lineContains`, only those whose string body contains every one of its byte
+    /// strings (or whose body is not a string, which the caller's own filter must judge). A page where no
+    /// line matches costs one pass over its body column; rows that do not match are stepped over, not built.
+    static func decode(_ bytes: [UInt8], lineContains needles: [[UInt8]] = []) throws(BatchRecordError)
+        -> [LogRecord]
+    {
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer) }
+            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, needles: needles) }
         } catch let error as BatchRecordError {
             throw error
         } catch {
@@ -52,16 +58,37 @@ enum LogPage {
         }
     }
 
-    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>) throws(BatchRecordError) -> [LogRecord] {
+    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>, needles: [[UInt8]]) throws(BatchRecordError)
+        -> [LogRecord]
+    {
         var reader = ByteReader(buffer)
         let tables = try PageTables(from: &reader)
         var page = try ColumnPageReader(
             UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: Column.allCases.count)
+        var wanted: [Bool]?
+        if !needles.isEmpty {
+            var bodies = page.columns[Column.body.rawValue]
+            var matches = [Bool](repeating: false, count: page.rows)
+            for row in 0..<page.rows {
+                if let line = try bodies.stringValueBytes() {
+                    matches[row] = needles.allSatisfy { Self.contains(line, $0) }
+                } else {
+                    matches[row] = true
+                    try bodies.skipValue()
+                }
+            }
+            guard matches.contains(true) else { return [] }
+            wanted = matches
+        }
         var records: [LogRecord] = []
-        records.reserveCapacity(page.rows)
+        records.reserveCapacity(wanted == nil ? page.rows : 64)
         var time: Int64 = 0
-        for _ in 0..<page.rows {
+        for row in 0..<page.rows {
             time &+= try page.columns[Column.time.rawValue].varint("time")
+            if let wanted, !wanted[row] {
+                try skipRow(&page)
+                continue
+            }
             let observed = time &+ (try page.columns[Column.observedTime.rawValue].varint("observed time"))
             let number = try page.columns[Column.severity.rawValue].byte("severity number")
             let text = try tables.string(&page.columns[Column.severity.rawValue])
@@ -78,5 +105,37 @@ enum LogPage {
                 attributes: attributes, traceID: traceID, spanID: spanID, resource: resource, scope: scope))
         }
         return records
+    }
+
+    /// Steps over the current row in every column but the time column (already read).
+    private static func skipRow(_ page: inout ColumnPageReader) throws(BatchRecordError) {
+        _ = try page.columns[Column.observedTime.rawValue].varint("observed time")
+        try page.columns[Column.severity.rawValue].skip(1)
+        _ = try page.columns[Column.severity.rawValue].uvarint("severity text")
+        let flags = try page.columns[Column.ids.rawValue].byte("id flags")
+        if flags & hasTraceID != 0 { try page.columns[Column.traceID.rawValue].skip(16) }
+        if flags & hasSpanID != 0 { try page.columns[Column.spanID.rawValue].skip(8) }
+        try page.columns[Column.body.rawValue].skipValue()
+        try page.columns[Column.attributes.rawValue].skipAttributes()
+        _ = try page.columns[Column.references.rawValue].uvarint("resource index")
+        _ = try page.columns[Column.references.rawValue].uvarint("scope index")
+    }
+
+    /// Whether `needle` occurs in `haystack`, bytewise: libc's vectorised `memchr` finds each candidate first
+    /// byte, `memcmp` checks the rest — far faster than a `String` search.
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        return needle.withUnsafeBufferPointer { needle in
+            let last = base + (haystack.count - needle.count)
+            var position = base
+            while position <= last {
+                guard let hit = memchr(position, Int32(first), last - position + 1) else { return false }
+                let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(candidate, needle.baseAddress!, needle.count) == 0 { return true }
+                position = candidate + 1
+            }
+            return false
+        }
     }
 }

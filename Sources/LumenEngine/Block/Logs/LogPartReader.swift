@@ -1,4 +1,6 @@
+import Foundation
 import LumenModel
+import Synchronization
 
 /// Answers log reads from a block's log part. The index is read whole at open; pages are decompressed only when
 /// their stream is selected, their time range overlaps and their filters do not rule them out.
@@ -23,7 +25,8 @@ final class LogPartReader: Sendable {
     func labelValues(_ name: String) -> [String] { postings.values(of: name) }
 
     /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
-    /// `lineContains` only prunes: pages whose line filter rules out one of its strings are not read. Pages are read newest first and reading stops once no unread
+    /// `lineContains` prunes: pages whose line filter rules out one of its strings are not read, and rows of the
+    /// others whose string body lacks one are not built; `filter` decides on the rest. Pages are read newest first and reading stops once no unread
     /// page can hold a record newer than the `limit` found.
     func logs(
         matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
@@ -36,16 +39,35 @@ final class LogPartReader: Sendable {
             }
         }
         candidates.sort { $0.maxTime > $1.maxTime }
+        let needles = lineContains.map { Array($0.utf8) }
         var found: [LogRecord] = []
-        for page in candidates {
-            if found.count >= limit, let oldestKept = found.last?.time, page.maxTime < oldestKept { break }
-            for record in try records(at: page.offset) where record.time >= from && record.time <= to {
-                if filter(record) { found.append(record) }
+        // Pages are decompressed and scanned a few at a time on every core; `filter` runs here, serially.
+        let batch = 2 * ProcessInfo.processInfo.activeProcessorCount
+        var next = 0
+        while next < candidates.count {
+            if found.count >= limit, let oldestKept = found.last?.time, candidates[next].maxTime < oldestKept { break }
+            let group = Array(candidates[next..<min(next + batch, candidates.count)])
+            next += group.count
+            for records in try decodeConcurrently(group, needles: needles) {
+                for record in records where record.time >= from && record.time <= to && filter(record) {
+                    found.append(record)
+                }
             }
             found.sort { $0.time > $1.time }
             if found.count > limit { found.removeLast(found.count - limit) }
         }
         return found
+    }
+
+    private func decodeConcurrently(_ group: [LogPart.PageEntry], needles: [[UInt8]]) throws(BlockError)
+        -> [[LogRecord]]
+    {
+        let results = Mutex([Result<[LogRecord], BlockError>?](repeating: nil, count: group.count))
+        DispatchQueue.concurrentPerform(iterations: group.count) { index in
+            let result = Result { () throws(BlockError) in try records(at: group[index].offset, lineContains: needles) }
+            results.withLock { $0[index] = result }
+        }
+        return try results.withLock { $0 }.map { result throws(BlockError) in try result!.get() }
     }
 
     /// Every record carrying `traceID`.
@@ -71,10 +93,10 @@ final class LogPartReader: Sendable {
         return result
     }
 
-    private func records(at offset: Int) throws(BlockError) -> [LogRecord] {
+    private func records(at offset: Int, lineContains needles: [[UInt8]] = []) throws(BlockError) -> [LogRecord] {
         let bytes = try pages.page(at: offset)
         do {
-            return try LogPage.decode(bytes)
+            return try LogPage.decode(bytes, lineContains: needles)
         } catch {
             throw BlockError(.corrupt, "log page at \(offset): \(error.message) (byte \(error.offset) of the page)",
                 path: pages.path, offset: offset)

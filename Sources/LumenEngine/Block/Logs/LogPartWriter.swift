@@ -10,10 +10,10 @@ public struct LogPartWriter {
     }
 
     /// The two files' bytes for `streams`.
-    static func encode(_ streams: [(labels: Labels, records: [LogRecord])])
+    static func encode(_ streams: [(labels: Labels, records: [LogRecord])], level: Int32)
         -> (pages: [UInt8], index: [UInt8], statistics: Statistics)
     {
-        var file = PageFile.Writer(magic: LogPart.pagesMagic)
+        var file = PageFile.Writer(magic: LogPart.pagesMagic, level: level)
         var entries: [LogPart.StreamEntry] = []
         var statistics = Statistics()
         for stream in streams.sorted(by: { $0.labels < $1.labels }) where !stream.records.isEmpty {

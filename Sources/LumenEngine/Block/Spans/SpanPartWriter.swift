@@ -9,9 +9,9 @@ public struct SpanPartWriter {
         public var pages = 0
     }
 
-    static func encode(_ spans: [Span]) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
+    static func encode(_ spans: [Span], level: Int32) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
         let sorted = spans.sorted { ($0.traceID, $0.startTime, $0.spanID.value) < ($1.traceID, $1.startTime, $1.spanID.value) }
-        var file = PageFile.Writer(magic: SpanPart.pagesMagic)
+        var file = PageFile.Writer(magic: SpanPart.pagesMagic, level: level)
         var traceHashes = Set<UInt64>()
         var entries: [SpanPart.PageEntry] = []
         var start = 0
