@@ -12,8 +12,9 @@ public protocol TelemetryReader: Sendable {
     func metricLabelValues(_ tenant: Tenant, name: String) -> [String]
 
     /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first, at most
-    /// `limit`. `lineContains` lists strings every wanted line contains (a query's `|=` filters): a hint that
-    /// lets blocks skip pages whose filters rule one out; `filter` still decides.
+    /// `limit`. `lineContains` lists strings every wanted line contains (a query's `|=` filters): blocks skip
+    /// pages whose filters rule one out and rows whose string body lacks one, so every record returned with a
+    /// string body contains them all; `filter` decides the rest.
     func logs(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
         lineContains: [String], filter: (LogRecord) -> Bool

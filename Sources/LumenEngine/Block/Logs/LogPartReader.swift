@@ -45,6 +45,7 @@ final class LogPartReader: Sendable {
         let batch = 2 * ProcessInfo.processInfo.activeProcessorCount
         var next = 0
         while next < candidates.count {
+            // `found` is sorted, newest first, whenever it holds `limit` records.
             if found.count >= limit, let oldestKept = found.last?.time, candidates[next].maxTime < oldestKept { break }
             let group = Array(candidates[next..<min(next + batch, candidates.count)])
             next += group.count
@@ -53,10 +54,12 @@ final class LogPartReader: Sendable {
                     found.append(record)
                 }
             }
-            found.sort { $0.time > $1.time }
-            if found.count > limit { found.removeLast(found.count - limit) }
+            if found.count > limit {
+                found.sort { $0.time > $1.time }
+                found.removeLast(found.count - limit)
+            }
         }
-        return found
+        return found.sorted { $0.time > $1.time }
     }
 
     private func decodeConcurrently(_ group: [LogPart.PageEntry], needles: [[UInt8]]) throws(BlockError)

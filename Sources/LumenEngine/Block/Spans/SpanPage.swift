@@ -2,7 +2,12 @@ import LumenModel
 
 /// One page of a block's span part: whole traces, spans ordered by trace ID then start, as columns
 /// (`docs/format/spans.md`). The trace ID column is run-length encoded: each trace's ID once, with its span count.
+/// A parent in the same trace is written as how many rows back it is, not as its 8 random bytes.
 enum SpanPage {
+    private enum Parent: UInt8 {
+        case root = 0, rowsBack = 1, external = 2
+    }
+
     private enum Column: Int, CaseIterable {
         case traces, spanID, parent, name, kindAndStatus, statusMessage, start, duration, attributes, events, links,
             references
@@ -15,15 +20,25 @@ enum SpanPage {
         var page = ColumnPageWriter(columns: Column.allCases.count)
         var runs: [(TraceID, Int)] = []
         var previousStart: Int64 = 0
-        for span in spans {
-            if runs.last?.0 == span.traceID { runs[runs.count - 1].1 += 1 } else { runs.append((span.traceID, 1)) }
+        var rowOfSpan: [SpanID: Int] = [:]  // within the current trace
+        for (row, span) in spans.enumerated() {
+            if runs.last?.0 == span.traceID {
+                runs[runs.count - 1].1 += 1
+            } else {
+                runs.append((span.traceID, 1))
+                rowOfSpan.removeAll(keepingCapacity: true)
+            }
             page.columns[Column.spanID.rawValue].bigEndian64(span.spanID.value)
-            if let parent = span.parentSpanID {
-                page.columns[Column.parent.rawValue].byte(1)
+            if let parent = span.parentSpanID, let parentRow = rowOfSpan[parent] {
+                page.columns[Column.parent.rawValue].byte(Parent.rowsBack.rawValue)
+                page.columns[Column.parent.rawValue].count(row - parentRow)
+            } else if let parent = span.parentSpanID {
+                page.columns[Column.parent.rawValue].byte(Parent.external.rawValue)
                 page.columns[Column.parent.rawValue].bigEndian64(parent.value)
             } else {
-                page.columns[Column.parent.rawValue].byte(0)
+                page.columns[Column.parent.rawValue].byte(Parent.root.rawValue)
             }
+            if rowOfSpan[span.spanID] == nil { rowOfSpan[span.spanID] = row }
             page.columns[Column.name.rawValue].count(names.index(of: span.name))
             page.columns[Column.kindAndStatus.rawValue].byte(span.kind.rawValue << 4 | span.status.code.rawValue)
             page.columns[Column.statusMessage.rawValue].string(span.status.message)
@@ -89,15 +104,34 @@ enum SpanPage {
             throw page.columns[Column.traces.rawValue].error("trace runs cover \(traceIDs.count) of \(page.rows) rows")
         }
         var spans: [Span] = []
+        var spanIDs: [SpanID] = []
+        spanIDs.reserveCapacity(page.rows)
         var start: Int64 = 0
         for row in 0..<page.rows {
             let spanID = SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID"))
-            let parent = try page.columns[Column.parent.rawValue].byte("parent flag") == 1
-                ? SpanID(try page.columns[Column.parent.rawValue].bigEndian64("parent span ID")) : nil
+            spanIDs.append(spanID)
+            let parent: SpanID?
+            let parentOffset = page.columns[Column.parent.rawValue].offset
+            switch Parent(rawValue: try page.columns[Column.parent.rawValue].byte("parent kind")) {
+            case .root: parent = nil
+            case .rowsBack:
+                let back = try page.columns[Column.parent.rawValue].int("parent rows back")
+                guard back > 0, back <= row, traceIDs[row - back] == traceIDs[row] else {
+                    throw page.columns[Column.parent.rawValue].error(
+                        "parent \(back) rows back from row \(row) is outside its trace", at: parentOffset)
+                }
+                parent = spanIDs[row - back]
+            case .external: parent = SpanID(try page.columns[Column.parent.rawValue].bigEndian64("parent span ID"))
+            case nil: throw page.columns[Column.parent.rawValue].error("unknown parent kind", at: parentOffset)
+            }
+            start &+= try page.columns[Column.start.rawValue].varint("start")
+            if let wanted, traceIDs[row] != wanted {
+                try skipRow(&page)
+                continue
+            }
             let name = try tables.string(&page.columns[Column.name.rawValue])
             let kindAndStatus = try page.columns[Column.kindAndStatus.rawValue].byte("kind and status")
             let message = try page.columns[Column.statusMessage.rawValue].string("status message")
-            start &+= try page.columns[Column.start.rawValue].varint("start")
             let duration = try page.columns[Column.duration.rawValue].varint("duration")
             let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
             var events: [SpanEvent] = []
@@ -117,7 +151,6 @@ enum SpanPage {
             }
             let resource = try tables.resource(&page.columns[Column.references.rawValue])
             let scope = try tables.scope(&page.columns[Column.references.rawValue])
-            if let wanted, traceIDs[row] != wanted { continue }
             guard let kind = SpanKind(rawValue: kindAndStatus >> 4),
                 let code = SpanStatus.Code(rawValue: kindAndStatus & 0xf)
             else {
@@ -129,5 +162,26 @@ enum SpanPage {
                 attributes: attributes, events: events, links: links, resource: resource, scope: scope))
         }
         return spans
+    }
+
+    /// Steps over the current row in the columns after `start` (span ID, parent and start are always read).
+    private static func skipRow(_ page: inout ColumnPageReader) throws(BatchRecordError) {
+        _ = try page.columns[Column.name.rawValue].uvarint("name")
+        try page.columns[Column.kindAndStatus.rawValue].skip(1)
+        try page.columns[Column.statusMessage.rawValue].skip(try page.columns[Column.statusMessage.rawValue].count("status message"))
+        _ = try page.columns[Column.duration.rawValue].uvarint("duration")
+        try page.columns[Column.attributes.rawValue].skipAttributes()
+        for _ in 0..<(try page.columns[Column.events.rawValue].count("event", minimumSize: 3)) {
+            _ = try page.columns[Column.events.rawValue].uvarint("event time")
+            try page.columns[Column.events.rawValue].skip(try page.columns[Column.events.rawValue].count("event name"))
+            try page.columns[Column.events.rawValue].skipAttributes()
+        }
+        for _ in 0..<(try page.columns[Column.links.rawValue].count("link", minimumSize: 26)) {
+            try page.columns[Column.links.rawValue].skip(24)
+            try page.columns[Column.links.rawValue].skip(try page.columns[Column.links.rawValue].count("link trace state"))
+            try page.columns[Column.links.rawValue].skipAttributes()
+        }
+        _ = try page.columns[Column.references.rawValue].uvarint("resource index")
+        _ = try page.columns[Column.references.rawValue].uvarint("scope index")
     }
 }

@@ -13,7 +13,7 @@ enum SpanPart {
 
     /// Pages are cut between traces once they hold this many spans (a bigger trace gets pages of its own):
     /// a lookup by trace ID decompresses one page of about this size.
-    static let maxSpansPerPage = 2048
+    static let maxSpansPerPage = 1024
 
     /// What the index keeps of one page: its trace-ID range (pages are in trace-ID order, so a lookup is a
     /// binary search) and the min/max of start time and duration, so searches skip pages without reading them.
