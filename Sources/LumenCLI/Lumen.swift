@@ -10,7 +10,7 @@ struct Lumen: AsyncParsableCommand {
             then ask it questions with `lumen query` and `lumen trace`.
             """,
         subcommands: [
-            ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, PromQLTestCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
+            ServicesCommand.self, PromQLTestCommand.self, BenchCommand.self,
         ])
 }

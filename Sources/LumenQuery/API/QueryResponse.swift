@@ -1,10 +1,10 @@
 import LumenModel
 
-/// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `spans`, named by `kind`.
+/// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `traces`, named by `kind`.
 /// A scalar is one series without labels holding one point; a string is `string` with its time in `time`.
 public struct QueryResponse: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
-        case vector, matrix, scalar, string, logs, spans
+        case vector, matrix, scalar, string, logs, traces
     }
 
     public struct Series: Codable, Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var kind: Kind
     public var series: [Series]?
     public var logs: [LogJSON]?
-    public var spans: [SpanJSON]?
+    public var traces: [TraceSummaryJSON]?
     public var string: String?
     /// Nanoseconds since the epoch, for `string` answers.
     public var time: Int64?
@@ -45,9 +45,9 @@ public struct QueryResponse: Codable, Sendable, Equatable {
         case .logs(let records):
             kind = .logs
             logs = records.map(LogJSON.init)
-        case .spans(let found):
-            kind = .spans
-            spans = found.map(SpanJSON.init)
+        case .traces(let found):
+            kind = .traces
+            traces = found.map(TraceSummaryJSON.init)
         }
     }
 

@@ -1,0 +1,71 @@
+import LumenEngine
+import LumenModel
+
+/// Finds the traces a span query matches, newest first.
+///
+/// Candidates are the traces with a span in the window matching the query's rightmost selector (the spans the
+/// answer is about). A query with structure (`>>`, `>`) or trace aggregates is then judged on each whole
+/// trace, read by ID, since the spans that relate the matches may lie outside the window.
+struct TraceSearch {
+    let store: any TelemetryReader
+    let tenant: Tenant
+    let budget: QueryBudget
+
+    func traces(_ query: SpanQuery, from: Int64, to: Int64, limit: Int) throws(QueryError) -> [TraceSummary] {
+        let leaf = try SpanPredicate(query.spans.resultCondition)
+        let set = try CompiledSpanSet(query.spans)
+        let aggregates = try query.aggregates.map { (aggregate) throws(QueryError) in try CompiledAggregate(aggregate) }
+        var candidates: [TraceID: [Span]] = [:]
+        var newest: [TraceID: Int64] = [:]
+        var read = 0
+        var stopped = false
+        _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
+            read += 1
+            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
+            guard !stopped, leaf.matches(span) else { return false }
+            candidates[span.traceID, default: []].append(span)
+            newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
+            return false
+        }
+        budget.record(samples: read)
+        try budget.check()
+        var results: [TraceSummary] = []
+        for traceID in newest.keys.sorted(by: { (newest[$0]!, $0.hex) > (newest[$1]!, $1.hex) }) {
+            guard results.count < limit else { break }
+            let spans = store.trace(tenant, id: traceID).spans
+            budget.record(samples: spans.count)
+            try budget.check()
+            let matched = query.isSimple ? candidates[traceID]! : set.matches(in: spans)
+            guard !matched.isEmpty, aggregates.allSatisfy({ $0.holds(for: matched) }) else { continue }
+            results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
+        }
+        return results
+    }
+
+    /// The traces the lines of a log query were written under, newest line first; their matched spans are
+    /// the spans the lines name.
+    func traces(ofLogs query: LogQuery, from: Int64, to: Int64, limit: Int) throws(QueryError) -> [TraceSummary] {
+        let pipeline = try LogPipeline(query.stages)
+        var newest: [TraceID: Int64] = [:]
+        var spanIDs: [TraceID: Set<SpanID>] = [:]
+        var read = 0
+        _ = store.logs(tenant, matching: query.matchers, from: from, to: to, limit: 1) { record in
+            read += 1
+            guard let traceID = record.traceID, pipeline.run(record) != nil else { return false }
+            newest[traceID] = max(newest[traceID] ?? .min, record.time)
+            if let spanID = record.spanID { spanIDs[traceID, default: []].insert(spanID) }
+            return false
+        }
+        budget.record(samples: read)
+        try budget.check()
+        var results: [TraceSummary] = []
+        for traceID in newest.keys.sorted(by: { (newest[$0]!, $0.hex) > (newest[$1]!, $1.hex) }).prefix(limit) {
+            let spans = store.trace(tenant, id: traceID).spans
+            budget.record(samples: spans.count)
+            try budget.check()
+            let named = spanIDs[traceID] ?? []
+            results.append(TraceSummary(traceID: traceID, spans: spans, matched: spans.filter { named.contains($0.spanID) }))
+        }
+        return results
+    }
+}
