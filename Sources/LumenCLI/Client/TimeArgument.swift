@@ -5,9 +5,11 @@ import LumenModel
 /// (`-15m`, `-1h30m`). Sent to the server as Unix seconds.
 enum TimeArgument {
     static func unixSeconds(_ text: String, now: Date = Date()) -> String? {
-        if text == "now" { return seconds(now.timeIntervalSince1970) }
+        // Relative times are whole seconds: exact through the API's float seconds, so steps land on them.
+        let wholeNow = now.timeIntervalSince1970.rounded(.down)
+        if text == "now" { return seconds(wholeNow) }
         if text.hasPrefix("-"), let nanoseconds = DurationText.parse(text.dropFirst()) {
-            return seconds(now.timeIntervalSince1970 - Double(nanoseconds) / 1e9)
+            return seconds(wholeNow - (Double(nanoseconds) / 1e9).rounded(.up))
         }
         if let value = Double(text), value.isFinite { return text }
         for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
@@ -16,5 +18,7 @@ enum TimeArgument {
         return nil
     }
 
-    private static func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int64(value)) : String(format: "%.3f", value)
+    }
 }

@@ -32,10 +32,12 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "Evaluate at this time (Unix seconds or RFC 3339) instead of now.")
     var time: String?
 
-    @Option(help: "The range's start: RFC 3339, Unix seconds, or relative like -15m.")
+    // Unconditional, so a relative time like -15m is read as the value rather than as an option.
+    @Option(parsing: .unconditional, help: "The range's start: RFC 3339, Unix seconds, or relative like -15m.")
     var from: String?
 
-    @Option(help: "The range's end: RFC 3339, Unix seconds, now, or relative like -5m (default now).")
+    @Option(parsing: .unconditional,
+        help: "The range's end: RFC 3339, Unix seconds, now, or relative like -5m (default now).")
     var to: String?
 
     @Option(help: "The most log lines or spans to show.")

@@ -52,8 +52,9 @@ struct TailCommand: AsyncParsableCommand {
             guard response.kind == .logs else {
                 throw ValidationError("lumen tail follows log queries; this query answers \(response.kind.rawValue)")
             }
-            for record in follower.fresh(response.logs ?? [], now: now) { print(Self.line(record)) }
-            fflush(stdout)
+            // Written straight to the descriptor: a tail piped into grep must not wait for a buffer to fill.
+            let text = follower.fresh(response.logs ?? [], now: now).map { Self.line($0) + "\n" }.joined()
+            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
             try await Task.sleep(for: .nanoseconds(interval))
         }
     }

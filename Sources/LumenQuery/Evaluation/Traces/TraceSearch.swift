@@ -23,7 +23,8 @@ struct TraceSearch {
             read += 1
             if read % 1024 == 0, budget.isPastDeadline { stopped = true }
             guard !stopped, leaf.matches(span) else { return false }
-            candidates[span.traceID, default: []].append(span)
+            // Only a simple query's matches are final; otherwise the whole trace is read again below.
+            if query.isSimple { candidates[span.traceID, default: []].append(span) }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
         }
@@ -35,7 +36,7 @@ struct TraceSearch {
             let spans = store.trace(tenant, id: traceID).spans
             budget.record(samples: spans.count)
             try budget.check()
-            let matched = query.isSimple ? candidates[traceID]! : set.matches(in: spans)
+            let matched = query.isSimple ? candidates[traceID] ?? [] : set.matches(in: spans)
             guard !matched.isEmpty, aggregates.allSatisfy({ $0.holds(for: matched) }) else { continue }
             results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
         }

@@ -1,10 +1,11 @@
-/// A server's "line L, column C: …" query error shown under the query, with a caret at the fault:
+/// A query error's text ("… line L, column C: …", as `QueryError` describes itself, also after the HTTP API
+/// prefixed it) shown under the query with a caret at the fault, for people at a terminal:
 ///
 ///     {service="a" && duration > }
 ///                                ^
-///     line 1, column 29: expected a value after "duration >", found "}"
-enum QueryErrorCaret {
-    static func render(query: String, message: String) -> String {
+///     line 1, column 28: expected a value after "duration >", found "}"
+public enum QueryErrorCaret {
+    public static func render(query: String, message: String) -> String {
         guard let match = message.firstMatch(of: /line (\d+), column (\d+)/),
             let line = Int(match.1), let column = Int(match.2)
         else { return message }
