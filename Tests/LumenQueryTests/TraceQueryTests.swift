@@ -95,4 +95,10 @@ struct TraceQueryTests {
             == ["GET /checkout": 2, "POST checkout": 1, "GET /": 1])
         #expect(try engine.values("count_over_time({kind=server}[1m]) by (kind)", by: "kind") == ["server": 8])
     }
+
+    @Test func spanMetricsCountWhatStructureAndAggregatesMatch() throws {
+        #expect(try engine.values(#"sum by (service) (count_over_time({service="frontend"} >> {kind=server}[1m]))"#,
+            by: "service") == ["checkout": 2, "cart": 2, "payment": 1])
+        #expect(try engine.values(#"sum(count_over_time({kind=server} | count() > 3 [1m]))"#, by: "") == ["": 4])
+    }
 }

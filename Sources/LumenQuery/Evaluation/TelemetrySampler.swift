@@ -35,12 +35,9 @@ struct TelemetrySampler {
     }
 
     /// A span's labels are `service` and `name`, plus each other field `by (…)` names; its value is the
-    /// unwrapped field (`duration` in seconds), else 1. Only single selectors: structure needs whole traces.
+    /// unwrapped field (`duration` in seconds), else 1. With structure or trace aggregates, the spans are those
+    /// the query matches in whole traces (as a search would show them).
     func spans(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [TimeSeries] {
-        guard query.isSimple else {
-            throw QueryError("a metric query over spans takes one selector, without >>, > or trace aggregates")
-        }
-        let predicate = try SpanPredicate(query.spans.resultCondition)
         let unwrapField = query.unwrap.flatMap { Parser.spanField($0.field) }
         var extra: [(name: String, field: SpanField)] = []
         if case .by(let names) = grouping {
@@ -49,17 +46,25 @@ struct TelemetrySampler {
             }
         }
         var collector = Collector(budget: budget, grouping: grouping)
-        _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
-            guard !collector.isStopped, predicate.matches(span) else { return false }
+        func sample(_ span: Span) {
             var value = 1.0
             if let unwrapField {
-                guard let number = SpanValues.number(unwrapField, of: span) else { return false }
+                guard let number = SpanValues.number(unwrapField, of: span) else { return }
                 value = unwrapField == .duration ? number / 1e9 : number
             }
             var labels = [Label("service", span.serviceName), Label("name", span.name)]
             for (name, field) in extra { labels.append(Label(name, SpanValues.text(field, of: span))) }
             collector.add(labels, Sample(timestamp: span.startTime, value: value))
-            return false
+        }
+        if query.isSimple {
+            let predicate = try SpanPredicate(query.spans.resultCondition)
+            _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
+                if !collector.isStopped, predicate.matches(span) { sample(span) }
+                return false
+            }
+        } else {
+            let search = TraceSearch(store: store, tenant: tenant, budget: budget)
+            for span in try search.matchedSpans(query, from: from, to: to) where !collector.isStopped { sample(span) }
         }
         return try collector.series()
     }

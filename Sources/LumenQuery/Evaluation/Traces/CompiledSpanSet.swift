@@ -76,3 +76,22 @@ struct CompiledAggregate {
         return comparison.number(value)
     }
 }
+
+/// A span query's structure and aggregates together: the spans of one whole trace it matches, or none when an
+/// aggregate fails.
+struct TraceJudge {
+    private let set: CompiledSpanSet
+    private let aggregates: [CompiledAggregate]
+
+    init(_ query: SpanQuery) throws(QueryError) {
+        set = try CompiledSpanSet(query.spans)
+        var aggregates: [CompiledAggregate] = []
+        for aggregate in query.aggregates { aggregates.append(try CompiledAggregate(aggregate)) }
+        self.aggregates = aggregates
+    }
+
+    func matches(in spans: [Span]) -> [Span] {
+        let matched = set.matches(in: spans)
+        return aggregates.allSatisfy({ $0.holds(for: matched) }) ? matched : []
+    }
+}

@@ -12,10 +12,40 @@ struct TraceSearch {
     let budget: QueryBudget
 
     func traces(_ query: SpanQuery, from: Int64, to: Int64, limit: Int) throws(QueryError) -> [TraceSummary] {
+        let candidates = try self.candidates(query, from: from, to: to)
+        let judge = try TraceJudge(query)
+        var results: [TraceSummary] = []
+        for traceID in candidates.newest.keys.sorted(by: {
+            (candidates.newest[$0]!, $0.hex) > (candidates.newest[$1]!, $1.hex)
+        }) {
+            guard results.count < limit else { break }
+            let spans = try trace(traceID)
+            let matched = query.isSimple ? candidates.spans[traceID] ?? [] : judge.matches(in: spans)
+            guard !matched.isEmpty else { continue }
+            results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
+        }
+        return results
+    }
+
+    /// Every span in `[from, to]` that a query with structure or aggregates matches, across all traces: what a
+    /// metric over such a query counts.
+    func matchedSpans(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [Span] {
+        let candidates = try self.candidates(query, from: from, to: to)
+        let judge = try TraceJudge(query)
+        var result: [Span] = []
+        for traceID in candidates.newest.keys {
+            result += judge.matches(in: try trace(traceID)).filter { $0.startTime >= from && $0.startTime <= to }
+        }
+        return result
+    }
+
+    /// The traces with a span in the window matching the rightmost selector, with each one's newest such
+    /// span start, and (for a simple query, whose matches are final) the spans themselves.
+    private func candidates(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError)
+        -> (newest: [TraceID: Int64], spans: [TraceID: [Span]])
+    {
         let leaf = try SpanPredicate(query.spans.resultCondition)
-        let set = try CompiledSpanSet(query.spans)
-        let aggregates = try query.aggregates.map { (aggregate) throws(QueryError) in try CompiledAggregate(aggregate) }
-        var candidates: [TraceID: [Span]] = [:]
+        var spans: [TraceID: [Span]] = [:]
         var newest: [TraceID: Int64] = [:]
         var read = 0
         var stopped = false
@@ -23,24 +53,21 @@ struct TraceSearch {
             read += 1
             if read % 1024 == 0, budget.isPastDeadline { stopped = true }
             guard !stopped, leaf.matches(span) else { return false }
-            // Only a simple query's matches are final; otherwise the whole trace is read again below.
-            if query.isSimple { candidates[span.traceID, default: []].append(span) }
+            if query.isSimple { spans[span.traceID, default: []].append(span) }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
         }
         budget.record(samples: read)
         try budget.check()
-        var results: [TraceSummary] = []
-        for traceID in newest.keys.sorted(by: { (newest[$0]!, $0.hex) > (newest[$1]!, $1.hex) }) {
-            guard results.count < limit else { break }
-            let spans = store.trace(tenant, id: traceID).spans
-            budget.record(samples: spans.count)
-            try budget.check()
-            let matched = query.isSimple ? candidates[traceID] ?? [] : set.matches(in: spans)
-            guard !matched.isEmpty, aggregates.allSatisfy({ $0.holds(for: matched) }) else { continue }
-            results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
-        }
-        return results
+        return (newest, spans)
+    }
+
+    /// Every span of a trace, counted against the budget.
+    private func trace(_ traceID: TraceID) throws(QueryError) -> [Span] {
+        let spans = store.trace(tenant, id: traceID).spans
+        budget.record(samples: spans.count)
+        try budget.check()
+        return spans
     }
 
     /// The traces the lines of a log query were written under, newest line first; their matched spans are
@@ -61,9 +88,7 @@ struct TraceSearch {
         try budget.check()
         var results: [TraceSummary] = []
         for traceID in newest.keys.sorted(by: { (newest[$0]!, $0.hex) > (newest[$1]!, $1.hex) }).prefix(limit) {
-            let spans = store.trace(tenant, id: traceID).spans
-            budget.record(samples: spans.count)
-            try budget.check()
+            let spans = try trace(traceID)
             let named = spanIDs[traceID] ?? []
             results.append(TraceSummary(traceID: traceID, spans: spans, matched: spans.filter { named.contains($0.spanID) }))
         }
