@@ -45,6 +45,17 @@ struct LogMetricTests {
             == ["504": 1, "200": 1, "": 1])
     }
 
+    @Test func anExtractedFieldNamedLikeAStreamLabelKeepsTheStreamsValue() throws {
+        #expect(try engine.values(#"sum by (service) (count_over_time({service="payment"} | logfmt [1m]))"#,
+            by: "service") == ["payment": 3])
+        #expect(try engine.values(
+            #"sum by (service_extracted) (count_over_time({service="payment"} | logfmt [1m]))"#,
+            by: "service_extracted") == ["billing": 1, "": 2])
+        // Without the sum pushing its grouping down, the per-line series say the same.
+        #expect(try engine.values(#"max by (service) (count_over_time({service="payment"} | logfmt [1m]))"#,
+            by: "service") == ["payment": 1])
+    }
+
     @Test func logMetricsTakePartInBinaryOperations() throws {
         let ratio = try engine.values(
             #"sum(count_over_time({service="cart"} | json | status >= 500 [1m])) / sum(count_over_time({service="cart"}[1m]))"#,

@@ -11,11 +11,13 @@ struct TelemetrySampler {
     let budget: QueryBudget
     let grouping: Aggregation.Grouping?
 
-    /// A line's labels are its stream's plus the fields its parsers extracted (not the unwrapped one); its value
+    /// A line's labels are its stream's plus the fields its parsers extracted (not the unwrapped one; one named
+    /// like a stream label as `<name>_extracted`); its value
     /// is the unwrapped field, else its size in bytes. A line whose field doesn't convert gives no sample.
     func logs(_ query: LogQuery, from: Int64, to: Int64) throws(QueryError) -> [TimeSeries] {
         let pipeline = try LogPipeline(query.stages)
         var collector = Collector(budget: budget, grouping: grouping)
+        var streams = StreamLabels()
         _ = store.logs(tenant, matching: query.matchers, from: from, to: to, limit: 1) { record in
             guard !collector.isStopped, let entry = pipeline.run(record) else { return false }
             let value: Double
@@ -26,9 +28,8 @@ struct TelemetrySampler {
             } else {
                 value = Double(record.line.utf8.count)
             }
-            var labels = record.resource.labels + [Label("severity", record.severity.level.name)]
-            labels += entry.extracted.filter { $0.name != query.unwrap?.field }
-            collector.add(labels, Sample(timestamp: record.time, value: value))
+            let extracted = query.unwrap == nil ? entry.extracted : entry.extracted.filter { $0.name != query.unwrap?.field }
+            collector.add(streams.series(record, extracted: extracted), Sample(timestamp: record.time, value: value))
             return false
         }
         return try collector.series()
@@ -80,18 +81,24 @@ struct TelemetrySampler {
     /// Samples by series, merged on the grouping's labels; stops taking more once the budget is spent.
     private struct Collector {
         let budget: QueryBudget
-        let grouping: Aggregation.Grouping?
+        /// The grouping's names, and whether they are kept (`by`) or dropped (`without`).
+        let names: Set<String>?
+        let keeps: Bool
         var samples: [Labels: [Sample]] = [:]
         var count = 0
         var isStopped = false
 
-        mutating func add(_ labels: [Label], _ sample: Sample) {
-            var key = Labels(labels)
+        init(budget: QueryBudget, grouping: Aggregation.Grouping?) {
+            self.budget = budget
             switch grouping {
-            case .by(let names): key = key.keeping(Set(names))
-            case .without(let names): key = key.removing(Set(names))
-            case nil: break
+            case .by(let names): (self.names, keeps) = (Set(names), true)
+            case .without(let names): (self.names, keeps) = (Set(names), false)
+            case nil: (names, keeps) = (nil, true)
             }
+        }
+
+        mutating func add(_ labels: [Label], _ sample: Sample) {
+            let key = Labels(names.map { names in labels.filter { names.contains($0.name) == keeps } } ?? labels)
             if samples[key] == nil { budget.record(samples: 0, series: 1) }
             samples[key, default: []].append(sample)
             count += 1

@@ -64,7 +64,7 @@ enum ShopTelemetry {
         #"{"level":"error","msg":"cart timeout","status":504,"latency":"1.5s","req":{"id":"r1"}}"#
     static let cartOK = #"{"level":"info","msg":"ok","status":200,"latency":"20ms","req":{"id":"r2"}}"#
     static let paymentDeclined = #"level=error msg="card declined" status=502 duration=550ms size=2KB"#
-    static let paymentOK = "level=info msg=ok status=200 duration=30ms size=100B"
+    static let paymentOK = "level=info msg=ok status=200 duration=30ms size=100B service=billing"
     static let paymentBroken = #"oops "unterminated"#
 
     static var logs: [LogRecord] {

@@ -58,4 +58,23 @@ extension PromQLEvaluator {
         telemetryCache.append((range, series))
         return series
     }
+
+    /// Functions whose value over merged series is the sum of their values over the parts.
+    private static let additive: Set<String> = [
+        "count_over_time", "rate", "bytes_over_time", "bytes_rate", "sum_over_time",
+    ]
+
+    /// `sum by (l) (f(range))` equals `sum by (l) (f(range) by (l))` for an additive `f`: merging the lines'
+    /// series before the function saves making one series per distinct line when parsers extract fields.
+    static func pushingGrouping(into aggregation: Aggregation) -> Aggregation {
+        guard aggregation.op == "sum", case .call(let name, var arguments) = aggregation.expr.unwrapped,
+            additive.contains(name), let index = arguments.firstIndex(where: \.isTelemetryRange),
+            case .telemetryRange(var range) = arguments[index].unwrapped, range.grouping == nil
+        else { return aggregation }
+        range.grouping = aggregation.grouping
+        arguments[index] = .telemetryRange(range)
+        var pushed = aggregation
+        pushed.expr = .call(name: name, arguments: arguments)
+        return pushed
+    }
 }

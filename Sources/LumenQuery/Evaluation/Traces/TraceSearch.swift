@@ -15,9 +15,7 @@ struct TraceSearch {
         let candidates = try self.candidates(query, from: from, to: to)
         let judge = try TraceJudge(query)
         var results: [TraceSummary] = []
-        for traceID in candidates.newest.keys.sorted(by: {
-            (candidates.newest[$0]!, $0.hex) > (candidates.newest[$1]!, $1.hex)
-        }) {
+        for traceID in Self.newestFirst(candidates.newest) {
             guard results.count < limit else { break }
             let spans = try trace(traceID)
             let matched = query.isSimple ? candidates.spans[traceID] ?? [] : judge.matches(in: spans)
@@ -62,6 +60,11 @@ struct TraceSearch {
         return (newest, spans)
     }
 
+    /// Trace IDs by their newest time, newest first; ties by ID so answers are stable.
+    private static func newestFirst(_ newest: [TraceID: Int64]) -> [TraceID] {
+        newest.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.map(\.key)
+    }
+
     /// Every span of a trace, counted against the budget.
     private func trace(_ traceID: TraceID) throws(QueryError) -> [Span] {
         let spans = store.trace(tenant, id: traceID).spans
@@ -87,7 +90,7 @@ struct TraceSearch {
         budget.record(samples: read)
         try budget.check()
         var results: [TraceSummary] = []
-        for traceID in newest.keys.sorted(by: { (newest[$0]!, $0.hex) > (newest[$1]!, $1.hex) }).prefix(limit) {
+        for traceID in Self.newestFirst(newest).prefix(limit) {
             let spans = try trace(traceID)
             let named = spanIDs[traceID] ?? []
             results.append(TraceSummary(traceID: traceID, spans: spans, matched: spans.filter { named.contains($0.spanID) }))
