@@ -11,7 +11,7 @@ struct ServiceGraphTests {
 
     @Test func edgesAreSpansWhoseParentIsInAnotherService() {
         #expect(graph.edges.map { "\($0.caller)→\($0.callee)" }
-            == ["checkout→cart", "checkout→payment", "frontend→checkout"])
+            == ["checkout→cart", "checkout→payment", "frontend→checkout", "frontend→redis"])
         let payment = graph.edges.first { $0.callee == "payment" }!.stats
         #expect(payment.calls == 1 && payment.errors == 1 && payment.errorRatio == 1)
         #expect(payment.p50 == 0.55 && payment.p99 == 0.55)
@@ -20,6 +20,14 @@ struct ServiceGraphTests {
         #expect(cart.rate == 2.0 / 60)
         #expect(abs(cart.p50 - 0.0125) < 1e-12)
         #expect(abs(cart.p95 - (0.01 + 0.95 * 0.005)) < 1e-12)
+    }
+
+    @Test func aClientSpanWithoutChildrenIsAnEdgeToWhatItNames() {
+        let redis = graph.edges.first { $0.callee == "redis" }!
+        #expect(redis.caller == "frontend")
+        #expect(redis.stats.calls == 1 && redis.stats.p50 == 0.005)
+        // The client spans that frontend and checkout send before their callees' server spans are not edges.
+        #expect(graph.edges.allSatisfy { $0.caller != $0.callee })
     }
 
     @Test func servicesAreMeasuredOnTheirServerAndRootSpans() {

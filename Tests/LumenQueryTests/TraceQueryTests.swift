@@ -92,7 +92,7 @@ struct TraceQueryTests {
         #expect(Set(medians.keys) == Set(expected.keys))
         for (service, value) in expected { #expect(abs((medians[service] ?? .nan) - value) < 1e-12, "\(service)") }
         #expect(try engine.values("sum by (name) (count_over_time({resource.service.name=\"frontend\"}[1m]))", by: "name")
-            == ["GET /checkout": 2, "POST checkout": 1, "GET /": 1])
+            == ["GET /checkout": 2, "POST checkout": 1, "GET /": 1, "GET cache": 1])
         #expect(try engine.values("count_over_time({kind=server}[1m]) by (kind)", by: "kind") == ["server": 8])
     }
 

@@ -6,6 +6,10 @@ import LumenModel
 /// latency are those of the child (callee) span. A service's own figures come from its entry spans: server
 /// spans, and root spans (a request that started there). Spans whose parent lies outside the range are not
 /// edges: the range decides which calls are counted, as for a metric over it.
+///
+/// A call to something that sends no spans of its own (a database, a cache, a third-party API) is a client
+/// span without children; it is an edge to a node named by its `peer.service`, `db.system` or
+/// `server.address` attribute (as Tempo's virtual nodes), measured by the client span.
 public struct ServiceGraph: Sendable, Equatable {
     public struct Edge: Codable, Sendable, Equatable {
         public var caller: String
@@ -69,7 +73,11 @@ public struct ServiceGraph: Sendable, Equatable {
     public init(spans: [Span], from: Int64, to: Int64) {
         let seconds = Double(to - from) / 1e9
         var byID: [TraceID: [SpanID: Span]] = [:]
-        for span in spans { byID[span.traceID, default: [:]][span.spanID] = span }
+        var parents: Set<SpanKey> = []
+        for span in spans {
+            byID[span.traceID, default: [:]][span.spanID] = span
+            if let parent = span.parentSpanID { parents.insert(SpanKey(trace: span.traceID, span: parent)) }
+        }
         var edgeCalls: [[String]: (durations: [Int64], errors: Int)] = [:]
         var serviceCalls: [String: (durations: [Int64], errors: Int)] = [:]
         for span in spans {
@@ -78,10 +86,19 @@ public struct ServiceGraph: Sendable, Equatable {
                 serviceCalls[span.serviceName, default: ([], 0)].durations.append(span.duration)
                 serviceCalls[span.serviceName, default: ([], 0)].errors += failed
             }
-            guard let parentID = span.parentSpanID, let parent = byID[span.traceID]?[parentID],
+            let key: [String]
+            if let parentID = span.parentSpanID, let parent = byID[span.traceID]?[parentID],
                 parent.serviceName != span.serviceName
-            else { continue }
-            let key = [parent.serviceName, span.serviceName]
+            {
+                key = [parent.serviceName, span.serviceName]
+            } else if span.kind == .client || span.kind == .producer,
+                !parents.contains(SpanKey(trace: span.traceID, span: span.spanID)),
+                let peer = Self.peer(of: span)
+            {
+                key = [span.serviceName, peer]
+            } else {
+                continue
+            }
             edgeCalls[key, default: ([], 0)].durations.append(span.duration)
             edgeCalls[key, default: ([], 0)].errors += failed
         }
@@ -92,5 +109,20 @@ public struct ServiceGraph: Sendable, Equatable {
         services = serviceCalls.map { name, calls in
             Service(service: name, stats: CallStats(durations: calls.durations, errors: calls.errors, seconds: seconds))
         }.sorted { $0.service < $1.service }
+    }
+
+    private struct SpanKey: Hashable {
+        let trace: TraceID
+        let span: SpanID
+    }
+
+    /// Attributes that name what a client span calls, most specific first.
+    private static let peerAttributes = ["peer.service", "db.system", "server.address"]
+
+    private static func peer(of span: Span) -> String? {
+        for key in peerAttributes {
+            if let value = span.attributes[key]?.text, !value.isEmpty { return value }
+        }
+        return nil
     }
 }

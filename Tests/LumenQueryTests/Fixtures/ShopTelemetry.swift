@@ -9,7 +9,7 @@ import Testing
 /// - trace 1 at `base`: frontend GET /checkout (800ms) → checkout Checkout (670ms) → payment Charge (550ms,
 ///   error) and cart GetCart (15ms); frontend and checkout call out through client spans;
 /// - trace 2 at `base + 10s`: frontend (100ms) → checkout (50ms) → cart (10ms), all direct server spans;
-/// - trace 3 at `base + 20s`: frontend alone (50ms).
+/// - trace 3 at `base + 20s`: frontend alone (50ms), reading a cache that sends no spans (a client span, 5ms).
 ///
 /// cart logs JSON, payment logs logfmt; one line of each is not what its parser expects.
 enum ShopTelemetry {
@@ -49,6 +49,8 @@ enum ShopTelemetry {
             span(trace2, 12, parent: 11, "checkout", "Checkout", from: 10, to: 60, at: t2),
             span(trace2, 13, parent: 12, "cart", "GetCart", from: 20, to: 30, at: t2),
             span(trace3, 21, parent: nil, "frontend", "GET /", from: 0, to: 50, at: t3),
+            span(trace3, 22, parent: 21, "frontend", "GET cache", kind: .client, from: 5, to: 10, at: t3)
+                .with(Attribute("db.system", .string("redis"))),
         ]
     }
 
@@ -99,5 +101,13 @@ extension QueryEngine {
             return [:]
         }
         return Dictionary(samples.map { ($0.labels[label] ?? "", $0.sample.value) }, uniquingKeysWith: +)
+    }
+}
+
+extension Span {
+    func with(_ attribute: Attribute) -> Span {
+        var span = self
+        span.attributes.append(attribute)
+        return span
     }
 }
