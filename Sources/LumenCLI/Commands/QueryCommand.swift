@@ -40,7 +40,7 @@ struct QueryCommand: AsyncParsableCommand {
         help: "The range's end: RFC 3339, Unix seconds, now, or relative like -5m (default now).")
     var to: String?
 
-    @Option(help: "The most log lines or spans to show.")
+    @Option(help: "The most log lines or traces to show.")
     var limit = 50
 
     @OptionGroup var client: ClientOptions
