@@ -5,6 +5,10 @@ import LumenModel
 public struct QueryResponse: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case vector, matrix, scalar, string, logs, traces
+
+        /// Span queries answered `spans` before they answered traces. The old name still matches a span query's
+        /// answer (and `spans` below still lists its spans), so clients written against it keep working.
+        public static let spans = Kind.traces
     }
 
     public struct Series: Codable, Sendable, Equatable {
@@ -23,6 +27,10 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var series: [Series]?
     public var logs: [LogJSON]?
     public var traces: [TraceSummaryJSON]?
+
+    /// The matched spans of every trace in a span query's answer, newest trace first (not encoded: the traces
+    /// hold them).
+    public var spans: [SpanJSON]? { traces.map { $0.flatMap(\.spans) } }
     public var string: String?
     /// Nanoseconds since the epoch, for `string` answers.
     public var time: Int64?

@@ -3,14 +3,14 @@
 /// "services":[{"service","calls",…}]}}`. Dashboards read this shape; change it only with them.
 public struct ServiceGraphResponse: Codable, Sendable, Equatable {
     public struct Data: Codable, Sendable, Equatable {
-        public var edges: [ServiceGraph.Edge]
-        public var services: [ServiceGraph.Service]
+        public var edges: [ServiceCallGraph.Edge]
+        public var services: [ServiceCallGraph.Service]
     }
 
     public var status: String
     public var data: Data
 
-    public init(_ graph: ServiceGraph) {
+    public init(_ graph: ServiceCallGraph) {
         status = "success"
         data = Data(edges: graph.edges, services: graph.services)
     }

@@ -3,7 +3,7 @@ import LumenModel
 
 extension QueryEngine {
     /// The service graph of the spans that started in `[from, to]`, within the engine's limits.
-    public func serviceGraph(_ tenant: Tenant, from: Int64, to: Int64) throws(QueryError) -> ServiceGraph {
+    public func serviceGraph(_ tenant: Tenant, from: Int64, to: Int64) throws(QueryError) -> ServiceCallGraph {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let budget = QueryBudget(limits)
         var spans: [Span] = []
@@ -18,6 +18,6 @@ extension QueryEngine {
         }
         budget.record(samples: spans.count % 1024)
         try budget.check()
-        return ServiceGraph(spans: spans, from: from, to: to)
+        return ServiceCallGraph(spans: spans, from: from, to: to)
     }
 }

@@ -10,7 +10,7 @@ import LumenModel
 /// A call to something that sends no spans of its own (a database, a cache, a third-party API) is a client
 /// span without children; it is an edge to a node named by its `peer.service`, `db.system` or
 /// `server.address` attribute (as Tempo's virtual nodes), measured by the client span.
-public struct ServiceGraph: Sendable, Equatable {
+public struct ServiceCallGraph: Sendable, Equatable {
     public struct Edge: Codable, Sendable, Equatable {
         public var caller: String
         public var callee: String

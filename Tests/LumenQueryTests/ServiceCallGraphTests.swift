@@ -5,7 +5,7 @@ import Testing
 
 @testable import LumenQuery
 
-struct ServiceGraphTests {
+struct ServiceCallGraphTests {
     private let graph = try! QueryEngine(store: ShopTelemetry.head())
         .serviceGraph(.anonymous, from: ShopTelemetry.base, to: ShopTelemetry.base + 60 * ShopTelemetry.second)
 
