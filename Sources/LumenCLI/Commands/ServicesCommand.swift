@@ -16,14 +16,30 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(help: "Look back this far from now (e.g. 15m, 1h).")
     var since = "1h"
 
+    @Option(parsing: .unconditional, help: "The range's start instead: RFC 3339, Unix seconds, or relative like -2h.")
+    var from: String?
+
+    @Option(parsing: .unconditional, help: "The range's end: RFC 3339, Unix seconds, now, or relative (default now).")
+    var to: String?
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
         if DurationText.parse(since) == nil { throw ValidationError("--since takes a duration like 15m") }
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, TimeArgument.unixSeconds(value) == nil {
+                throw ValidationError("\(name) takes RFC 3339 (2026-11-21T10:00:00Z), Unix seconds or -15m")
+            }
+        }
     }
 
     func run() async throws {
-        let data = try await client.client().get("lumen/v1/service-graph", query: ["since": since])
+        var parameters = ["since": since]
+        if let from {
+            parameters = ["start": TimeArgument.unixSeconds(from)!]
+        }
+        parameters["end"] = to.flatMap { TimeArgument.unixSeconds($0) }
+        let data = try await client.client().get("lumen/v1/service-graph", query: parameters)
         if client.output == .json {
             Terminal.printJSON(data)
             return
@@ -31,12 +47,11 @@ struct ServicesCommand: AsyncParsableCommand {
         let graph = try JSONDecoder().decode(ServiceGraphResponse.self, from: data).data
         let (edges, services) = Self.tables(graph)
         if client.output == .csv {
-            print(CSV.render(header: edges.columns.map(\.title), rows: edges.rows), terminator: "")
-            print(CSV.render(header: services.columns.map(\.title), rows: services.rows), terminator: "")
+            print(Self.csv(graph), terminator: "")
             return
         }
         guard !edges.isEmpty || !services.isEmpty else {
-            print("no spans in the last \(since)")
+            print(from == nil ? "no spans in the last \(since)" : "no spans in that range")
             return
         }
         print("CALLS BETWEEN SERVICES\n" + edges.render(maxWidth: Terminal.width))
@@ -54,6 +69,20 @@ struct ServicesCommand: AsyncParsableCommand {
         var services = TextTable(columns: [.init("SERVICE")] + figures)
         for service in graph.services { services.append([service.service] + row(service.stats)) }
         return (edges, services)
+    }
+
+    /// One table for programs: edges (`kind` edge, caller and callee) then services (`kind` service, the
+    /// service as callee); raw numbers, latencies in seconds.
+    static func csv(_ graph: ServiceGraphResponse.Data) -> String {
+        func numbers(_ stats: CallStats) -> [String] {
+            [String(stats.calls), String(stats.errors)]
+                + [stats.rate, stats.errorRatio, stats.p50, stats.p95, stats.p99].map(PrometheusNumber.format)
+        }
+        let rows = graph.edges.map { ["edge", $0.caller, $0.callee] + numbers($0.stats) }
+            + graph.services.map { ["service", "", $0.service] + numbers($0.stats) }
+        return CSV.render(
+            header: ["kind", "caller", "callee", "calls", "errors", "rate", "error_ratio", "p50", "p95", "p99"],
+            rows: rows)
     }
 
     private static func row(_ stats: CallStats) -> [String] {
