@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import LumenModel
 
@@ -16,6 +17,15 @@ enum TimeArgument {
             if let date = try? Date(text, strategy: style) { return seconds(date.timeIntervalSince1970) }
         }
         return nil
+    }
+
+    /// Refuses `--from`/`--to` values that are none of the accepted forms, before anything is sent.
+    static func validate(from: String?, to: String?) throws {
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, unixSeconds(value) == nil {
+                throw ValidationError("\(name) takes RFC 3339 (2026-11-21T10:00:00Z), Unix seconds or -15m")
+            }
+        }
     }
 
     private static func seconds(_ value: Double) -> String {

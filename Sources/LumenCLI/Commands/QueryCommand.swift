@@ -50,11 +50,7 @@ struct QueryCommand: AsyncParsableCommand {
             throw ValidationError("--step needs --since or --from (the range to evaluate)")
         }
         if since != nil && from != nil { throw ValidationError("give --since or --from, not both") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, TimeArgument.unixSeconds(value) == nil {
-                throw ValidationError("\(name) takes RFC 3339 (2026-11-21T10:00:00Z), Unix seconds or -15m")
-            }
-        }
+        try TimeArgument.validate(from: from, to: to)
         if let since, DurationText.parse(since) == nil { throw ValidationError("--since takes a duration like 15m") }
         if let step, DurationText.parse(step) == nil { throw ValidationError("--step takes a duration like 30s") }
         if limit <= 0 { throw ValidationError("--limit must be positive") }

@@ -26,11 +26,7 @@ struct ServicesCommand: AsyncParsableCommand {
 
     func validate() throws {
         if DurationText.parse(since) == nil { throw ValidationError("--since takes a duration like 15m") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, TimeArgument.unixSeconds(value) == nil {
-                throw ValidationError("\(name) takes RFC 3339 (2026-11-21T10:00:00Z), Unix seconds or -15m")
-            }
-        }
+        try TimeArgument.validate(from: from, to: to)
     }
 
     func run() async throws {
