@@ -7,10 +7,11 @@ struct Lumen: AsyncParsableCommand {
         abstract: "Lumen: one backend for spans, metrics and logs.",
         discussion: """
             Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
-            then ask it questions with `lumen query` and `lumen trace`.
+            then ask it questions with `lumen query` and `lumen trace`, follow logs with `lumen tail` and see \
+            who calls whom with `lumen services`.
             """,
         subcommands: [
-            ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, PromQLTestCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
+            ServicesCommand.self, PromQLTestCommand.self, BenchCommand.self,
         ])
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LumenEngine
 import LumenModel
 import Testing
@@ -95,5 +96,17 @@ struct QueryEngineTests {
         #expect(throws: QueryError.self) {
             try engine.execute("up[5m]", tenant: .anonymous, window: window)
         }
+    }
+
+    @Test func aSpanQuerysAnswerStillReadsAsSpansForOlderClients() throws {
+        let engine = QueryEngine(store: ShopTelemetry.head())
+        let response = QueryResponse(try engine.execute("{status=error}", tenant: .anonymous, window: ShopTelemetry.minute))
+        #expect(response.kind == .traces)
+        switch response.kind {
+        case .spans: #expect(response.spans?.map(\.name) == ["Charge"])
+        default: Issue.record("a span query's answer no longer matches .spans")
+        }
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(response)) as? [String: Any]
+        #expect(Set(object?.keys.map { $0 } ?? []) == ["kind", "traces"])
     }
 }

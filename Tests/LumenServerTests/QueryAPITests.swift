@@ -84,15 +84,16 @@ struct QueryAPITests {
         #expect(severe.logs?.count == 2)
     }
 
-    @Test func aSpanSelectorFindsOneServicesSlowSpans() async throws {
+    @Test func aSpanSelectorFindsTheTracesOfOneServicesSlowSpans() async throws {
         let server = try await loaded()
         defer { Task { await server.stop() } }
         let slow = try await query(server, ["query": #"{service="payment" && duration > 500ms}"#, "since": "1h"])
-        #expect(slow.spans?.map(\.name) == ["Charge"])
+        #expect(slow.kind == .traces)
+        #expect(slow.traces?.flatMap(\.spans).map(\.name) == ["Charge"])
         let fast = try await query(server, ["query": #"{service="payment" && duration > 1s}"#, "since": "1h"])
-        #expect(fast.spans?.isEmpty == true)
+        #expect(fast.traces?.isEmpty == true)
         let errors = try await query(server, ["query": "{status=error}", "since": "1h"])
-        #expect(Set(errors.spans?.map(\.service) ?? []) == ["frontend", "payment"])
+        #expect(Set(errors.traces?.flatMap(\.spans).map(\.service) ?? []) == ["frontend", "payment"])
     }
 
     @Test func aBadQuerySaysWhereAndWhat() async throws {

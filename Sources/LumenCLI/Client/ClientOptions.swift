@@ -9,11 +9,11 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The tenant to read (sent as X-Scope-OrgID).")
     var tenant: String?
 
-    @Option(help: "table for people, json for programs.")
+    @Option(help: "table for people, json or csv for programs.")
     var output: OutputFormat = .table
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
+        case table, json, csv
     }
 
     func client() throws -> APIClient {

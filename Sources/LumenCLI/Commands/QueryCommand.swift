@@ -12,7 +12,12 @@ struct QueryCommand: AsyncParsableCommand {
             Metrics (PromQL selector):  lumen query 'http_server_requests_total{service="cart"}'
                                         lumen query 'http_server_requests_total' --since 30m --step 1m
             Logs (newest first):        lumen query '{service="payment", severity>="warn"} |= "declined"'
-            Spans:                      lumen query '{service="database" && duration > 100ms}'
+            Logs, parsed:               lumen query '{service="cart"} | json | status >= 500'
+            Log metrics:                lumen query 'sum by (service) (rate({severity="error"}[1m]))'
+            Traces:                     lumen query '{service="database" && duration > 100ms}'
+                                        lumen query '{service="frontend"} >> {status=error} | count() > 1'
+            Traces of log lines:        lumen query 'traces({service="cart"} |= "timeout")'
+            A time range:               --since 1h, or --from -2h --to -1h, or RFC 3339 times
             """)
 
     @Argument(help: "The query.")
@@ -27,13 +32,25 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "Evaluate at this time (Unix seconds or RFC 3339) instead of now.")
     var time: String?
 
-    @Option(help: "The most log lines or spans to show.")
+    // Unconditional, so a relative time like -15m is read as the value rather than as an option.
+    @Option(parsing: .unconditional, help: "The range's start: RFC 3339, Unix seconds, or relative like -15m.")
+    var from: String?
+
+    @Option(parsing: .unconditional,
+        help: "The range's end: RFC 3339, Unix seconds, now, or relative like -5m (default now).")
+    var to: String?
+
+    @Option(help: "The most log lines or traces to show.")
     var limit = 50
 
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
-        if step != nil && since == nil { throw ValidationError("--step needs --since (the range to evaluate)") }
+        if step != nil && since == nil && from == nil {
+            throw ValidationError("--step needs --since or --from (the range to evaluate)")
+        }
+        if since != nil && from != nil { throw ValidationError("give --since or --from, not both") }
+        try TimeArgument.validate(from: from, to: to)
         if let since, DurationText.parse(since) == nil { throw ValidationError("--since takes a duration like 15m") }
         if let step, DurationText.parse(step) == nil { throw ValidationError("--step takes a duration like 30s") }
         if limit <= 0 { throw ValidationError("--limit must be positive") }
@@ -44,12 +61,23 @@ struct QueryCommand: AsyncParsableCommand {
         parameters["since"] = since
         parameters["step"] = step
         parameters["time"] = time
-        let data = try await client.client().get("lumen/v1/query", query: parameters)
+        parameters["start"] = from.flatMap { TimeArgument.unixSeconds($0) }
+        parameters["end"] = to.flatMap { TimeArgument.unixSeconds($0) }
+        let data: Data
+        do {
+            data = try await client.client().get("lumen/v1/query", query: parameters)
+        } catch let failure as APIClient.Failure {
+            throw APIClient.Failure(description: QueryErrorCaret.render(query: query, message: failure.description))
+        }
         if client.output == .json {
             Terminal.printJSON(data)
             return
         }
         let response = try JSONDecoder().decode(QueryResponse.self, from: data)
+        if client.output == .csv {
+            print(QueryTable.csv(response), terminator: "")
+            return
+        }
         let text = QueryTable.render(response, width: Terminal.width)
         print(text.isEmpty ? "no results" : text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }

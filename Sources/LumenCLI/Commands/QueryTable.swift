@@ -6,27 +6,46 @@ import LumenRender
 /// Query results as tables for people.
 enum QueryTable {
     static func render(_ response: QueryResponse, width: Int) -> String {
+        if response.kind == .string { return response.string ?? "" }
+        guard let table = table(response), !table.isEmpty else { return "" }
+        return table.render(maxWidth: width)
+    }
+
+    /// The same rows as comma-separated values with a header, for spreadsheets and scripts; a matrix gives one
+    /// row per point rather than a summary per series.
+    static func csv(_ response: QueryResponse) -> String {
+        if response.kind == .string { return CSV.render(header: ["string", "time"],
+            rows: [[response.string ?? "", response.time.map(String.init) ?? ""]]) }
+        if response.kind == .matrix {
+            let rows = sorted(response.series ?? []).flatMap { entry in
+                entry.points.map { [seriesName(entry.labels), String($0.t), $0.v] }
+            }
+            return CSV.render(header: ["series", "time_unix_nano", "value"], rows: rows)
+        }
+        guard let table = table(response) else { return "" }
+        return CSV.render(header: table.columns.map(\.title), rows: table.rows)
+    }
+
+    private static func table(_ response: QueryResponse) -> TextTable? {
         switch response.kind {
-        case .vector, .scalar: vector(response.series ?? [], width: width)
-        case .string: response.string ?? ""
-        case .matrix: matrix(response.series ?? [], width: width)
-        case .logs: logs(response.logs ?? [], width: width)
-        case .spans: spans(response.spans ?? [], width: width)
+        case .vector, .scalar: vector(response.series ?? [])
+        case .string: nil
+        case .matrix: matrix(response.series ?? [])
+        case .logs: logs(response.logs ?? [])
+        case .traces: traces(response.traces ?? [])
         }
     }
 
-    private static func vector(_ series: [QueryResponse.Series], width: Int) -> String {
-        guard !series.isEmpty else { return "" }
+    private static func vector(_ series: [QueryResponse.Series]) -> TextTable {
         var table = TextTable(columns: [.init("SERIES"), .init("VALUE", alignment: .right), .init("AT")])
         for entry in sorted(series) {
             let point = entry.points.last
             table.append([seriesName(entry.labels), point?.v ?? "", point.map { clock($0.t) } ?? ""])
         }
-        return table.render(maxWidth: width)
+        return table
     }
 
-    private static func matrix(_ series: [QueryResponse.Series], width: Int) -> String {
-        guard !series.isEmpty else { return "" }
+    private static func matrix(_ series: [QueryResponse.Series]) -> TextTable {
         var table = TextTable(columns: [
             .init("SERIES"), .init("POINTS", alignment: .right), .init("MIN", alignment: .right),
             .init("MAX", alignment: .right), .init("LAST", alignment: .right), .init("TREND"),
@@ -39,11 +58,10 @@ enum QueryTable {
                 entry.points.last?.v ?? "", Sparkline.render(values, width: 24),
             ])
         }
-        return table.render(maxWidth: width)
+        return table
     }
 
-    private static func logs(_ records: [LogJSON], width: Int) -> String {
-        guard !records.isEmpty else { return "" }
+    private static func logs(_ records: [LogJSON]) -> TextTable {
         var table = TextTable(columns: [
             .init("TIME"), .init("SERVICE"), .init("LEVEL"), .init("TRACE"), .init("LINE"),
         ])
@@ -53,22 +71,24 @@ enum QueryTable {
                 record.record.line.replacingOccurrences(of: "\n", with: " "),
             ])
         }
-        return table.render(maxWidth: width)
+        return table
     }
 
-    private static func spans(_ spans: [SpanJSON], width: Int) -> String {
-        guard !spans.isEmpty else { return "" }
+    private static func traces(_ traces: [TraceSummaryJSON]) -> TextTable {
         var table = TextTable(columns: [
-            .init("START"), .init("SERVICE"), .init("NAME"), .init("DURATION", alignment: .right),
-            .init("STATUS"), .init("TRACE"),
+            .init("START"), .init("ROOT SERVICE"), .init("ROOT NAME"), .init("DURATION", alignment: .right),
+            .init("SPANS", alignment: .right), .init("ERRORS", alignment: .right), .init("MATCHED"), .init("TRACE"),
         ])
-        for span in spans {
+        for trace in traces {
+            let matched = trace.spans.prefix(3).map { "\($0.service):\($0.name) \(DurationText.format($0.durationNanos))" }
             table.append([
-                clock(span.startTimeUnixNano), span.service, span.name, DurationText.format(span.durationNanos),
-                span.status.code == "unset" ? "" : span.status.code, span.traceId,
+                clock(trace.startTimeUnixNano), trace.rootServiceName, trace.rootTraceName,
+                DurationText.format(trace.durationNanos), String(trace.spanCount), String(trace.errorCount),
+                matched.joined(separator: ", ") + (trace.spans.count > 3 ? " +\(trace.spans.count - 3)" : ""),
+                trace.traceId,
             ])
         }
-        return table.render(maxWidth: width)
+        return table
     }
 
     private static func sorted(_ series: [QueryResponse.Series]) -> [QueryResponse.Series] {

@@ -20,6 +20,17 @@ struct TraceCommand: AsyncParsableCommand {
             return
         }
         let trace = try JSONDecoder().decode(TraceResponse.self, from: data)
+        if client.output == .csv {
+            let rows = trace.spans.map { span in
+                [span.spanId, span.parentSpanId ?? "", span.service, span.name, span.kind,
+                    String(span.startTimeUnixNano), String(span.durationNanos), span.status.code]
+            }
+            print(CSV.render(
+                header: ["span_id", "parent_span_id", "service", "name", "kind", "start_unix_nano", "duration_nanos",
+                    "status"],
+                rows: rows), terminator: "")
+            return
+        }
         let waterfall = TraceWaterfall(
             spans: trace.spans.compactMap(\.span), logs: trace.logs.map(\.record), width: Terminal.width,
             color: Terminal.useColor)

@@ -1,10 +1,14 @@
 import LumenModel
 
-/// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `spans`, named by `kind`.
+/// The native JSON answer of `GET /lumen/v1/query`: one of `series`, `logs` or `traces`, named by `kind`.
 /// A scalar is one series without labels holding one point; a string is `string` with its time in `time`.
 public struct QueryResponse: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
-        case vector, matrix, scalar, string, logs, spans
+        case vector, matrix, scalar, string, logs, traces
+
+        /// Span queries answered `spans` before they answered traces. The old name still matches a span query's
+        /// answer (and `spans` below still lists its spans), so clients written against it keep working.
+        public static let spans = Kind.traces
     }
 
     public struct Series: Codable, Sendable, Equatable {
@@ -22,7 +26,11 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var kind: Kind
     public var series: [Series]?
     public var logs: [LogJSON]?
-    public var spans: [SpanJSON]?
+    public var traces: [TraceSummaryJSON]?
+
+    /// The matched spans of every trace in a span query's answer, newest trace first (not encoded: the traces
+    /// hold them).
+    public var spans: [SpanJSON]? { traces.map { $0.flatMap(\.spans) } }
     public var string: String?
     /// Nanoseconds since the epoch, for `string` answers.
     public var time: Int64?
@@ -45,9 +53,9 @@ public struct QueryResponse: Codable, Sendable, Equatable {
         case .logs(let records):
             kind = .logs
             logs = records.map(LogJSON.init)
-        case .spans(let found):
-            kind = .spans
-            spans = found.map(SpanJSON.init)
+        case .traces(let found):
+            kind = .traces
+            traces = found.map(TraceSummaryJSON.init)
         }
     }
 

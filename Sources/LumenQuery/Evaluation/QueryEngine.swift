@@ -4,7 +4,9 @@ import LumenModel
 /// Runs parsed queries against the store for one tenant.
 ///
 /// Metric queries are PromQL with Prometheus' semantics (see `PromQLEvaluator`): a series' value at time t is
-/// its newest sample in `(t − lookback, t]`, unless that sample is a stale marker. Log and span queries return records whose time falls in the window.
+/// its newest sample in `(t − lookback, t]`, unless that sample is a stale marker. Log queries return records
+/// whose time falls in the window; span queries the traces of the matching spans. Every query runs within
+/// `limits` (time, samples, series) and fails with a message naming the limit it passed.
 public struct QueryEngine: Sendable {
     /// Prometheus' default `--query.lookback-delta`.
     public static let defaultLookback: Int64 = 5 * 60 * Timestamp.nanosecondsPerSecond
@@ -13,10 +15,14 @@ public struct QueryEngine: Sendable {
 
     public let store: any TelemetryReader
     public var lookback: Int64
+    public var limits: QueryLimits
 
-    public init(store: any TelemetryReader, lookback: Int64 = QueryEngine.defaultLookback) {
+    public init(
+        store: any TelemetryReader, lookback: Int64 = QueryEngine.defaultLookback, limits: QueryLimits = QueryLimits()
+    ) {
         self.store = store
         self.lookback = lookback
+        self.limits = limits
     }
 
     public func execute(
@@ -29,29 +35,29 @@ public struct QueryEngine: Sendable {
         _ query: Query, tenant: Tenant, window: QueryWindow, limit: Int = 100
     ) throws(QueryError) -> QueryResult {
         guard window.start <= window.end else { throw QueryError("the end of the range is before its start") }
+        let budget = QueryBudget(limits)
         switch query {
         case .metrics(let selector):
-            return try metrics(selector, tenant: tenant, window: window)
+            let result = try metrics(selector, tenant: tenant, window: window, budget: budget)
+            try budget.check()
+            return result
         case .logs(let logQuery):
-            let records = store.logs(
-                tenant, matching: logQuery.matchers, from: window.start, to: window.end, limit: limit
-            ) { record in
-                let line = record.line
-                return logQuery.filters.allSatisfy { $0.matches(line) }
-            }
-            return .logs(records)
+            return .logs(try logs(logQuery, tenant: tenant, window: window, limit: limit, budget: budget))
         case .spans(let spanQuery):
-            let predicate = try SpanPredicate(spanQuery.condition)
-            return .spans(store.spans(tenant, from: window.start, to: window.end, limit: limit) {
-                predicate.matches($0)
-            })
+            let search = TraceSearch(store: store, tenant: tenant, budget: budget)
+            return .traces(try search.traces(spanQuery, from: window.start, to: window.end, limit: limit))
+        case .tracesOfLogs(let logQuery):
+            let search = TraceSearch(store: store, tenant: tenant, budget: budget)
+            return .traces(try search.traces(ofLogs: logQuery, from: window.start, to: window.end, limit: limit))
         }
     }
 
-    private func metrics(_ expr: Expr, tenant: Tenant, window: QueryWindow) throws(QueryError) -> QueryResult {
+    private func metrics(
+        _ expr: Expr, tenant: Tenant, window: QueryWindow, budget: QueryBudget
+    ) throws(QueryError) -> QueryResult {
         guard let step = window.step else {
             let evaluator = PromQLEvaluator(
-                store: store, tenant: tenant, lookback: lookback, start: window.end, end: window.end)
+                store: store, tenant: tenant, lookback: lookback, start: window.end, end: window.end, budget: budget)
             switch try evaluator.instant(expr, at: window.end) {
             case .scalar(let value): return .scalar(Sample(timestamp: window.end, value: value))
             case .string(let text): return .string(text, at: window.end)
@@ -68,7 +74,7 @@ public struct QueryEngine: Sendable {
                 "the range holds more than \(Self.maxSteps) steps; use a larger step or a shorter range")
         }
         let evaluator = PromQLEvaluator(
-            store: store, tenant: tenant, lookback: lookback, start: window.start, end: window.end)
+            store: store, tenant: tenant, lookback: lookback, start: window.start, end: window.end, budget: budget)
         return .matrix(try evaluator.range(expr, step: step))
     }
 }

@@ -12,8 +12,8 @@ public enum QueryResult: Sendable, Equatable {
     case string(String, at: Int64)
     /// Log records, newest first.
     case logs([LogRecord])
-    /// Spans, newest first.
-    case spans([Span])
+    /// Traces with the spans that matched, newest first.
+    case traces([TraceSummary])
 }
 
 public struct InstantSample: Sendable, Equatable {

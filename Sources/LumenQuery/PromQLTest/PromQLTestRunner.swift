@@ -246,7 +246,7 @@ public struct PromQLTestRunner: Sendable {
         case .matrix(let series): "a matrix of \(series.count) series"
         case .scalar(let sample): "the scalar \(PromQLFormat.value(sample.value))"
         case .string(let text, _): "the string \"\(text)\""
-        case .logs, .spans: "records"
+        case .logs, .traces: "records"
         }
     }
 

@@ -9,7 +9,7 @@ struct Lexer {
     private var column = 1
 
     /// Longest first, so `!=` wins over `!` and `|=` over `|`.
-    private static let symbols = ["&&", "||", "!=", "=~", "!~", ">=", "<=", "==", "|=", "|~", "{", "}", "(", ")", "[",
+    private static let symbols = [">>", "&&", "||", "!=", "=~", "!~", ">=", "<=", "==", "|=", "|~", "{", "}", "(", ")", "[",
         "]", ",", "=", ">", "<", "|", "+", "-", "*", "/", "%", "^", "@", ":"]
 
     init(_ text: String) {
@@ -137,7 +137,10 @@ struct Lexer {
         text = text.replacing("_", with: "")
         if let number = Double(text) { return .number(number) }
         if let duration = DurationText.parse(text) { return .duration(duration) }
-        throw QueryError("\"\(text)\" is neither a number nor a duration (like 500ms, 5m, 1h30m)", at: start)
+        if let bytes = ByteSize.parse(text) { return .bytes(bytes) }
+        throw QueryError(
+            "\"\(text)\" is neither a number, a duration (like 500ms, 5m, 1h30m) nor a byte size (like 10KB)",
+            at: start)
     }
 
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }

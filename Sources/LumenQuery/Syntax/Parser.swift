@@ -8,9 +8,13 @@ import LumenModel
 public struct Parser {
     var tokens: [Token]
     var index = 0
+    /// Whether braces without a metric name inside an expression read as logs or spans (the native language),
+    /// or always as a metric selector (PromQL only).
+    var native = false
 
     public static func parse(_ text: String) throws(QueryError) -> Query {
         var parser = Parser(tokens: try Lexer.tokenize(text))
+        parser.native = true
         let query = try parser.query()
         try parser.expectEnd()
         return query
@@ -21,6 +25,8 @@ public struct Parser {
     }
 
     var current: Token { tokens[index] }
+    /// The token after the current one.
+    var next: Token.Kind { index + 1 < tokens.count ? tokens[index + 1].kind : .end }
 
     mutating func advance() { if index < tokens.count - 1 { index += 1 } }
 
@@ -53,12 +59,16 @@ public struct Parser {
     /// A braced selector that holds span conditions, or log matchers with line filters, is a span or log
     /// query; everything else is PromQL.
     private mutating func query() throws(QueryError) -> Query {
+        if case .identifier("traces") = current.kind, next == .symbol("(") { return try tracesOfLogs() }
         guard isSymbol("{") else { return .metrics(try promQLExpression()) }
         let start = index
         let bracedError: QueryError
         do {
             let braced = try bracedSelector()
-            if current.kind == .end, !Self.isMetric(braced) { return braced }
+            if current.kind == .end, !Self.isMetric(braced) {
+                try Self.refuseUnwrap(braced, at: tokens[start].position)
+                return braced
+            }
             index = start
             return .metrics(try promQLExpression())
         } catch {
@@ -75,19 +85,46 @@ public struct Parser {
         return false
     }
 
-    private mutating func bracedSelector() throws(QueryError) -> Query {
+    /// `traces(<log query>)`: the traces the matching log lines were written under.
+    private mutating func tracesOfLogs() throws(QueryError) -> Query {
+        let position = current.position
+        advance()
+        advance()
+        guard isSymbol("{"), case .logs(let logs) = try bracedSelector() else {
+            throw QueryError("traces(…) takes a log query, like traces({service=\"cart\"} |= \"timeout\")",
+                at: position)
+        }
+        try expect(")", "to close traces(…)")
+        try Self.refuseUnwrap(.logs(logs), at: position)
+        return .tracesOfLogs(logs)
+    }
+
+    /// `| unwrap` makes sense only where values are summed up over a range.
+    private static func refuseUnwrap(_ query: Query, at position: SourcePosition) throws(QueryError) {
+        let unwrap: Unwrap? = switch query {
+        case .logs(let logs), .tracesOfLogs(let logs): logs.unwrap
+        case .spans(let spans): spans.unwrap
+        case .metrics: nil
+        }
+        if let unwrap {
+            throw QueryError("| unwrap \(unwrap.field) belongs in a metric query, like "
+                + "sum_over_time({…} | unwrap \(unwrap.field) [5m])", at: position)
+        }
+    }
+
+    /// A braced selector and what follows it: a log pipeline, or span structure and trace aggregates; a
+    /// selector with a metric name is returned as a metric selector with nothing after it consumed.
+    mutating func bracedSelector() throws(QueryError) -> Query {
         let conditions = try braced()
         let isSpans = conditions.joiners.contains { $0 != "," }
             || conditions.items.contains { Self.spanField($0.field) != nil && Self.isSpanOnly($0.field) }
+            || startsSpanPipeline
         if isSpans {
-            return .spans(SpanQuery(condition: try spanCondition(conditions)))
+            return .spans(try spanQuery(first: conditions))
         }
         var matchers: [LabelMatcher] = []
         for condition in conditions.items { matchers += try streamMatchers(condition) }
         if matchers.contains(where: { $0.name == Labels.metricName }) {
-            guard current.kind == .end else {
-                throw QueryError("a metric selector takes no line filters", at: current.position)
-            }
             return .metrics(.vectorSelector(VectorSelector(matchers: matchers)))
         }
         guard matchers.contains(where: { !$0.matchesEmpty }) else {
@@ -95,16 +132,8 @@ public struct Parser {
                 "a selector needs at least one matcher that does not match the empty string, like service=\"cart\"",
                 at: conditions.position)
         }
-        var filters: [LineFilter] = []
-        while case .symbol(let symbol) = current.kind, let op = LineFilter.Operator(rawValue: symbol) {
-            advance()
-            guard case .string(let value) = current.kind else {
-                throw QueryError("expected a string after \"\(symbol)\", found \(current.display)", at: current.position)
-            }
-            advance()
-            filters.append(try LineFilter(op, value))
-        }
-        return .logs(LogQuery(matchers: matchers, filters: filters))
+        let (stages, unwrap) = try logPipeline()
+        return .logs(LogQuery(matchers: matchers, stages: stages, unwrap: unwrap))
     }
 
     // MARK: Conditions inside braces
@@ -125,7 +154,7 @@ public struct Parser {
         let position: SourcePosition
     }
 
-    private mutating func braced() throws(QueryError) -> Conditions {
+    mutating func braced() throws(QueryError) -> Conditions {
         var conditions = Conditions(position: current.position)
         try expect("{", "to open the selector")
         if isSymbol("}") {
@@ -144,7 +173,7 @@ public struct Parser {
         }
     }
 
-    private mutating func condition() throws(QueryError) -> Condition {
+    mutating func condition() throws(QueryError) -> Condition {
         let position = current.position
         guard case .identifier(let field) = current.kind else {
             throw QueryError("expected a label or field name, found \(current.display)", at: position)
@@ -162,6 +191,7 @@ public struct Parser {
         case .string(let text): value = .string(text)
         case .number(let number): value = .number(number)
         case .duration(let nanoseconds): value = .duration(nanoseconds)
+        case .bytes(let bytes): value = .bytes(bytes)
         case .identifier(let word):
             value = .string(word)
             bare = true
@@ -226,7 +256,7 @@ public struct Parser {
         }
     }
 
-    private func spanCondition(_ conditions: Conditions) throws(QueryError) -> SpanCondition {
+    func spanCondition(_ conditions: Conditions) throws(QueryError) -> SpanCondition {
         // `&&` binds tighter than `||`: split on `||` first.
         var alternatives: [[SpanCondition]] = [[]]
         for (offset, item) in conditions.items.enumerated() {
@@ -278,8 +308,9 @@ public struct Parser {
         }
     }
 
-    /// Fields that exist on spans and not as log stream labels.
+    /// Fields that exist on spans and not as log stream labels; `resource.service.name` is the way to say
+    /// "spans of this service" with one condition.
     private static func isSpanOnly(_ name: String) -> Bool {
-        name != "service" && name != "resource.service.name"
+        name != "service"
     }
 }

@@ -4,11 +4,13 @@ import LumenModel
 /// (see docs/query-language.md):
 /// - metrics: any PromQL expression, like `sum by (code) (rate(http_server_requests_total{service="cart"}[5m]))`
 /// - logs: `{service="cart", severity>="warn"} |= "timeout"`
-/// - spans: `{service="cart" && duration > 500ms && status=error}`
+/// - spans: `{service="cart" && duration > 500ms && status=error}`, answered as the traces they belong to
+/// - correlation: `traces({service="cart"} |= "timeout")`, the traces of the matching log lines
 public enum Query: Equatable, Sendable {
     case metrics(Expr)
     case logs(LogQuery)
     case spans(SpanQuery)
+    case tracesOfLogs(LogQuery)
 }
 
 extension Query {
@@ -19,10 +21,26 @@ extension Query {
     }
 }
 
-/// A stream selector followed by line filters, as in LogQL.
+/// A stream selector followed by a pipeline of line filters, parsers and field filters, as in LogQL.
 public struct LogQuery: Equatable, Sendable {
     public var matchers: [LabelMatcher]
-    public var filters: [LineFilter]
+    public var stages: [LogStage]
+    /// Only in a metric query: the field whose value each line contributes.
+    public var unwrap: Unwrap?
+
+    public init(matchers: [LabelMatcher], stages: [LogStage] = [], unwrap: Unwrap? = nil) {
+        self.matchers = matchers
+        self.stages = stages
+        self.unwrap = unwrap
+    }
+
+    /// The line filters among the stages.
+    public var filters: [LineFilter] {
+        stages.compactMap { stage in
+            if case .line(let filter) = stage { return filter }
+            return nil
+        }
+    }
 }
 
 public struct LineFilter: Equatable, Sendable {
@@ -59,9 +77,28 @@ public struct LineFilter: Equatable, Sendable {
     public static func == (lhs: LineFilter, rhs: LineFilter) -> Bool { lhs.op == rhs.op && lhs.value == rhs.value }
 }
 
-/// A TraceQL-like span selector.
+/// A TraceQL-like span query: selectors joined by structural operators, then tests on each trace's matches.
 public struct SpanQuery: Equatable, Sendable {
-    public var condition: SpanCondition
+    public var spans: SpanSet
+    public var aggregates: [TraceAggregate]
+    /// Only in a metric query: the field whose value each span contributes (`duration` in seconds).
+    public var unwrap: Unwrap?
+
+    public init(spans: SpanSet, aggregates: [TraceAggregate] = [], unwrap: Unwrap? = nil) {
+        self.spans = spans
+        self.aggregates = aggregates
+        self.unwrap = unwrap
+    }
+
+    public init(condition: SpanCondition) {
+        self.init(spans: .selector(condition))
+    }
+
+    /// Whether a span is judged alone, with no other span of its trace: no structure, no aggregates.
+    var isSimple: Bool {
+        if case .selector = spans, aggregates.isEmpty { return true }
+        return false
+    }
 }
 
 public indirect enum SpanCondition: Equatable, Sendable {
@@ -100,6 +137,8 @@ public enum QueryValue: Equatable, Sendable {
     case string(String)
     case number(Double)
     case duration(Int64)
+    /// A byte size like `10KB` or `1.5MiB`, in bytes.
+    case bytes(Double)
 }
 
 /// Searches anywhere in the text; compiled once.

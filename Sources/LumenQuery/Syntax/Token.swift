@@ -11,6 +11,8 @@ struct Token: Equatable, Sendable {
         case string(String)
         case number(Double)
         case duration(Int64)
+        /// A byte size in bytes: `10KB`, `1MiB`.
+        case bytes(Double)
         /// Punctuation and operators, by their text: `{ } ( ) [ ] , = != =~ !~ > >= < <= && || |= |~ |`.
         case symbol(String)
         case end
@@ -26,6 +28,7 @@ struct Token: Equatable, Sendable {
         case .string(let value): "string \"\(value)\""
         case .number(let value): "number \(value)"
         case .duration(let value): "duration \(value)ns"
+        case .bytes(let value): "byte size \(value)"
         case .symbol(let text): "\"\(text)\""
         case .end: "end of query"
         }

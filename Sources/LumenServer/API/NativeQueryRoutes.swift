@@ -6,7 +6,8 @@ import LumenQuery
 /// The native JSON API, for every kind of query:
 /// - `GET /lumen/v1/query?query=…` with `time`, or `start`/`end`/`step`, or `since` (a duration back from now),
 ///   and `limit` for logs and spans;
-/// - `GET /lumen/v1/traces/<trace-id>`: the whole trace from every service, with its logs.
+/// - `GET /lumen/v1/traces/<trace-id>`: the whole trace from every service, with its logs;
+/// - and the correlation routes (`CorrelationRoutes`): the service graph, and a trace as OTLP JSON.
 struct NativeQueryRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
@@ -19,6 +20,7 @@ struct NativeQueryRoutes: Sendable {
         router.get("/lumen/v1/traces/:traceID") { request, context in
             try self.trace(request, id: context.parameters.get("traceID") ?? "")
         }
+        CorrelationRoutes(engine: engine, tenants: tenants).register(on: router)
     }
 
     private func query(_ request: Request) async throws(APIError) -> Response {

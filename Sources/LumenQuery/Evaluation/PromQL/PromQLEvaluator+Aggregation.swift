@@ -3,7 +3,7 @@ import LumenModel
 /// Aggregation operators over the groups `by`/`without` define.
 extension PromQLEvaluator {
     func evaluateAggregation(_ aggregation: Aggregation, at time: Int64) throws(QueryError) -> PromQLValue {
-        let elements = try vectorValue(aggregation.expr, at: time)
+        let elements = try vectorValue(Self.pushingGrouping(into: aggregation).expr, at: time)
         var parameter = Double.nan
         var labelName = ""
         if let expr = aggregation.parameter {

@@ -5,6 +5,7 @@ import LumenModel
 /// because the value no longer measures what the name says.
 extension PromQLEvaluator {
     func evaluateCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> PromQLValue {
+        if arguments.contains(where: \.isTelemetryRange) { return try telemetryCall(name, arguments, at: time) }
         let seconds = Double(time) / 1e9
         switch name {
         case "time": return .scalar(seconds)

@@ -19,14 +19,25 @@ public final class PromQLEvaluator {
     /// The range query's step; 0 for an instant query.
     private(set) var step: Int64 = 0
     private var cache: [[LabelMatcher]: [TimeSeries]] = [:]
+    /// Series of the log and span ranges read so far, each read once per query.
+    var telemetryCache: [(range: TelemetryRange, series: [TimeSeries])] = []
     private var bounds: (from: Int64, to: Int64) = (0, 0)
+    let budget: QueryBudget
 
-    public init(store: any TelemetryReader, tenant: Tenant, lookback: Int64, start: Int64, end: Int64) {
+    public convenience init(
+        store: any TelemetryReader, tenant: Tenant, lookback: Int64, start: Int64, end: Int64,
+        limits: QueryLimits = QueryLimits()
+    ) {
+        self.init(store: store, tenant: tenant, lookback: lookback, start: start, end: end, budget: QueryBudget(limits))
+    }
+
+    init(store: any TelemetryReader, tenant: Tenant, lookback: Int64, start: Int64, end: Int64, budget: QueryBudget) {
         self.store = store
         self.tenant = tenant
         self.lookback = lookback
         self.start = start
         self.end = end
+        self.budget = budget
     }
 
     // MARK: Queries
@@ -65,6 +76,7 @@ public final class PromQLEvaluator {
     // MARK: Evaluation
 
     func evaluate(_ expr: Expr, at time: Int64) throws(QueryError) -> PromQLValue {
+        try budget.check()
         switch expr {
         case .number(let value): return .scalar(value)
         case .string(let text): return .string(text)
@@ -85,6 +97,7 @@ public final class PromQLEvaluator {
         case .binary(let binary): return try evaluateBinary(binary, at: time)
         case .aggregation(let aggregation): return try evaluateAggregation(aggregation, at: time)
         case .call(let name, let arguments): return try evaluateCall(name, arguments, at: time)
+        case .telemetryRange(let range): return .matrix(try telemetryMatrix(range, at: time))
         }
     }
 
@@ -183,6 +196,7 @@ public final class PromQLEvaluator {
     private func series(_ matchers: [LabelMatcher]) -> [TimeSeries] {
         if let cached = cache[matchers] { return cached }
         let found = store.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
+        budget.record(samples: found.reduce(0) { $0 + $1.samples.count }, series: found.count)
         cache[matchers] = found
         return found
     }
@@ -206,6 +220,7 @@ public final class PromQLEvaluator {
         case .number, .string: return (0, 0, false)
         case .vectorSelector(let selector): return shifted(selector.modifiers, behind: lookback)
         case .matrixSelector(let selector, let range): return shifted(selector.modifiers, behind: range)
+        case .telemetryRange(let range): return shifted(range.modifiers, behind: range.range)
         case .subquery(let inner, let range, _, let modifiers):
             let innerReach = reach(inner, lookback: lookback)
             let own = shifted(modifiers, behind: range + innerReach.behind)

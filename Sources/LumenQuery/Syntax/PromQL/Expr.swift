@@ -16,6 +16,8 @@ public indirect enum Expr: Equatable, Sendable {
     case unary(negate: Bool, Expr)
     case binary(BinaryExpr)
     case parenthesized(Expr)
+    /// A log or span query over a range (native language only): a range vector of lines or spans.
+    case telemetryRange(TelemetryRange)
 
     /// The kind of value the expression yields, for type checks at parse time.
     public var type: ValueType {
@@ -23,7 +25,7 @@ public indirect enum Expr: Equatable, Sendable {
         case .number: .scalar
         case .string: .string
         case .vectorSelector: .vector
-        case .matrixSelector, .subquery: .matrix
+        case .matrixSelector, .subquery, .telemetryRange: .matrix
         case .call(let name, let arguments): PromQLFunctions.signature(name)?.returns(arguments) ?? .vector
         case .aggregation: .vector
         case .unary(_, let inner), .parenthesized(let inner): inner.type

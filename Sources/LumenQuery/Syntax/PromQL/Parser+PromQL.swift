@@ -164,6 +164,9 @@ extension Parser {
         case .subquery(let inner, let range, let step, var modifiers):
             try change(&modifiers)
             return .subquery(inner, range: range, step: step, modifiers: modifiers)
+        case .telemetryRange(var range):
+            try change(&range.modifiers)
+            return .telemetryRange(range)
         default:
             throw QueryError(
                 "offset and @ must follow an instant vector selector, a range vector selector or a subquery",
@@ -227,6 +230,7 @@ extension Parser {
             try expect(")", "to close the parenthesis")
             return .parenthesized(inner)
         case .symbol("{"):
+            if native { return try bracedInExpression(at: position) }
             return .vectorSelector(try selector(name: nil, at: position))
         case .identifier(let word):
             let lower = word.lowercased()
@@ -253,7 +257,7 @@ extension Parser {
         }
     }
 
-    private mutating func selector(name: String?, at position: SourcePosition) throws(QueryError) -> VectorSelector {
+    mutating func selector(name: String?, at position: SourcePosition) throws(QueryError) -> VectorSelector {
         var matchers: [LabelMatcher] = []
         if let name { matchers.append(try promMatcher(Labels.metricName, .equal, name, at: position)) }
         if isSymbol("{") {
@@ -354,7 +358,8 @@ extension Parser {
     }
 
     private mutating func call(_ name: String, at position: SourcePosition) throws(QueryError) -> Expr {
-        guard let signature = PromQLFunctions.signature(name) else {
+        guard let signature = PromQLFunctions.signature(name) ?? (native ? TelemetryRange.signature(name) : nil)
+        else {
             throw QueryError("unknown function with name \"\(name)\"", at: position)
         }
         try expect("(", "to open the arguments of \(name)")
@@ -364,6 +369,7 @@ extension Parser {
             if isSymbol(",") { advance() } else { break }
         }
         try expect(")", "to close the arguments of \(name)")
+        if native { try telemetryCall(name, &arguments, at: position) }
         try signature.check(name, arguments, at: position)
         return .call(name: name, arguments: arguments)
     }

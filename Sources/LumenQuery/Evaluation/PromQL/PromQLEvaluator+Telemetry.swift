@@ -1,0 +1,80 @@
+import LumenEngine
+import LumenModel
+
+/// Metric functions over log and span ranges (`count_over_time({service="cart"} |= "error" [1m])`).
+///
+/// Each range is read from the store once per query, over every window any step may look at, and turned into
+/// series of samples (one per line or span); each step then slices its window, as for metric selectors.
+/// `rate` is LogQL's: lines (or unwrapped values) per second over the window, not extrapolated.
+extension PromQLEvaluator {
+    func telemetryCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> PromQLValue {
+        guard let argument = arguments.first(where: \.isTelemetryRange),
+            case .telemetryRange(let range) = argument.unwrapped
+        else { return .vector([]) }
+        let parameter = name == "quantile_over_time" ? try scalarValue(arguments[0], at: time) : .nan
+        let seconds = Double(range.range) / 1e9
+        var elements: [VectorElement] = []
+        for entry in try telemetryMatrix(range, at: time) {
+            let count = Double(entry.samples.count)
+            let total = RangeFunctions.overTime("sum_over_time", entry.samples, parameter: .nan) ?? 0
+            let value: Double?
+            switch name {
+            case "count_over_time": value = count
+            case "rate": value = (range.unwrap == nil ? count : total) / seconds
+            case "bytes_over_time": value = total
+            case "bytes_rate": value = total / seconds
+            default: value = RangeFunctions.overTime(name, entry.samples, parameter: parameter)
+            }
+            if let value { elements.append(VectorElement(labels: entry.labels, value: value)) }
+        }
+        return .vector(try Self.unique(elements))
+    }
+
+    /// The range's samples in `(t − range, t]`, per series.
+    func telemetryMatrix(_ range: TelemetryRange, at time: Int64) throws(QueryError) -> [TimeSeries] {
+        let reference = referenceTime(range.modifiers, at: time)
+        return try telemetrySeries(range).compactMap { entry in
+            let upper = Self.firstIndex(entry.samples, after: reference)
+            let lower = Self.firstIndex(entry.samples, after: reference - range.range)
+            return lower < upper ? TimeSeries(labels: entry.labels, samples: Array(entry.samples[lower..<upper])) : nil
+        }
+    }
+
+    private func telemetrySeries(_ range: TelemetryRange) throws(QueryError) -> [TimeSeries] {
+        if let cached = telemetryCache.first(where: { $0.range == range }) { return cached.series }
+        let from: Int64
+        let to: Int64
+        if range.modifiers.at != nil {
+            (from, to) = (Int64.min / 2, Int64.max / 2)
+        } else {
+            (from, to) = (start - range.range - range.modifiers.offset, end - range.modifiers.offset)
+        }
+        let sampler = TelemetrySampler(store: store, tenant: tenant, budget: budget, grouping: range.grouping)
+        let series = switch range.source {
+        case .logs(let logs): try sampler.logs(logs, from: from, to: to)
+        case .spans(let spans): try sampler.spans(spans, from: from, to: to)
+        }
+        try budget.check()
+        telemetryCache.append((range, series))
+        return series
+    }
+
+    /// Functions whose value over merged series is the sum of their values over the parts.
+    private static let additive: Set<String> = [
+        "count_over_time", "rate", "bytes_over_time", "bytes_rate", "sum_over_time",
+    ]
+
+    /// `sum by (l) (f(range))` equals `sum by (l) (f(range) by (l))` for an additive `f`: merging the lines'
+    /// series before the function saves making one series per distinct line when parsers extract fields.
+    static func pushingGrouping(into aggregation: Aggregation) -> Aggregation {
+        guard aggregation.op == "sum", case .call(let name, var arguments) = aggregation.expr.unwrapped,
+            additive.contains(name), let index = arguments.firstIndex(where: \.isTelemetryRange),
+            case .telemetryRange(var range) = arguments[index].unwrapped, range.grouping == nil
+        else { return aggregation }
+        range.grouping = aggregation.grouping
+        arguments[index] = .telemetryRange(range)
+        var pushed = aggregation
+        pushed.expr = .call(name: name, arguments: arguments)
+        return pushed
+    }
+}

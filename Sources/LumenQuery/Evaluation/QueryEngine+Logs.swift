@@ -1,0 +1,25 @@
+import LumenEngine
+import LumenModel
+
+extension QueryEngine {
+    /// Records passing the pipeline, newest first; with parsers, each carries its extracted fields (and
+    /// `__error__` where a parser failed) as attributes.
+    func logs(
+        _ query: LogQuery, tenant: Tenant, window: QueryWindow, limit: Int, budget: QueryBudget
+    ) throws(QueryError) -> [LogRecord] {
+        let pipeline = try LogPipeline(query.stages)
+        var read = 0
+        var stopped = false
+        let records = store.logs(
+            tenant, matching: query.matchers, from: window.start, to: window.end, limit: limit
+        ) { record in
+            read += 1
+            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
+            return !stopped && pipeline.run(record) != nil
+        }
+        budget.record(samples: read)
+        try budget.check()
+        guard pipeline.extracts else { return records }
+        return records.compactMap { pipeline.run($0)?.recordWithFields }
+    }
+}

@@ -1,0 +1,57 @@
+import LumenModel
+
+/// How much one query may cost before it is stopped, so that one query can't take the server down.
+/// Defaults follow Prometheus (`--query.timeout=2m`, `--query.max-samples=50000000`).
+public struct QueryLimits: Sendable, Equatable {
+    public var timeout: Duration
+    /// Samples, log lines and spans read from the store, all together.
+    public var maxSamples: Int
+    /// Series read for metric selectors, and series a log or span range makes.
+    public var maxSeries: Int
+
+    public init(timeout: Duration = .seconds(120), maxSamples: Int = 50_000_000, maxSeries: Int = 1_000_000) {
+        self.timeout = timeout
+        self.maxSamples = maxSamples
+        self.maxSeries = maxSeries
+    }
+}
+
+/// What one query has spent of its limits. Made per query and used from the query's own thread only.
+final class QueryBudget {
+    let limits: QueryLimits
+    private let deadline: ContinuousClock.Instant
+    private(set) var samples = 0
+    private(set) var series = 0
+
+    init(_ limits: QueryLimits = QueryLimits()) {
+        self.limits = limits
+        deadline = ContinuousClock.now.advanced(by: limits.timeout)
+    }
+
+    /// Counts what was read. Reads inside the store can't throw, so the ceilings are enforced by `check()`,
+    /// which evaluation calls at every step and once at the end.
+    func record(samples: Int, series: Int = 0) {
+        self.samples += samples
+        self.series += series
+    }
+
+    /// Whether a ceiling is passed, so a read in progress can stop early.
+    var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries }
+
+    var isPastDeadline: Bool { ContinuousClock.now > deadline }
+
+    /// Throws once a ceiling is passed or time is up, naming the limit.
+    func check() throws(QueryError) {
+        if samples > limits.maxSamples {
+            throw QueryError("query processing would load too many samples into memory: more than the limit of "
+                + "\(limits.maxSamples) samples (max samples); narrow the selector or the time range")
+        }
+        if series > limits.maxSeries {
+            throw QueryError("the query touches more than the limit of \(limits.maxSeries) series (max series); "
+                + "add matchers to select fewer")
+        }
+        if ContinuousClock.now > deadline {
+            throw QueryError("query timed out after \(limits.timeout) (the query timeout); narrow it or raise the limit")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import LumenEngine
+import LumenModel
+
+/// Turns the log lines or spans a range selects into series of samples, one sample per line or span at its
+/// time, for the metric functions to read.
+///
+/// The store's filter collects the samples and passes nothing on, so no record is held beyond its sample.
+struct TelemetrySampler {
+    let store: any TelemetryReader
+    let tenant: Tenant
+    let budget: QueryBudget
+    let grouping: Aggregation.Grouping?
+
+    /// A line's labels are its stream's plus the fields its parsers extracted (not the unwrapped one; one named
+    /// like a stream label as `<name>_extracted`); its value
+    /// is the unwrapped field, else its size in bytes. A line whose field doesn't convert gives no sample.
+    func logs(_ query: LogQuery, from: Int64, to: Int64) throws(QueryError) -> [TimeSeries] {
+        let pipeline = try LogPipeline(query.stages)
+        var collector = Collector(budget: budget, grouping: grouping)
+        var streams = StreamLabels()
+        _ = store.logs(tenant, matching: query.matchers, from: from, to: to, limit: 1) { record in
+            guard !collector.isStopped, let entry = pipeline.run(record) else { return false }
+            let value: Double
+            if let unwrap = query.unwrap {
+                guard let text = entry.value(of: unwrap.field), let converted = Self.convert(text, unwrap.conversion)
+                else { return false }
+                value = converted
+            } else {
+                value = Double(record.line.utf8.count)
+            }
+            let extracted = query.unwrap == nil ? entry.extracted : entry.extracted.filter { $0.name != query.unwrap?.field }
+            collector.add(streams.series(record, extracted: extracted), Sample(timestamp: record.time, value: value))
+            return false
+        }
+        return try collector.series()
+    }
+
+    /// A span's labels are `service` and `name`, plus each other field `by (…)` names; its value is the
+    /// unwrapped field (`duration` in seconds), else 1. With structure or trace aggregates, the spans are those
+    /// the query matches in whole traces (as a search would show them).
+    func spans(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [TimeSeries] {
+        let unwrapField = query.unwrap.flatMap { Parser.spanField($0.field) }
+        var extra: [(name: String, field: SpanField)] = []
+        if case .by(let names) = grouping {
+            for name in names where name != "service" && name != "name" {
+                if let field = Parser.spanField(name) { extra.append((name, field)) }
+            }
+        }
+        var collector = Collector(budget: budget, grouping: grouping)
+        func sample(_ span: Span) {
+            var value = 1.0
+            if let unwrapField {
+                guard let number = SpanValues.number(unwrapField, of: span) else { return }
+                value = unwrapField == .duration ? number / 1e9 : number
+            }
+            var labels = [Label("service", span.serviceName), Label("name", span.name)]
+            for (name, field) in extra { labels.append(Label(name, SpanValues.text(field, of: span))) }
+            collector.add(labels, Sample(timestamp: span.startTime, value: value))
+        }
+        if query.isSimple {
+            let predicate = try SpanPredicate(query.spans.resultCondition)
+            _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
+                if !collector.isStopped, predicate.matches(span) { sample(span) }
+                return false
+            }
+        } else {
+            let search = TraceSearch(store: store, tenant: tenant, budget: budget)
+            for span in try search.matchedSpans(query, from: from, to: to) where !collector.isStopped { sample(span) }
+        }
+        return try collector.series()
+    }
+
+    static func convert(_ text: String, _ conversion: Unwrap.Conversion) -> Double? {
+        switch conversion {
+        case .auto: Double(text) ?? DurationText.parse(text).map { Double($0) / 1e9 } ?? ByteSize.parse(text)
+        case .duration: DurationText.parse(text).map { Double($0) / 1e9 } ?? Double(text)
+        case .bytes: ByteSize.parse(text) ?? Double(text)
+        }
+    }
+
+    /// Samples by series, merged on the grouping's labels; stops taking more once the budget is spent.
+    private struct Collector {
+        let budget: QueryBudget
+        /// The grouping's names, and whether they are kept (`by`) or dropped (`without`).
+        let names: Set<String>?
+        let keeps: Bool
+        var samples: [Labels: [Sample]] = [:]
+        var count = 0
+        var isStopped = false
+
+        init(budget: QueryBudget, grouping: Aggregation.Grouping?) {
+            self.budget = budget
+            switch grouping {
+            case .by(let names): (self.names, keeps) = (Set(names), true)
+            case .without(let names): (self.names, keeps) = (Set(names), false)
+            case nil: (names, keeps) = (nil, true)
+            }
+        }
+
+        mutating func add(_ labels: [Label], _ sample: Sample) {
+            let key = Labels(names.map { names in labels.filter { names.contains($0.name) == keeps } } ?? labels)
+            if samples[key] == nil { budget.record(samples: 0, series: 1) }
+            samples[key, default: []].append(sample)
+            count += 1
+            if count % 1024 == 0 {
+                budget.record(samples: 1024)
+                isStopped = budget.isExhausted || budget.isPastDeadline
+            }
+        }
+
+        func series() throws(QueryError) -> [TimeSeries] {
+            budget.record(samples: count % 1024)
+            try budget.check()
+            return samples.map { entry in
+                TimeSeries(labels: entry.key, samples: entry.value.sorted { $0.timestamp < $1.timestamp })
+            }.sorted { $0.labels < $1.labels }
+        }
+    }
+}

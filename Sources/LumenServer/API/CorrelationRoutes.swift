@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import LumenEngine
+import LumenModel
+import LumenQuery
+import LumenWire
+import SwiftProtobuf
+
+/// Correlation across services:
+/// - `GET /lumen/v1/service-graph?start=<unix s>&end=<unix s>` (or `since=1h`): who calls whom, with rates,
+///   errors and latency quantiles (`ServiceGraphResponse`); without a range, the last hour;
+/// - `GET /api/traces/<trace-id>`: the trace as OTLP JSON (Tempo's and Jaeger's OTLP shape), so tools that
+///   read OTLP can show it.
+struct CorrelationRoutes: Sendable {
+    let engine: QueryEngine
+    let tenants: TenantResolver
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/lumen/v1/service-graph") { request, _ in
+            try self.serviceGraph(request)
+        }
+        router.get("/api/traces/:traceID") { request, context in
+            try self.otlpTrace(request, id: context.parameters.get("traceID") ?? "")
+        }
+    }
+
+    private func serviceGraph(_ request: Request) throws(APIError) -> Response {
+        let window = try NativeQueryRoutes.window(FormParameters(request.uri.query))
+        do {
+            return .json(ServiceGraphResponse(
+                try engine.serviceGraph(try tenants.tenant(of: request), from: window.start, to: window.end)))
+        } catch let error as QueryError {
+            throw APIError(.badRequest, "\(error)")
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(.internalServerError, "\(error)")
+        }
+    }
+
+    private func otlpTrace(_ request: Request, id: String) throws(APIError) -> Response {
+        guard let traceID = TraceID(hex: id) else {
+            throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
+        }
+        let spans = engine.store.trace(try tenants.tenant(of: request), id: traceID).spans
+        guard !spans.isEmpty else { throw APIError(.notFound, "trace \(traceID.hex) not found") }
+        let data: Data
+        do {
+            data = try OTLPTraceJSON.encode(spans)
+        } catch {
+            throw APIError(.internalServerError, "cannot encode the trace as OTLP JSON: \(error)")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Spans as an OTLP/JSON `ExportTraceServiceRequest`: resourceSpans grouped by resource and scope (by
+/// `OTLPEncoder`), enums as integers, and IDs as hex, as the OTLP JSON mapping requires (protobuf's own JSON
+/// would write bytes as base64).
+enum OTLPTraceJSON {
+    static func encode(_ spans: [Span]) throws -> Data {
+        var options = JSONEncodingOptions()
+        options.alwaysPrintEnumsAsInts = true
+        let protobufJSON = try OTLPEncoder.traces(spans).jsonUTF8Data(options: options)
+        guard var object = try JSONSerialization.jsonObject(with: protobufJSON) as? [String: Any] else {
+            return protobufJSON
+        }
+        object = hexIDs(object) as? [String: Any] ?? object
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+
+    private static let idKeys: Set<String> = ["traceId", "spanId", "parentSpanId"]
+
+    private static func hexIDs(_ value: Any) -> Any {
+        if let array = value as? [Any] { return array.map(hexIDs) }
+        guard let object = value as? [String: Any] else { return value }
+        var result: [String: Any] = [:]
+        for (key, field) in object {
+            if idKeys.contains(key), let base64 = field as? String, let bytes = Data(base64Encoded: base64) {
+                result[key] = HexCoding.encode(Array(bytes))
+            } else {
+                result[key] = hexIDs(field)
+            }
+        }
+        return result
+    }
+}
