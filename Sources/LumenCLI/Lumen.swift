@@ -7,10 +7,10 @@ struct Lumen: AsyncParsableCommand {
         abstract: "Lumen: one backend for spans, metrics and logs.",
         discussion: """
             Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
-            then ask it questions with `lumen query` and `lumen trace`.
+            then ask it questions with `lumen query` and `lumen trace`, or watch it with `lumen dash`.
             """,
         subcommands: [
             ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, PromQLTestCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, DashCommand.self,
         ])
 }
