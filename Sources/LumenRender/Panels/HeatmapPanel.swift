@@ -52,7 +52,7 @@ struct HeatmapPanel {
         let pad = String(repeating: " ", count: labelWidth + 1)
         lines.append(pad + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: columns)))
         if height > rows + 1 {
-            lines.append(pad + style.apply(ANSIStyle.dim, "░ few  ▒  ▓  █ \(options.format(peak)) per cell (peak)"))
+            lines.append(pad + style.apply(ANSIStyle.dim, "░ few  ▒  ▓  █ most: \(ValueUnit.short.format(peak)) in one cell"))
         }
         return lines
     }

@@ -21,14 +21,15 @@ struct TimeSeriesPanel {
         let plotWidth = max(1, width - labelWidth - 1)
 
         var canvas = BrailleCanvas(width: plotWidth, height: plotHeight)
+        let (dotWidth, dotHeight) = (canvas.dotWidth, canvas.dotHeight)
         let scaleY = { (value: Double) -> Int in
-            Int(((high - value) / (high - low) * Double(canvas.dotHeight - 1)).rounded())
+            Int(((high - value) / (high - low) * Double(dotHeight - 1)).rounded())
         }
         let span = Double(max(1, end - start))
-        let scaleX = { (time: Int64) -> Int in Int((Double(time - start) / span * Double(canvas.dotWidth - 1)).rounded()) }
+        let scaleX = { (time: Int64) -> Int in Int((Double(time - start) / span * Double(dotWidth - 1)).rounded()) }
         for line in (options.thresholds ?? []).lines where line.value >= low && line.value <= high {
             let y = scaleY(line.value)
-            for x in stride(from: 0, to: canvas.dotWidth, by: 3) { canvas.set(x: x, y: y, color: line.color) }
+            for x in stride(from: 0, to: dotWidth, by: 3) { canvas.set(x: x, y: y, color: line.color) }
         }
         for (index, one) in series.enumerated() {
             draw(one, on: &canvas, color: ChartColor.series(index), x: scaleX, y: scaleY)
