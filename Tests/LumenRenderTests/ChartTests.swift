@@ -61,3 +61,12 @@ struct ChartTests {
         #expect(TimeAxis(start: ChartFixture.start, end: ChartFixture.start + 60_000_000_000).label(ChartFixture.start) == "22:13:20")
     }
 }
+
+extension ChartTests {
+    @Test func timedSparklinePlacesPointsWhereTheyHappenedAndHoldsThemAcrossSmallGaps() {
+        let points = (0..<5).map { ChartSeries.Point(t: 60 + Int64($0) * 10, v: Double($0)) }
+        // 10 cells of 10 over 0…100: nothing before 60, then one point per cell, held into the last cell.
+        #expect(Sparkline.render(points, start: 0, end: 100, width: 10) == "     ▁▃▅▆█")
+        #expect(Sparkline.render(points, start: 0, end: 100, width: 20) == "           ▁▁▃▃▅▅▆▆█")
+    }
+}

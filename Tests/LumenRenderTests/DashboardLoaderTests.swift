@@ -58,7 +58,7 @@ struct DashboardLoaderTests {
         let error = Self.error(Self.valid.replacingOccurrences(of: "type: servicegraph", with: "type: graph"))
         #expect(error?.line == 22)
         #expect(error?.field == "panels[1].type")
-        #expect(error?.description.hasPrefix("test.yaml:22: panels[1].type: ") == true)
+        #expect(error?.description.hasPrefix("test.yaml:22: panels[1].type: unknown panel type \"graph\"; use one of timeseries, stat") == true)
     }
 
     @Test func aMisspelledFieldIsAnErrorNotIgnored() {

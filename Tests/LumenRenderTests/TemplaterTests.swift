@@ -39,3 +39,11 @@ struct TemplaterTests {
         #expect(templater.legend(nil, labels: [:], query: "sum(x)") == "sum(x)")
     }
 }
+
+extension TemplaterTests {
+    @Test func titlesSayAllWhereQueriesGetEveryValue() throws {
+        let templater = try Self.resolve()
+        #expect(templater.title("Service $service") == "Service all")
+        #expect(templater.apply("Service $service") == "Service cart|payment")
+    }
+}

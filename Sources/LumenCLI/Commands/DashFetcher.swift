@@ -43,7 +43,7 @@ struct DashFetcher: Sendable {
                     } catch {
                         data = .error("\(error)")
                     }
-                    return (index, DashboardView.Item(panel: panel, title: templater.apply(panel.title), data: data))
+                    return (index, DashboardView.Item(panel: panel, title: templater.title(panel.title), data: data))
                 }
             }
             var items: [(Int, DashboardView.Item)] = []
@@ -58,7 +58,7 @@ struct DashFetcher: Sendable {
         let queries = panel.allQueries.map { PanelQuery(expr: templater.apply($0.expr), legend: $0.legend) }
         if panel.source == .self {
             guard let selfScrape else { return .error("no /metrics scrape") }
-            return try selfScrape.series(queries, templater: templater, title: templater.apply(panel.title))
+            return try selfScrape.series(queries, templater: templater, title: templater.title(panel.title), at: range.end)
         }
         switch panel.type {
         case .servicegraph:

@@ -109,7 +109,7 @@ struct DashSession: Sendable {
             overrides[variable.name].map { "\(variable.name)=\($0)" }
         }
         let subtitle = ([range.description] + shown + [Self.clock(range.end) + " UTC"]).joined(separator: " · ")
-        return DashboardView(title: templater.apply(dashboard.title), subtitle: subtitle, columns: dashboard.gridColumns,
+        return DashboardView(title: templater.title(dashboard.title), subtitle: subtitle, columns: dashboard.gridColumns,
                              items: items, start: range.start, end: range.end)
     }
 
@@ -118,3 +118,5 @@ struct DashSession: Sendable {
         return String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }
+
+extension OutputFormat: ExpressibleByArgument {}

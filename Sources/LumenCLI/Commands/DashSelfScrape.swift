@@ -33,8 +33,9 @@ struct DashSelfScrape: Sendable {
         ExpositionText.parse(String(decoding: try await client.get("metrics"), as: UTF8.self))
     }
 
-    /// The panel's queries evaluated over the scrape: one point per series now, after the remembered ones.
-    func series(_ queries: [PanelQuery], templater: Templater, title: String) throws -> PanelData {
+    /// The panel's queries evaluated over the scrape: one point per series at `time` (the range's end, so that
+    /// it is drawn), after the remembered ones.
+    func series(_ queries: [PanelQuery], templater: Templater, title: String, at time: Int64) throws -> PanelData {
         var series: [ChartSeries] = []
         for query in queries {
             let parsed: SelfMetricsQuery

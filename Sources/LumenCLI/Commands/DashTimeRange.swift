@@ -1,5 +1,6 @@
 import Foundation
 import LumenModel
+import LumenRender
 
 /// The range a dashboard shows, from `--from`/`--to`/`--since` or the file's defaults (the last hour when
 /// neither says). Times are `now`, `now-15m`, Unix seconds or RFC 3339; ranges are nanoseconds.
@@ -21,10 +22,10 @@ struct DashTimeRange {
         let end = try spec.to.map { try time($0, now: now, name: "--to") } ?? now
         let start: Int64
         if let since = spec.since {
-            guard let span = DurationText.parse(since), span > 0 else {
+            guard let back = DurationText.parse(since), back > 0 else {
                 throw DashboardError(field: "--since", message: "takes a duration like 1h, got \"\(since)\"")
             }
-            start = end - span
+            start = end - back
         } else if let from = spec.from {
             start = try time(from, now: now, name: "--from")
         } else {

@@ -39,15 +39,8 @@ public enum ChartColor: String, Codable, Sendable, CaseIterable {
 }
 
 extension ChartColor {
-    /// Reads Grafana's colour names too, and lists the names that exist when it fails.
+    /// Reads Grafana's names as well as Lumen's, and lists Lumen's when it fails.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let name = try container.decode(String.self)
-        guard let color = ChartColor(name: name) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown colour \"\(name)\"; use one of "
-                    + ChartColor.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self = color
+        self = try ChoiceDecoding.decode(decoder, what: "colour") { ChartColor(name: $0) }
     }
 }

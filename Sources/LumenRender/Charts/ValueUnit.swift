@@ -104,15 +104,8 @@ public enum ValueUnit: String, Codable, Sendable, CaseIterable {
 }
 
 extension ValueUnit {
-    /// Reads Grafana's unit IDs as well as Lumen's names, and says which names exist when it fails.
+    /// Reads Grafana's names as well as Lumen's, and lists Lumen's when it fails.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let name = try container.decode(String.self)
-        guard let unit = ValueUnit(name: name) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown unit \"\(name)\"; use one of "
-                    + ValueUnit.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self = unit
+        self = try ChoiceDecoding.decode(decoder, what: "unit") { ValueUnit(name: $0) }
     }
 }

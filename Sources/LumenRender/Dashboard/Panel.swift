@@ -7,7 +7,7 @@ public struct Panel: Codable, Sendable, Equatable {
 
     /// Where a panel's data comes from: the query API (default), or the server's own `/metrics` text —
     /// for Lumen's self-telemetry, which is exposed there and not stored.
-    public enum Source: String, Codable, Sendable {
+    public enum Source: String, Codable, Sendable, CaseIterable {
         case api
         case `self`
     }

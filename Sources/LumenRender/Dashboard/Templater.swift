@@ -5,9 +5,12 @@
 /// `$word` is left as written (PromQL never uses `$`, so it can only be a typo the server will report).
 public struct Templater: Sendable {
     public private(set) var values: [String: String]
+    /// What titles show where it differs from what queries get: `all` rather than `a|b|c`.
+    public private(set) var displayValues: [String: String]
 
-    public init(values: [String: String]) {
+    public init(values: [String: String], displayValues: [String: String] = [:]) {
         self.values = values
+        self.displayValues = displayValues
     }
 
     /// The variables resolved for one render: overrides first, then defaults; query variables choose from
@@ -17,6 +20,7 @@ public struct Templater: Sendable {
         interval: String, range: String
     ) throws(DashboardError) -> Templater {
         var values = ["__interval": interval, "__range": range, "__rate_interval": interval]
+        var display: [String: String] = [:]
         for variable in variables {
             var chosen = overrides[variable.name] ?? variable.default
             switch variable.type {
@@ -28,7 +32,10 @@ public struct Templater: Sendable {
             case .query:
                 let known = labelValues[variable.name] ?? []
                 if chosen == nil { chosen = variable.includeAll == false ? known.first : Variable.all }
-                if chosen == Variable.all { chosen = known.isEmpty ? ".*" : known.joined(separator: "|") }
+                if chosen == Variable.all {
+                    display[variable.name] = Variable.all
+                    chosen = known.isEmpty ? ".*" : known.joined(separator: "|")
+                }
             }
             guard let chosen else {
                 throw DashboardError(field: "variables.\(variable.name)", message: "has no value: give one with -v \(variable.name)=…")
@@ -39,7 +46,7 @@ public struct Templater: Sendable {
             throw DashboardError(field: "-v \(name)", message: "the dashboard has no variable \"\(name)\"; it has "
                 + (variables.isEmpty ? "none" : variables.map(\.name).joined(separator: ", ")))
         }
-        return Templater(values: values)
+        return Templater(values: values, displayValues: display)
     }
 
     /// The same variables with one more (or one replaced): a panel's own `$__interval`.
@@ -47,6 +54,11 @@ public struct Templater: Sendable {
         var copy = self
         copy.values[name] = value
         return copy
+    }
+
+    /// A title or legend with variables replaced by what people read (`all`, not the regular expression).
+    public func title(_ text: String) -> String {
+        Templater(values: values.merging(displayValues) { _, shown in shown }).apply(text)
     }
 
     /// The text with every known `$name` and `${name}` replaced.
@@ -92,6 +104,6 @@ public struct Templater: Sendable {
             let name = String(text[open.upperBound..<close.lowerBound].filter { $0 != " " })
             text.replaceSubrange(open.lowerBound..<close.upperBound, with: labels[name] ?? "")
         }
-        return apply(text)
+        return title(text)
     }
 }

@@ -15,7 +15,8 @@ enum PanelRenderer {
             lines = TimeSeriesPanel(series: series, options: options, start: start, end: end)
                 .render(width: width, height: height, style: style)
         case (.stat, .series(let series)):
-            lines = StatPanel(series: series, options: options).render(width: width, height: height, style: style)
+            lines = StatPanel(series: series, options: options, start: start, end: end)
+                .render(width: width, height: height, style: style)
         case (.gauge, .series(let series)):
             lines = GaugePanel(series: series, options: options).render(width: width, height: height, style: style)
         case (.bargauge, .series(let series)):

@@ -1,8 +1,11 @@
 /// One number per series — the series reduced (last value by default) — in the threshold's colour, with a
-/// sparkline of the range below it. Several series share the width side by side.
+/// sparkline of the range below it (points placed by time). Several series share the width side by side.
 struct StatPanel {
     let series: [ChartSeries]
     let options: PanelOptions
+    /// The range the sparkline spans, nanoseconds since the epoch.
+    let start: Int64
+    let end: Int64
 
     static let minimumCellWidth = 12
 
@@ -28,7 +31,7 @@ struct StatPanel {
         lines.append(style.apply(code, Self.centred(TextCell.truncate(options.format(value), to: width), width: width)))
         let sparkRows = max(0, height - lines.count)
         if sparkRows > 0 {
-            let spark = Sparkline.render(one.points.map(\.v), width: width)
+            let spark = Sparkline.render(one.points, start: start, end: end, width: width)
             lines.append(color.map { style.apply($0.sgr, spark) } ?? spark)
         }
         return lines
