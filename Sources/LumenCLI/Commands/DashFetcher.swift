@@ -36,6 +36,7 @@ struct DashFetcher: Sendable {
                 let cells = max(10, panel.width * width / dashboard.gridColumns - 12)
                 let step = range.step(dots: cells * 2)
                 let templater = templater.with("__interval", DashTimeRange.duration(step))
+                    .with("__rate_interval", DashTimeRange.rateWindow(step: step))
                 group.addTask {
                     let data: PanelData
                     do {

@@ -60,6 +60,12 @@ struct DashTimeRange {
         return seconds > 0 ? "\(seconds)s" : DurationText.format(nanoseconds)
     }
 
+    /// `$__rate_interval` for a step: four steps and at least a minute, so that a rate spans enough pushes of
+    /// metrics that arrive every 10–30 s (Grafana's reasoning, without knowing the scrape interval).
+    static func rateWindow(step: Int64) -> String {
+        duration(max(4 * step, 60 * Timestamp.nanosecondsPerSecond))
+    }
+
     /// The step for a chart `dots` wide: the range spread over its dots, in whole seconds, at least one.
     func step(dots: Int) -> Int64 {
         let seconds = max(1, (end - start) / Int64(max(1, dots)) / Timestamp.nanosecondsPerSecond)
