@@ -11,6 +11,7 @@ import os
 import subprocess
 
 import pytest
+import requests
 
 from conftest import LUMEN, ROOT, LumenProcess, wait_for
 
@@ -24,7 +25,8 @@ def loaded(tmp_path_factory):
     subprocess.run([LUMEN, "load", "--endpoint", server.otlp, "--rate", "40", "--duration", "15s", "--quiet"],
                    check=True, capture_output=True, timeout=120)
     # Metrics arrive on the workload's push interval; wait until the histogram the service dashboard uses is in.
-    wait_for(lambda: "checkout" in server.cli("query", "http_server_request_duration_seconds_count"), timeout=30)
+    wait_for(lambda: "checkout" in requests.get(f"{server.api}/api/v1/query", timeout=5, params={
+        "query": "count by (service) (http_server_request_duration_seconds_count)"}).text, timeout=30)
     yield server
     server.stop()
 
@@ -47,7 +49,7 @@ def test_shipped_dashboard_renders_as_text_with_no_panel_in_error(loaded, path):
     lines = text.split("\n")
     assert len(lines) >= 60
     assert all(len(line) <= 160 for line in lines)
-    assert "error:" not in text, text
+    assert "│ error: " not in text, text
     document = json.loads(render(loaded, path, "json"))
     errors = {panel["title"]: panel["data"].get("error") for panel in document["panels"]
               if panel["data"]["kind"] == "error"}
