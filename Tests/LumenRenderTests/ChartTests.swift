@@ -58,7 +58,9 @@ struct ChartTests {
     @Test func timeAxisLabelsStartMiddleAndEndInUTC() {
         let axis = TimeAxis(start: ChartFixture.start, end: ChartFixture.end)
         #expect(axis.render(width: 30) == "22:13       22:43        23:13")
-        #expect(TimeAxis(start: ChartFixture.start, end: ChartFixture.start + 60_000_000_000).label(ChartFixture.start) == "22:13:20")
+        #expect(
+            TimeAxis(start: ChartFixture.start, end: ChartFixture.start + 60_000_000_000).label(ChartFixture.start)
+                == "22:13:20")
     }
 }
 

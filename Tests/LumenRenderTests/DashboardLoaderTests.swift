@@ -50,7 +50,10 @@ struct DashboardLoaderTests {
         #expect(dashboard.panels.map(\.type) == [.timeseries, .servicegraph])
         #expect(dashboard.panels[0].options.unit == .reqps)
         #expect(dashboard.panels[0].options.thresholds == [Threshold(nil, .green), Threshold(100, .red)])
-        #expect(dashboard.panels[0].allQueries == [PanelQuery(expr: "sum by (service) (rate({kind=server}[$window]))", legend: "{{service}}")])
+        #expect(
+            dashboard.panels[0].allQueries == [
+                PanelQuery(expr: "sum by (service) (rate({kind=server}[$window]))", legend: "{{service}}")
+            ])
         #expect(dashboard.gridColumns == 24 && dashboard.gridRows == 10)
     }
 
@@ -58,18 +61,23 @@ struct DashboardLoaderTests {
         let error = Self.error(Self.valid.replacingOccurrences(of: "type: servicegraph", with: "type: graph"))
         #expect(error?.line == 22)
         #expect(error?.field == "panels[1].type")
-        #expect(error?.description.hasPrefix("test.yaml:22: panels[1].type: unknown panel type \"graph\"; use one of timeseries, stat") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "test.yaml:22: panels[1].type: unknown panel type \"graph\"; use one of timeseries, stat") == true)
     }
 
     @Test func aMisspelledFieldIsAnErrorNotIgnored() {
-        let error = Self.error(Self.valid.replacingOccurrences(of: "    height: 10\n    query:", with: "    hieght: 10\n    query:"))
+        let error = Self.error(
+            Self.valid.replacingOccurrences(of: "    height: 10\n    query:", with: "    hieght: 10\n    query:"))
         #expect(error?.field == "panels[0].hieght")
         #expect(error?.line == 14)
         #expect(error?.message.contains("unknown field") == true)
     }
 
     @Test func aMissingRequiredFieldIsNamed() {
-        let error = Self.error(Self.valid.replacingOccurrences(of: "    width: 12\n    height: 10\n    query", with: "    height: 10\n    query"))
+        let error = Self.error(
+            Self.valid.replacingOccurrences(
+                of: "    width: 12\n    height: 10\n    query", with: "    height: 10\n    query"))
         #expect(error?.field == "panels[0].width")
         #expect(error?.message == "is required")
         #expect(error?.line == 9)
@@ -78,13 +86,16 @@ struct DashboardLoaderTests {
     @Test func overlappingPanelsAndPanelsOffTheGridAreRejected() {
         let overlap = Self.error(Self.valid.replacingOccurrences(of: "    x: 12\n", with: "    x: 6\n"))
         #expect(overlap?.message.contains("overlaps the panel \"Rate\"") == true)
-        let wide = Self.error(Self.valid.replacingOccurrences(of: "    width: 12\n    height: 10\n    query", with: "    width: 30\n    height: 10\n    query"))
+        let wide = Self.error(
+            Self.valid.replacingOccurrences(
+                of: "    width: 12\n    height: 10\n    query", with: "    width: 30\n    height: 10\n    query"))
         #expect(wide?.field == "panels[0].width")
     }
 
     @Test func aWrongVersionAUnitAndBadYAMLAreExplained() {
-        #expect(Self.error(Self.valid.replacingOccurrences(of: "version: 1", with: "version: 2"))?.description
-            == "test.yaml:1: version: this Lumen reads version 1 files, not 2")
+        #expect(
+            Self.error(Self.valid.replacingOccurrences(of: "version: 1", with: "version: 2"))?.description
+                == "test.yaml:1: version: this Lumen reads version 1 files, not 2")
         let unit = Self.error(Self.valid.replacingOccurrences(of: "unit: reqps", with: "unit: furlongs"))
         #expect(unit?.field == "panels[0].unit")
         #expect(unit?.message.contains("unknown unit \"furlongs\"") == true)
@@ -94,7 +105,9 @@ struct DashboardLoaderTests {
     }
 
     @Test func aPanelWithoutTheQueryItNeedsIsRejected() {
-        let error = Self.error(Self.valid.replacingOccurrences(of: "    query: sum by (service) (rate({kind=server}[$window]))\n", with: ""))
+        let error = Self.error(
+            Self.valid.replacingOccurrences(
+                of: "    query: sum by (service) (rate({kind=server}[$window]))\n", with: ""))
         #expect(error?.field == "panels[0]")
         #expect(error?.message.contains("needs a query") == true)
     }

@@ -5,12 +5,15 @@ import Testing
 
 struct DashboardViewTests {
     static var view: DashboardView {
-        let rate = Panel(title: "Latency", type: .timeseries, x: 0, y: 0, width: 16, height: 12, query: "q",
-                         options: PanelDashboardOptions.latency)
-        let stat = Panel(title: "Requests", type: .stat, x: 16, y: 0, width: 8, height: 5, query: "q",
-                         options: PanelOptions(unit: .reqps))
-        let table = Panel(title: "Slowest routes", type: .table, x: 16, y: 5, width: 8, height: 7, query: "q",
-                          options: PanelOptions(sortBy: "p95", sortDescending: true))
+        let rate = Panel(
+            title: "Latency", type: .timeseries, x: 0, y: 0, width: 16, height: 12, query: "q",
+            options: PanelDashboardOptions.latency)
+        let stat = Panel(
+            title: "Requests", type: .stat, x: 16, y: 0, width: 8, height: 5, query: "q",
+            options: PanelOptions(unit: .reqps))
+        let table = Panel(
+            title: "Slowest routes", type: .table, x: 16, y: 5, width: 8, height: 7, query: "q",
+            options: PanelOptions(sortBy: "p95", sortDescending: true))
         let logs = Panel(title: "Errors", type: .logs, x: 0, y: 12, width: 24, height: 5, query: "q")
         return DashboardView(
             title: "Shop", subtitle: "last 1h", columns: 24,
@@ -36,7 +39,8 @@ struct DashboardViewTests {
     }
 
     @Test func aGivenHeightStretchesTheGridRows() {
-        let lines = Self.view.render(.text, width: 80, height: 35).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Self.view.render(.text, width: 80, height: 35).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 35)
     }
 

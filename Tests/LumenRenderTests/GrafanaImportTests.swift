@@ -13,7 +13,9 @@ struct GrafanaImportTests {
         #expect(panels.map(\.type) == [.timeseries, .stat, .gauge, .bargauge, .heatmap, .table, .logs])
         #expect(panels[0].queries?.map(\.legend) == ["{{service}}", "total"])
         #expect(panels[0].options.unit == .reqps && panels[0].options.decimals == 1)
-        #expect(panels[1].query?.hasPrefix("sum(rate(http_server_requests_total{http_response_status_code=~\"5..\"}") == true)
+        #expect(
+            panels[1].query?.hasPrefix("sum(rate(http_server_requests_total{http_response_status_code=~\"5..\"}")
+                == true)
         #expect(panels[1].options.thresholds == [Threshold(nil, .green), Threshold(0.05, .red)])
         #expect(panels[2].options.reduce == .mean && panels[2].options.min == 0 && panels[2].options.max == 1)
         #expect(panels[3].options.reduce == .max)
@@ -29,11 +31,12 @@ struct GrafanaImportTests {
 
     @Test func listsWhatItCouldNotConvert() throws {
         let result = try Self.imported()
-        #expect(result.skipped == [
-            "\"Runbook\" (text): Lumen has no text panel",
-            "\"Traffic share\" (piechart): Lumen has no piechart panel",
-            "\"Empty panel\" (timeseries): no PromQL or LogQL target to convert",
-        ])
+        #expect(
+            result.skipped == [
+                "\"Runbook\" (text): Lumen has no text panel",
+                "\"Traffic share\" (piechart): Lumen has no piechart panel",
+                "\"Empty panel\" (timeseries): no PromQL or LogQL target to convert",
+            ])
         #expect(result.notes.contains("\"Error ratio\": threshold colour \"#EAB839\" has no Lumen name; dropped"))
         #expect(result.notes.contains("\"Routes\": percentage thresholds were kept as absolute values"))
     }
@@ -45,7 +48,8 @@ struct GrafanaImportTests {
         #expect(dashboard.refresh == "30s")
         let variables = dashboard.variables ?? []
         #expect(variables.map(\.name) == ["datasource", "service", "interval", "env"])
-        #expect(variables[1] == Variable(name: "service", type: .query, label: "service", includeAll: true, default: "all"))
+        #expect(
+            variables[1] == Variable(name: "service", type: .query, label: "service", includeAll: true, default: "all"))
         #expect(variables[2].values == ["1m", "5m", "10m", "30m"] && variables[2].default == "5m")
         #expect(variables[3] == Variable(name: "env", type: .constant, value: "demo"))
     }
@@ -58,6 +62,8 @@ struct GrafanaImportTests {
     }
 
     @Test func somethingThatIsNotADashboardIsRefused() {
-        #expect(throws: GrafanaImport.Failure.self) { try GrafanaImport.convert(Array("[1, 2]".utf8).withUnsafeBytes { .init($0) }) }
+        #expect(throws: GrafanaImport.Failure.self) {
+            try GrafanaImport.convert(Array("[1, 2]".utf8).withUnsafeBytes { .init($0) })
+        }
     }
 }

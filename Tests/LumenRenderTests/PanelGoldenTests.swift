@@ -9,15 +9,20 @@ struct PanelGoldenTests {
     static let plain = ANSIStyle(enabled: false)
     static let color = ANSIStyle(enabled: true)
 
-    static func draw(_ kind: Panel.Kind, _ data: PanelData, _ options: PanelOptions = PanelOptions(),
-                     width: Int, height: Int, style: ANSIStyle = plain) -> [String] {
-        PanelRenderer.render(kind, data: data, options: options, start: ChartFixture.start, end: ChartFixture.end,
-                             width: width, height: height, style: style)
+    static func draw(
+        _ kind: Panel.Kind, _ data: PanelData, _ options: PanelOptions = PanelOptions(),
+        width: Int, height: Int, style: ANSIStyle = plain
+    ) -> [String] {
+        PanelRenderer.render(
+            kind, data: data, options: options, start: ChartFixture.start, end: ChartFixture.end,
+            width: width, height: height, style: style)
     }
 
     /// The panel fits its box in plain text and in colour, and colour changes no visible character.
-    static func checkFits(_ kind: Panel.Kind, _ data: PanelData, _ options: PanelOptions = PanelOptions(),
-                          width: Int, height: Int) {
+    static func checkFits(
+        _ kind: Panel.Kind, _ data: PanelData, _ options: PanelOptions = PanelOptions(),
+        width: Int, height: Int
+    ) {
         let plain = draw(kind, data, options, width: width, height: height)
         let colored = draw(kind, data, options, width: width, height: height, style: color)
         #expect(plain.count <= height)
@@ -26,12 +31,14 @@ struct PanelGoldenTests {
         #expect(plain.allSatisfy { !$0.contains("\u{1B}") })
     }
 
-    static let latencyOptions = PanelOptions(unit: .seconds, thresholds: [Threshold(nil, .green), Threshold(0.25, .red)])
+    static let latencyOptions = PanelOptions(
+        unit: .seconds, thresholds: [Threshold(nil, .green), Threshold(0.25, .red)])
 
     @Test func timeSeriesDrawsBrailleLinesWithAGapAThresholdAxisAndLegend() {
         let data = PanelData.series(ChartFixture.latency)
-        Golden.check(Self.draw(.timeseries, data, Self.latencyOptions, width: 64, height: 16).joined(separator: "\n"),
-                     "timeseries")
+        Golden.check(
+            Self.draw(.timeseries, data, Self.latencyOptions, width: 64, height: 16).joined(separator: "\n"),
+            "timeseries")
         Self.checkFits(.timeseries, data, Self.latencyOptions, width: 64, height: 16)
     }
 
@@ -44,7 +51,9 @@ struct PanelGoldenTests {
 
     @Test func statShowsTheLastValueColouredAndASparkline() {
         let options = PanelOptions(unit: .reqps, thresholds: [Threshold(nil, .green), Threshold(15, .red)])
-        let data = PanelData.series([ChartFixture.wave("frontend", low: 5, high: 20), ChartFixture.wave("cart", low: 1, high: 4)])
+        let data = PanelData.series([
+            ChartFixture.wave("frontend", low: 5, high: 20), ChartFixture.wave("cart", low: 1, high: 4),
+        ])
         Golden.check(Self.draw(.stat, data, options, width: 40, height: 4).joined(separator: "\n"), "stat")
         Self.checkFits(.stat, data, options, width: 40, height: 4)
         let colored = Self.draw(.stat, data, options, width: 40, height: 4, style: Self.color)
@@ -52,7 +61,8 @@ struct PanelGoldenTests {
     }
 
     @Test func gaugeFillsItsRangeAndMarksThresholds() {
-        let options = PanelOptions(unit: .percent, thresholds: [Threshold(nil, .green), Threshold(70, .yellow), Threshold(90, .red)])
+        let options = PanelOptions(
+            unit: .percent, thresholds: [Threshold(nil, .green), Threshold(70, .yellow), Threshold(90, .red)])
         let data = PanelData.series([ChartSeries(name: "cpu", points: [.init(t: ChartFixture.start, v: 73.5)])])
         Golden.check(Self.draw(.gauge, data, options, width: 30, height: 3).joined(separator: "\n"), "gauge")
         Self.checkFits(.gauge, data, options, width: 30, height: 3)
@@ -60,16 +70,18 @@ struct PanelGoldenTests {
 
     @Test func barGaugeDrawsOneBarPerSeriesSortedByValue() {
         let options = PanelOptions(unit: .reqps, sortDescending: true)
-        let data = PanelData.series(["cart": 3.5, "frontend": 20, "payment": 7.25, "database": 40].sorted { $0.key < $1.key }.map {
-            ChartSeries(name: $0.key, points: [.init(t: ChartFixture.start, v: $0.value)])
-        })
+        let data = PanelData.series(
+            ["cart": 3.5, "frontend": 20, "payment": 7.25, "database": 40].sorted { $0.key < $1.key }.map {
+                ChartSeries(name: $0.key, points: [.init(t: ChartFixture.start, v: $0.value)])
+            })
         Golden.check(Self.draw(.bargauge, data, options, width: 44, height: 4).joined(separator: "\n"), "bargauge")
         Self.checkFits(.bargauge, data, options, width: 44, height: 4)
     }
 
     @Test func tableAlignsNumbersSortsByAColumnAndColoursCells() {
-        let options = PanelOptions(thresholds: [Threshold(nil, .green), Threshold(0.3, .red)], sortBy: "p95",
-                                   sortDescending: true)
+        let options = PanelOptions(
+            thresholds: [Threshold(nil, .green), Threshold(0.3, .red)], sortBy: "p95",
+            sortDescending: true)
         let data = PanelData.table(ChartFixture.table)
         Golden.check(Self.draw(.table, data, options, width: 40, height: 5).joined(separator: "\n"), "table")
         Self.checkFits(.table, data, options, width: 40, height: 5)
@@ -78,7 +90,9 @@ struct PanelGoldenTests {
     }
 
     @Test func tableOfSeriesHasALabelColumnPerLabelAndTheValue() {
-        let series = [ChartSeries(name: "a", labels: ["service": "cart", "__name__": "up"], points: [.init(t: 0, v: 1)])]
+        let series = [
+            ChartSeries(name: "a", labels: ["service": "cart", "__name__": "up"], points: [.init(t: 0, v: 1)])
+        ]
         let lines = Self.draw(.table, .series(series), width: 40, height: 4)
         #expect(lines == ["metric  service  value", "──────  ───────  ─────", "up      cart         1"])
     }
@@ -113,8 +127,9 @@ struct PanelGoldenTests {
     }
 
     @Test func aPanelShowsItsErrorOrAMismatchInsteadOfFailing() {
-        #expect(Self.draw(.timeseries, .error("bad query: unexpected )"), width: 20, height: 3)
-            == ["error: bad query:", "unexpected )"])
+        #expect(
+            Self.draw(.timeseries, .error("bad query: unexpected )"), width: 20, height: 3)
+                == ["error: bad query:", "unexpected )"])
         #expect(Self.draw(.logs, .series([]), width: 60, height: 3) == ["error: a logs panel cannot show series"])
     }
 }

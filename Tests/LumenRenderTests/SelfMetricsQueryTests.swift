@@ -20,14 +20,22 @@ struct SelfMetricsQueryTests {
     @Test func parsesTheExpositionFormatSkippingCommentsAndJunk() {
         let samples = ExpositionText.parse(Self.scrape)
         #expect(samples.count == 7)
-        #expect(samples[0] == .init(name: "lumen_ingest_accepted_total", labels: ["protocol": "otlp_http", "signal": "spans"], value: 1200))
+        #expect(
+            samples[0]
+                == .init(
+                    name: "lumen_ingest_accepted_total", labels: ["protocol": "otlp_http", "signal": "spans"],
+                    value: 1200))
         #expect(samples[6].labels["le"] == "+Inf")
     }
 
     @Test func selectsAndSumsByLabel() throws {
         let samples = ExpositionText.parse(Self.scrape)
-        let byProtocol = try SelfMetricsQuery.parse("sum by (protocol) (lumen_ingest_accepted_total{signal!=\"metrics\"})")
-        #expect(byProtocol.evaluate(samples, previous: nil, seconds: 0) == [.init(labels: ["protocol": "otlp_http"], value: 1500)])
+        let byProtocol = try SelfMetricsQuery.parse(
+            "sum by (protocol) (lumen_ingest_accepted_total{signal!=\"metrics\"})")
+        #expect(
+            byProtocol.evaluate(samples, previous: nil, seconds: 0) == [
+                .init(labels: ["protocol": "otlp_http"], value: 1500)
+            ])
         let series = try SelfMetricsQuery.parse("lumen_head_series")
         #expect(series.evaluate(samples, previous: nil, seconds: 0) == [.init(labels: [:], value: 42)])
     }

@@ -29,8 +29,9 @@ extension ShippedDashboardTests {
 
     static func perService(low: Double, high: Double) -> [ChartSeries] {
         services.enumerated().map { index, service in
-            ChartFixture.wave(service, low: low * Double(index + 1), high: high * Double(index + 1), phase: Double(index),
-                              labels: ["service": service])
+            ChartFixture.wave(
+                service, low: low * Double(index + 1), high: high * Double(index + 1), phase: Double(index),
+                labels: ["service": service])
         }
     }
 
@@ -46,10 +47,17 @@ extension ShippedDashboardTests {
             switch unit {
             case .seconds: return .series(perService(low: 0.01, high: 0.06))
             case .percent: return .series([ChartFixture.wave("node-1:9100", low: 20, high: 85)])
-            case .ratio: return .series(["/", "/var", "/home"].enumerated().map {
-                ChartFixture.wave($1, low: 0.3 + 0.2 * Double($0), high: 0.35 + 0.25 * Double($0)) })
+            case .ratio:
+                return .series(
+                    ["/", "/var", "/home"].enumerated().map {
+                        ChartFixture.wave($1, low: 0.3 + 0.2 * Double($0), high: 0.35 + 0.25 * Double($0))
+                    })
             case .bytes: return .series([ChartFixture.wave("node-1:9100", low: 2.1e9, high: 5.8e9)])
-            case .decbytes: return .series([ChartFixture.wave("eth0 in", low: 2e6, high: 9e6), ChartFixture.wave("eth0 out", low: 1e6, high: 3e6, phase: 1)])
+            case .decbytes:
+                return .series([
+                    ChartFixture.wave("eth0 in", low: 2e6, high: 9e6),
+                    ChartFixture.wave("eth0 out", low: 1e6, high: 3e6, phase: 1),
+                ])
             default: return .series(perService(low: 2, high: 6))
             }
         }

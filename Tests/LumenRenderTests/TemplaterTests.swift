@@ -10,14 +10,16 @@ struct TemplaterTests {
     ]
 
     static func resolve(_ overrides: [String: String] = [:]) throws -> Templater {
-        try Templater.resolve(variables, overrides: overrides, labelValues: ["service": ["cart", "payment"]],
-                              interval: "30s", range: "1h")
+        try Templater.resolve(
+            variables, overrides: overrides, labelValues: ["service": ["cart", "payment"]],
+            interval: "30s", range: "1h")
     }
 
     @Test func substitutesDollarAndBracedNamesLongestFirst() throws {
         let templater = try Self.resolve()
-        #expect(templater.apply("rate(x{s=~\"$service\"}[$window]) $service_name ${service}x $__interval $__range")
-            == "rate(x{s=~\"cart|payment\"}[1m]) cart cart|paymentx 30s 1h")
+        #expect(
+            templater.apply("rate(x{s=~\"$service\"}[$window]) $service_name ${service}x $__interval $__range")
+                == "rate(x{s=~\"cart|payment\"}[1m]) cart cart|paymentx 30s 1h")
         #expect(templater.apply("cost in $ and $unknown") == "cost in $ and $unknown")
     }
 
@@ -27,8 +29,9 @@ struct TemplaterTests {
     }
 
     @Test func autoIntervalTakesTheStep() throws {
-        let templater = try Templater.resolve([Variable(name: "i", type: .interval, default: "auto")], overrides: [:],
-                                              labelValues: [:], interval: "15s", range: "1h")
+        let templater = try Templater.resolve(
+            [Variable(name: "i", type: .interval, default: "auto")], overrides: [:],
+            labelValues: [:], interval: "15s", range: "1h")
         #expect(templater.apply("$i") == "15s")
     }
 

@@ -40,7 +40,8 @@ struct DashFetcher: Sendable {
                 group.addTask {
                     let data: PanelData
                     do {
-                        data = try await self.data(panel, templater: templater, range: range, step: step, selfScrape: selfScrape)
+                        data = try await self.data(
+                            panel, templater: templater, range: range, step: step, selfScrape: selfScrape)
                     } catch {
                         data = .error("\(error)")
                     }
@@ -59,13 +60,16 @@ struct DashFetcher: Sendable {
         let queries = panel.allQueries.map { PanelQuery(expr: templater.apply($0.expr), legend: $0.legend) }
         if panel.source == .self {
             guard let selfScrape else { return .error("no /metrics scrape") }
-            return try selfScrape.series(queries, templater: templater, title: templater.title(panel.title), at: range.end)
+            return try selfScrape.series(
+                queries, templater: templater, title: templater.title(panel.title), at: range.end)
         }
         switch panel.type {
         case .servicegraph:
-            let data = try await client.get("lumen/v1/service-graph", query: [
-                "start": Self.seconds(range.start), "end": Self.seconds(range.end),
-            ])
+            let data = try await client.get(
+                "lumen/v1/service-graph",
+                query: [
+                    "start": Self.seconds(range.start), "end": Self.seconds(range.end),
+                ])
             return .serviceGraph(try JSONDecoder().decode(ServiceGraphAnswer.self, from: data).data)
         case .trace:
             return try await trace(panel, queries: queries, range: range)
@@ -105,7 +109,9 @@ struct DashFetcher: Sendable {
             var slowest: SpanJSON? = nil
             for query in queries {
                 let answer = try await native(query.expr, range: range, step: nil, limit: Self.spanLimit)
-                for span in answer.spans ?? [] where span.durationNanos > (slowest?.durationNanos ?? -1) { slowest = span }
+                for span in answer.spans ?? [] where span.durationNanos > (slowest?.durationNanos ?? -1) {
+                    slowest = span
+                }
             }
             traceID = slowest?.traceId
         }
@@ -115,11 +121,13 @@ struct DashFetcher: Sendable {
         return .trace(spans: trace.spans.compactMap(\.span), logs: trace.logs.map(\.record))
     }
 
-    private func native(_ query: String, range: DashTimeRange, step: Int64?, limit: Int?) async throws -> QueryResponse {
+    private func native(_ query: String, range: DashTimeRange, step: Int64?, limit: Int?) async throws -> QueryResponse
+    {
         var parameters = ["query": query, "start": Self.seconds(range.start), "end": Self.seconds(range.end)]
         parameters["step"] = step.map { "\($0 / Timestamp.nanosecondsPerSecond)s" }
         parameters["limit"] = limit.map(String.init)
-        return try JSONDecoder().decode(QueryResponse.self, from: try await client.get("lumen/v1/query", query: parameters))
+        return try JSONDecoder().decode(
+            QueryResponse.self, from: try await client.get("lumen/v1/query", query: parameters))
     }
 
     struct ServiceGraphAnswer: Decodable {

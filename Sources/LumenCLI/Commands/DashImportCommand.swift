@@ -21,7 +21,8 @@ struct DashImportCommand: ParsableCommand {
         }
         let result: GrafanaImport.Result
         do { result = try GrafanaImport.convert(data) } catch { throw ValidationError("\(file): \(error)") }
-        let yaml = "# Imported from \(URL(fileURLWithPath: file).lastPathComponent) by `lumen dash import`.\n"
+        let yaml =
+            "# Imported from \(URL(fileURLWithPath: file).lastPathComponent) by `lumen dash import`.\n"
             + (try DashboardWriter.yaml(result.dashboard))
         if let output {
             try yaml.write(toFile: output, atomically: true, encoding: .utf8)

@@ -21,19 +21,26 @@ enum DashPanelData {
     /// Spans as rows: trace, service, span name, duration (its value in seconds, for sorting and thresholds),
     /// status.
     static func spanTable(_ spans: [SpanJSON]) -> TableData {
-        TableData(columns: ["trace", "service", "span", "duration", "status"], rows: spans.map { span in
-            [
-                .init(span.traceId), .init(span.service), .init(span.name),
-                .init(DurationText.format(span.durationNanos), value: Double(span.durationNanos) / 1e9),
-                .init(span.status.code == "unset" ? "" : span.status.code),
-            ]
-        })
+        TableData(
+            columns: ["trace", "service", "span", "duration", "status"],
+            rows: spans.map { span in
+                [
+                    .init(span.traceId), .init(span.service), .init(span.name),
+                    .init(DurationText.format(span.durationNanos), value: Double(span.durationNanos) / 1e9),
+                    .init(span.status.code == "unset" ? "" : span.status.code),
+                ]
+            })
     }
 
     static func logTable(_ logs: [LogJSON]) -> TableData {
-        TableData(columns: ["time", "service", "level", "line"], rows: logs.map { log in
-            let record = log.record
-            return [.init(String(record.time)), .init(record.serviceName), .init(record.severity.level.name), .init(record.line)]
-        })
+        TableData(
+            columns: ["time", "service", "level", "line"],
+            rows: logs.map { log in
+                let record = log.record
+                return [
+                    .init(String(record.time)), .init(record.serviceName), .init(record.severity.level.name),
+                    .init(record.line),
+                ]
+            })
     }
 }

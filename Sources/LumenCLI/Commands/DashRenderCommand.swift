@@ -44,6 +44,9 @@ struct DashRenderCommand: AsyncParsableCommand {
         if let watch, watch != "auto", (DurationText.parse(watch) ?? 0) <= 0 {
             throw ValidationError("--watch takes an interval like 5s")
         }
+        if watch != nil, let format, format != .ansi && format != .text {
+            throw ValidationError("--watch draws ansi or text; export markdown or json without --watch")
+        }
         for variable in variables where !variable.contains("=") {
             throw ValidationError("-v takes name=value, got \"\(variable)\"")
         }
@@ -55,18 +58,23 @@ struct DashRenderCommand: AsyncParsableCommand {
         }
         let dashboard: DashboardFile
         do { dashboard = try DashboardLoader.load(yaml: text, file: file) } catch { throw ValidationError("\(error)") }
-        let overrides = Dictionary(variables.map { entry -> (String, String) in
-            let parts = entry.split(separator: "=", maxSplits: 1)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-        }, uniquingKeysWith: { _, last in last })
+        let overrides = Dictionary(
+            variables.map { entry -> (String, String) in
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
         let session = DashSession(
             dashboard: dashboard, fetcher: DashFetcher(client: try client.client()), overrides: overrides,
             range: DashTimeRange.Spec(from: from, to: to, since: since))
         if let watch {
-            let interval = watch == "auto" ? (dashboard.refresh.flatMap { DurationText.parse($0) } ?? 5_000_000_000)
+            let interval =
+                watch == "auto"
+                ? (dashboard.refresh.flatMap { DurationText.parse($0) } ?? 5_000_000_000)
                 : DurationText.parse(watch)!
-            try await DashWatch(session: session, interval: interval, format: format ?? (Terminal.useColor ? .ansi : .text),
-                                width: width, height: height).run()
+            try await DashWatch(
+                session: session, interval: interval, format: format ?? (Terminal.useColor ? .ansi : .text),
+                width: width, height: height
+            ).run()
             return
         }
         var state = DashSession.State()
@@ -100,17 +108,20 @@ struct DashSession: Sendable {
         let selfPanels = dashboard.panels.filter { $0.source == .self }
         if !selfPanels.isEmpty {
             let needsRate = selfPanels.contains { $0.allQueries.contains { $0.expr.contains("rate(") } }
-            state.selfScrape = try await DashSelfScrape.take(fetcher.client, after: state.selfScrape, needsRate: needsRate)
+            state.selfScrape = try await DashSelfScrape.take(
+                fetcher.client, after: state.selfScrape, needsRate: needsRate)
         }
-        let items = await fetcher.fetch(dashboard, templater: templater, range: range, width: width,
-                                        selfScrape: state.selfScrape)
+        let items = await fetcher.fetch(
+            dashboard, templater: templater, range: range, width: width,
+            selfScrape: state.selfScrape)
         state.selfScrape?.remember(items)
         let shown = (dashboard.variables ?? []).compactMap { variable in
             overrides[variable.name].map { "\(variable.name)=\($0)" }
         }
         let subtitle = ([range.description] + shown + [Self.clock(range.end) + " UTC"]).joined(separator: " · ")
-        return DashboardView(title: templater.title(dashboard.title), subtitle: subtitle, columns: dashboard.gridColumns,
-                             items: items, start: range.start, end: range.end)
+        return DashboardView(
+            title: templater.title(dashboard.title), subtitle: subtitle, columns: dashboard.gridColumns,
+            items: items, start: range.start, end: range.end)
     }
 
     static func clock(_ nanoseconds: Int64) -> String {

@@ -17,7 +17,9 @@ struct DashSelfScrape: Sendable {
 
     static let historyLimit = 600
 
-    static func take(_ client: APIClient, after earlier: DashSelfScrape?, needsRate: Bool) async throws -> DashSelfScrape {
+    static func take(_ client: APIClient, after earlier: DashSelfScrape?, needsRate: Bool) async throws
+        -> DashSelfScrape
+    {
         var before = earlier
         if before == nil && needsRate {
             before = DashSelfScrape(samples: try await scrape(client), seconds: 0, time: Timestamp.now())
@@ -39,7 +41,9 @@ struct DashSelfScrape: Sendable {
         var series: [ChartSeries] = []
         for query in queries {
             let parsed: SelfMetricsQuery
-            do { parsed = try SelfMetricsQuery.parse(query.expr) } catch { throw DashboardError(field: "query", message: "\(error)") }
+            do { parsed = try SelfMetricsQuery.parse(query.expr) } catch {
+                throw DashboardError(field: "query", message: "\(error)")
+            }
             for result in parsed.evaluate(samples, previous: previous, seconds: seconds) {
                 let name = templater.legend(query.legend, labels: result.labels, query: query.expr)
                 let points = (history[title + "\u{0}" + name] ?? []) + [ChartSeries.Point(t: time, v: result.value)]

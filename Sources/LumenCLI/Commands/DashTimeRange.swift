@@ -54,7 +54,8 @@ struct DashTimeRange {
     /// `1h`, `15m`, `90s`: the largest unit that divides the span, as people write ranges.
     static func duration(_ nanoseconds: Int64) -> String {
         let seconds = nanoseconds / Timestamp.nanosecondsPerSecond
-        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] as [(String, Int64)] where seconds >= size && seconds % size == 0 {
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] as [(String, Int64)]
+        where seconds >= size && seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }
         return seconds > 0 ? "\(seconds)s" : DurationText.format(nanoseconds)

@@ -40,8 +40,10 @@ struct DashWatch {
     }
 
     private func draw(_ view: DashboardView, size: (columns: Int, rows: Int), terminal: RawTerminal) {
-        let lines = view.render(format == .text ? .text : .ansi, width: width ?? size.columns,
-                                height: height ?? size.rows).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = view.render(
+            format == .text ? .text : .ansi, width: width ?? size.columns,
+            height: height ?? size.rows
+        ).split(separator: "\n", omittingEmptySubsequences: false)
         let shown = lines.prefix(size.rows).map { $0 + "\u{1B}[K" }
         terminal.write("\u{1B}[H" + shown.joined(separator: "\r\n") + "\u{1B}[J")
     }
@@ -52,7 +54,9 @@ struct DashWatch {
     private func wait(terminal: RawTerminal, size: inout (columns: Int, rows: Int)) async -> WaitOutcome {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(interval)
         while DispatchTime.now().uptimeNanoseconds < deadline {
-            if let key = terminal.readKey(), key == UInt8(ascii: "q") || key == UInt8(ascii: "Q") || key == 3 || key == 27 {
+            if let key = terminal.readKey(),
+                key == UInt8(ascii: "q") || key == UInt8(ascii: "Q") || key == 3 || key == 27
+            {
                 return .quit
             }
             let now = RawTerminal.size()
@@ -76,8 +80,8 @@ final class RawTerminal: @unchecked Sendable {
         if isatty(STDIN_FILENO) != 0, tcgetattr(STDIN_FILENO, &saved) == 0 {
             var raw = saved
             raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG)
-            raw.c_cc.6 = 0 // VMIN: reads return at once…
-            raw.c_cc.5 = 0 // VTIME: …with whatever is there.
+            raw.c_cc.6 = 0  // VMIN: reads return at once…
+            raw.c_cc.5 = 0  // VTIME: …with whatever is there.
             isRaw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0
         }
         write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
@@ -92,7 +96,9 @@ final class RawTerminal: @unchecked Sendable {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes {
+                Foundation.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset)
+            }
             if written <= 0 { return }
             offset += written
         }
@@ -111,7 +117,9 @@ final class RawTerminal: @unchecked Sendable {
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
             return (Int(size.ws_col), Int(size.ws_row))
         }
-        return (ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120,
-                ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init) ?? 40)
+        return (
+            ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120,
+            ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init) ?? 40
+        )
     }
 }

@@ -73,7 +73,8 @@ struct BrailleCanvas {
             }
             for column in 0..<width {
                 let cell = row * width + column
-                let character = bits[cell] == 0
+                let character =
+                    bits[cell] == 0
                     ? " " : String(Character(Unicode.Scalar(0x2800 + UInt32(bits[cell]))!))
                 let color = bits[cell] == 0 ? nil : colors[cell]
                 if color != runColor {

@@ -1,5 +1,5 @@
-/// A bar filled to a fraction of its width at one-eighth-cell resolution (`▏▎▍▌▋▊▉█`), on a track of `░`:
-/// the body of gauges and bar gauges.
+/// A bar filled to a fraction of its width at one-eighth-cell resolution (`▏▎▍▌▋▊▉█`), on a track of
+/// `░`: the body of gauges and bar gauges.
 enum MeterBar {
     static let partials: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 

@@ -31,12 +31,13 @@ enum Sparkline {
         let finite = cells.filter { $0.isFinite }
         guard let low = finite.min(), let high = finite.max() else { return String(repeating: " ", count: cells.count) }
         let span = high - low
-        return String(cells.map { value -> Character in
-            guard value.isFinite else { return " " }
-            guard span > 0 else { return levels[0] }
-            let index = Int(((value - low) / span * Double(levels.count - 1)).rounded())
-            return levels[max(0, min(levels.count - 1, index))]
-        })
+        return String(
+            cells.map { value -> Character in
+                guard value.isFinite else { return " " }
+                guard span > 0 else { return levels[0] }
+                let index = Int(((value - low) / span * Double(levels.count - 1)).rounded())
+                return levels[max(0, min(levels.count - 1, index))]
+            })
     }
 
     /// At most `width` values: the last point falling into each cell; fewer points than cells stay as they are.

@@ -10,7 +10,8 @@ enum ChoiceDecoding {
         let name = try container.decode(String.self)
         guard let value = parse(name) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown \(what) \"\(name)\"; use one of "
+                in: container,
+                debugDescription: "unknown \(what) \"\(name)\"; use one of "
                     + T.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value

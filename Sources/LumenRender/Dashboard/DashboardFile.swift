@@ -16,8 +16,10 @@ public struct DashboardFile: Codable, Sendable, Equatable {
     public var variables: [Variable]?
     public var panels: [Panel]
 
-    public init(version: Int = currentVersion, title: String, columns: Int? = nil, time: TimeDefaults? = nil,
-                refresh: String? = nil, variables: [Variable]? = nil, panels: [Panel]) {
+    public init(
+        version: Int = currentVersion, title: String, columns: Int? = nil, time: TimeDefaults? = nil,
+        refresh: String? = nil, variables: [Variable]? = nil, panels: [Panel]
+    ) {
         self.version = version
         self.title = title
         self.columns = columns

@@ -25,16 +25,18 @@ public enum DashboardLoader {
             dashboard = try YAMLDecoder().decode(DashboardFile.self, from: text)
         } catch let error as DecodingError {
             let (path, message) = Self.describe(error)
-            throw DashboardError(file: file, line: locate(path) ?? locate(Array(path.dropLast())),
-                                 field: Self.field(path), message: message)
+            throw DashboardError(
+                file: file, line: locate(path) ?? locate(Array(path.dropLast())),
+                field: Self.field(path), message: message)
         } catch {
             throw DashboardError(file: file, message: "\(error)")
         }
         do {
             try DashboardValidator.validate(dashboard)
         } catch {
-            throw DashboardError(file: file, line: locate(error.path) ?? locate(Array(error.path.dropLast())),
-                                 field: Self.field(error.path), message: error.message)
+            throw DashboardError(
+                file: file, line: locate(error.path) ?? locate(Array(error.path.dropLast())),
+                field: Self.field(error.path), message: error.message)
         }
         return dashboard
     }

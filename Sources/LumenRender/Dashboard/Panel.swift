@@ -27,9 +27,11 @@ public struct Panel: Codable, Sendable, Equatable {
     public var traceId: String?
     public var options: PanelOptions
 
-    public init(title: String, type: Kind, x: Int, y: Int, width: Int, height: Int, source: Source? = nil,
-                query: String? = nil, legend: String? = nil, queries: [PanelQuery]? = nil, traceId: String? = nil,
-                options: PanelOptions = PanelOptions()) {
+    public init(
+        title: String, type: Kind, x: Int, y: Int, width: Int, height: Int, source: Source? = nil,
+        query: String? = nil, legend: String? = nil, queries: [PanelQuery]? = nil, traceId: String? = nil,
+        options: PanelOptions = PanelOptions()
+    ) {
         self.title = title
         self.type = type
         self.x = x

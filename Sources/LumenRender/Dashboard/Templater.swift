@@ -38,13 +38,16 @@ public struct Templater: Sendable {
                 }
             }
             guard let chosen else {
-                throw DashboardError(field: "variables.\(variable.name)", message: "has no value: give one with -v \(variable.name)=…")
+                throw DashboardError(
+                    field: "variables.\(variable.name)", message: "has no value: give one with -v \(variable.name)=…")
             }
             values[variable.name] = chosen
         }
         for name in overrides.keys where !variables.contains(where: { $0.name == name }) {
-            throw DashboardError(field: "-v \(name)", message: "the dashboard has no variable \"\(name)\"; it has "
-                + (variables.isEmpty ? "none" : variables.map(\.name).joined(separator: ", ")))
+            throw DashboardError(
+                field: "-v \(name)",
+                message: "the dashboard has no variable \"\(name)\"; it has "
+                    + (variables.isEmpty ? "none" : variables.map(\.name).joined(separator: ", ")))
         }
         return Templater(values: values, displayValues: display)
     }
@@ -75,7 +78,9 @@ public struct Templater: Sendable {
             {
                 result += value
                 rest = after[after.index(after: close)...]
-            } else if let name = names.first(where: { after.hasPrefix($0) && !Self.continuesName(after.dropFirst($0.count)) }) {
+            } else if let name = names.first(where: {
+                after.hasPrefix($0) && !Self.continuesName(after.dropFirst($0.count))
+            }) {
                 result += values[name]!
                 rest = after.dropFirst(name.count)
             } else {
@@ -97,10 +102,12 @@ public struct Templater: Sendable {
             guard !labels.isEmpty else { return query }
             let shown = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
             let name = labels["__name__"] ?? ""
-            return name + (shown.isEmpty ? "" : "{" + shown.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ") + "}")
+            return name
+                + (shown.isEmpty ? "" : "{" + shown.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ") + "}")
         }
         var text = template
-        while let open = text.range(of: "{{"), let close = text.range(of: "}}", range: open.upperBound..<text.endIndex) {
+        while let open = text.range(of: "{{"), let close = text.range(of: "}}", range: open.upperBound..<text.endIndex)
+        {
             let name = String(text[open.upperBound..<close.lowerBound].filter { $0 != " " })
             text.replaceSubrange(open.lowerBound..<close.upperBound, with: labels[name] ?? "")
         }

@@ -19,8 +19,10 @@ public struct Variable: Codable, Sendable, Equatable {
     /// The value when not overridden: `all` for query variables that include it, else the first value.
     public var `default`: String?
 
-    public init(name: String, type: Kind, value: String? = nil, values: [String]? = nil, label: String? = nil,
-                includeAll: Bool? = nil, default: String? = nil) {
+    public init(
+        name: String, type: Kind, value: String? = nil, values: [String]? = nil, label: String? = nil,
+        includeAll: Bool? = nil, default: String? = nil
+    ) {
         self.name = name
         self.type = type
         self.value = value

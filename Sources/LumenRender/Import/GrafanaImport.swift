@@ -46,7 +46,9 @@ public enum GrafanaImport {
             }
             let targets = (raw["targets"] as? [[String: Any]] ?? []).filter { ($0["hide"] as? Bool) != true }
             let queries = targets.compactMap { target -> PanelQuery? in
-                guard let expr = (target["expr"] as? String) ?? (target["query"] as? String), !expr.isEmpty else { return nil }
+                guard let expr = (target["expr"] as? String) ?? (target["query"] as? String), !expr.isEmpty else {
+                    return nil
+                }
                 let legend = (target["legendFormat"] as? String).flatMap { $0.isEmpty || $0 == "__auto" ? nil : $0 }
                 return PanelQuery(expr: expr, legend: legend)
             }
@@ -54,12 +56,15 @@ public enum GrafanaImport {
                 skipped.append("\"\(title)\" (\(type)): no PromQL or LogQL target to convert")
                 continue
             }
-            if queries.count < targets.count { notes.append("\"\(title)\": targets without an expression were dropped") }
+            if queries.count < targets.count {
+                notes.append("\"\(title)\": targets without an expression were dropped")
+            }
             let grid = raw["gridPos"] as? [String: Any] ?? [:]
             let (x, width) = (int(grid["x"]) ?? 0, int(grid["w"]) ?? 12)
             let (y, height) = (int(grid["y"]) ?? 0, int(grid["h"]) ?? 8)
-            var panel = Panel(title: title, type: kind, x: min(x, 23), y: lines(y), width: max(1, min(width, 24 - min(x, 23))),
-                              height: max(DashboardValidator.minimumPanelHeight, lines(y + height) - lines(y)))
+            var panel = Panel(
+                title: title, type: kind, x: min(x, 23), y: lines(y), width: max(1, min(width, 24 - min(x, 23))),
+                height: max(DashboardValidator.minimumPanelHeight, lines(y + height) - lines(y)))
             if queries.count == 1 {
                 panel.query = queries[0].expr
                 panel.legend = queries[0].legend
@@ -100,7 +105,9 @@ public enum GrafanaImport {
         var options = PanelOptions()
         if let unit = defaults["unit"] as? String {
             options.unit = ValueUnit(name: unit)
-            if options.unit == nil { notes.append("\"\(title)\": unit \"\(unit)\" is not known to Lumen; numbers are shown plain") }
+            if options.unit == nil {
+                notes.append("\"\(title)\": unit \"\(unit)\" is not known to Lumen; numbers are shown plain")
+            }
         }
         options.decimals = int(defaults["decimals"])
         options.min = double(defaults["min"])
@@ -150,9 +157,12 @@ public enum GrafanaImport {
             case "constant":
                 return Variable(name: name, type: .constant, value: raw["query"] as? String ?? current)
             case "interval":
-                let values = (raw["query"] as? String ?? "").split(separator: ",").map { String($0).filter { $0 != " " } }
-                return Variable(name: name, type: .interval, values: values.isEmpty ? nil : values,
-                                default: current.map { $0 == "$__auto_interval_\(name)" ? "auto" : $0 })
+                let values = (raw["query"] as? String ?? "").split(separator: ",").map {
+                    String($0).filter { $0 != " " }
+                }
+                return Variable(
+                    name: name, type: .interval, values: values.isEmpty ? nil : values,
+                    default: current.map { $0 == "$__auto_interval_\(name)" ? "auto" : $0 })
             case "query":
                 let query = (raw["query"] as? String) ?? ((raw["query"] as? [String: Any])?["query"] as? String) ?? ""
                 guard let label = labelValuesLabel(query) else {
@@ -160,8 +170,9 @@ public enum GrafanaImport {
                     return Variable(name: name, type: .constant, value: current ?? "")
                 }
                 let all = current == "$__all" || (raw["includeAll"] as? Bool ?? false)
-                return Variable(name: name, type: .query, label: label, includeAll: all,
-                                default: current == "$__all" ? Variable.all : nil)
+                return Variable(
+                    name: name, type: .query, label: label, includeAll: all,
+                    default: current == "$__all" ? Variable.all : nil)
             case let other:
                 notes.append("variable \"\(name)\" (\(other ?? "?")): kept as a constant with its current value")
                 return Variable(name: name, type: .constant, value: current ?? "")

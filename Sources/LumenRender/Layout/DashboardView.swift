@@ -58,26 +58,31 @@ public struct DashboardView: Sendable {
         for item in items {
             let panel = item.panel
             let x = column(panel.x)
-            let box = PanelBox(title: item.title, width: column(panel.x + panel.width) - x,
-                               height: line(panel.y + panel.height) - line(panel.y))
+            let box = PanelBox(
+                title: item.title, width: column(panel.x + panel.width) - x,
+                height: line(panel.y + panel.height) - line(panel.y))
             let content = PanelRenderer.render(
                 panel.type, data: item.data, options: panel.options, start: start, end: end,
                 width: box.innerWidth, height: box.innerHeight, style: style)
-            for (offset, text) in box.render(content, style: style).enumerated() where line(panel.y) + offset < totalLines {
+            for (offset, text) in box.render(content, style: style).enumerated()
+            where line(panel.y) + offset < totalLines {
                 canvas[line(panel.y) + offset].append((x, text))
             }
         }
-        let header = style.apply(ANSIStyle.bold, TextCell.truncate(title, to: width))
-            + (subtitle.isEmpty || title.count + 3 >= width ? ""
+        let header =
+            style.apply(ANSIStyle.bold, TextCell.truncate(title, to: width))
+            + (subtitle.isEmpty || title.count + 3 >= width
+                ? ""
                 : style.apply(ANSIStyle.dim, TextCell.truncate(" · " + subtitle, to: width - title.count)))
-        return [header] + canvas.map { pieces in
-            var text = ""
-            var cursor = 0
-            for piece in pieces.sorted(by: { $0.x < $1.x }) where piece.x >= cursor {
-                text += String(repeating: " ", count: piece.x - cursor) + piece.text
-                cursor = piece.x + VisibleText.width(piece.text)
+        return [header]
+            + canvas.map { pieces in
+                var text = ""
+                var cursor = 0
+                for piece in pieces.sorted(by: { $0.x < $1.x }) where piece.x >= cursor {
+                    text += String(repeating: " ", count: piece.x - cursor) + piece.text
+                    cursor = piece.x + VisibleText.width(piece.text)
+                }
+                return text
             }
-            return text
-        }
     }
 }

@@ -20,12 +20,15 @@ struct JSONExport {
     }
 
     func render() -> String {
-        let document = Document(title: view.title, start: view.start, end: view.end, panels: view.items.map {
-            PanelDocument(title: $0.title, type: $0.panel.type.rawValue, data: $0.data)
-        })
+        let document = Document(
+            title: view.title, start: view.start, end: view.end,
+            panels: view.items.map {
+                PanelDocument(title: $0.title, type: $0.panel.type.rawValue, data: $0.data)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         guard let data = try? encoder.encode(document) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -68,8 +71,9 @@ extension PanelData: Encodable {
         case .trace(let spans, let logs):
             try container.encode("trace", forKey: .kind)
             try container.encode(spans.map(SpanRow.init), forKey: .spans)
-            try container.encode(logs.map { LogLine(time: $0.time, service: $0.serviceName, level: $0.severity.level, body: $0.line) },
-                                 forKey: .logs)
+            try container.encode(
+                logs.map { LogLine(time: $0.time, service: $0.serviceName, level: $0.severity.level, body: $0.line) },
+                forKey: .logs)
         case .serviceGraph(let graph):
             try container.encode("serviceGraph", forKey: .kind)
             try container.encode(graph, forKey: .serviceGraph)

@@ -15,16 +15,25 @@ struct MarkdownExport {
             out += "\n## \(item.title)\n\n"
             switch (item.panel.type, item.data) {
             case (.table, .table(let table)):
-                out += Self.table(table.columns, TablePanel(table: table, options: item.panel.options).sortedRows()
-                    .prefix(item.panel.options.limit ?? Int.max).map { $0.map(\.text) })
+                out += Self.table(
+                    table.columns,
+                    TablePanel(table: table, options: item.panel.options).sortedRows()
+                        .prefix(item.panel.options.limit ?? Int.max).map { $0.map(\.text) })
             case (.table, .series(let series)):
                 let table = TableData(series: series, options: item.panel.options)
-                out += Self.table(table.columns, TablePanel(table: table, options: item.panel.options).sortedRows().map { $0.map(\.text) })
+                out += Self.table(
+                    table.columns,
+                    TablePanel(table: table, options: item.panel.options).sortedRows().map { $0.map(\.text) })
             case (.servicegraph, .serviceGraph(let graph)):
-                out += Self.table(["caller", "callee", "rate", "errors", "p95"], graph.edges.map {
-                    [$0.caller, $0.callee, ValueUnit.reqps.format($0.rate), ValueUnit.ratio.format($0.errorRatio, decimals: 1),
-                     ValueUnit.seconds.format($0.p95)]
-                })
+                out += Self.table(
+                    ["caller", "callee", "rate", "errors", "p95"],
+                    graph.edges.map {
+                        [
+                            $0.caller, $0.callee, ValueUnit.reqps.format($0.rate),
+                            ValueUnit.ratio.format($0.errorRatio, decimals: 1),
+                            ValueUnit.seconds.format($0.p95),
+                        ]
+                    })
             default:
                 let lines = PanelRenderer.render(
                     item.panel.type, data: item.data, options: item.panel.options, start: view.start, end: view.end,
@@ -42,7 +51,8 @@ struct MarkdownExport {
         var out = "| " + columns.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + columns.map { _ in " --- |" }.joined() + "\n"
         for row in rows {
-            out += "| " + columns.indices.map { $0 < row.count ? escape(row[$0]) : "" }.joined(separator: " | ") + " |\n"
+            out +=
+                "| " + columns.indices.map { $0 < row.count ? escape(row[$0]) : "" }.joined(separator: " | ") + " |\n"
         }
         return out
     }

@@ -14,7 +14,9 @@ struct PanelBox {
     var innerHeight: Int { max(0, height - 2) }
 
     func render(_ content: [String], style: ANSIStyle) -> [String] {
-        guard width >= 2, height >= 2 else { return Array(repeating: String(repeating: " ", count: max(0, width)), count: max(0, height)) }
+        guard width >= 2, height >= 2 else {
+            return Array(repeating: String(repeating: " ", count: max(0, width)), count: max(0, height))
+        }
         let label = title.isEmpty ? "" : " " + TextCell.truncate(title, to: max(0, width - 5)) + " "
         let top = "╭─" + label + String(repeating: "─", count: max(0, width - 3 - label.count)) + "╮"
         var lines = [style.apply(ANSIStyle.dim, String(top.prefix(width)))]

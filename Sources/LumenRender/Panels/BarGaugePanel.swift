@@ -7,7 +7,9 @@ struct BarGaugePanel {
     func render(width: Int, height: Int, style: ANSIStyle) -> [String] {
         guard !series.isEmpty else { return ["no data"] }
         var rows = series.map { (name: $0.name, value: (options.reduce ?? .last).apply($0)) }
-        if options.sortDescending == true { rows.sort { ($0.value.isNaN ? -.infinity : $0.value) > ($1.value.isNaN ? -.infinity : $1.value) } }
+        if options.sortDescending == true {
+            rows.sort { ($0.value.isNaN ? -.infinity : $0.value) > ($1.value.isNaN ? -.infinity : $1.value) }
+        }
         let limit = min(options.limit ?? Int.max, max(1, height))
         let low = options.min ?? 0
         let high = options.max ?? max(rows.map(\.value).filter(\.isFinite).max() ?? 1, low + 1e-12)

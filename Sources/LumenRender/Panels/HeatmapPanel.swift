@@ -17,7 +17,9 @@ struct HeatmapPanel {
             .sorted { $0.bound < $1.bound }
         guard !buckets.isEmpty else { return ["no data: a heatmap needs series with an \"le\" label"] }
         let rows = max(1, min(buckets.count, height - 2))
-        let labels = (0..<rows).map { row in label(for: groupBounds(row: row, rows: rows, buckets: buckets.map(\.bound))) }
+        let labels = (0..<rows).map { row in
+            label(for: groupBounds(row: row, rows: rows, buckets: buckets.map(\.bound)))
+        }
         let labelWidth = labels.map(\.count).max() ?? 1
         let columns = max(1, width - labelWidth - 1)
         // counts[column][bucket]: per-bucket counts, from the cumulative series at each column's time.
@@ -46,13 +48,15 @@ struct HeatmapPanel {
                 let level = Int((value / peak * Double(Self.shades.count - 1)).rounded(.up))
                 return Self.shades[max(1, min(Self.shades.count - 1, level))]
             }
-            lines.append(style.apply(ANSIStyle.dim, TextCell.fit(labels[row], to: labelWidth, alignment: .right) + "┤")
-                + style.apply(ChartColor.orange.sgr, String(cells)))
+            lines.append(
+                style.apply(ANSIStyle.dim, TextCell.fit(labels[row], to: labelWidth, alignment: .right) + "┤")
+                    + style.apply(ChartColor.orange.sgr, String(cells)))
         }
         let pad = String(repeating: " ", count: labelWidth + 1)
         lines.append(pad + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: columns)))
         if height > rows + 1 {
-            lines.append(pad + style.apply(ANSIStyle.dim, "░ few  ▒  ▓  █ most: \(ValueUnit.short.format(peak)) in one cell"))
+            lines.append(
+                pad + style.apply(ANSIStyle.dim, "░ few  ▒  ▓  █ most: \(ValueUnit.short.format(peak)) in one cell"))
         }
         return lines
     }

@@ -14,10 +14,12 @@ struct LogsPanel {
         let clock = TimeAxis(start: 0, end: 0)
         return newest.reversed().map { line in
             let level = TextCell.fit(line.level == .unspecified ? "-" : line.level.name, to: 5)
-            let lead = clock.label(line.time) + " " + style.apply(Self.color(line.level), level) + " "
+            let lead =
+                clock.label(line.time) + " " + style.apply(Self.color(line.level), level) + " "
                 + style.apply(ANSIStyle.dim, TextCell.fit(line.service, to: serviceWidth)) + " "
             let used = 8 + 1 + 5 + 1 + serviceWidth + 1
-            return TextCell.trimTrailing(lead + TextCell.truncate(TextCell.singleLine(line.body), to: max(1, width - used)))
+            return TextCell.trimTrailing(
+                lead + TextCell.truncate(TextCell.singleLine(line.body), to: max(1, width - used)))
         }
     }
 

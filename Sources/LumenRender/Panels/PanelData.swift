@@ -115,8 +115,10 @@ public struct ServiceGraph: Codable, Sendable, Equatable {
         public var p95: Double
         public var p99: Double
 
-        public init(caller: String, callee: String, calls: Int, errors: Int, rate: Double, errorRatio: Double,
-                    p50: Double, p95: Double, p99: Double) {
+        public init(
+            caller: String, callee: String, calls: Int, errors: Int, rate: Double, errorRatio: Double,
+            p50: Double, p95: Double, p99: Double
+        ) {
             self.caller = caller
             self.callee = callee
             self.calls = calls
@@ -139,8 +141,10 @@ public struct ServiceGraph: Codable, Sendable, Equatable {
         public var p95: Double
         public var p99: Double
 
-        public init(service: String, calls: Int, errors: Int, rate: Double, errorRatio: Double,
-                    p50: Double, p95: Double, p99: Double) {
+        public init(
+            service: String, calls: Int, errors: Int, rate: Double, errorRatio: Double,
+            p50: Double, p95: Double, p99: Double
+        ) {
             self.service = service
             self.calls = calls
             self.errors = errors

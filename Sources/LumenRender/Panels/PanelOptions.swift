@@ -18,9 +18,11 @@ public struct PanelOptions: Codable, Sendable, Equatable {
     /// Trace panels: show the trace's logs under their spans.
     public var traceLogs: Bool?
 
-    public init(unit: ValueUnit? = nil, decimals: Int? = nil, thresholds: [Threshold]? = nil, min: Double? = nil,
-                max: Double? = nil, reduce: Reduction? = nil, sortBy: String? = nil, sortDescending: Bool? = nil,
-                limit: Int? = nil, showLegend: Bool? = nil, traceLogs: Bool? = nil) {
+    public init(
+        unit: ValueUnit? = nil, decimals: Int? = nil, thresholds: [Threshold]? = nil, min: Double? = nil,
+        max: Double? = nil, reduce: Reduction? = nil, sortBy: String? = nil, sortDescending: Bool? = nil,
+        limit: Int? = nil, showLegend: Bool? = nil, traceLogs: Bool? = nil
+    ) {
         self.unit = unit
         self.decimals = decimals
         self.thresholds = thresholds

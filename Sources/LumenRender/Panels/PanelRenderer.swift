@@ -33,8 +33,9 @@ enum PanelRenderer {
             lines = LogsPanel(logs: logs, options: options).render(width: width, height: height, style: style)
         case (.trace, .trace(let spans, let logs)):
             guard !spans.isEmpty else { return ["no trace found"] }
-            let waterfall = TraceWaterfall(spans: spans, logs: options.traceLogs == true ? logs : [], width: width,
-                                           color: style.enabled, criticalPath: true)
+            let waterfall = TraceWaterfall(
+                spans: spans, logs: options.traceLogs == true ? logs : [], width: width,
+                color: style.enabled, criticalPath: true)
             lines = waterfall.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         case (.servicegraph, .serviceGraph(let graph)):
             lines = ServiceGraphPanel(graph: graph, options: options).render(width: width, height: height, style: style)

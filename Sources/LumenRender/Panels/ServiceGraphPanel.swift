@@ -1,5 +1,5 @@
-/// Callers → callees as a tree rooted at the services nobody calls (with their own totals): each edge with its rate, error ratio
-/// (coloured by the thresholds, red from 5 % when none are given) and p95 latency.
+/// Callers → callees as a tree rooted at the services nobody calls (with their own totals): each edge with its
+/// rate, error ratio (coloured by the thresholds, red from 5 % when none are given) and p95 latency.
 ///
 /// A service called from several callers appears under each; a call back into a service already on the
 /// path is shown once, marked `↺`, and not followed.
@@ -15,17 +15,23 @@ struct ServiceGraphPanel {
         var roots = Set(graph.edges.map(\.caller)).subtracting(callees).sorted()
         if roots.isEmpty { roots = Array(Set(graph.edges.map(\.caller))).sorted().prefix(1).map { $0 } }
         let byCaller = Dictionary(grouping: graph.edges, by: \.caller)
-        let ownStats = Dictionary(graph.services.map { ($0.service, Stats(rate: $0.rate, errorRatio: $0.errorRatio, p95: $0.p95)) },
-                                  uniquingKeysWith: { first, _ in first })
+        let ownStats = Dictionary(
+            graph.services.map { ($0.service, Stats(rate: $0.rate, errorRatio: $0.errorRatio, p95: $0.p95)) },
+            uniquingKeysWith: { first, _ in first })
         var rows: [(tree: String, stats: Stats?)] = []
         func visit(_ service: String, prefix: String, path: Set<String>) {
             let edges = (byCaller[service] ?? []).sorted { $0.callee < $1.callee }
             for (index, edge) in edges.enumerated() {
                 let last = index == edges.count - 1
                 let cycle = path.contains(edge.callee)
-                rows.append((prefix + (last ? "└─▶ " : "├─▶ ") + edge.callee + (cycle ? " ↺" : ""),
-                             Stats(rate: edge.rate, errorRatio: edge.errorRatio, p95: edge.p95)))
-                if !cycle { visit(edge.callee, prefix: prefix + (last ? "    " : "│   "), path: path.union([edge.callee])) }
+                rows.append(
+                    (
+                        prefix + (last ? "└─▶ " : "├─▶ ") + edge.callee + (cycle ? " ↺" : ""),
+                        Stats(rate: edge.rate, errorRatio: edge.errorRatio, p95: edge.p95)
+                    ))
+                if !cycle {
+                    visit(edge.callee, prefix: prefix + (last ? "    " : "│   "), path: path.union([edge.callee]))
+                }
             }
         }
         for root in roots {
@@ -35,10 +41,16 @@ struct ServiceGraphPanel {
         let thresholds = options.thresholds ?? Self.defaultThresholds
         let titles = ["rate", "errors", "p95"]
         let cells = rows.map { row in
-            row.stats.map { [ValueUnit.reqps.format($0.rate), ValueUnit.ratio.format($0.errorRatio, decimals: 1),
-                            ValueUnit.seconds.format($0.p95)] } ?? ["", "", ""]
+            row.stats.map {
+                [
+                    ValueUnit.reqps.format($0.rate), ValueUnit.ratio.format($0.errorRatio, decimals: 1),
+                    ValueUnit.seconds.format($0.p95),
+                ]
+            } ?? ["", "", ""]
         }
-        let widths = titles.indices.map { column in cells.map { $0[column].count }.max().map { max($0, titles[column].count) } ?? 0 }
+        let widths = titles.indices.map { column in
+            cells.map { $0[column].count }.max().map { max($0, titles[column].count) } ?? 0
+        }
         let numbers = widths.reduce(0) { $0 + $1 + 2 }
         let treeWidth = max(8, min(rows.map(\.tree.count).max() ?? 8, width - numbers))
         func line(_ tree: String, _ values: [String], errorColor: ChartColor?) -> String {

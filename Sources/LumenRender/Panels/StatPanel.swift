@@ -14,8 +14,11 @@ struct StatPanel {
         let across = max(1, min(series.count, width / Self.minimumCellWidth))
         let cellWidth = width / across
         let shown = Array(series.prefix(across))
-        let cells = shown.map { cell($0, width: cellWidth - (across > 1 ? 1 : 0), height: height, named: series.count > 1,
-                                     style: style) }
+        let cells = shown.map {
+            cell(
+                $0, width: cellWidth - (across > 1 ? 1 : 0), height: height, named: series.count > 1,
+                style: style)
+        }
         let rows = cells.map(\.count).max() ?? 0
         return (0..<rows).map { row in
             cells.map { VisibleText.fit(row < $0.count ? $0[row] : "", to: cellWidth) }.joined()

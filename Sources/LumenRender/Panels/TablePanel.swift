@@ -10,24 +10,29 @@ struct TablePanel {
         let numeric = table.columns.indices.map { column in
             rows.contains { column < $0.count && $0[column].value != nil }
         }
-        var text = TextTable(columns: table.columns.enumerated().map { index, title in
-            TextTable.Column(title, alignment: numeric[index] ? .right : .left)
-        })
+        var text = TextTable(
+            columns: table.columns.enumerated().map { index, title in
+                TextTable.Column(title, alignment: numeric[index] ? .right : .left)
+            })
         let limit = min(options.limit ?? Int.max, max(1, height - 2))
         let shown = Array(rows.prefix(limit))
         for row in shown { text.append(row.map(\.text)) }
         let widths = text.columnWidths(maxWidth: width)
         func line(_ cells: [String], colors: [ChartColor?]) -> String {
             let fitted = widths.indices.map { index in
-                let cell = TextCell.fit(index < cells.count ? cells[index] : "", to: widths[index],
-                                        alignment: text.columns[index].alignment)
+                let cell = TextCell.fit(
+                    index < cells.count ? cells[index] : "", to: widths[index],
+                    alignment: text.columns[index].alignment)
                 return colors[index].map { style.apply($0.sgr, cell) } ?? cell
             }
             return TextCell.trimTrailing(fitted.joined(separator: TextTable.separator))
         }
         var lines = [style.apply(ANSIStyle.bold, line(table.columns, colors: widths.map { _ in nil }))]
-        lines.append(style.apply(ANSIStyle.dim, widths.map { String(repeating: "─", count: $0) }
-            .joined(separator: TextTable.separator)))
+        lines.append(
+            style.apply(
+                ANSIStyle.dim,
+                widths.map { String(repeating: "─", count: $0) }
+                    .joined(separator: TextTable.separator)))
         for row in shown {
             let colors = widths.indices.map { index in
                 index < row.count ? row[index].value.flatMap { options.color(for: $0) } : nil

@@ -38,12 +38,14 @@ struct TimeSeriesPanel {
         var lines: [String] = []
         let tickRows = [0: ticks[0], plotHeight / 2: ticks[1], plotHeight - 1: ticks[2]]
         for (row, text) in canvas.lines(style: style).enumerated() {
-            let label = tickRows[row].map { TextCell.fit($0, to: labelWidth, alignment: .right) + "┤" }
+            let label =
+                tickRows[row].map { TextCell.fit($0, to: labelWidth, alignment: .right) + "┤" }
                 ?? String(repeating: " ", count: labelWidth) + "│"
             lines.append(style.apply(ANSIStyle.dim, label) + text)
         }
-        lines.append(String(repeating: " ", count: labelWidth + 1)
-            + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: plotWidth)))
+        lines.append(
+            String(repeating: " ", count: labelWidth + 1)
+                + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: plotWidth)))
         if legendRows > 1 { lines += legend(width: width, rows: legendRows - 1, style: style) }
         return lines
     }

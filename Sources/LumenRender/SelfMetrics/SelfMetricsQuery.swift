@@ -24,7 +24,10 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
             switch op {
             case .equal: return actual == value
             case .notEqual: return actual != value
-            case .matches: return value.split(separator: "|", omittingEmptySubsequences: false).contains { $0 == actual || $0 == ".*" }
+            case .matches:
+                return value.split(separator: "|", omittingEmptySubsequences: false).contains {
+                    $0 == actual || $0 == ".*"
+                }
             }
         }
     }
@@ -45,7 +48,9 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
         var parser = Parser(rest: Substring(text))
         let query = try parser.expression()
         parser.skipSpaces()
-        guard parser.rest.isEmpty else { throw Failure(description: "unexpected \"\(parser.rest.prefix(20))\" in \(text)") }
+        guard parser.rest.isEmpty else {
+            throw Failure(description: "unexpected \"\(parser.rest.prefix(20))\" in \(text)")
+        }
         return query
     }
 
@@ -56,7 +61,9 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
 
         mutating func expect(_ text: String) throws(Failure) {
             skipSpaces()
-            guard rest.hasPrefix(text) else { throw Failure(description: "expected \"\(text)\" at \"\(rest.prefix(20))\"") }
+            guard rest.hasPrefix(text) else {
+                throw Failure(description: "expected \"\(text)\" at \"\(rest.prefix(20))\"")
+            }
             rest = rest.dropFirst(text.count)
         }
 
@@ -90,7 +97,9 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
                 return .rate(inner)
             case "histogram_quantile":
                 try expect("(")
-                guard let quantile = Double(word()) else { throw Failure(description: "histogram_quantile needs a number first") }
+                guard let quantile = Double(word()) else {
+                    throw Failure(description: "histogram_quantile needs a number first")
+                }
                 try expect(",")
                 let inner = try expression()
                 try expect(")")
@@ -101,10 +110,14 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
                     rest = rest.dropFirst()
                     while true {
                         skipSpaces()
-                        if rest.hasPrefix("}") { rest = rest.dropFirst(); break }
+                        if rest.hasPrefix("}") {
+                            rest = rest.dropFirst()
+                            break
+                        }
                         let label = word()
                         skipSpaces()
-                        let op: Matcher.Operator = rest.hasPrefix("=~") ? .matches : rest.hasPrefix("!=") ? .notEqual : .equal
+                        let op: Matcher.Operator =
+                            rest.hasPrefix("=~") ? .matches : rest.hasPrefix("!=") ? .notEqual : .equal
                         try expect(op.rawValue)
                         try expect("\"")
                         let value = rest.prefix { $0 != "\"" }
@@ -115,7 +128,9 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
                         if rest.hasPrefix(",") { rest = rest.dropFirst() }
                     }
                 }
-                guard !name.isEmpty else { throw Failure(description: "expected a metric name at \"\(rest.prefix(20))\"") }
+                guard !name.isEmpty else {
+                    throw Failure(description: "expected a metric name at \"\(rest.prefix(20))\"")
+                }
                 return .selector(name: name, matchers: matchers)
             }
         }
@@ -127,7 +142,10 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
                 let label = word()
                 if !label.isEmpty { labels.append(label) }
                 skipSpaces()
-                if rest.hasPrefix(",") { rest = rest.dropFirst(); continue }
+                if rest.hasPrefix(",") {
+                    rest = rest.dropFirst()
+                    continue
+                }
                 try expect(")")
                 return labels
             }
@@ -138,7 +156,9 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
 
     /// The query over a scrape; `previous` (an earlier scrape, `seconds` before) is needed by `rate`, which
     /// gives nothing without it. Counter resets count from zero, as in PromQL.
-    public func evaluate(_ samples: [ExpositionText.Sample], previous: [ExpositionText.Sample]?, seconds: Double) -> [Result] {
+    public func evaluate(_ samples: [ExpositionText.Sample], previous: [ExpositionText.Sample]?, seconds: Double)
+        -> [Result]
+    {
         switch self {
         case .selector(let name, let matchers):
             return samples.filter { sample in sample.name == name && matchers.allSatisfy { $0.accepts(sample.labels) } }
@@ -149,11 +169,14 @@ public indirect enum SelfMetricsQuery: Sendable, Equatable {
                 let key = result.labels.filter { by.contains($0.key) }
                 groups[key, default: 0] += result.value
             }
-            return groups.map { Result(labels: $0.key, value: $0.value) }.sorted { $0.labels.description < $1.labels.description }
+            return groups.map { Result(labels: $0.key, value: $0.value) }.sorted {
+                $0.labels.description < $1.labels.description
+            }
         case .rate(let inner):
             guard let previous, seconds > 0 else { return [] }
-            let before = Dictionary(inner.evaluate(previous, previous: nil, seconds: 0).map { ($0.labels, $0.value) },
-                                    uniquingKeysWith: { first, _ in first })
+            let before = Dictionary(
+                inner.evaluate(previous, previous: nil, seconds: 0).map { ($0.labels, $0.value) },
+                uniquingKeysWith: { first, _ in first })
             return inner.evaluate(samples, previous: nil, seconds: 0).compactMap { now in
                 guard let then = before[now.labels] else { return nil }
                 let increase = now.value >= then ? now.value - then : now.value

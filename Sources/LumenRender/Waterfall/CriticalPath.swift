@@ -12,8 +12,9 @@ enum CriticalPath {
         let children = Dictionary(grouping: spans.filter { $0.parentSpanID.map(ids.contains) ?? false }) {
             $0.parentSpanID!
         }
-        guard let root = spans.filter({ $0.parentSpanID.map { !ids.contains($0) } ?? true })
-            .max(by: { ($0.duration, $1.startTime) < ($1.duration, $0.startTime) })
+        guard
+            let root = spans.filter({ $0.parentSpanID.map { !ids.contains($0) } ?? true })
+                .max(by: { ($0.duration, $1.startTime) < ($1.duration, $0.startTime) })
         else { return [] }
         var path = Set<SpanID>()
         func walk(_ span: Span, until limit: Int64) {

@@ -97,7 +97,9 @@ public struct TraceWaterfall: Sendable {
             TextCell.fit(DurationText.format(span.duration), to: layout.duration, alignment: .right),
             isError ? style.apply(ANSIStyle.red, TextCell.fit(status, to: layout.status))
                 : TextCell.fit(status, to: layout.status),
-            style.apply(isError ? ANSIStyle.red : serviceColor, bar.render(start: span.startTime, end: span.endTime, shaded: shaded)),
+            style.apply(
+                isError ? ANSIStyle.red : serviceColor,
+                bar.render(start: span.startTime, end: span.endTime, shaded: shaded)),
         ]
         return TextCell.trimTrailing(cells.joined(separator: Self.separator))
     }
