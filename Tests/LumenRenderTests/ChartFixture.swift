@@ -59,25 +59,24 @@ enum ChartFixture {
         ),
     ]
 
+    /// An edge whose error ratio follows from its calls and errors; p50 and p99 are set around the p95 shown.
+    static func edge(_ caller: String, _ callee: String, calls: Int, errors: Int, rate: Double, p95: Double)
+        -> ServiceGraph.Edge
+    {
+        ServiceGraph.Edge(
+            caller: caller, callee: callee, calls: calls, errors: errors, rate: rate,
+            errorRatio: Double(errors) / Double(calls), p50: p95 / 3, p95: p95, p99: p95 * 2.5)
+    }
+
     static let graph = ServiceGraph(
         edges: [
-            .init(
-                caller: "frontend", callee: "checkout", calls: 1200, errors: 30, rate: 20, errorRatio: 0.025,
-                p50: 0.08, p95: 0.25, p99: 0.6),
-            .init(
-                caller: "checkout", callee: "payment", calls: 1200, errors: 72, rate: 20, errorRatio: 0.06,
-                p50: 0.05, p95: 0.2, p99: 0.5),
-            .init(
-                caller: "checkout", callee: "cart", calls: 1200, errors: 0, rate: 20, errorRatio: 0,
-                p50: 0.004, p95: 0.012, p99: 0.02),
-            .init(
-                caller: "payment", callee: "database", calls: 2400, errors: 2, rate: 40, errorRatio: 0.0008,
-                p50: 0.002, p95: 0.018, p99: 0.04),
+            edge("frontend", "checkout", calls: 1200, errors: 30, rate: 20, p95: 0.25),
+            edge("checkout", "payment", calls: 1200, errors: 72, rate: 20, p95: 0.2),
+            edge("checkout", "cart", calls: 1200, errors: 0, rate: 20, p95: 0.012),
+            edge("payment", "database", calls: 2400, errors: 2, rate: 40, p95: 0.018),
         ],
         services: [
-            .init(
-                service: "frontend", calls: 1200, errors: 30, rate: 20, errorRatio: 0.025, p50: 0.09, p95: 0.3, p99: 0.7
-            )
+            .init(service: "frontend", calls: 1200, errors: 30, rate: 20, errorRatio: 0.025, p50: 0.09, p95: 0.3, p99: 0.7)
         ])
 
     static var table: TableData {
