@@ -8,6 +8,7 @@ query and server work that adds them is merged."""
 import glob
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -84,3 +85,34 @@ def test_lumen_health_reads_its_own_metrics(loaded):
     assert any(series["name"] == "otlp_http" for series in accepted)
     head = {series["name"]: series["points"][-1]["v"] for series in data["Head contents"]["series"]}
     assert head["spans"] > 0
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_watch_redraws_in_place_follows_a_resize_and_quits_on_q(loaded, tmp_path):
+    """`lumen dash --watch` in a real terminal (tmux): the frame fills the window, follows a resize, and `q`
+    leaves the alternate screen with the shell's screen as it was."""
+    session = f"lumen-dash-{os.getpid()}"
+    marker = tmp_path / "exited"
+    command = (f"env LUMEN_API={loaded.api} {LUMEN} dash {ROOT}/Dashboards/lumen.yaml --watch 1s; "
+               f"touch {marker}; sleep 60")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True)
+    try:
+        def screen():
+            return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
+                                  text=True, check=True).stdout.rstrip("\n").split("\n")
+
+        first = wait_for(lambda: (lines := screen()) and lines[0].startswith("Lumen's own health") and lines)
+        assert len(first) == 40
+        assert first[1].startswith("╭─ Items accepted per second by signal") and first[1].endswith("╮")
+        assert first[-1].startswith("╰") and len(first[-1]) == 120
+
+        subprocess.run(["tmux", "resize-window", "-t", session, "-x", "90", "-y", "30"], check=True)
+        # The old frame, clipped by tmux, loses its right-hand corners; the redrawn one has them at column 90.
+        resized = wait_for(lambda: (lines := screen()) and len(lines) == 30 and lines[-1].endswith("╯") and lines)
+        assert len(resized[-1]) == 90 and resized[1].endswith("╮")
+
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        wait_for(marker.exists, timeout=10)
+        assert not any("╭─" in line for line in screen())
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
