@@ -47,6 +47,8 @@ extension ShippedDashboardTests {
             switch unit {
             case .seconds: return .series(perService(low: 0.01, high: 0.06))
             case .percent: return .series([ChartFixture.wave("node-1:9100", low: 20, high: 85)])
+            case .ratio where panel.allQueries.contains(where: { $0.expr.contains("by (service)") }):
+                return .series(perService(low: 0.001, high: 0.012))
             case .ratio:
                 return .series(
                     ["/", "/var", "/home"].enumerated().map {
