@@ -131,7 +131,7 @@ struct DashFetcher: Sendable {
     }
 
     struct ServiceGraphAnswer: Decodable {
-        var data: ServiceGraph
+        var data: LumenRender.ServiceGraph
     }
 
     static func seconds(_ nanoseconds: Int64) -> String {
