@@ -85,10 +85,12 @@ struct DashFetcher: Sendable {
             var table: TableData? = nil
             for query in queries {
                 let answer = try await native(query.expr, range: range, step: nil, limit: Self.spanLimit)
-                switch answer.kind {
-                case .spans: table = DashPanelData.spanTable(answer.spans ?? [])
-                case .logs: table = DashPanelData.logTable(answer.logs ?? [])
-                default: series += DashPanelData.series(answer, query: query, templater: templater)
+                if answer.isSpans {
+                    table = DashPanelData.spanTable(answer.matchedSpans)
+                } else if answer.kind == "logs" {
+                    table = DashPanelData.logTable(answer.logs ?? [])
+                } else {
+                    series += DashPanelData.series(answer, query: query, templater: templater)
                 }
             }
             return table.map(PanelData.table) ?? .series(series)
@@ -109,7 +111,7 @@ struct DashFetcher: Sendable {
             var slowest: SpanJSON? = nil
             for query in queries {
                 let answer = try await native(query.expr, range: range, step: nil, limit: Self.spanLimit)
-                for span in answer.spans ?? [] where span.durationNanos > (slowest?.durationNanos ?? -1) {
+                for span in answer.matchedSpans where span.durationNanos > (slowest?.durationNanos ?? -1) {
                     slowest = span
                 }
             }
@@ -121,13 +123,13 @@ struct DashFetcher: Sendable {
         return .trace(spans: trace.spans.compactMap(\.span), logs: trace.logs.map(\.record))
     }
 
-    private func native(_ query: String, range: DashTimeRange, step: Int64?, limit: Int?) async throws -> QueryResponse
+    private func native(_ query: String, range: DashTimeRange, step: Int64?, limit: Int?) async throws -> DashNativeAnswer
     {
         var parameters = ["query": query, "start": Self.seconds(range.start), "end": Self.seconds(range.end)]
         parameters["step"] = step.map { "\($0 / Timestamp.nanosecondsPerSecond)s" }
         parameters["limit"] = limit.map(String.init)
         return try JSONDecoder().decode(
-            QueryResponse.self, from: try await client.get("lumen/v1/query", query: parameters))
+            DashNativeAnswer.self, from: try await client.get("lumen/v1/query", query: parameters))
     }
 
     struct ServiceGraphAnswer: Decodable {

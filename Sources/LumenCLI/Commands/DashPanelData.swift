@@ -5,7 +5,7 @@ import LumenRender
 /// The query API's native answers turned into what panels draw.
 enum DashPanelData {
     /// Series named by the query's legend template (or their labels); values parsed from Prometheus' text.
-    static func series(_ answer: QueryResponse, query: PanelQuery, templater: Templater) -> [ChartSeries] {
+    static func series(_ answer: DashNativeAnswer, query: PanelQuery, templater: Templater) -> [ChartSeries] {
         (answer.series ?? []).map { one in
             ChartSeries(
                 name: templater.legend(query.legend, labels: one.labels, query: query.expr), labels: one.labels,
