@@ -2,8 +2,8 @@
 text without escape sequences, and the panels backed by data `lumen load` sends actually show it.
 
 The services overview and parts of the others query span metrics (`rate({kind=server}[1m])`,
-`quantile_over_time(… | unwrap duration …)`), log metrics and `/lumen/v1/service-graph`; those pass once the
-query and server work that adds them is merged."""
+`quantile_over_time(… | unwrap duration …)`), log metrics, span answers and `/lumen/v1/service-graph`: those
+tests pass once the query work that adds them is merged (all pass on a trial merge of the `query` branch)."""
 
 import glob
 import json
