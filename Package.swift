@@ -60,8 +60,8 @@ let package = Package(
         // Lexer, parser and evaluator of the query language.
         .target(name: "LumenQuery", dependencies: ["LumenModel", "LumenEngine"]),
 
-        // Terminal rendering: trace waterfalls, tables.
-        .target(name: "LumenRender", dependencies: ["LumenModel"]),
+        // Terminal rendering: charts, tables, trace waterfalls, dashboard files (YAML through Yams).
+        .target(name: "LumenRender", dependencies: ["LumenModel", .product(name: "Yams", package: "Yams")]),
 
         // HTTP listeners, routing, lifecycle.
         .target(
@@ -132,7 +132,7 @@ let package = Package(
             dependencies: ["LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]),
         .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
-        .testTarget(name: "LumenRenderTests", dependencies: ["LumenRender", "LumenModel"]),
+        .testTarget(name: "LumenRenderTests", dependencies: ["LumenRender", "LumenModel"], exclude: ["Golden"]),
         .testTarget(
             name: "LumenServerTests",
             dependencies: [

@@ -7,11 +7,11 @@ struct Lumen: AsyncParsableCommand {
         abstract: "Lumen: one backend for spans, metrics and logs.",
         discussion: """
             Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
-            then ask it questions with `lumen query` and `lumen trace`, follow logs with `lumen tail` and see \
-            who calls whom with `lumen services`.
+            then ask it questions with `lumen query` and `lumen trace`, follow logs with `lumen tail`, see \
+            who calls whom with `lumen services`, or watch it all with `lumen dash`.
             """,
         subcommands: [
             ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
-            ServicesCommand.self, PromQLTestCommand.self, BenchCommand.self,
+            ServicesCommand.self, DashCommand.self, PromQLTestCommand.self, BenchCommand.self,
         ])
 }

@@ -6,18 +6,21 @@ import LumenModel
 /// service, name indented by depth, offset from the trace's start, duration, status and a bar scaled to the
 /// whole trace — each followed by the log records logged inside it. Records whose span is unknown close the
 /// output under "trace logs". Every line fits `width` characters; escape sequences are added only when
-/// `color` is true and never count towards a column's width.
+/// `color` is true and never count towards a column's width. With `criticalPath`, bars of spans off the
+/// critical path are shaded (`▒`) so that the chain that decided the trace's duration stands out in plain text.
 public struct TraceWaterfall: Sendable {
     public var spans: [Span]
     public var logs: [LogRecord]
     public var width: Int
     public var color: Bool
+    public var criticalPath: Bool
 
-    public init(spans: [Span], logs: [LogRecord], width: Int = 120, color: Bool = false) {
+    public init(spans: [Span], logs: [LogRecord], width: Int = 120, color: Bool = false, criticalPath: Bool = false) {
         self.spans = spans
         self.logs = logs
         self.width = max(40, width)
         self.color = color
+        self.criticalPath = criticalPath
     }
 
     static let separator = "  "
@@ -36,8 +39,10 @@ public struct TraceWaterfall: Sendable {
             lines.append(style.apply(ANSIStyle.dim, layout.columnHeader()))
         }
         let bar = TimelineBar(traceStart: traceStart, traceDuration: traceEnd - traceStart, width: layout.timeline)
+        let critical = criticalPath ? CriticalPath.spanIDs(spans) : nil
         for row in tree.rows {
-            lines.append(spanLine(row, layout: layout, bar: bar, services: services, style: style))
+            let shaded = critical.map { !$0.contains(row.span.spanID) } ?? false
+            lines.append(spanLine(row, layout: layout, bar: bar, shaded: shaded, services: services, style: style))
             for log in row.logs {
                 let lead = String(repeating: " ", count: layout.service) + Self.separator + row.logPrefix
                 lines.append(logLine(log, lead: lead, traceStart: traceStart, style: style))
@@ -71,7 +76,7 @@ public struct TraceWaterfall: Sendable {
     }
 
     private func spanLine(
-        _ row: TraceTree.Row, layout: Layout, bar: TimelineBar, services: [String], style: ANSIStyle
+        _ row: TraceTree.Row, layout: Layout, bar: TimelineBar, shaded: Bool, services: [String], style: ANSIStyle
     ) -> String {
         let span = row.span
         let isError = span.status.code == .error
@@ -92,7 +97,9 @@ public struct TraceWaterfall: Sendable {
             TextCell.fit(DurationText.format(span.duration), to: layout.duration, alignment: .right),
             isError ? style.apply(ANSIStyle.red, TextCell.fit(status, to: layout.status))
                 : TextCell.fit(status, to: layout.status),
-            style.apply(isError ? ANSIStyle.red : serviceColor, bar.render(start: span.startTime, end: span.endTime)),
+            style.apply(
+                isError ? ANSIStyle.red : serviceColor,
+                bar.render(start: span.startTime, end: span.endTime, shaded: shaded)),
         ]
         return TextCell.trimTrailing(cells.joined(separator: Self.separator))
     }

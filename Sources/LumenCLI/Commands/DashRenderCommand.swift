@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import LumenModel
+import LumenRender
+
+/// `lumen dash FILE`: fetch every panel's data and draw the dashboard once, or again every `--watch` interval.
+struct DashRenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a dashboard file (the default: `lumen dash FILE`).")
+
+    @Argument(help: "The dashboard file (YAML, see docs/dashboards.md).")
+    var file: String
+
+    @Option(name: .customShort("v"), help: "Set a variable: -v service=cart (repeatable).")
+    var variables: [String] = []
+
+    @Option(help: "Start of the range: now-1h, Unix seconds or RFC 3339.")
+    var from: String?
+
+    @Option(help: "End of the range (default now).")
+    var to: String?
+
+    @Option(help: "The range back from now (e.g. 15m, 6h); overrides the file's default.")
+    var since: String?
+
+    @Option(help: "Columns to draw (default: the terminal's width, or 120 when not a terminal).")
+    var width: Int?
+
+    @Option(help: "Lines to stretch the grid to (default: the terminal's height when live, else the file's rows).")
+    var height: Int?
+
+    @Option(help: "ansi, text, markdown or json (default: ansi on a colour terminal, text otherwise).")
+    var format: OutputFormat?
+
+    @Option(help: "Redraw in place every interval (e.g. 5s; `auto` takes the file's refresh). q quits.")
+    var watch: String?
+
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        if let width, width < 20 { throw ValidationError("--width must be at least 20") }
+        if let height, height < 4 { throw ValidationError("--height must be at least 4") }
+        if let watch, watch != "auto", (DurationText.parse(watch) ?? 0) <= 0 {
+            throw ValidationError("--watch takes an interval like 5s")
+        }
+        if watch != nil, let format, format != .ansi && format != .text {
+            throw ValidationError("--watch draws ansi or text; export markdown or json without --watch")
+        }
+        for variable in variables where !variable.contains("=") {
+            throw ValidationError("-v takes name=value, got \"\(variable)\"")
+        }
+    }
+
+    func run() async throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        let dashboard: DashboardFile
+        do { dashboard = try DashboardLoader.load(yaml: text, file: file) } catch { throw ValidationError("\(error)") }
+        let overrides = Dictionary(
+            variables.map { entry -> (String, String) in
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
+        let session = DashSession(
+            dashboard: dashboard, fetcher: DashFetcher(client: try client.client()), overrides: overrides,
+            range: DashTimeRange.Spec(from: from, to: to, since: since))
+        if let watch {
+            let interval =
+                watch == "auto"
+                ? (dashboard.refresh.flatMap { DurationText.parse($0) } ?? 5_000_000_000)
+                : DurationText.parse(watch)!
+            try await DashWatch(
+                session: session, interval: interval, format: format ?? (Terminal.useColor ? .ansi : .text),
+                width: width, height: height
+            ).run()
+            return
+        }
+        var state = DashSession.State()
+        let view = try await session.view(width: width ?? Terminal.width, state: &state)
+        let chosen = format ?? (Terminal.useColor ? .ansi : .text)
+        let output = view.render(chosen, width: width ?? Terminal.width, height: height)
+        print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+    }
+}
+
+/// What every redraw shares: the file, the variables given, the range asked for, and the fetcher.
+struct DashSession: Sendable {
+    let dashboard: DashboardFile
+    let fetcher: DashFetcher
+    let overrides: [String: String]
+    let range: DashTimeRange.Spec
+
+    /// What one redraw leaves for the next: the last self scrape (for rates and history).
+    struct State {
+        var selfScrape: DashSelfScrape?
+    }
+
+    /// Fetches everything and returns the view to draw; the range is evaluated now, so a relative range moves.
+    func view(width: Int, state: inout State) async throws -> DashboardView {
+        let range = try DashTimeRange.resolve(self.range, defaults: dashboard.time, now: Timestamp.now())
+        let labelValues = await fetcher.labelValues(dashboard.variables ?? [])
+        let step = range.step(dots: max(10, width - 12) * 2)
+        let templater = try Templater.resolve(
+            dashboard.variables ?? [], overrides: overrides, labelValues: labelValues,
+            interval: DashTimeRange.duration(step), range: DashTimeRange.duration(range.end - range.start))
+        let selfPanels = dashboard.panels.filter { $0.source == .self }
+        if !selfPanels.isEmpty {
+            let needsRate = selfPanels.contains { $0.allQueries.contains { $0.expr.contains("rate(") } }
+            state.selfScrape = try await DashSelfScrape.take(
+                fetcher.client, after: state.selfScrape, needsRate: needsRate)
+        }
+        let items = await fetcher.fetch(
+            dashboard, templater: templater, range: range, width: width,
+            selfScrape: state.selfScrape)
+        state.selfScrape?.remember(items)
+        let shown = (dashboard.variables ?? []).compactMap { variable in
+            overrides[variable.name].map { "\(variable.name)=\($0)" }
+        }
+        let subtitle = ([range.description] + shown + [Self.clock(range.end) + " UTC"]).joined(separator: " · ")
+        return DashboardView(
+            title: templater.title(dashboard.title), subtitle: subtitle, columns: dashboard.gridColumns,
+            items: items, start: range.start, end: range.end)
+    }
+
+    static func clock(_ nanoseconds: Int64) -> String {
+        let seconds = Int(nanoseconds / Timestamp.nanosecondsPerSecond % 86_400)
+        return String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
