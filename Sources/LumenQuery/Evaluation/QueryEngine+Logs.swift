@@ -11,7 +11,8 @@ extension QueryEngine {
         var read = 0
         var stopped = false
         let records = store.logs(
-            tenant, matching: query.matchers, from: window.start, to: window.end, limit: limit
+            tenant, matching: query.matchers, from: window.start, to: window.end, limit: limit,
+            lineContains: query.lineContains
         ) { record in
             read += 1
             if read % 1024 == 0, budget.isPastDeadline { stopped = true }

@@ -18,7 +18,9 @@ struct TelemetrySampler {
         let pipeline = try LogPipeline(query.stages)
         var collector = Collector(budget: budget, grouping: grouping)
         var streams = StreamLabels()
-        _ = store.logs(tenant, matching: query.matchers, from: from, to: to, limit: 1) { record in
+        _ = store.logs(
+            tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
+        ) { record in
             guard !collector.isStopped, let entry = pipeline.run(record) else { return false }
             let value: Double
             if let unwrap = query.unwrap {

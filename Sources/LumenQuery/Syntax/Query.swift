@@ -41,6 +41,11 @@ public struct LogQuery: Equatable, Sendable {
             return nil
         }
     }
+
+    /// The strings every matching line contains (its `|=` filters): what lets the store skip pages unread.
+    public var lineContains: [String] {
+        filters.filter { $0.op == .contains }.map(\.value)
+    }
 }
 
 public struct LineFilter: Equatable, Sendable {

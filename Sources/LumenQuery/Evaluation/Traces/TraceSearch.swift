@@ -80,7 +80,9 @@ struct TraceSearch {
         var newest: [TraceID: Int64] = [:]
         var spanIDs: [TraceID: Set<SpanID>] = [:]
         var read = 0
-        _ = store.logs(tenant, matching: query.matchers, from: from, to: to, limit: 1) { record in
+        _ = store.logs(
+            tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
+        ) { record in
             read += 1
             guard let traceID = record.traceID, pipeline.run(record) != nil else { return false }
             newest[traceID] = max(newest[traceID] ?? .min, record.time)
