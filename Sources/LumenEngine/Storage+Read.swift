@@ -71,7 +71,7 @@ extension Storage: TelemetryReader {
         }
         for block in blocks.reversed() {
             // Blocks newest first: once `limit` records are newer than a block's newest, it cannot contribute.
-            if records.count >= limit {
+            if limit > 0, records.count >= limit {
                 records.sort { $0.time > $1.time }
                 if let oldestKept = records.dropFirst(limit - 1).first?.time, block.meta.maxTime < oldestKept {
                     continue
