@@ -22,51 +22,62 @@ struct HeadMemoryBenchCommand: ParsableCommand {
     var samplesPerSeries = 100
 
     func run() throws {
-        var workload = ShopWorkload(seed: 7)
+        // Data is generated a little at a time straight into each head, so what the process grows by is what
+        // the head keeps (values it shares with nothing else), not the generator's freed scratch.
         let start = Timestamp.now() - 3_600 * Timestamp.nanosecondsPerSecond
-        let generated = (0..<requests).map { workload.next(at: start + Int64($0) * 1_000_000) }
-        var spans = Batch()
-        var logs = Batch()
-        for request in generated {
-            spans.spans += request.spans
-            logs.logs += request.logs
-        }
-        let labels = (0..<series).map {
-            Labels(["__name__": "bench_metric", "instance": "host-\($0 % 1000)", "path": "/api/\($0)"])
-        }
         var heads: [Head] = []  // kept alive, so no phase reuses memory an earlier one freed
-        func measure(_ what: String, count: Int, _ body: (Head) -> Void) -> [String: Any] {
+        func measure(_ what: String, _ fill: (Head) -> Int) -> [String: Any] {
             let head = Head()
             heads.append(head)
             let before = ResidentMemory.bytes()
-            body(head)
+            let count = fill(head)
             let grown = ResidentMemory.bytes() - before
             return ["what": what, "count": count, "measured_bytes_each": Double(grown) / Double(count),
                     "estimated_bytes_each": Double(head.memory.bytes) / Double(count)]
         }
-        let results = [
-            measure("span", count: spans.spans.count) { $0.append(spans) },
-            measure("log record", count: logs.logs.count) { $0.append(logs) },
-            measure("series (one sample)", count: series) { head in
-                head.append(Batch(series: labels.map { TimeSeries(labels: $0, samples: [Sample(timestamp: start, value: 1)]) }))
+        func shop(_ head: Head, _ part: (ShopRequest) -> Batch) -> Int {
+            var workload = ShopWorkload(seed: 7)
+            var count = 0
+            for index in 0..<requests {
+                let batch = part(workload.next(at: start + Int64(index) * 1_000_000))
+                count += batch.spans.count + batch.logs.count
+                head.append(batch)
+            }
+            return count
+        }
+        let labels = (0..<series).map {
+            Labels(["__name__": "bench_metric", "instance": "host-\($0 % 1000)", "path": "/api/\($0)"])
+        }
+        var results = [
+            measure("span") { head in shop(head) { Batch(spans: $0.spans) } },
+            measure("log record") { head in shop(head) { Batch(logs: $0.logs) } },
+            measure("series (one sample)") { head in
+                for chunk in stride(from: 0, to: series, by: 1000) {
+                    head.append(Batch(series: labels[chunk..<min(chunk + 1000, series)].map {
+                        TimeSeries(labels: $0, samples: [Sample(timestamp: start, value: 1)])
+                    }))
+                }
+                return series
             },
         ]
-        // Samples: measured on the last head's series, added a step at a time as scrapes add them.
+        // Samples: added to the last head's series a scrape at a time.
         let head = heads.last!
-        let beforeSamples = ResidentMemory.bytes()
+        let before = ResidentMemory.bytes()
         let estimateBefore = head.memory.bytes
         for step in 1...samplesPerSeries {
-            head.append(Batch(series: labels.map {
-                TimeSeries(labels: $0, samples: [Sample(timestamp: start + Int64(step) * 15_000_000_000, value: Double(step))])
-            }))
+            for chunk in stride(from: 0, to: series, by: 1000) {
+                head.append(Batch(series: labels[chunk..<min(chunk + 1000, series)].map {
+                    TimeSeries(labels: $0, samples: [Sample(timestamp: start + Int64(step) * 15_000_000_000, value: Double(step))])
+                }))
+            }
         }
-        let sampleCount = series * samplesPerSeries
-        let samples: [String: Any] = [
-            "what": "sample", "count": sampleCount,
-            "measured_bytes_each": Double(ResidentMemory.bytes() - beforeSamples) / Double(sampleCount),
-            "estimated_bytes_each": Double(head.memory.bytes - estimateBefore) / Double(sampleCount),
-        ]
-        for result in results + [samples] {
+        let samples = series * samplesPerSeries
+        results.append([
+            "what": "sample", "count": samples,
+            "measured_bytes_each": Double(ResidentMemory.bytes() - before) / Double(samples),
+            "estimated_bytes_each": Double(head.memory.bytes - estimateBefore) / Double(samples),
+        ])
+        for result in results {
             let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: json, as: UTF8.self))
         }

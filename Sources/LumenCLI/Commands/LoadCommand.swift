@@ -40,6 +40,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "The tenant to write as (X-Scope-OrgID).")
     var tenant: String?
 
+    @Flag(help: "Send --duration of traffic at --rate as fast as possible, timestamped over the past --duration (to fill a store with history, e.g. an hour for the dashboards).")
+    var backfill = false
+
     @Flag(help: "No progress lines, only the summary.")
     var quiet = false
 
@@ -48,10 +51,16 @@ struct LoadCommand: AsyncParsableCommand {
         guard let nanoseconds = DurationText.parse(duration), nanoseconds > 0 else {
             throw ValidationError("--duration takes a duration like 30s or 5m")
         }
-        let options = LoadOptions(
+        var options = LoadOptions(
             endpoint: url, tenant: tenant, seed: seed, rate: rate,
             duration: count == nil ? .nanoseconds(nanoseconds) : nil, count: count, concurrency: concurrency,
             batchSize: batchSize, gzip: gzip)
+        if backfill {
+            guard rate > 0, count == nil else { throw ValidationError("--backfill needs a --rate above 0 and no --count") }
+            options.startTime = Timestamp.now() - nanoseconds
+            options.paced = false
+            options.metricsInterval = .seconds(15)
+        }
         // OTLP/gRPC when asked; the options still need an http URL for their own checks.
         var grpc: OTLPGRPCSender? = nil
         var httpOptions = options

@@ -2,12 +2,13 @@ import LumenModel
 
 /// What the head's data costs in memory, estimated as it is appended: a series' labels and index entries, 16
 /// bytes a sample (two parallel arrays), a record's strings and attributes plus the fixed part of its struct.
-/// The constants were measured on `lumen load` data (`lumen bench head-memory`, docs/BENCHMARKS.md).
+/// The constants are calibrated on `lumen load` data against resident memory (`lumen bench head-memory`,
+/// docs/BENCHMARKS.md).
 enum HeadMemory {
-    static let perSeries = 160
+    static let perSeries = 280
     static let perSample = 16
-    static let perLogRecord = 200
-    static let perSpan = 280
+    static let perLogRecord = 690
+    static let perSpan = 630
     static let perAttribute = 48
 
     static func bytes(of batch: Batch, newSeries: some Sequence<Labels>, report: AppendReport) -> Int {

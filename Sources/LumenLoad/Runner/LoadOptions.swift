@@ -26,6 +26,10 @@ public struct LoadOptions: Sendable {
     public var startTime: Int64?
     public var metricsInterval: Duration
     public var tick: Duration
+    /// False sends every tick at once instead of when it is due: with `startTime` in the past, a backfill of
+    /// `duration` of traffic at `rate`, timestamped as if it had run then. Metric points then follow the
+    /// simulated time, one every `metricsInterval` of it.
+    public var paced = true
     /// Retries of one POST answered 429 or 503 (or not answered at all) before it counts as failed.
     public var maxRetries: Int
     public var requestTimeout: Duration

@@ -40,6 +40,7 @@ public struct LoadRunner: Sendable {
             start: start, rate: options.rate, tick: options.tick.nanoseconds, batchSize: options.batchSize,
             count: options.count, duration: options.duration?.nanoseconds)
         var lastMetrics = began
+        var lastSimulatedMetrics = start
         var lastReport = began
         var cancelled = false
         var hopeless: LoadError?
@@ -67,7 +68,7 @@ public struct LoadRunner: Sendable {
                 }
                 if options.rate == 0, let duration = options.duration, clock.now - began >= duration { break }
                 guard let tick = schedule.next() else { break }
-                if let due = tick.due {
+                if let due = tick.due, options.paced {
                     do {
                         try await Task.sleep(until: began + .nanoseconds(due), clock: clock)
                     } catch {
@@ -87,8 +88,13 @@ public struct LoadRunner: Sendable {
                     break
                 }
                 let now = clock.now
-                if now - lastMetrics >= options.metricsInterval, metrics.pointCount > 0 {
+                if options.paced, now - lastMetrics >= options.metricsInterval, metrics.pointCount > 0 {
                     lastMetrics = now
+                    await submit(.metrics(metrics, at: schedule.now))
+                } else if !options.paced, schedule.now - lastSimulatedMetrics >= options.metricsInterval.nanoseconds,
+                    metrics.pointCount > 0
+                {
+                    lastSimulatedMetrics = schedule.now
                     await submit(.metrics(metrics, at: schedule.now))
                 }
                 if now - lastReport >= .seconds(1) {
