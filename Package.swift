@@ -140,6 +140,7 @@ let package = Package(
                 "LumenServer", "LumenEngine", "LumenWire", "LumenModel", "LumenQuery", "LumenLoad",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ]),
     ],
     swiftLanguageModes: [.v6]

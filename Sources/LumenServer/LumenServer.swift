@@ -40,7 +40,7 @@ public struct LumenServer: Sendable {
         ) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
-        let engine = QueryEngine(store: storage)
+        let engine = QueryEngine(store: storage, limits: configuration.queryLimits)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
         let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)

@@ -1,5 +1,6 @@
 import LumenEngine
 import LumenModel
+import LumenQuery
 
 /// Everything `lumen serve` can be told, by flag or by the YAML file (`docs/configuration.md`).
 /// Defaults are the documented ones.
@@ -28,6 +29,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var memoryCeilingBytes = ServerConfiguration.defaultMemoryCeiling
     /// The most log records or spans a native query returns.
     public var maxQueryLimit = 5_000
+    /// How long one query may run, and how many samples and series it may touch.
+    public var queryLimits = QueryLimits()
     /// Retention, out-of-order window, when the head is cut into blocks and how blocks are compacted.
     public var storage = StorageOptions()
     /// How often the store checks whether to cut the head, drop expired blocks or compact.

@@ -2,6 +2,7 @@ import Foundation
 import LumenModel
 import LumenWire
 import Testing
+import Yams
 
 @testable import LumenServer
 
@@ -110,5 +111,38 @@ struct IngestLimitsTests {
 
         try "limits:\n  defaults:\n    max_active_series: -1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: ConfigurationFile.Error.self) { try ConfigurationFile.load(path) }
+    }
+
+    @Test func aConfigurationFileSetsStorageAndQueryLimitsAndPrintsThemBack() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lumen-\(UUID()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            storage:
+              retention: 7d
+              ooo_window: 30m
+              block_duration: 1h
+              compaction_min_blocks: 3
+            query:
+              timeout: 30s
+              max_samples: 1000
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var configuration = ServerConfiguration()
+        try ConfigurationFile.load(path).apply(to: &configuration)
+        #expect(configuration.storage.retention == 7 * 24 * 3600 * 1_000_000_000)
+        #expect(configuration.storage.outOfOrderWindow == 30 * 60 * 1_000_000_000)
+        #expect(configuration.storage.headMaxAge == 3600 * 1_000_000_000)
+        #expect(configuration.storage.compactionMinBlocks == 3)
+        #expect(configuration.queryLimits.timeout == .seconds(30))
+        #expect(configuration.queryLimits.maxSamples == 1000)
+        let printed = try ConfigurationFile(configuration).yaml()
+        var reread = ServerConfiguration()
+        try YAMLDecoder().decode(ConfigurationFile.self, from: printed).apply(to: &reread)
+        #expect(reread == configuration, "--print-config gives back what was read")
+
+        try "storage:\n  retention: soon\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = try #require(throws: ConfigurationFile.Error.self) {
+            try ConfigurationFile.load(path).apply(to: &configuration)
+        }
+        #expect(error.description.contains("storage.retention"))
     }
 }

@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("block-duration"), help: "Cut the head into blocks once its oldest data is this old (default 2h).")
     var blockDuration: String?
 
+    @Option(name: .customLong("query-timeout"), help: "Longest a query may run before it fails (default 2m).")
+    var queryTimeout: String?
+
     @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, after decompression, in MiB (default 20).")
     var maxBodyMiB: Int?
 
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try duration(retention, "retention") { configuration.storage.retention = value }
         if let value = try duration(oooWindow, "ooo-window") { configuration.storage.outOfOrderWindow = value }
         if let value = try duration(blockDuration, "block-duration") { configuration.storage.headMaxAge = value }
+        if let value = try duration(queryTimeout, "query-timeout") { configuration.queryLimits.timeout = .nanoseconds(value) }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

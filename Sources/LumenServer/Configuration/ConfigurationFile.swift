@@ -1,5 +1,6 @@
 import Foundation
 import LumenModel
+import LumenQuery
 import Yams
 
 /// The YAML form of `ServerConfiguration` (`lumen serve --config FILE`): every key optional, defaults for the
@@ -50,6 +51,17 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         }
     }
 
+    public struct Query: Codable, Sendable, Equatable {
+        /// A duration like `2m`.
+        public var timeout: String?
+        public var maxSamples: Int?
+        public var maxSeries: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case timeout, maxSamples = "max_samples", maxSeries = "max_series"
+        }
+    }
+
     public var listen: Listen?
     public var dataDir: String?
     public var statsdFlushSeconds: Int?
@@ -60,10 +72,11 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var overload: Overload?
     public var maxQueryLimit: Int?
     public var storage: Storage?
+    public var query: Query?
 
     enum CodingKeys: String, CodingKey {
         case listen, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
-        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage
+        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage, query
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -134,6 +147,22 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             if let bytes = overload.memoryCeilingBytes { configuration.memoryCeilingBytes = bytes }
         }
         if let maxQueryLimit { configuration.maxQueryLimit = maxQueryLimit }
+        if let query {
+            if let text = query.timeout {
+                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
+                    throw Error(description: "query.timeout: expected a positive duration like 2m, got \"\(text)\"")
+                }
+                configuration.queryLimits.timeout = .nanoseconds(nanoseconds)
+            }
+            if let samples = query.maxSamples {
+                guard samples > 0 else { throw Error(description: "query.max_samples must be positive") }
+                configuration.queryLimits.maxSamples = samples
+            }
+            if let series = query.maxSeries {
+                guard series > 0 else { throw Error(description: "query.max_series must be positive") }
+                configuration.queryLimits.maxSeries = series
+            }
+        }
         if let storage {
             func duration(_ text: String?, _ key: String) throws -> Int64? {
                 guard let text else { return nil }
@@ -177,6 +206,9 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         overload = Overload(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeilingBytes: configuration.memoryCeilingBytes)
         maxQueryLimit = configuration.maxQueryLimit
+        query = Query(
+            timeout: DurationText.format(configuration.queryLimits.timeout.nanoseconds),
+            maxSamples: configuration.queryLimits.maxSamples, maxSeries: configuration.queryLimits.maxSeries)
         storage = Storage(
             retention: DurationText.format(configuration.storage.retention),
             oooWindow: DurationText.format(configuration.storage.outOfOrderWindow),
