@@ -39,8 +39,12 @@ extension Storage {
     /// written only once every tenant's block of the cut is durable, and blocks of a cut without a checkpoint
     /// are deleted at start-up (their records are still in the log).
     func cutHead() async throws {
-        if state.withLock({ $0.cutting == nil && $0.head.tenants.isEmpty }) { return }
-        if state.withLock({ $0.cutting == nil }) {
+        // nil: nothing to do; false: a cut that failed earlier (a full disk …) is retried before any new one.
+        let rotate = state.withLock { state -> Bool? in
+            state.cutting != nil ? false : (state.head.isEmpty ? nil : true)
+        }
+        guard let rotate else { return }
+        if rotate {
             let boundary = try await wal.rotate { [self] boundary in
                 state.withLock { state in
                     state.cutting = (state.head, boundary)
@@ -49,14 +53,21 @@ extension Storage {
             }
             logger.debug("cutting the head", metadata: ["walSegmentsBefore": "\(boundary)"])
         }
-        // A cut that failed earlier (a full disk …) is retried here before any new one.
         guard let (cutting, boundary) = state.withLock({ $0.cutting }) else { return }
         let blocksDirectory = self.blocksDirectory
         let blocks = try await BlockingWork.run("lumen-head-cut") {
-            try cutting.tenants.map { tenant in
-                let meta = try BlockWriter().write(
-                    cutting.contents(of: tenant), into: blocksDirectory, walSegmentsBefore: boundary)
-                return try Block(directory: blocksDirectory + "/" + meta.id)
+            var written: [Block] = []
+            do {
+                for tenant in cutting.tenants {
+                    let meta = try BlockWriter().write(
+                        cutting.contents(of: tenant), into: blocksDirectory, walSegmentsBefore: boundary)
+                    written.append(try Block(directory: blocksDirectory + "/" + meta.id))
+                }
+                return written
+            } catch {
+                // The retry writes every tenant again: blocks of this attempt must not stay beside its own.
+                for block in written { try? BlockFile.removeTree(block.directory) }
+                throw error
             }
         }
         try Self.writeCheckpoint(boundary, in: blocksDirectory)

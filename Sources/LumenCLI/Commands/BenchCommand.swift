@@ -11,6 +11,12 @@ struct BenchCommand: ParsableCommand {
         subcommands: [MetricBlock.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self, SpanBlockBenchCommand.self,
             HeadMemoryBenchCommand.self])
 
+    /// Prints one result as a line of JSON with sorted keys, what the `Scripts/bench/` scripts parse.
+    static func printJSON(_ object: [String: Any]) throws {
+        let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+
     /// `lumen bench metric-block FILE DIR` (Scripts/bench/metrics-size.sh): writes the samples of a
     /// `promtool tsdb dump` file as a Lumen metric block and reports its size and decode speed.
     struct MetricBlock: ParsableCommand {

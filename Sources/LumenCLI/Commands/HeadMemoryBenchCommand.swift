@@ -78,8 +78,7 @@ struct HeadMemoryBenchCommand: ParsableCommand {
             "estimated_bytes_each": Double(head.memory.bytes - estimateBefore) / Double(samples),
         ])
         for result in results {
-            let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-            print(String(decoding: json, as: UTF8.self))
+            try BenchCommand.printJSON(result)
         }
     }
 }

@@ -61,7 +61,6 @@ struct LogBlockBenchCommand: ParsableCommand {
             "pages": meta.logs?.pages ?? 0, "level": level, "write_seconds": writeTime.seconds, "word": word, "count": count,
             "search_best_seconds": times[0].seconds, "search_median_seconds": times[times.count / 2].seconds,
         ]
-        let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        try BenchCommand.printJSON(report)
     }
 }

@@ -86,8 +86,7 @@ struct SpanBlockBenchCommand: ParsableCommand {
             "lookup_p99_ms": latencies[latencies.count * 99 / 100].seconds * 1000,
             "decode_spans_per_second": Double(decoded) / decodeTime.seconds,
         ]
-        let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        try BenchCommand.printJSON(report)
     }
 
     private func exportTSV(_ spans: [Span], to path: String) throws {

@@ -1,6 +1,11 @@
 /// The small index files of the log and span parts: magic, version, a body in the codec's primitives, and a
 /// CRC-32C of everything before it. Read whole at open; a damaged one fails the open with its path.
 enum IndexFile {
+    /// Appends the CRC-32C of everything before it, the index's last four bytes.
+    static func seal(_ out: inout ByteWriter) {
+        out.bytes.appendU32(CRC32C.checksum(out.bytes))
+    }
+
     static func read<T>(
         _ path: String, magic: [UInt8], version: UInt8, parse: (inout ByteReader) throws(BatchRecordError) -> T
     ) throws(BlockError) -> T {
@@ -12,8 +17,8 @@ enum IndexFile {
             throw BlockError(.unsupportedVersion, "index version \(bytes[4])", path: path, offset: 4)
         }
         let body = bytes.count - 4
-        let stored = bytes[body...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-        guard CRC32C.checksum(Array(bytes[..<body])) == stored else {
+        var trailer = ByteCursor(bytes, path: path, start: body)
+        guard CRC32C.checksum(Array(bytes[..<body])) == (try trailer.u32("index checksum")) else {
             throw BlockError(.corrupt, "index checksum mismatch", path: path, offset: body)
         }
         do {

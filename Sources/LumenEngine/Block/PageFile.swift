@@ -27,12 +27,7 @@ enum PageFile {
         /// Compresses `page` and appends it; returns its offset, the reference an index keeps.
         mutating func append(_ page: [UInt8]) -> Int {
             let offset = bytes.count
-            let frame = Zstd.compress(page, level: level)
-            var header = ByteWriter(capacity: 10)
-            header.count(frame.count)
-            bytes += header.bytes
-            bytes += frame
-            withUnsafeBytes(of: CRC32C.checksum(frame).littleEndian) { bytes.append(contentsOf: $0) }
+            ChecksummedRecord.append(Zstd.compress(page, level: level), to: &bytes)
             return offset
         }
     }
@@ -56,28 +51,10 @@ enum PageFile {
 
         /// The page starting at `offset`, checksum verified, decompressed.
         func page(at offset: Int) throws(BlockError) -> [UInt8] {
-            guard offset >= PageFile.headerSize, offset < data.count else {
-                throw BlockError(.corrupt, "page reference \(offset) outside the file", path: path, offset: offset)
-            }
-            let head = [UInt8](data[data.startIndex + offset..<data.startIndex + min(offset + 10, data.count)])
-            var cursor = ByteCursor(head, path: path, base: offset)
-            let length = try cursor.int("page length", below: data.count - offset)
-            let start = offset + cursor.position
-            guard start + length + 4 <= data.count else {
-                throw BlockError(.corrupt, "page of \(length) bytes overruns the file", path: path, offset: offset)
-            }
-            let frame = [UInt8](data[data.startIndex + start..<data.startIndex + start + length])
-            var checksum: UInt32 = 0
-            for (shift, byte) in data[data.startIndex + start + length..<data.startIndex + start + length + 4]
-                .enumerated()
-            {
-                checksum |= UInt32(byte) << (8 * UInt32(shift))
-            }
-            guard CRC32C.checksum(frame) == checksum else {
-                throw BlockError(.corrupt, "page checksum mismatch", path: path, offset: offset)
-            }
-            guard let page = Zstd.decompress(frame[...], limit: PageFile.maxPageBytes) else {
-                throw BlockError(.corrupt, "page is not a valid zstd frame", path: path, offset: start)
+            let frame = try ChecksummedRecord.read(
+                data, at: offset, headerSize: PageFile.headerSize, path: path, what: "page")
+            guard let page = Zstd.decompress(frame.bytes[...], limit: PageFile.maxPageBytes) else {
+                throw BlockError(.corrupt, "page is not a valid zstd frame", path: path, offset: frame.start)
             }
             return page
         }

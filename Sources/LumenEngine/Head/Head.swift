@@ -24,6 +24,7 @@ public final class Head: TelemetryReader, @unchecked Sendable {
     @discardableResult
     public func append(_ batch: Batch) -> AppendReport {
         var report = AppendReport()
+        let recordBytes = HeadMemory.records(of: batch)
         lock.withWriteLock {
             var partition = partitions.removeValue(forKey: batch.tenant) ?? Partition()
             let seriesBefore = partition.metrics.series.count
@@ -32,7 +33,7 @@ public final class Head: TelemetryReader, @unchecked Sendable {
             for span in batch.spans { partition.spans.append(span, report: &report) }
             let newSeries = partition.metrics.series[seriesBefore...]
             partitions[batch.tenant] = partition
-            bytes += HeadMemory.bytes(of: batch, newSeries: newSeries.lazy.map(\.labels), report: report)
+            bytes += recordBytes + HeadMemory.series(newSeries.lazy.map(\.labels), samples: report.samples)
             if firstAppend == 0 { firstAppend = Timestamp.now() }
         }
         return report

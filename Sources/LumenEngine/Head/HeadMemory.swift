@@ -11,34 +11,40 @@ enum HeadMemory {
     static let perSpan = 630
     static let perAttribute = 48
 
-    static func bytes(of batch: Batch, newSeries: some Sequence<Labels>, report: AppendReport) -> Int {
-        var total = report.samples * perSample
+    /// The batch's log records and spans. Pure: computed before the head's lock is taken, so appends hold the
+    /// lock no longer for it. (A duplicate span, stored once, is counted anyway: retries are rare.)
+    static func records(of batch: Batch) -> Int {
+        var total = 0
+        for record in batch.logs {
+            total += perLogRecord + value(record.body) + attributes(record.attributes)
+        }
+        for span in batch.spans {
+            total += perSpan + span.name.utf8.count + attributes(span.attributes)
+                + span.events.reduce(0) { $0 + 64 + attributes($1.attributes) }
+        }
+        return total
+    }
+
+    /// New series and the samples added.
+    static func series(_ newSeries: some Sequence<Labels>, samples: Int) -> Int {
+        var total = samples * perSample
         for labels in newSeries {
             total += perSeries + labels.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
-        }
-        if report.logs > 0 {
-            for record in batch.logs {
-                total += perLogRecord + record.line.utf8.count + attributes(record.attributes)
-            }
-        }
-        if report.spans > 0 {
-            for span in batch.spans {
-                total += perSpan + span.name.utf8.count + attributes(span.attributes)
-                    + span.events.reduce(0) { $0 + 64 + attributes($1.attributes) }
-            }
         }
         return total
     }
 
     private static func attributes(_ attributes: [Attribute]) -> Int {
-        attributes.reduce(0) { total, attribute in
-            let value: Int
-            switch attribute.value {
-            case .string(let string): value = string.utf8.count
-            case .bytes(let bytes): value = bytes.count
-            default: value = 8
-            }
-            return total + perAttribute + attribute.key.utf8.count + value
+        attributes.reduce(0) { $0 + perAttribute + $1.key.utf8.count + value($1.value) }
+    }
+
+    private static func value(_ value: AttributeValue) -> Int {
+        switch value {
+        case .string(let string): string.utf8.count
+        case .bytes(let bytes): bytes.count
+        case .array(let values): values.reduce(8) { $0 + self.value($1) }
+        case .map(let entries): 8 + attributes(entries)
+        default: 8
         }
     }
 }

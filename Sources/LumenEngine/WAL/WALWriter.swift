@@ -44,28 +44,26 @@ final class WALWriter {
             buffer.removeAll(keepingCapacity: true)
         }
 
+        /// Writes out, syncs and closes the current segment, if any.
+        func finishSegment() throws {
+            guard segment != nil else { return }
+            try flush()
+            try beforeSync?()
+            try segment!.sync()
+            fsyncs += 1
+            try segment!.close()
+            segment = nil
+        }
+
         for payload in payloads {
             guard let payload else {
-                if segment != nil {
-                    try flush()
-                    try beforeSync?()
-                    try segment!.sync()
-                    fsyncs += 1
-                    try segment!.close()
-                    segment = nil
-                }
+                try finishSegment()
                 rotations.append(nextSegmentIndex)
                 continue
             }
             records += 1
             if segment == nil || segmentBytes >= segmentSize {
-                if segment != nil {
-                    try flush()
-                    try beforeSync?()
-                    try segment!.sync()
-                    fsyncs += 1
-                    try segment!.close()
-                }
+                try finishSegment()
                 try openNextSegment()
                 segments += 1
                 buffer.append(contentsOf: WALSegment.header)

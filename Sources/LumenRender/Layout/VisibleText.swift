@@ -7,18 +7,7 @@ enum VisibleText {
 
     /// The number of cells the text takes: its characters, not counting escape sequences.
     static func width(_ text: String) -> Int {
-        var count = 0
-        var inEscape = false
-        for character in text {
-            if inEscape {
-                if character == "m" { inEscape = false }
-            } else if character == escape {
-                inEscape = true
-            } else {
-                count += 1
-            }
-        }
-        return count
+        plain(text).count
     }
 
     /// The text clipped to `width` cells and padded with spaces to exactly `width`.

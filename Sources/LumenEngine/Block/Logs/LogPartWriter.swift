@@ -77,7 +77,7 @@ public struct LogPartWriter {
                 page.traceFilter.write(to: &out)
             }
         }
-        withUnsafeBytes(of: CRC32C.checksum(out.bytes).littleEndian) { out.bytes.append(contentsOf: $0) }
+        IndexFile.seal(&out)
         return out.bytes
     }
 }

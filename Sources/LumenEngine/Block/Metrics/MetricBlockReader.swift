@@ -116,30 +116,16 @@ public final class MetricBlockReader: Sendable {
 
     /// The chunk whose record starts at `offset` in the chunks file, its checksum verified.
     func chunk(at offset: Int) throws(BlockError) -> MetricChunk {
-        guard offset >= BlockFormat.headerSize, offset < chunks.count else {
-            throw BlockError(.corrupt, "chunk reference \(offset) outside the chunks file", path: chunksPath, offset: offset)
-        }
-        // Enough bytes for the longest varint length, then exactly the record.
-        let head = [UInt8](chunks[chunks.startIndex + offset..<chunks.startIndex + min(offset + 10, chunks.count)])
-        var cursor = ByteCursor(head, path: chunksPath, base: offset)
-        let length = try cursor.int("chunk length", below: chunks.count - offset)
-        let start = offset + cursor.position
-        guard start + length + 4 <= chunks.count else {
-            throw BlockError(.corrupt, "chunk of \(length) bytes overruns the file", path: chunksPath, offset: offset)
-        }
-        let bytes = [UInt8](chunks[chunks.startIndex + start..<chunks.startIndex + start + length])
-        let stored = [UInt8](chunks[chunks.startIndex + start + length..<chunks.startIndex + start + length + 4])
-        var checksum = ByteCursor(stored, path: chunksPath, base: start + length)
-        guard CRC32C.checksum(bytes) == (try checksum.u32("chunk checksum")) else {
-            throw BlockError(.corrupt, "chunk checksum mismatch", path: chunksPath, offset: offset)
-        }
+        let record = try ChecksummedRecord.read(
+            chunks, at: offset, headerSize: BlockFormat.headerSize, path: chunksPath, what: "chunk")
         do throws(ChunkError) {
-            return try MetricChunk(bytes: bytes)
+            return try MetricChunk(bytes: record.bytes)
         } catch {
             throw chunkError(error, chunkAt: offset)
         }
     }
 
+    /// A chunk's decoding error, placed in the file: the record's header, then the error's offset in the chunk.
     private func chunkError(_ error: ChunkError, chunkAt offset: Int) -> BlockError {
         var cursor = ByteCursor([UInt8](chunks[chunks.startIndex + offset..<min(chunks.endIndex, chunks.startIndex + offset + 10)]),
             path: chunksPath)

@@ -58,9 +58,7 @@ public struct MetricBlockWriter: Sendable {
             for start in stride(from: 0, to: samples.count, by: maxSamplesPerChunk) {
                 let chunk = MetricChunk(encoding: Array(samples[start..<min(start + maxSamplesPerChunk, samples.count)]))
                 references.append(.init(minTime: chunk.minTime, maxTime: chunk.maxTime, offset: chunks.count))
-                chunks.appendUVarint(UInt64(chunk.bytes.count))
-                chunks += chunk.bytes
-                chunks.appendU32(CRC32C.checksum(chunk.bytes))
+                ChecksummedRecord.append(chunk.bytes, to: &chunks)
             }
             entries.append(.init(labels: labels, chunks: references))
             stats.series += 1

@@ -54,7 +54,7 @@ public struct SpanPartWriter {
             out.varint(page.minDuration)
             out.varint(page.maxDuration &- page.minDuration)
         }
-        withUnsafeBytes(of: CRC32C.checksum(out.bytes).littleEndian) { out.bytes.append(contentsOf: $0) }
+        IndexFile.seal(&out)
         return out.bytes
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The record framing the block files share — metric chunks and log and span pages alike:
+/// `uvarint length · length bytes · CRC-32C u32` of those bytes (`docs/format/chunks.md`, `logs.md`).
+enum ChecksummedRecord {
+    /// Appends `bytes` as a record to `file`.
+    static func append(_ bytes: [UInt8], to file: inout [UInt8]) {
+        file.appendUVarint(UInt64(bytes.count))
+        file += bytes
+        file.appendU32(CRC32C.checksum(bytes))
+    }
+
+    /// The bytes of the record starting at `offset` in `file`, checksum verified, and where they start.
+    /// `what` names the record in errors ("chunk", "page").
+    static func read(_ file: Data, at offset: Int, headerSize: Int, path: String, what: String) throws(BlockError)
+        -> (bytes: [UInt8], start: Int)
+    {
+        guard offset >= headerSize, offset < file.count else {
+            throw BlockError(.corrupt, "\(what) reference \(offset) outside the file", path: path, offset: offset)
+        }
+        // Enough bytes for the longest varint length, then exactly the record.
+        let head = [UInt8](file[file.startIndex + offset..<file.startIndex + min(offset + 10, file.count)])
+        var cursor = ByteCursor(head, path: path, base: offset)
+        let length = try cursor.int("record length", below: file.count - offset)
+        let start = offset + cursor.position
+        guard start + length + 4 <= file.count else {
+            throw BlockError(.corrupt, "\(what) of \(length) bytes overruns the file", path: path, offset: offset)
+        }
+        let bytes = [UInt8](file[file.startIndex + start..<file.startIndex + start + length])
+        let stored = [UInt8](file[file.startIndex + start + length..<file.startIndex + start + length + 4])
+        var checksum = ByteCursor(stored, path: path, base: start + length)
+        guard CRC32C.checksum(bytes) == (try checksum.u32("checksum")) else {
+            throw BlockError(.corrupt, "\(what) checksum mismatch", path: path, offset: offset)
+        }
+        return (bytes, start)
+    }
+}
