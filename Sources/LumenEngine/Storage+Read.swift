@@ -26,26 +26,48 @@ extension Storage: TelemetryReader {
     }
 
     public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        let (samples, merged) = gather(tenant, from: from, to: to, \.samples) { block throws(BlockError) in
+            try block.metrics?.series(matching: matchers, from: from, to: to)
+        } head: { head in
+            head.series(tenant, matching: matchers, from: from, to: to)
+        }
+        // Where two sources hold the same timestamp, the first value written (the oldest source's) stays.
+        return samples.map { labels, samples in
+            TimeSeries(labels: labels, samples: merged ? MetricBlockWriter.sortedUnique(samples) : samples)
+        }.sorted { $0.labels < $1.labels }
+    }
+
+    public func exemplars(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        let (exemplars, _) = gather(tenant, from: from, to: to, \.exemplars) { block throws(BlockError) in
+            try block.exemplars?.exemplars(matching: matchers, from: from, to: to)
+        } head: { head in
+            head.exemplars(tenant, matching: matchers, from: from, to: to)
+        }
+        // A retried exemplar may sit in a block and in the head (or in two blocks): keep one of each.
+        return exemplars.map { labels, exemplars in
+            var seen = Set<Exemplar>()
+            let unique = exemplars.sorted { $0.timestamp < $1.timestamp }.filter { seen.insert($0).inserted }
+            return TimeSeries(labels: labels, samples: [], exemplars: unique)
+        }.sorted { $0.labels < $1.labels }
+    }
+
+    /// One part of the selected series (samples or exemplars) from every source by labels, oldest source first;
+    /// `merged` is false when a single head answered, so its series need no merging.
+    private func gather<Element>(
+        _ tenant: Tenant, from: Int64, to: Int64, _ part: KeyPath<TimeSeries, [Element]>,
+        block read: (Block) throws(BlockError) -> [TimeSeries]?, head select: (Head) -> [TimeSeries]
+    ) -> (parts: [Labels: [Element]], merged: Bool) {
         let (heads, blocks) = sources(tenant, from: from, to: to)
-        var samples: [Labels: [Sample]] = [:]
-        // Oldest source first: where two hold the same timestamp, the first value written stays.
+        var parts: [Labels: [Element]] = [:]
         for block in blocks {
-            for series in fromBlock(block, { () throws(BlockError) in
-                try block.metrics?.series(matching: matchers, from: from, to: to)
-            }) ?? [] {
-                samples[series.labels, default: []] += series.samples
+            for series in fromBlock(block, { () throws(BlockError) in try read(block) }) ?? [] {
+                parts[series.labels, default: []] += series[keyPath: part]
             }
         }
         for head in heads.reversed() {
-            for series in head.series(tenant, matching: matchers, from: from, to: to) {
-                samples[series.labels, default: []] += series.samples
-            }
+            for series in select(head) { parts[series.labels, default: []] += series[keyPath: part] }
         }
-        if blocks.isEmpty && heads.count == 1 {
-            return samples.map { TimeSeries(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
-        }
-        return samples.map { TimeSeries(labels: $0.key, samples: MetricBlockWriter.sortedUnique($0.value)) }
-            .sorted { $0.labels < $1.labels }
+        return (parts, !(blocks.isEmpty && heads.count == 1))
     }
 
     public func metricLabelNames(_ tenant: Tenant) -> [String] {

@@ -95,7 +95,7 @@ public final class Storage: Sendable {
     public func append(_ batch: Batch) async throws -> AppendReport {
         var kept = batch
         var report = AppendReport()
-        if !kept.series.isEmpty { report.tooOldSamples = dropTooOld(&kept) }
+        if !kept.series.isEmpty { (report.tooOldSamples, report.tooOldExemplars) = dropTooOld(&kept) }
         guard !kept.isEmpty else { return report }
         let batch = kept
         let applied = Mutex(AppendReport())
@@ -109,23 +109,29 @@ public final class Storage: Sendable {
         return report
     }
 
-    /// Removes samples older than the tenant's newest sample minus the out-of-order window, and advances the
-    /// newest sample. Returns how many were removed.
-    private func dropTooOld(_ batch: inout Batch) -> Int {
+    /// Removes samples (and exemplars) older than the tenant's newest sample minus the out-of-order window, and
+    /// advances the newest sample. Returns how many of each were removed.
+    private func dropTooOld(_ batch: inout Batch) -> (samples: Int, exemplars: Int) {
         let newestInBatch = batch.series.lazy.flatMap(\.samples).map(\.timestamp).max() ?? .min
         let newest = state.withLock { state -> Int64 in
             let newest = max(state.newestSample[batch.tenant] ?? .min, newestInBatch)
             state.newestSample[batch.tenant] = newest
             return newest
         }
-        let oldestAccepted = newest &- options.outOfOrderWindow
-        var dropped = 0
+        var dropped = (samples: 0, exemplars: 0)
+        // Without samples yet (exemplars alone set no window), or so far back the window passes the first time,
+        // nothing is too old.
+        guard newest > Int64.min + options.outOfOrderWindow else { return dropped }
+        let oldestAccepted = newest - options.outOfOrderWindow
         for index in batch.series.indices {
-            let before = batch.series[index].samples.count
+            let samples = batch.series[index].samples.count
             batch.series[index].samples.removeAll { $0.timestamp < oldestAccepted }
-            dropped += before - batch.series[index].samples.count
+            dropped.samples += samples - batch.series[index].samples.count
+            let exemplars = batch.series[index].exemplars.count
+            batch.series[index].exemplars.removeAll { $0.timestamp < oldestAccepted }
+            dropped.exemplars += exemplars - batch.series[index].exemplars.count
         }
-        if dropped > 0 { batch.series.removeAll { $0.samples.isEmpty } }
+        if dropped != (0, 0) { batch.series.removeAll { $0.samples.isEmpty && $0.exemplars.isEmpty } }
         return dropped
     }
 

@@ -53,6 +53,13 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Labels {
+    /// Whether every matcher selects these labels (a missing label has the value `""`).
+    public func matches(_ matchers: [LabelMatcher]) -> Bool {
+        matchers.allSatisfy { $0.matches(self[$0.name] ?? "") }
+    }
+}
+
 public struct LabelMatcherError: Error, Sendable, CustomStringConvertible {
     public let pattern: String
     public let reason: String

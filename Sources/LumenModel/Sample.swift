@@ -23,13 +23,15 @@ public struct Sample: Hashable, Sendable {
     public var isStaleMarker: Bool { value.bitPattern == Self.staleMarkerBits }
 }
 
-/// Samples of one series, in the order they were received.
+/// Samples of one series, in the order they were received, and the exemplars sent with them.
 public struct TimeSeries: Hashable, Sendable {
     public var labels: Labels
     public var samples: [Sample]
+    public var exemplars: [Exemplar]
 
-    public init(labels: Labels, samples: [Sample]) {
+    public init(labels: Labels, samples: [Sample], exemplars: [Exemplar] = []) {
         self.labels = labels
         self.samples = samples
+        self.exemplars = exemplars
     }
 }

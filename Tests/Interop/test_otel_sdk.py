@@ -121,3 +121,41 @@ def test_three_services_one_trace_with_logs_and_a_counter(lumen):
     logs = json.loads(lumen.cli("query", '{service="payment"} |= "declined"', "--since", "1h", "--output", "json"))
     assert [log["body"] for log in logs["logs"]] == ["payment declined for order 1042: card_expired"]
     assert logs["logs"][0]["level"] == "error"
+
+
+def test_a_histogram_exemplar_leads_from_the_metric_to_its_trace(lumen):
+    """The SDK attaches the current span's trace to histogram measurements (its default trace-based exemplar
+    filter); Lumen keeps them on the bucket series and hands them back with metric answers."""
+    import requests
+
+    service = Service("checkout", lumen.otlp)
+    reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=f"{lumen.otlp}/v1/metrics"),
+                                           export_interval_millis=3_600_000)
+    meters = MeterProvider(resource=Resource.create({"service.name": "checkout"}), metric_readers=[reader])
+    latency = meters.get_meter("interop").create_histogram("checkout.duration", unit="s")
+    with service.tracer.start_as_current_span("Checkout", kind=SpanKind.SERVER) as span:
+        trace_id = format(span.get_span_context().trace_id, "032x")
+        span_id = format(span.get_span_context().span_id, "016x")
+        latency.record(0.8, {"outcome": "ok"})
+    assert meters.force_flush()
+    meters.shutdown()
+    service.shutdown()
+
+    query = 'histogram_quantile(0.9, sum by (le) (rate(checkout_duration_seconds_bucket[5m])))'
+    result = json.loads(lumen.cli("query", query, "--output", "json"))
+    [series] = result["exemplars"]
+    assert series["labels"]["le"] == "5" and series["labels"]["outcome"] == "ok"
+    [exemplar] = series["exemplars"]
+    assert exemplar["traceId"] == trace_id and exemplar["labels"]["span_id"] == span_id
+    assert exemplar["v"] == "0.8"
+
+    # For a person: the exemplar under the answer, and the command that opens its trace.
+    table = lumen.cli("query", query)
+    assert f"lumen trace {trace_id}" in table, table
+    assert "Checkout" in lumen.cli("trace", trace_id)
+
+    # Prometheus' exemplar API, as Grafana calls it.
+    response = requests.get(f"{lumen.api}/api/v1/query_exemplars", params={"query": "checkout_duration_seconds_bucket"})
+    body = response.json()
+    assert body["status"] == "success", body
+    assert [e["labels"]["trace_id"] for s in body["data"] for e in s["exemplars"]] == [trace_id]

@@ -63,6 +63,13 @@ enum BatchRecordFixtures {
                 Sample(timestamp: .min, value: .nan), Sample(timestamp: .max, value: .greatestFiniteMagnitude),
             ]),
             TimeSeries(labels: Labels(["__name__": "empty"]), samples: []),
+            TimeSeries(labels: Labels(["__name__": "latency_seconds_bucket", "le": "0.5"]),
+                samples: [Sample(timestamp: base, value: 3)],
+                exemplars: [
+                    Exemplar(labels: Labels(["trace_id": traceID.hex, "span_id": child.spanID.hex]),
+                        timestamp: base - 1, value: 0.42),
+                    Exemplar(labels: Labels([]), timestamp: base, value: .nan),
+                ]),
         ]
         return Batch(tenant: Tenant("team-a")!, spans: [root, child, other], logs: logs, series: series)
     }

@@ -24,4 +24,14 @@ struct BatchRecordGoldenTests {
         let golden = try #require(FileManager.default.contents(atPath: Self.goldenPath))
         #expect(try BatchRecord.decode(Array(golden)) == BatchRecordFixtures.rich)
     }
+
+    /// A log written before exemplars were stored still replays: version 1 is version 2 without exemplars.
+    @Test func aVersion1RecordDecodesWithoutExemplars() throws {
+        let path = URL(fileURLWithPath: Self.goldenPath).deletingLastPathComponent()
+            .appendingPathComponent("batch-v1.bin").path
+        let golden = try #require(FileManager.default.contents(atPath: path))
+        var expected = BatchRecordFixtures.rich
+        expected.series.removeAll { !$0.exemplars.isEmpty }
+        #expect(try BatchRecord.decode(Array(golden)) == expected)
+    }
 }

@@ -15,7 +15,8 @@ enum StorageFixtures {
 
     static func traceID(_ number: Int) -> TraceID { TraceID(high: 0xabc, low: UInt64(number)) }
 
-    /// `traces` traces of two spans, one a second from `base + offset` (frontend → cart), a log line under each cart span, and two counters.
+    /// `traces` traces of two spans, one a second from `base + offset` (frontend → cart), a log line under each cart
+    /// span, and two counters, the cart one with an exemplar pointing at each trace.
     static func batch(traces: Int, offset: Int64 = 0, tenant: Tenant = .anonymous) -> Batch {
         var batch = Batch(tenant: tenant)
         for index in 0..<traces {
@@ -40,7 +41,11 @@ enum StorageFixtures {
         }
         let samples = (0..<traces).map { Sample(timestamp: base + offset + Int64($0) * second, value: Double($0)) }
         batch.series = [
-            TimeSeries(labels: Labels(["__name__": "requests_total", "service": "cart"]), samples: samples),
+            TimeSeries(labels: Labels(["__name__": "requests_total", "service": "cart"]), samples: samples,
+                exemplars: samples.enumerated().map { index, sample in
+                    Exemplar(labels: Labels(["trace_id": traceID(index + Int(offset / second)).hex]),
+                        timestamp: sample.timestamp, value: sample.value)
+                }),
             TimeSeries(labels: Labels(["__name__": "requests_total", "service": "frontend"]),
                 samples: samples.map { Sample(timestamp: $0.timestamp, value: $0.value * 2) }),
         ]
@@ -61,6 +66,7 @@ enum StorageFixtures {
     static func everything(_ store: some TelemetryReader, tenant: Tenant = .anonymous) -> Snapshot {
         Snapshot(
             series: store.series(tenant, matching: [], from: .min, to: .max),
+            exemplars: store.exemplars(tenant, matching: [], from: .min, to: .max),
             logs: store.logs(tenant, matching: [], from: .min, to: .max, limit: .max),
             spans: store.spans(tenant, from: .min, to: .max, limit: .max) { _ in true },
             trace: store.trace(tenant, id: traceID(7)).spans,
@@ -71,6 +77,7 @@ enum StorageFixtures {
 
     struct Snapshot: Equatable {
         var series: [TimeSeries]
+        var exemplars: [TimeSeries]
         var logs: [LogRecord]
         var spans: [Span]
         var trace: [Span]

@@ -137,6 +137,54 @@ struct MetricDecodingTests {
         #expect(values[Self.labels(name + "_count").description] == 10)
     }
 
+    @Test(arguments: [OTLPFormat.protobuf, .json])
+    func exemplarsGoToTheirBucketWithTraceAndSpanIDsAsLabels(format: OTLPFormat) throws {
+        let trace = Data((1...16).map { UInt8($0) })
+        let span = Data((1...8).map { UInt8($0 * 3) })
+        let metric = OTelMetricMessage.with {
+            $0.name = "latency"
+            $0.unit = "s"
+            $0.histogram = .with {
+                $0.aggregationTemporality = .cumulative
+                $0.dataPoints = [.with {
+                    $0.timeUnixNano = Self.time
+                    $0.count = 2
+                    $0.explicitBounds = [0.005, 0.01]
+                    $0.bucketCounts = [0, 1, 1]
+                    $0.attributes = Self.point(0).attributes
+                    $0.exemplars = [
+                        .with {
+                            $0.asDouble = 0.007
+                            $0.timeUnixNano = Self.time - 5
+                            $0.traceID = trace
+                            $0.spanID = span
+                            $0.filteredAttributes = [.with {
+                                $0.key = "http.route"
+                                $0.value.stringValue = "/cart"
+                            }]
+                        },
+                        .with { $0.asInt = 5 },
+                    ]
+                }]
+            }
+        }
+        let result = try Self.decode([metric], format: format)
+        let exemplars = Dictionary(
+            uniqueKeysWithValues: result.batch.series.filter { !$0.exemplars.isEmpty }.map { ($0.labels, $0.exemplars) })
+        #expect(exemplars.count == 2)
+        #expect(exemplars[Self.labels("latency_seconds_bucket", Label("le", "0.01"))] == [
+            Exemplar(
+                labels: Labels([
+                    "trace_id": "0102030405060708090a0b0c0d0e0f10", "span_id": "0306090c0f121518",
+                    "http_route": "/cart",
+                ]), timestamp: Int64(Self.time) - 5, value: 0.007)
+        ])
+        // No time of its own: the point's. No IDs: no labels.
+        #expect(exemplars[Self.labels("latency_seconds_bucket", Label("le", "+Inf"))] == [
+            Exemplar(labels: Labels([]), timestamp: Int64(Self.time), value: 5)
+        ])
+    }
+
     @Test func histogramWithMismatchedBucketsIsRejected() throws {
         let metric = OTelMetricMessage.with {
             $0.name = "latency"

@@ -117,12 +117,33 @@ struct RemoteWriteDecoderTests {
         ]
         let result = try decode([wire])
         #expect(
-            result.exemplars == [
+            result.batch.series[0].exemplars == [
                 Exemplar(
-                    seriesLabels: Labels(["__name__": "latency_seconds_bucket", "le": "0.5"]),
                     labels: Labels(["trace_id": "5b8efff798038103d269b633813fc60c"]), timestamp: 999_000_000,
                     value: 0.42)
             ])
+    }
+
+    @Test func exemplarsWithoutSamplesKeepTheirSeriesAndOversizedOnesAreRefused() throws {
+        var wire = series([("__name__", "latency_seconds_bucket"), ("le", "+Inf")], samples: [])
+        wire.exemplars = [
+            .with {
+                $0.labels = [label("trace_id", "5b8efff798038103d269b633813fc60c")]
+                $0.value = 7
+                $0.timestamp = 5
+            },
+            .with {
+                $0.labels = [label("comment", String(repeating: "x", count: 130))]
+                $0.value = 8
+                $0.timestamp = 6
+            },
+        ]
+        let result = try decode([wire])
+        #expect(result.batch.series.count == 1)
+        #expect(result.batch.series[0].samples.isEmpty)
+        #expect(result.batch.series[0].exemplars.map(\.value) == [7])
+        #expect(result.rejected == 1)
+        #expect(result.rejectionMessage.contains("exemplars[1]: labels of 137 characters exceed the limit of 128"))
     }
 
     @Test func metadataIsAcceptedAndIgnored() throws {

@@ -5,10 +5,37 @@ import LumenRender
 
 /// Query results as tables for people.
 enum QueryTable {
+    /// Exemplars listed under a metric answer: the newest, so a spike just seen leads to its traces.
+    static let shownExemplars = 10
+
     static func render(_ response: QueryResponse, width: Int) -> String {
         if response.kind == .string { return response.string ?? "" }
         guard let table = table(response), !table.isEmpty else { return "" }
-        return table.render(maxWidth: width)
+        return table.render(maxWidth: width) + exemplars(response.exemplars ?? [], width: width)
+    }
+
+    /// The newest exemplars as a table, with how to open their traces; empty without any.
+    private static func exemplars(_ found: [QueryResponse.ExemplarSeries], width: Int) -> String {
+        let all = found.flatMap { series in series.exemplars.map { (series: series.labels, exemplar: $0) } }
+        guard !all.isEmpty else { return "" }
+        let newest = all.sorted { $0.exemplar.t > $1.exemplar.t }.prefix(shownExemplars)
+        var table = TextTable(columns: [
+            .init("EXEMPLAR AT"), .init("VALUE", alignment: .right), .init("TRACE"), .init("SERIES"),
+        ])
+        // Labels every listed series shares (service, instance …) only make the rows long: show what tells them apart.
+        var shared = newest.first?.series ?? [:]
+        for (series, _) in newest { shared = shared.filter { series[$0.key] == $0.value } }
+        if Set(newest.map(\.series)).count == 1 { shared = [:] }
+        for (series, exemplar) in newest {
+            let trace = exemplar.traceId ?? seriesName(exemplar.labels)
+            let distinct = series.filter { $0.key == Labels.metricName || shared[$0.key] == nil }
+            table.append([clock(exemplar.t), exemplar.v, trace, seriesName(distinct)])
+        }
+        var text = "\n\n" + table.render(maxWidth: width)
+        if !text.hasSuffix("\n") { text += "\n" }
+        if all.count > newest.count { text += "(\(all.count - newest.count) older exemplars; --output json lists all)\n" }
+        if let trace = newest.lazy.compactMap(\.exemplar.traceId).first { text += "open one with: lumen trace \(trace)\n" }
+        return text
     }
 
     /// The same rows as comma-separated values with a header, for spreadsheets and scripts; a matrix gives one

@@ -9,6 +9,7 @@ public final class Block: Sendable {
     let metrics: MetricBlockReader?
     let logs: LogPartReader?
     let spans: SpanPartReader?
+    let exemplars: ExemplarPartReader?
 
     public init(directory: String) throws(BlockError) {
         self.directory = directory
@@ -26,6 +27,7 @@ public final class Block: Sendable {
         metrics = meta.metrics == nil ? nil : try MetricBlockReader(directory: directory + "/metrics")
         logs = meta.logs == nil ? nil : try LogPartReader(directory: directory + "/" + LogPart.directoryName)
         spans = meta.spans == nil ? nil : try SpanPartReader(directory: directory + "/" + SpanPart.directoryName)
+        exemplars = meta.exemplars == nil ? nil : try ExemplarPartReader(path: directory + "/" + ExemplarPart.fileName)
     }
 
     public var tenant: Tenant { Tenant(meta.tenant) ?? .anonymous }
@@ -39,6 +41,7 @@ public final class Block: Sendable {
         contents.series = try metrics?.series(matching: [], from: .min, to: .max).map { ($0.labels, $0.samples) } ?? []
         contents.logStreams = try logs?.allStreams() ?? []
         contents.spans = try spans?.allSpans() ?? []
+        contents.exemplars = try exemplars?.allSeries().map { ($0.labels, $0.exemplars) } ?? []
         return contents
     }
 

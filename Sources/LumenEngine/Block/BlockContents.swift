@@ -6,14 +6,15 @@ public struct BlockContents: Sendable {
     public var series: [(labels: Labels, samples: [Sample])] = []
     public var logStreams: [(labels: Labels, records: [LogRecord])] = []
     public var spans: [Span] = []
+    public var exemplars: [(labels: Labels, exemplars: [Exemplar])] = []
 
     public init(tenant: Tenant) {
         self.tenant = tenant
     }
 
-    public var isEmpty: Bool { series.isEmpty && logStreams.isEmpty && spans.isEmpty }
+    public var isEmpty: Bool { series.isEmpty && logStreams.isEmpty && spans.isEmpty && exemplars.isEmpty }
 
-    /// The time range covered: sample times, log times and span starts.
+    /// The time range covered: sample, exemplar and log times and span starts.
     var timeRange: (min: Int64, max: Int64) {
         var low = Int64.max
         var high = Int64.min
@@ -30,6 +31,10 @@ public struct BlockContents: Sendable {
         for span in spans {
             low = min(low, span.startTime)
             high = max(high, span.startTime)
+        }
+        for exemplar in exemplars.lazy.flatMap(\.exemplars) {
+            low = min(low, exemplar.timestamp)
+            high = max(high, exemplar.timestamp)
         }
         return low <= high ? (low, high) : (0, 0)
     }

@@ -19,4 +19,6 @@ public struct BlockMeta: Codable, Hashable, Sendable {
     public var metrics: MetricBlockMeta.Stats?
     public var logs: LogPartWriter.Statistics?
     public var spans: SpanPartWriter.Statistics?
+    /// Absent in blocks written before exemplars were stored, and in blocks without any.
+    public var exemplars: ExemplarPart.Statistics?
 }

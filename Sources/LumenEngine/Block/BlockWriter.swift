@@ -1,7 +1,7 @@
 import Foundation
 import LumenModel
 
-/// Writes a block directory — `meta.json` and the `metrics/`, `logs/` and `spans/` parts that have data
+/// Writes a block directory — `meta.json` and the `metrics/`, `logs/`, `spans/` and `exemplars` parts that have data
 /// (`docs/format/blocks.md`).
 ///
 /// Crash-safe: everything goes into `<id>.tmp`, is fsynced, and the directory is renamed into place and its
@@ -42,6 +42,11 @@ public struct BlockWriter: Sendable {
                 (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
             ])
             meta.spans = part.statistics
+        }
+        if contents.exemplars.contains(where: { !$0.exemplars.isEmpty }) {
+            let part = ExemplarPart.encode(contents.exemplars, level: compressionLevel)
+            try BlockFile.writeDurably(part.bytes, to: temporary + "/" + ExemplarPart.fileName)
+            meta.exemplars = part.statistics
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -3,6 +3,9 @@ import Foundation
 /// The record framing the block files share — metric chunks and log and span pages alike:
 /// `uvarint length · length bytes · CRC-32C u32` of those bytes (`docs/format/chunks.md`, `logs.md`).
 enum ChecksummedRecord {
+    /// The CRC-32C after the bytes.
+    static let checksumSize = 4
+
     /// Appends `bytes` as a record to `file`.
     static func append(_ bytes: [UInt8], to file: inout [UInt8]) {
         file.appendUVarint(UInt64(bytes.count))
@@ -23,11 +26,11 @@ enum ChecksummedRecord {
         var cursor = ByteCursor(head, path: path, base: offset)
         let length = try cursor.int("record length", below: file.count - offset)
         let start = offset + cursor.position
-        guard start + length + 4 <= file.count else {
+        guard start + length + checksumSize <= file.count else {
             throw BlockError(.corrupt, "\(what) of \(length) bytes overruns the file", path: path, offset: offset)
         }
         let bytes = [UInt8](file[file.startIndex + start..<file.startIndex + start + length])
-        let stored = [UInt8](file[file.startIndex + start + length..<file.startIndex + start + length + 4])
+        let stored = [UInt8](file[file.startIndex + start + length..<file.startIndex + start + length + checksumSize])
         var checksum = ByteCursor(stored, path: path, base: start + length)
         guard CRC32C.checksum(bytes) == (try checksum.u32("checksum")) else {
             throw BlockError(.corrupt, "\(what) checksum mismatch", path: path, offset: offset)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The file of a log or span part: a header, then pages, each a zstd frame with its length and checksum
+/// The file of a log, span or exemplar part: a header, then pages, each a zstd frame with its length and checksum
 /// (`docs/format/logs.md`, `docs/format/spans.md`).
 ///
 /// ```
@@ -51,12 +51,28 @@ enum PageFile {
 
         /// The page starting at `offset`, checksum verified, decompressed.
         func page(at offset: Int) throws(BlockError) -> [UInt8] {
+            try read(at: offset).page
+        }
+
+        /// Every page in file order, for a part small enough to need no index.
+        func allPages() throws(BlockError) -> [(offset: Int, page: [UInt8])] {
+            var pages: [(offset: Int, page: [UInt8])] = []
+            var offset = PageFile.headerSize
+            while offset < data.count {
+                let (page, next) = try read(at: offset)
+                pages.append((offset, page))
+                offset = next
+            }
+            return pages
+        }
+
+        private func read(at offset: Int) throws(BlockError) -> (page: [UInt8], next: Int) {
             let frame = try ChecksummedRecord.read(
                 data, at: offset, headerSize: PageFile.headerSize, path: path, what: "page")
             guard let page = Zstd.decompress(frame.bytes[...], limit: PageFile.maxPageBytes) else {
                 throw BlockError(.corrupt, "page is not a valid zstd frame", path: path, offset: frame.start)
             }
-            return page
+            return (page, frame.start + frame.bytes.count + ChecksummedRecord.checksumSize)
         }
     }
 }

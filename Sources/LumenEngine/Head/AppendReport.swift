@@ -10,6 +10,10 @@ public struct AppendReport: Sendable, Equatable {
     public var conflictingSamples = 0
     /// Older than the out-of-order window behind the tenant's newest sample: refused before the log.
     public var tooOldSamples = 0
+    /// Exemplars stored; an exact repeat (a retry) is not counted.
+    public var exemplars = 0
+    /// Exemplars older than the out-of-order window, refused like samples.
+    public var tooOldExemplars = 0
 
     public init() {}
 
@@ -21,5 +25,7 @@ public struct AppendReport: Sendable, Equatable {
         lhs.duplicateSamples += rhs.duplicateSamples
         lhs.conflictingSamples += rhs.conflictingSamples
         lhs.tooOldSamples += rhs.tooOldSamples
+        lhs.exemplars += rhs.exemplars
+        lhs.tooOldExemplars += rhs.tooOldExemplars
     }
 }

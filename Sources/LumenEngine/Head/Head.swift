@@ -61,6 +61,8 @@ public final class Head: TelemetryReader, @unchecked Sendable {
             }
             contents.logStreams = partition.logs.streams.map { ($0.labels, $0.records) }
             contents.spans = partition.spans.spans
+            contents.exemplars = partition.metrics.series.lazy.filter { !$0.exemplars.isEmpty }
+                .map { ($0.labels, $0.exemplars) }
             return contents
         }
     }
@@ -81,6 +83,10 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { partition in
             (partition.metrics.series.count, Set(candidates.filter { !partition.metrics.contains($0) }))
         }
+    }
+
+    public func exemplars(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        read(tenant) { $0.metrics.exemplars(matchers, from: from, to: to) }
     }
 
     public func metricLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.metrics.labelNames() } }

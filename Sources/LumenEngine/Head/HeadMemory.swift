@@ -10,8 +10,12 @@ enum HeadMemory {
     static let perLogRecord = 690
     static let perSpan = 630
     static let perAttribute = 48
+    /// The struct (labels array, timestamp, value) and each label's two strings; estimated, not calibrated:
+    /// exemplars are few beside samples.
+    static let perExemplar = 48
+    static let perExemplarLabel = 32
 
-    /// The batch's log records and spans. Pure: computed before the head's lock is taken, so appends hold the
+    /// The batch's log records, spans and exemplars. Pure: computed before the head's lock is taken, so appends hold the
     /// lock no longer for it. (A duplicate span, stored once, is counted anyway: retries are rare.)
     static func records(of batch: Batch) -> Int {
         var total = 0
@@ -21,6 +25,13 @@ enum HeadMemory {
         for span in batch.spans {
             total += perSpan + span.name.utf8.count + attributes(span.attributes)
                 + span.events.reduce(0) { $0 + 64 + attributes($1.attributes) }
+        }
+        for series in batch.series {
+            for exemplar in series.exemplars {
+                total += perExemplar + exemplar.labels.reduce(0) {
+                    $0 + perExemplarLabel + $1.name.utf8.count + $1.value.utf8.count
+                }
+            }
         }
         return total
     }

@@ -6,7 +6,14 @@ struct MetricHead {
         let labels: Labels
         var timestamps: [Int64] = []
         var values: [Double] = []
+        /// In time order; at most `maxExemplarsPerSeries`, the oldest dropped first.
+        var exemplars: [Exemplar] = []
     }
+
+    /// Exemplars kept per series: a histogram scraped every 15 s with one exemplar a bucket fills this in two
+    /// hours, the head's usual span. Prometheus keeps a ring of 100k exemplars across all series instead; a
+    /// per-series bound keeps one noisy series from evicting every other series' exemplars.
+    static let maxExemplarsPerSeries = 512
 
     private(set) var series: [Series] = []
     private var idByLabels: [Labels: Int] = [:]
@@ -33,6 +40,14 @@ struct MetricHead {
             sampleCount += 1
             report.samples += 1
         }
+        for exemplar in timeSeries.exemplars {
+            var index = series[id].exemplars.count
+            while index > 0, series[id].exemplars[index - 1].timestamp > exemplar.timestamp { index -= 1 }
+            if index > 0, series[id].exemplars[index - 1] == exemplar { continue }  // a retry
+            series[id].exemplars.insert(exemplar, at: index)
+            report.exemplars += 1
+            if series[id].exemplars.count > Self.maxExemplarsPerSeries { series[id].exemplars.removeFirst() }
+        }
     }
 
     func contains(_ labels: Labels) -> Bool { idByLabels[labels] != nil }
@@ -56,6 +71,14 @@ struct MetricHead {
             guard lower < upper else { return nil }
             let samples = (lower..<upper).map { Sample(timestamp: entry.timestamps[$0], value: entry.values[$0]) }
             return TimeSeries(labels: entry.labels, samples: samples)
+        }
+    }
+
+    /// Exemplars of the series selected by the matchers in `[from, to]`, as series without samples.
+    func exemplars(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
+        postings.select(matchers, count: series.count).compactMap { id in
+            let kept = series[id].exemplars.filter { (from...to).contains($0.timestamp) }
+            return kept.isEmpty ? nil : TimeSeries(labels: series[id].labels, samples: [], exemplars: kept)
         }
     }
 

@@ -8,6 +8,9 @@ import LumenModel
 public protocol TelemetryReader: Sendable {
     /// Series selected by every matcher, with their samples in `[from, to]`; series with none there are left out.
     func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries]
+    /// Exemplars in `[from, to]` of the series selected by every matcher, as series without samples, each with
+    /// its exemplars by time; series without exemplars there are left out.
+    func exemplars(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries]
     func metricLabelNames(_ tenant: Tenant) -> [String]
     func metricLabelValues(_ tenant: Tenant, name: String) -> [String]
 

@@ -6,8 +6,11 @@ import LumenModel
 /// Every field of the model survives a round trip exactly, float bits (NaN payloads, the stale marker)
 /// included. Resources and instrumentation scopes are written once per record and referred to by index.
 public enum BatchRecord {
-    /// The record format this code writes and the only one it reads. Bump it for any layout change.
-    public static let version: UInt8 = 1
+    /// The record format this code writes. Bump it for any layout change.
+    public static let version: UInt8 = 2
+    /// The oldest format this code still reads: version 1 is version 2 without exemplars, so a log written
+    /// before exemplars were stored replays.
+    public static let oldestReadableVersion: UInt8 = 1
 
     /// Nested arrays and maps deeper than this are refused when decoding, so hostile input cannot
     /// exhaust the stack. (swift-protobuf's default recursion limit is the same.)

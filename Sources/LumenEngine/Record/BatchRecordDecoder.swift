@@ -6,16 +6,18 @@ struct BatchRecordDecoder {
     var reader: ByteReader
     private var resources: [Resource] = []
     private var scopes: [InstrumentationScope] = []
+    private var version = BatchRecord.version
 
     init(reader: ByteReader) {
         self.reader = reader
     }
 
     mutating func decode() throws(BatchRecordError) -> Batch {
-        let version = try reader.byte("version")
-        guard version == BatchRecord.version else {
-            throw reader.error("unsupported batch record version \(version) (this build reads \(BatchRecord.version))",
-                at: 0)
+        version = try reader.byte("version")
+        guard (BatchRecord.oldestReadableVersion...BatchRecord.version).contains(version) else {
+            throw reader.error(
+                "unsupported batch record version \(version) (this build reads \(BatchRecord.oldestReadableVersion) "
+                    + "to \(BatchRecord.version))", at: 0)
         }
         let tenantStart = reader.offset
         let tenantID = try reader.string("tenant")
@@ -120,13 +122,7 @@ struct BatchRecordDecoder {
     }
 
     private mutating func series() throws(BatchRecordError) -> TimeSeries {
-        let labelCount = try reader.count("label", minimumSize: 2)
-        var labels: [Label] = []
-        labels.reserveCapacity(labelCount)
-        for _ in 0..<labelCount {
-            let name = try reader.string("label name")
-            labels.append(Label(name, try reader.string("label value")))
-        }
+        let labels = try reader.labels()
         let sampleCount = try reader.count("sample", minimumSize: 9)
         var samples: [Sample] = []
         samples.reserveCapacity(sampleCount)
@@ -138,7 +134,16 @@ struct BatchRecordDecoder {
             previous = timestamp
             samples.append(Sample(timestamp: timestamp, value: Double(bitPattern: try reader.fixed64("sample value"))))
         }
-        return TimeSeries(labels: Labels(labels), samples: samples)
+        guard version >= 2 else { return TimeSeries(labels: labels, samples: samples) }
+        let exemplarCount = try reader.count("exemplar", minimumSize: 17)
+        var exemplars: [Exemplar] = []
+        exemplars.reserveCapacity(exemplarCount)
+        for _ in 0..<exemplarCount {
+            let timestamp = Int64(bitPattern: try reader.fixed64("exemplar timestamp"))
+            let value = Double(bitPattern: try reader.fixed64("exemplar value"))
+            exemplars.append(Exemplar(labels: try reader.labels(), timestamp: timestamp, value: value))
+        }
+        return TimeSeries(labels: labels, samples: samples, exemplars: exemplars)
     }
 
     private mutating func resourceReference() throws(BatchRecordError) -> Resource {

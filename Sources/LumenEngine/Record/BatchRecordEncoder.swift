@@ -96,11 +96,7 @@ struct BatchRecordEncoder {
     }
 
     private mutating func series(_ series: TimeSeries) {
-        out.count(series.labels.count)
-        for label in series.labels {
-            out.string(label.name)
-            out.string(label.value)
-        }
+        out.labels(series.labels)
         out.count(series.samples.count)
         var previous: Int64 = 0
         for (index, sample) in series.samples.enumerated() {
@@ -111,6 +107,12 @@ struct BatchRecordEncoder {
             }
             previous = sample.timestamp
             out.fixed64(sample.value.bitPattern)
+        }
+        out.count(series.exemplars.count)
+        for exemplar in series.exemplars {
+            out.fixed64(UInt64(bitPattern: exemplar.timestamp))
+            out.fixed64(exemplar.value.bitPattern)
+            out.labels(exemplar.labels)
         }
     }
 }

@@ -7,6 +7,17 @@ extension ByteReader {
         return TraceID(high: high, low: try bigEndian64(what))
     }
 
+    mutating func labels() throws(BatchRecordError) -> Labels {
+        let count = try count("label", minimumSize: 2)
+        var labels: [Label] = []
+        labels.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = try string("label name")
+            labels.append(Label(name, try string("label value")))
+        }
+        return Labels(labels)
+    }
+
     mutating func attributes(depth: Int) throws(BatchRecordError) -> [Attribute] {
         let count = try count("attribute", minimumSize: 2)
         var attributes: [Attribute] = []

@@ -8,6 +8,15 @@ extension ByteWriter {
         bigEndian64(id.low)
     }
 
+    /// `count (name:string value:string)*`, in the labels' (sorted) order.
+    mutating func labels(_ labels: Labels) {
+        count(labels.count)
+        for label in labels {
+            string(label.name)
+            string(label.value)
+        }
+    }
+
     mutating func attributes(_ attributes: [Attribute]) {
         count(attributes.count)
         for attribute in attributes {

@@ -23,10 +23,36 @@ public struct QueryResponse: Codable, Sendable, Equatable {
         public var points: [Point]
     }
 
+    /// The exemplars of one series a metric query read: each a sampled observation that points at a trace.
+    public struct ExemplarSeries: Codable, Sendable, Equatable {
+        public struct Point: Codable, Sendable, Equatable {
+            /// The exemplar's own labels (`trace_id`, `span_id` …).
+            public var labels: [String: String]
+            /// Nanoseconds since the epoch.
+            public var t: Int64
+            public var v: String
+            /// The trace it points at, when its labels name one: what `lumen trace` takes.
+            public var traceId: String?
+        }
+
+        public var labels: [String: String]
+        public var exemplars: [Point]
+
+        public init(_ series: TimeSeries) {
+            labels = QueryResponse.dictionary(series.labels)
+            exemplars = series.exemplars.map { exemplar in
+                Point(labels: QueryResponse.dictionary(exemplar.labels), t: exemplar.timestamp,
+                    v: PrometheusNumber.format(exemplar.value), traceId: exemplar.traceID?.hex)
+            }
+        }
+    }
+
     public var kind: Kind
     public var series: [Series]?
     public var logs: [LogJSON]?
     public var traces: [TraceSummaryJSON]?
+    /// A metric answer's exemplars, where the series it read have any (see `QueryEngine.exemplars`).
+    public var exemplars: [ExemplarSeries]?
 
     /// The matched spans of every trace in a span query's answer, newest trace first (not encoded: the traces
     /// hold them).
@@ -35,7 +61,8 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     /// Nanoseconds since the epoch, for `string` answers.
     public var time: Int64?
 
-    public init(_ result: QueryResult) {
+    public init(_ result: QueryResult, exemplars: [TimeSeries] = []) {
+        self.exemplars = exemplars.isEmpty ? nil : exemplars.map(ExemplarSeries.init)
         switch result {
         case .vector(let samples):
             kind = .vector

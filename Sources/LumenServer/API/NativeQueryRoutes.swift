@@ -5,7 +5,7 @@ import LumenQuery
 
 /// The native JSON API, for every kind of query:
 /// - `GET /lumen/v1/query?query=…` with `time`, or `start`/`end`/`step`, or `since` (a duration back from now),
-///   and `limit` for logs and spans;
+///   and `limit` for logs and spans; a metric answer carries the exemplars of the series it read;
 /// - `GET /lumen/v1/traces/<trace-id>`: the whole trace from every service, with its logs;
 /// - and the correlation routes (`CorrelationRoutes`): the service graph, and a trace as OTLP JSON.
 struct NativeQueryRoutes: Sendable {
@@ -37,8 +37,10 @@ struct NativeQueryRoutes: Sendable {
             limit = min(parsed, maxLimit)
         }
         do {
-            let result = try engine.execute(text, tenant: try tenants.tenant(of: request), window: window, limit: limit)
-            return .json(QueryResponse(result))
+            let tenant = try tenants.tenant(of: request)
+            let query = try Parser.parse(text)
+            let result = try engine.execute(query, tenant: tenant, window: window, limit: limit)
+            return .json(QueryResponse(result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window)))
         } catch let error as QueryError {
             throw APIError(.badRequest, "bad query: \(error)")
         } catch let error as APIError {

@@ -4,14 +4,15 @@ import LumenModel
 import LumenQuery
 
 /// The Prometheus-compatible HTTP API, so existing tools (Grafana, promtool, scripts) work unchanged:
-/// `/api/v1/query`, `/api/v1/query_range`, `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values`.
+/// `/api/v1/query`, `/api/v1/query_range`, `/api/v1/query_exemplars`, `/api/v1/series`, `/api/v1/labels`,
+/// `/api/v1/label/<name>/values`.
 /// GET with query parameters or POST with a form body, answers in Prometheus' JSON envelope.
 struct PrometheusRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
 
     func register(on router: Router<BasicRequestContext>) {
-        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels"] {
+        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars", "/api/v1/series", "/api/v1/labels"] {
             router.get(RouterPath(path)) { request, _ in await self.handle(path, request) }
             router.post(RouterPath(path)) { request, _ in await self.handle(path, request) }
         }
@@ -33,6 +34,7 @@ struct PrometheusRoutes: Sendable {
             switch route {
             case "/api/v1/query": data = try instantQuery(parameters, tenant: tenant)
             case "/api/v1/query_range": data = try rangeQuery(parameters, tenant: tenant)
+            case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
             case "/api/v1/series": data = try series(parameters, tenant: tenant)
             case "/api/v1/labels": data = .strings(engine.store.metricLabelNames(tenant))
             default: data = .strings(engine.store.metricLabelValues(tenant, name: String(route.dropFirst(7))))
@@ -79,6 +81,15 @@ struct PrometheusRoutes: Sendable {
             return .matrix([])
         }
         return .matrix(matrix)
+    }
+
+    /// Exemplars of the series the query's selectors select, in `[start, end]` (by default the last hour).
+    private func exemplars(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+        let query = try metricQuery(parameters)
+        let end = try parameters["end"].map { try TimeParameter.time($0, name: "end") } ?? Timestamp.now()
+        let start = try parameters["start"].map { try TimeParameter.time($0, name: "start") } ?? (end - 3600 * 1_000_000_000)
+        guard start <= end else { throw APIError(.badRequest, "end timestamp must not be before start time") }
+        return .exemplars(engine.exemplars(of: query, tenant: tenant, from: start, to: end))
     }
 
     private func series(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
@@ -128,8 +139,12 @@ enum PrometheusJSON: Encodable {
     case string(String, at: Int64)
     case strings([String])
     case labelSets([Labels])
+    /// `[{"seriesLabels": {…}, "exemplars": [{"labels": {…}, "value": "<value>", "timestamp": <seconds>}]}]`.
+    case exemplars([TimeSeries])
 
-    private enum Keys: String, CodingKey { case resultType, result, metric, value, values }
+    private enum Keys: String, CodingKey {
+        case resultType, result, metric, value, values, seriesLabels, exemplars, labels, timestamp
+    }
 
     func encode(to encoder: any Encoder) throws {
         switch self {
@@ -139,6 +154,19 @@ enum PrometheusJSON: Encodable {
         case .labelSets(let sets):
             var container = encoder.singleValueContainer()
             try container.encode(sets.map(Self.metric))
+        case .exemplars(let found):
+            var container = encoder.unkeyedContainer()
+            for series in found {
+                var item = container.nestedContainer(keyedBy: Keys.self)
+                try item.encode(Self.metric(series.labels), forKey: .seriesLabels)
+                var list = item.nestedUnkeyedContainer(forKey: .exemplars)
+                for exemplar in series.exemplars {
+                    var entry = list.nestedContainer(keyedBy: Keys.self)
+                    try entry.encode(Self.metric(exemplar.labels), forKey: .labels)
+                    try entry.encode(PrometheusNumber.format(exemplar.value), forKey: .value)
+                    try entry.encode(TimeParameter.seconds(exemplar.timestamp), forKey: .timestamp)
+                }
+            }
         case .scalar(let sample):
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode("scalar", forKey: .resultType)

@@ -88,16 +88,17 @@ public final class Ingestor: Sendable {
                     + "series and timestamp")
             telemetry.rejected(report.conflictingSamples, protocol: protocolName, signal: "samples", reason: "conflict")
         }
-        if report.tooOldSamples > 0 {
-            outcome.rejected += report.tooOldSamples
+        for (count, signal) in [(report.tooOldSamples, "samples"), (report.tooOldExemplars, "exemplars")] where count > 0 {
+            outcome.rejected += count
             outcome.messages.append(
-                "\(report.tooOldSamples) samples refused: older than the out-of-order window "
+                "\(count) \(signal) refused: older than the out-of-order window "
                     + "(\(DurationText.format(storage.options.outOfOrderWindow))) behind the newest sample")
-            telemetry.rejected(report.tooOldSamples, protocol: protocolName, signal: "samples", reason: "too_old")
+            telemetry.rejected(count, protocol: protocolName, signal: signal, reason: "too_old")
         }
         telemetry.accepted(report.spans, protocol: protocolName, signal: "spans")
         telemetry.accepted(report.logs, protocol: protocolName, signal: "logs")
         telemetry.accepted(report.samples, protocol: protocolName, signal: "samples")
+        telemetry.accepted(report.exemplars, protocol: protocolName, signal: "exemplars")
         telemetry.rejected(report.duplicateSpans, protocol: protocolName, signal: "spans", reason: "duplicate")
         telemetry.rejected(report.duplicateSamples, protocol: protocolName, signal: "samples", reason: "duplicate")
         return outcome

@@ -23,7 +23,8 @@ public enum OTLPDecoder {
             if format == .json { OTLPJSON.fixIDs(&request, OTLPJSON.decodedID) }
             return logs(request, tenant: tenant, receivedAt: receivedAt)
         case .metrics:
-            let request = try parse(OTLPMetricsRequest.self, bytes, format: format, signal: signal)
+            var request = try parse(OTLPMetricsRequest.self, bytes, format: format, signal: signal)
+            if format == .json { OTLPJSON.fixIDs(&request, OTLPJSON.decodedID) }
             return metrics(request, tenant: tenant)
         }
     }

@@ -52,9 +52,11 @@ public enum OTLPEncoder {
         return serialize(request, format: format)
     }
 
-    /// The request as an OTLP/HTTP body in `format`.
+    /// The request as an OTLP/HTTP body in `format`. JSON carries exemplars' trace and span IDs as hex.
     public static func body(_ request: OTLPMetricsRequest, format: OTLPFormat) -> Data {
-        serialize(request, format: format)
+        var request = request
+        if format == .json { OTLPJSON.fixIDs(&request) { data, _ in OTLPJSON.encodedID(data) } }
+        return serialize(request, format: format)
     }
 
     static func serialize(_ message: some SwiftProtobuf.Message, format: OTLPFormat) -> Data {

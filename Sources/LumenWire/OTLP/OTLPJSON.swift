@@ -49,6 +49,44 @@ enum OTLPJSON {
             }
         }
     }
+
+    /// The IDs of metric exemplars, wherever data points carry them.
+    static func fixIDs(_ request: inout OTLPMetricsRequest, _ transform: (Data, Int) -> Data) {
+        for r in request.resourceMetrics.indices {
+            for s in request.resourceMetrics[r].scopeMetrics.indices {
+                for m in request.resourceMetrics[r].scopeMetrics[s].metrics.indices {
+                    request.resourceMetrics[r].scopeMetrics[s].metrics[m].fixExemplarIDs(transform)
+                }
+            }
+        }
+    }
+}
+
+extension OTelMetric {
+    fileprivate mutating func fixExemplarIDs(_ transform: (Data, Int) -> Data) {
+        func fix(_ exemplars: inout [OTelExemplar]) {
+            for e in exemplars.indices {
+                if !exemplars[e].traceID.isEmpty { exemplars[e].traceID = transform(exemplars[e].traceID, 16) }
+                if !exemplars[e].spanID.isEmpty { exemplars[e].spanID = transform(exemplars[e].spanID, 8) }
+            }
+        }
+        switch data {
+        case .gauge(var gauge):
+            for p in gauge.dataPoints.indices { fix(&gauge.dataPoints[p].exemplars) }
+            data = .gauge(gauge)
+        case .sum(var sum):
+            for p in sum.dataPoints.indices { fix(&sum.dataPoints[p].exemplars) }
+            data = .sum(sum)
+        case .histogram(var histogram):
+            for p in histogram.dataPoints.indices { fix(&histogram.dataPoints[p].exemplars) }
+            data = .histogram(histogram)
+        case .exponentialHistogram(var histogram):
+            for p in histogram.dataPoints.indices { fix(&histogram.dataPoints[p].exemplars) }
+            data = .exponentialHistogram(histogram)
+        case .summary, nil:
+            break
+        }
+    }
 }
 
 extension OTelSpan {

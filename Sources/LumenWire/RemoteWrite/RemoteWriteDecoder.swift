@@ -10,6 +10,7 @@ import SwiftProtobuf
 /// - A series with an empty or missing `__name__`, an invalid label name or a repeated label name is refused
 ///   as a whole (its samples counted in `rejected`); the other series are kept.
 /// - Samples of the same series sent in several `TimeSeries` entries are merged, in order.
+/// - Exemplars stay with their series; one whose labels exceed `Exemplar.maxLabelRunes` is refused.
 /// - Metadata (HELP/TYPE/UNIT) is parsed and ignored.
 public enum RemoteWriteDecoder {
     /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
@@ -28,7 +29,6 @@ public enum RemoteWriteDecoder {
     public static func map(_ request: Prometheus_WriteRequest, tenant: Tenant) -> RemoteWriteResult {
         var rejections = Rejections()
         var builder = SeriesBuilder()
-        var exemplars: [Exemplar] = []
         for (i, wire) in request.timeseries.enumerated() {
             let labels: Labels
             switch LabelValidation.seriesLabels(wire.labels.map { ($0.name, $0.value) }) {
@@ -56,15 +56,19 @@ public enum RemoteWriteDecoder {
                     rejections.reject("\(path): timestamp \(wire.timestamp) ms is out of range")
                     continue
                 }
-                exemplars.append(
-                    Exemplar(
-                        seriesLabels: labels, labels: Labels(wire.labels.map { Label($0.name, $0.value) }),
-                        timestamp: timestamp, value: wire.value))
+                let exemplar = Exemplar(
+                    labels: Labels(wire.labels.map { Label($0.name, $0.value) }), timestamp: timestamp,
+                    value: wire.value)
+                guard exemplar.labelRunes <= Exemplar.maxLabelRunes else {
+                    rejections.reject(
+                        "\(path): labels of \(exemplar.labelRunes) characters exceed the limit of \(Exemplar.maxLabelRunes)")
+                    continue
+                }
+                builder.append(labels, exemplar)
             }
         }
         return RemoteWriteResult(
-            batch: Batch(tenant: tenant, series: builder.series), exemplars: exemplars,
-            rejected: rejections.count, rejectionMessage: rejections.message(noun: "samples"))
+            batch: Batch(tenant: tenant, series: builder.series), rejected: rejections.count, rejectionMessage: rejections.message(noun: "samples"))
     }
 
     /// Milliseconds → nanoseconds; `nil` past the year 2262 (or before 1677).

@@ -1,19 +1,16 @@
 import LumenModel
 
-/// What a remote write request decoded into: the series, their exemplars, and what was refused.
+/// What a remote write request decoded into: the series (with their exemplars), and what was refused.
 /// A request with refused series still succeeds (Prometheus would retry a 4xx/5xx forever or drop it all).
 public struct RemoteWriteResult: Sendable, Hashable {
     public var batch: Batch
-    /// Exemplars of accepted series, returned alongside: the model has no place for them yet.
-    public var exemplars: [Exemplar]
     /// Samples (and exemplars) that were refused; a refused series without samples counts as one.
     public var rejected: Int
     /// Empty when nothing was refused; otherwise the first reasons, each naming the series by index.
     public var rejectionMessage: String
 
-    public init(batch: Batch, exemplars: [Exemplar] = [], rejected: Int = 0, rejectionMessage: String = "") {
+    public init(batch: Batch, rejected: Int = 0, rejectionMessage: String = "") {
         self.batch = batch
-        self.exemplars = exemplars
         self.rejected = rejected
         self.rejectionMessage = rejectionMessage
     }

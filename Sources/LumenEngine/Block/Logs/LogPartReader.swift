@@ -109,11 +109,7 @@ final class LogPartReader: Sendable {
     private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> [LogPart.StreamEntry] {
         var streams: [LogPart.StreamEntry] = []
         for _ in 0..<(try reader.count("stream")) {
-            var labels: [Label] = []
-            for _ in 0..<(try reader.count("label", minimumSize: 2)) {
-                let name = try reader.string("label name")
-                labels.append(Label(name, try reader.string("label value")))
-            }
+            let labels = try reader.labels()
             var pages: [LogPart.PageEntry] = []
             for _ in 0..<(try reader.count("page", minimumSize: 6)) {
                 let offset = try reader.int("page offset")
@@ -125,7 +121,7 @@ final class LogPartReader: Sendable {
                 pages.append(.init(offset: offset, records: records, minTime: minTime, maxTime: maxTime,
                     lineFilter: lineFilter, traceFilter: traceFilter))
             }
-            streams.append(.init(labels: Labels(labels), pages: pages))
+            streams.append(.init(labels: labels, pages: pages))
         }
         return streams
     }

@@ -62,11 +62,7 @@ public struct LogPartWriter {
         out.bytes += LogPart.indexMagic + [LogPart.version, 0, 0, 0]
         out.count(streams.count)
         for stream in streams {
-            out.count(stream.labels.count)
-            for label in stream.labels {
-                out.string(label.name)
-                out.string(label.value)
-            }
+            out.labels(stream.labels)
             out.count(stream.pages.count)
             for page in stream.pages {
                 out.count(page.offset)

@@ -35,12 +35,18 @@ struct SeriesBuilder {
     private var index: [Labels: Int] = [:]
 
     mutating func append(_ labels: Labels, _ sample: Sample) {
-        if let position = index[labels] {
-            series[position].samples.append(sample)
-        } else {
-            index[labels] = series.count
-            series.append(TimeSeries(labels: labels, samples: [sample]))
-        }
+        series[position(of: labels)].samples.append(sample)
+    }
+
+    mutating func append(_ labels: Labels, _ exemplar: Exemplar) {
+        series[position(of: labels)].exemplars.append(exemplar)
+    }
+
+    private mutating func position(of labels: Labels) -> Int {
+        if let position = index[labels] { return position }
+        index[labels] = series.count
+        series.append(TimeSeries(labels: labels, samples: []))
+        return series.count - 1
     }
 }
 
@@ -115,7 +121,25 @@ private struct MetricMapper {
                     continue
                 }
             }
-            builder.append(labels(point.attributes, name: name), Sample(timestamp: timestamp, value: value))
+            let series = labels(point.attributes, name: name)
+            builder.append(series, Sample(timestamp: timestamp, value: value))
+            for (e, wire) in point.exemplars.enumerated() {
+                guard let exemplar = exemplar(wire, at: i, e, pointTime: timestamp, rejections: &rejections) else {
+                    continue
+                }
+                builder.append(series, exemplar)
+            }
+        }
+    }
+
+    private func exemplar(
+        _ wire: OTelExemplar, at i: Int, _ e: Int, pointTime: Int64, rejections: inout Rejections
+    ) -> Exemplar? {
+        do {
+            return try ExemplarMapping.exemplar(wire, pointTime: pointTime)
+        } catch {
+            rejections.reject("\(path).dataPoints[\(i)].exemplars[\(e)]: \(error.message)")
+            return nil
         }
     }
 
@@ -147,6 +171,14 @@ private struct MetricMapper {
         emit(name + "_bucket", Double(point.count), Label("le", "+Inf"))
         if point.hasSum { emit(name + "_sum", point.sum) }
         emit(name + "_count", Double(point.count))
+        for (e, wire) in point.exemplars.enumerated() {
+            guard let exemplar = exemplar(wire, at: i, e, pointTime: timestamp, rejections: &rejections) else {
+                continue
+            }
+            let bucket = ExemplarMapping.bucket(of: exemplar.value, bounds: bounds)
+            let le = bucket < bounds.count ? PrometheusNumber.format(bounds[bucket]) : "+Inf"
+            builder.append(labels(point.attributes, name: name + "_bucket", extra: Label("le", le)), exemplar)
+        }
     }
 
     private func summaryPoint(

@@ -1,0 +1,37 @@
+import LumenModel
+
+/// Answers exemplar reads from a block's `exemplars` file by decoding its pages whole (see `ExemplarPart`).
+/// Immutable: one reader serves any number of concurrent queries.
+final class ExemplarPartReader: Sendable {
+    private let file: PageFile.Reader
+
+    init(path: String) throws(BlockError) {
+        file = try PageFile.Reader(path: path, magic: ExemplarPart.magic)
+    }
+
+    /// Exemplars in `[from, to]` of the series the matchers select, as series without samples.
+    func exemplars(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError) -> [TimeSeries] {
+        var found: [TimeSeries] = []
+        for series in try allSeries() where series.labels.matches(matchers) {
+            let kept = series.exemplars.filter { (from...to).contains($0.timestamp) }
+            if !kept.isEmpty { found.append(TimeSeries(labels: series.labels, samples: [], exemplars: kept)) }
+        }
+        return found
+    }
+
+    func allSeries() throws(BlockError) -> [TimeSeries] {
+        var series: [TimeSeries] = []
+        for (offset, page) in try file.allPages() {
+            do {
+                series += try page.withUnsafeBufferPointer { buffer throws(BatchRecordError) in
+                    var reader = ByteReader(buffer)
+                    return try ExemplarPart.decodePage(&reader)
+                }
+            } catch {
+                throw BlockError(.corrupt, "exemplar page at \(offset): \(error.message) (byte \(error.offset))",
+                    path: file.path, offset: offset)
+            }
+        }
+        return series
+    }
+}
