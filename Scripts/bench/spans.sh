@@ -19,20 +19,10 @@ trap 'rm -rf "$work"' EXIT
 lumen_json=$($lumen bench span-block --spans "$spans" --blocks 10 --export "$work/spans.tsv")
 .venv/bin/python - "$work/spans.tsv" "$lumen_json" <<'PY'
 import json, sys
-import chdb.session
+sys.path.insert(0, "Scripts/bench/spans")
+from chdb_spans import load
 path, lumen = sys.argv[1], json.loads(sys.argv[2])
-session = chdb.session.Session()
-session.query("CREATE DATABASE IF NOT EXISTS bench")
-session.query("DROP TABLE IF EXISTS bench.spans")
-columns = ("trace_id String, span_id String, parent_span_id String, service String, name String, kind UInt8, "
-           "status UInt8, start_ns Int64, duration_ns Int64, attributes String")
-coded = ", ".join(f"{c} CODEC(ZSTD(3))" for c in columns.split(", "))
-session.query(f"CREATE TABLE bench.spans ({coded}) ENGINE = MergeTree ORDER BY (trace_id, start_ns)")
-session.query(f"INSERT INTO bench.spans SELECT * FROM file('{path}', 'TSV', '{columns}')")
-session.query("OPTIMIZE TABLE bench.spans FINAL")
-size = int(session.query("SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND table = 'spans' "
-                         "AND active", "CSV").bytes().decode().strip())
-rows = int(session.query("SELECT count() FROM bench.spans", "CSV").bytes().decode().strip())
+_, rows, size = load(path)
 assert rows == lumen["spans"], f"chDB holds {rows} spans, Lumen {lumen['spans']}"
 print(f"spans {lumen['spans']} ({lumen['traces']} traces) in {lumen['blocks']} blocks")
 print(f"bytes/span   lumen {lumen['bytes_per_span']:.2f}   chdb ZSTD(3) {size / rows:.2f}   ratio {lumen['bytes_per_span'] / (size / rows):.3f}")

@@ -120,29 +120,37 @@ extension Storage: TelemetryReader {
 
     public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) {
         let (heads, blocks) = sources(tenant)
-        var spans: [Span] = []
         var logs: [LogRecord] = []
         for block in blocks {
-            spans += fromBlock(block) { () throws(BlockError) in try block.spans?.trace(id) } ?? []
             logs += fromBlock(block) { () throws(BlockError) in try block.logs?.records(of: id) } ?? []
         }
-        for head in heads {
-            let part = head.trace(tenant, id: id)
-            spans += part.spans
-            logs += part.logs
-        }
-        var seen = Set<SpanKey>()
-        spans = spans.filter { seen.insert(SpanKey($0)).inserted }
-        return (spans.sorted { $0.startTime < $1.startTime }, logs.sorted { $0.time < $1.time })
+        for head in heads { logs += head.trace(tenant, id: id).logs }
+        return (traces(tenant, ids: [id])[id] ?? [], logs.sorted { $0.time < $1.time })
     }
 
-    public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
+    public func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]] {
+        let (heads, blocks) = sources(tenant)
+        var spans: [Span] = []
+        for block in blocks {
+            spans += fromBlock(block) { () throws(BlockError) in try block.spans(ofTraces: ids) } ?? []
+        }
+        for head in heads { spans += head.traces(tenant, ids: ids).values.joined() }
+        // A retried delivery may sit in a block and in the head, or in two blocks: keep one of each span.
+        var seen = Set<SpanKey>()
+        var byTrace: [TraceID: [Span]] = [:]
+        for span in spans where seen.insert(SpanKey(span)).inserted { byTrace[span.traceID, default: []].append(span) }
+        return byTrace.mapValues { $0.sorted { $0.startTime < $1.startTime } }
+    }
+
+    public func spans(
+        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
+    ) -> [Span] {
         let (heads, blocks) = sources(tenant, from: from, to: to)
         var spans: [Span] = []
         for head in heads { spans += head.spans(tenant, from: from, to: to, limit: limit, filter: filter) }
         for block in blocks {
             spans += fromBlock(block) { () throws(BlockError) in
-                try block.spans?.spans(from: from, to: to, limit: limit, filter: filter)
+                try block.spans?.spans(from: from, to: to, limit: limit, prefilter: prefilter, filter: filter)
             } ?? []
         }
         var seen = Set<SpanKey>()

@@ -115,4 +115,14 @@ struct BatchRecordTests {
         #expect(error?.offset == 1)
         #expect(error?.message.contains("UTF-8") == true)
     }
+
+    @Test func invalidUTF8WhoseRepairHasTheSameLengthIsStillRefused() {
+        // F0 9F 98 is a four-byte sequence cut short; repaired, it becomes U+FFFD, three bytes as well.
+        let bytes: [UInt8] = [4, 0xF0, 0x9F, 0x98, 0x41]
+        let error = bytes.withUnsafeBufferPointer { buffer in
+            var reader = ByteReader(buffer)
+            return #expect(throws: BatchRecordError.self) { try reader.string("text") }
+        }
+        #expect(error?.message.contains("UTF-8") == true)
+    }
 }

@@ -35,7 +35,7 @@ struct PartGoldenTests {
         let page = SpanPage.encode(spans[...])
         try check(page, "span-page-v1.bin")
         #expect(try SpanPage.decode(page) == spans)
-        #expect(try SpanPage.decode(page, only: BatchRecordFixtures.traceID) == spans.filter {
+        #expect(try SpanPage.decode(page, only: [BatchRecordFixtures.traceID]) == spans.filter {
             $0.traceID == BatchRecordFixtures.traceID
         })
     }

@@ -37,12 +37,25 @@ struct PartReaderTests {
         let spans = try #require(block.spans)
         #expect(spans.index.pages.count >= 4)
         for number in [0, 1_234, 4_999] {
-            let trace = try spans.trace(F.traceID(number))
+            let trace = try spans.traces([F.traceID(number)])
             #expect(trace.map(\.name).sorted() == ["GET /cart", "GetCart"])
         }
-        #expect(try spans.trace(F.traceID(5_000)).isEmpty)
+        #expect(try spans.traces([F.traceID(5_000)]).isEmpty)
         let logs = try #require(block.logs)
         #expect(try logs.records(of: F.traceID(1_234)).count == 1)
+    }
+
+    @Test func manyTracesAreReadTogetherFromThePagesHoldingThem() throws {
+        let (block, directory) = try writtenBlock(F.batch(traces: 5_000))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spans = try #require(block.spans)
+        let numbers = Array(stride(from: 3, to: 5_000, by: 97)) + [5_001, 7_000]
+        let together = try spans.traces(Set(numbers.map(F.traceID)))
+        #expect(Dictionary(grouping: together, by: \.traceID).count == numbers.count - 2)
+        for number in numbers.prefix(5) {
+            let alone = try spans.traces([F.traceID(number)])
+            #expect(together.filter { $0.traceID == F.traceID(number) } == alone)
+        }
     }
 
     @Test func damagedPagesAreRefusedWithTheFileAndOffsetNeverACrash() throws {
@@ -76,5 +89,26 @@ extension PartReaderTests {
         })
         #expect(try LogPage.decode(page, lineContains: [Array("absent".utf8)]).isEmpty)
         #expect(try LogPage.decode(page) == records)
+    }
+
+    @Test func aSpanPageDecodedWithAPrefilterBuildsOnlyTheSpansItAdmits() throws {
+        let spans = F.batch(traces: 100).spans.sorted { ($0.traceID, $0.startTime) < ($1.traceID, $1.startTime) }
+        let page = SpanPage.encode(spans[...])
+        let millisecond: Int64 = 1_000_000
+        #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(services: ["cart"])) == spans.filter {
+            $0.serviceName == "cart"
+        })
+        #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(statuses: [.error])) == spans.filter {
+            $0.status.code == .error
+        })
+        #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(minDuration: 250 * millisecond)) == spans.filter {
+            $0.name == "GET /cart"
+        })
+        let named = SpanPrefilter(names: ["GetCart", "GET /cart"], kinds: [.server], maxDuration: 190 * millisecond)
+        #expect(try SpanPage.decode(page, prefilter: named) == spans.filter { $0.name == "GetCart" })
+        #expect(try SpanPage.decode(page, only: [F.traceID(7)], prefilter: SpanPrefilter(statuses: [.error]))
+            == spans.filter { $0.traceID == F.traceID(7) && $0.status.code == .error })
+        #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(kinds: [.client])).isEmpty)
+        #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(minDuration: 2, maxDuration: 1)).isEmpty)
     }
 }

@@ -32,6 +32,33 @@ struct StorageBlockTests {
 }
 
 extension StorageBlockTests {
+    @Test func prefilteredSpansAndTracesReadTogetherFromBlocksAreWhatTheHeadAnswered() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory, logger: F.quietLogger)
+        defer { try? storage.close() }
+        try await storage.append(F.batch(traces: 3_000))
+        let head = storage.head
+        try await storage.flush()
+        #expect(storage.blocks.count == 1 && storage.head.isEmpty)
+        let prefilters = [
+            SpanPrefilter(services: ["cart"]), SpanPrefilter(statuses: [.error], minDuration: 250_000_000),
+            SpanPrefilter(names: ["GET /cart"], maxDuration: 100), .none,
+        ]
+        for prefilter in prefilters {
+            let admitted = { (span: Span) in
+                prefilter.admits(service: { span.serviceName }, name: span.name, kind: span.kind,
+                    status: span.status.code, duration: span.duration)
+            }
+            #expect(storage.spans(.anonymous, from: .min, to: .max, limit: .max, prefilter: prefilter, filter: admitted)
+                == head.spans(.anonymous, from: .min, to: .max, limit: .max, filter: admitted))
+        }
+        let ids = Set(stride(from: 0, to: 3_000, by: 37).map(F.traceID) + [F.traceID(9_999)])
+        let traces = storage.traces(.anonymous, ids: ids)
+        #expect(traces.count == ids.count - 1)
+        #expect(traces == head.traces(.anonymous, ids: ids))
+    }
+
     @Test func writesDuringAndAfterCutsSurviveRestartsAndCompaction() async throws {
         let directory = F.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }

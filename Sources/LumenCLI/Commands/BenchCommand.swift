@@ -8,8 +8,10 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks behind docs/BENCHMARKS.md (run by Scripts/bench/*.sh).",
-        subcommands: [MetricBlock.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self, SpanBlockBenchCommand.self,
-            HeadMemoryBenchCommand.self])
+        subcommands: [
+            MetricBlock.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self, LogQueriesBenchCommand.self,
+            SpanBlockBenchCommand.self, SpanQueriesBenchCommand.self, HeadMemoryBenchCommand.self,
+        ])
 
     /// Prints one result as a line of JSON with sorted keys, what the `Scripts/bench/` scripts parse.
     static func printJSON(_ object: [String: Any]) throws {

@@ -25,7 +25,7 @@ struct LogBlockBenchCommand: ParsableCommand {
     @Option(help: "The zstd level of the pages (9 as a head cut writes them, 19 as compaction rewrites them).")
     var level: Int32 = Zstd.compactionLevel
 
-    @Option(help: "Search passes to time (the best and the median are reported).")
+    @Option(help: "Timed search passes, after one to warm up (the best and the median are reported).")
     var passes = 5
 
     func run() throws {
@@ -37,29 +37,17 @@ struct LogBlockBenchCommand: ParsableCommand {
         contents.logStreams = [(Labels(["service": "bench"]), lines.enumerated().map { index, line in
             LogRecord(time: base + Int64(index) * 1_000_000, body: .string(String(line)), resource: resource)
         })]
-        let scratch = NSTemporaryDirectory() + "lumen-log-bench-\(UUID())"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-
-        let writeStarted = ContinuousClock.now
-        let meta = try BlockWriter(compressionLevel: level).write(contents, into: scratch, walSegmentsBefore: 0)
-        let writeTime = ContinuousClock.now - writeStarted
-        let block = try Block(directory: scratch + "/" + meta.id)
-
-        var times: [Duration] = []
-        var count = 0
-        for _ in 0..<max(1, passes) {
-            let started = ContinuousClock.now
+        let store = try ScratchStore([contents], level: level)
+        let block = store.storage.blocks[0]
+        let search = try BenchTiming(passes: passes) {
             // Every body is a string, for which `lineContains` is exact: no second test of the line is needed.
-            count = try block.logs(matching: [], from: .min, to: .max, limit: .max, lineContains: [word]) { _ in true }
-                .count
-            times.append(ContinuousClock.now - started)
+            try block.logs(matching: [], from: .min, to: .max, limit: .max, lineContains: [word]) { _ in true }.count
         }
-        times.sort()
         let report: [String: Any] = [
             "file": file, "lines": lines.count, "raw_bytes": data.count, "lumen_bytes": block.bytes(of: "logs"),
-            "pages": meta.logs?.pages ?? 0, "level": level, "write_seconds": writeTime.seconds, "word": word, "count": count,
-            "search_best_seconds": times[0].seconds, "search_median_seconds": times[times.count / 2].seconds,
+            "pages": block.meta.logs?.pages ?? 0, "level": level, "write_seconds": store.writeTime.seconds,
+            "word": word, "count": search.result,
+            "search_best_seconds": search.best.seconds, "search_median_seconds": search.median.seconds,
         ]
         try BenchCommand.printJSON(report)
     }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import LumenEngine
-import LumenLoad
 import LumenModel
 
 /// `lumen bench span-block` (Scripts/bench/spans.sh): the shop workload's spans written as several blocks;
@@ -34,34 +32,14 @@ struct SpanBlockBenchCommand: ParsableCommand {
     var export: String?
 
     func run() throws {
-        var workload = ShopWorkload(seed: 42)
-        let start = Timestamp.now() - 3_600 * Timestamp.nanosecondsPerSecond
-        var generated: [Span] = []
-        var traceIDs: [TraceID] = []
-        while generated.count < spans {
-            let request = workload.next(at: start + Int64(generated.count) * 1_000_000)
-            generated += request.spans
-            traceIDs.append(request.traceID)
-        }
-        let scratch = NSTemporaryDirectory() + "lumen-span-bench-\(UUID())"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-
-        let perBlock = (generated.count + blocks - 1) / blocks
-        var opened: [Block] = []
-        let writeStarted = ContinuousClock.now
-        for index in stride(from: 0, to: generated.count, by: perBlock) {
-            var contents = BlockContents(tenant: .anonymous)
-            contents.spans = Array(generated[index..<min(index + perBlock, generated.count)])
-            let meta = try BlockWriter(compressionLevel: level).write(contents, into: scratch, walSegmentsBefore: 0)
-            opened.append(try Block(directory: scratch + "/" + meta.id))
-        }
-        let writeTime = ContinuousClock.now - writeStarted
+        let shop = ShopSpans(count: spans)
+        let store = try ScratchStore(shop.blocks(blocks), level: level)
+        let opened = store.storage.blocks
 
         var random = SystemRandomNumberGenerator()
         var latencies: [Duration] = []
         for _ in 0..<lookups {
-            let wanted = traceIDs.randomElement(using: &random)!
+            let wanted = shop.traceIDs.randomElement(using: &random)!
             let started = ContinuousClock.now
             var found = 0
             for block in opened { found += try block.spans(of: wanted).count }
@@ -77,35 +55,15 @@ struct SpanBlockBenchCommand: ParsableCommand {
         }
         let decodeTime = ContinuousClock.now - decodeStarted
 
-        if let export { try exportTSV(generated, to: export) }
-        let bytes = opened.reduce(0) { $0 + $1.bytes(of: "spans") }
+        if let export { try shop.exportTSV(to: export) }
+        let bytes = store.bytes(of: "spans")
         let report: [String: Any] = [
-            "spans": generated.count, "traces": traceIDs.count, "blocks": opened.count, "lumen_bytes": bytes,
-            "bytes_per_span": Double(bytes) / Double(generated.count), "write_seconds": writeTime.seconds,
+            "spans": shop.spans.count, "traces": shop.traceIDs.count, "blocks": opened.count, "lumen_bytes": bytes,
+            "bytes_per_span": Double(bytes) / Double(shop.spans.count), "write_seconds": store.writeTime.seconds,
             "lookup_p50_ms": latencies[latencies.count / 2].seconds * 1000,
             "lookup_p99_ms": latencies[latencies.count * 99 / 100].seconds * 1000,
             "decode_spans_per_second": Double(decoded) / decodeTime.seconds,
         ]
         try BenchCommand.printJSON(report)
-    }
-
-    private func exportTSV(_ spans: [Span], to path: String) throws {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-                .replacingOccurrences(of: "\n", with: "\\n")
-        }
-        var out = ""
-        out.reserveCapacity(spans.count * 200)
-        for span in spans {
-            let attributes = "{" + span.attributes.map { "\"\(escape($0.key))\":\"\(escape($0.value.text))\"" }
-                .joined(separator: ",") + "}"
-            let fields = [
-                span.traceID.description, span.spanID.description, span.parentSpanID?.description ?? "",
-                escape(span.serviceName), escape(span.name), String(span.kind.rawValue),
-                String(span.status.code.rawValue), String(span.startTime), String(span.duration), attributes,
-            ]
-            out += fields.joined(separator: "\t") + "\n"
-        }
-        try out.write(toFile: path, atomically: false, encoding: .utf8)
     }
 }

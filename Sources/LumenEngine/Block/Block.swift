@@ -57,12 +57,17 @@ public final class Block: Sendable {
 
     /// The block's spans starting in `[from, to]`, newest first.
     public func spansStarting(from: Int64, to: Int64, limit: Int = .max) throws(BlockError) -> [Span] {
-        try spans?.spans(from: from, to: to, limit: limit) { _ in true } ?? []
+        try spans?.spans(from: from, to: to, limit: limit, prefilter: .none) { _ in true } ?? []
     }
 
     /// The block's spans of one trace.
     public func spans(of traceID: TraceID) throws(BlockError) -> [Span] {
-        try spans?.trace(traceID) ?? []
+        try spans(ofTraces: [traceID])
+    }
+
+    /// The block's spans of every trace in `traceIDs`, each page holding some read once.
+    public func spans(ofTraces traceIDs: Set<TraceID>) throws(BlockError) -> [Span] {
+        try spans?.traces(traceIDs) ?? []
     }
 
     /// On-disk bytes of every file under `part` (`metrics`, `logs`, `spans`), or of the whole block.

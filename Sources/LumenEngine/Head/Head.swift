@@ -117,9 +117,21 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { ($0.spans.trace(id), $0.logs.records(of: id)) }
     }
 
-    /// Spans starting in `[from, to]` that pass `filter`: newest first.
+    public func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]] {
+        read(tenant) { partition in
+            var found: [TraceID: [Span]] = [:]
+            for id in ids {
+                let spans = partition.spans.trace(id)
+                if !spans.isEmpty { found[id] = spans }
+            }
+            return found
+        }
+    }
+
+    /// Spans starting in `[from, to]` that pass `filter`: newest first. The head's spans are built already,
+    /// so `prefilter` has nothing to save here: `filter` judges every span.
     public func spans(
-        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool
+        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
     ) -> [Span] {
         read(tenant) { $0.spans.select(from: from, to: to, limit: limit, filter: filter) }
     }

@@ -27,9 +27,16 @@ public protocol TelemetryReader: Sendable {
 
     /// Every span of the trace, from every service, and every log record that carries its ID; both by time.
     func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord])
+    /// The spans of every trace in `ids` that has some, from every service, each trace's by time: what `trace`
+    /// answers for each, without the logs, with every page read once for them all.
+    func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]]
 
-    /// Spans starting in `[from, to]` that pass `filter`: newest first, at most `limit`.
-    func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span]
+    /// Spans starting in `[from, to]` that pass `filter`: newest first, at most `limit`. `prefilter` says what
+    /// every wanted span's own fields are (a query's conditions on them): blocks step over the pages and rows it
+    /// rules out without building them. `filter` must refuse those spans too, so the answer is the same.
+    func spans(
+        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
+    ) -> [Span]
 }
 
 extension TelemetryReader {
@@ -38,5 +45,9 @@ extension TelemetryReader {
         filter: (LogRecord) -> Bool = { _ in true }
     ) -> [LogRecord] {
         logs(tenant, matching: matchers, from: from, to: to, limit: limit, lineContains: [], filter: filter)
+    }
+
+    public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
+        spans(tenant, from: from, to: to, limit: limit, prefilter: .none, filter: filter)
     }
 }

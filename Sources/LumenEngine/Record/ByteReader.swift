@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the codec's primitives from a buffer, checking every bound: bad input becomes a
 /// `BatchRecordError` with the offset, never a crash or an outsized allocation.
 ///
@@ -90,9 +92,13 @@ struct ByteReader {
         let start = offset
         let length = try count(what)
         let slice = UnsafeBufferPointer(rebasing: buffer[offset..<offset + length])
-        guard let value = String(validating: slice, as: UTF8.self) else {
-            throw error("\(what) is not valid UTF-8", at: start)
+        // `String(decoding:)` is the standard library's fast path (`String(validating:)` looks up generic
+        // metadata on every call) but repairs invalid UTF-8: a string that is not its bytes was repaired.
+        var value = String(decoding: slice, as: UTF8.self)
+        let unrepaired = value.withUTF8 { decoded in
+            decoded.count == length && (length == 0 || memcmp(decoded.baseAddress!, slice.baseAddress!, length) == 0)
         }
+        guard unrepaired else { throw error("\(what) is not valid UTF-8", at: start) }
         offset += length
         return value
     }

@@ -1,3 +1,4 @@
+import LumenEngine
 import LumenModel
 
 /// A span condition compiled once into a test run on every span: regexes are built here, not per span.
@@ -5,9 +6,12 @@ import LumenModel
 /// span lacks is false, except for `!=` and `!~` (as in TraceQL).
 struct SpanPredicate: Sendable {
     private let test: @Sendable (Span) -> Bool
+    /// The part of the test a store can make on a span's own fields before building it.
+    let prefilter: SpanPrefilter
 
     init(_ condition: SpanCondition) throws(QueryError) {
         test = try Self.compile(condition)
+        prefilter = try SpanPrefilter(condition)
     }
 
     func matches(_ span: Span) -> Bool { test(span) }

@@ -61,7 +61,7 @@ struct TelemetrySampler {
         }
         if query.isSimple {
             let predicate = try SpanPredicate(query.spans.resultCondition)
-            _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
+            _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: predicate.prefilter) { span in
                 if !collector.isStopped, predicate.matches(span) { sample(span) }
                 return false
             }
@@ -86,7 +86,11 @@ struct TelemetrySampler {
         /// The grouping's names, and whether they are kept (`by`) or dropped (`without`).
         let names: Set<String>?
         let keeps: Bool
-        var samples: [Labels: [Sample]] = [:]
+        var entries: [(labels: Labels, samples: [Sample])] = []
+        var positions: [Labels: Int] = [:]
+        /// The labels last added and their entry's position: lines and spans come a page of one stream at a
+        /// time, so most samples go where the previous one went, found without hashing the labels.
+        var last: (labels: [Label], position: Int)?
         var count = 0
         var isStopped = false
 
@@ -100,9 +104,7 @@ struct TelemetrySampler {
         }
 
         mutating func add(_ labels: [Label], _ sample: Sample) {
-            let key = Labels(names.map { names in labels.filter { names.contains($0.name) == keeps } } ?? labels)
-            if samples[key] == nil { budget.record(samples: 0, series: 1) }
-            samples[key, default: []].append(sample)
+            entries[position(of: labels)].samples.append(sample)
             count += 1
             if count % 1024 == 0 {
                 budget.record(samples: 1024)
@@ -110,11 +112,27 @@ struct TelemetrySampler {
             }
         }
 
+        private mutating func position(of labels: [Label]) -> Int {
+            if let last, last.labels == labels { return last.position }
+            let key = Labels(names.map { names in labels.filter { names.contains($0.name) == keeps } } ?? labels)
+            let position: Int
+            if let known = positions[key] {
+                position = known
+            } else {
+                position = entries.count
+                entries.append((key, []))
+                positions[key] = position
+                budget.record(samples: 0, series: 1)
+            }
+            last = (labels, position)
+            return position
+        }
+
         func series() throws(QueryError) -> [TimeSeries] {
             budget.record(samples: count % 1024)
             try budget.check()
-            return samples.map { entry in
-                TimeSeries(labels: entry.key, samples: entry.value.sorted { $0.timestamp < $1.timestamp })
+            return entries.map { entry in
+                TimeSeries(labels: entry.labels, samples: entry.samples.sorted { $0.timestamp < $1.timestamp })
             }.sorted { $0.labels < $1.labels }
         }
     }

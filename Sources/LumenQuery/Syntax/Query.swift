@@ -60,10 +60,12 @@ public struct LineFilter: Equatable, Sendable {
     public let value: String
     /// Line regexes search anywhere in the line (unanchored), as LogQL's do.
     private let regex: UnanchoredRegex?
+    private let valueUTF8: [UInt8]
 
     public init(_ op: Operator, _ value: String) throws(QueryError) {
         self.op = op
         self.value = value
+        valueUTF8 = Array(value.utf8)
         switch op {
         case .contains, .notContains: regex = nil
         case .matchesRegex, .notMatchesRegex: regex = try UnanchoredRegex(value)
@@ -72,8 +74,8 @@ public struct LineFilter: Equatable, Sendable {
 
     public func matches(_ line: String) -> Bool {
         switch op {
-        case .contains: line.contains(value)
-        case .notContains: !line.contains(value)
+        case .contains: LineSearch.contains(line, valueUTF8)
+        case .notContains: !LineSearch.contains(line, valueUTF8)
         case .matchesRegex: regex!.matches(line)
         case .notMatchesRegex: !regex!.matches(line)
         }

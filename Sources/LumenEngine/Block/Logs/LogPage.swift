@@ -1,4 +1,3 @@
-import Foundation
 import LumenModel
 
 /// One page of a log stream: up to `LogPart.maxRecordsPerPage` records in time order, as columns
@@ -71,7 +70,7 @@ enum LogPage {
             var matches = [Bool](repeating: false, count: page.rows)
             for row in 0..<page.rows {
                 if let line = try bodies.stringValueBytes() {
-                    matches[row] = needles.allSatisfy { Self.contains(line, $0) }
+                    matches[row] = needles.allSatisfy { LineSearch.contains(line, $0) }
                 } else {
                     matches[row] = true
                     try bodies.skipValue()
@@ -119,23 +118,5 @@ enum LogPage {
         try page.columns[Column.attributes.rawValue].skipAttributes()
         _ = try page.columns[Column.references.rawValue].uvarint("resource index")
         _ = try page.columns[Column.references.rawValue].uvarint("scope index")
-    }
-
-    /// Whether `needle` occurs in `haystack`, bytewise: libc's vectorised `memchr` finds each candidate first
-    /// byte, `memcmp` checks the rest — far faster than a `String` search.
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
-        return needle.withUnsafeBufferPointer { needle in
-            let last = base + (haystack.count - needle.count)
-            var position = base
-            while position <= last {
-                guard let hit = memchr(position, Int32(first), last - position + 1) else { return false }
-                let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(candidate, needle.baseAddress!, needle.count) == 0 { return true }
-                position = candidate + 1
-            }
-            return false
-        }
     }
 }

@@ -1,6 +1,4 @@
-import Foundation
 import LumenModel
-import Synchronization
 
 /// Answers log reads from a block's log part. The index is read whole at open; pages are decompressed only when
 /// their stream is selected, their time range overlaps and their filters do not rule them out.
@@ -26,8 +24,9 @@ final class LogPartReader: Sendable {
 
     /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
     /// `lineContains` prunes: pages whose line filter rules out one of its strings are not read, and rows of the
-    /// others whose string body lacks one are not built; `filter` decides on the rest. Pages are read newest first and reading stops once no unread
-    /// page can hold a record newer than the `limit` found.
+    /// others whose string body lacks one are not built; `filter` decides on the rest. Pages are read newest
+    /// first, a group at a time on every core, and reading stops once no unread page can hold a record newer
+    /// than the `limit` found.
     func logs(
         matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
         filter: (LogRecord) -> Bool
@@ -41,36 +40,25 @@ final class LogPartReader: Sendable {
         candidates.sort { $0.maxTime > $1.maxTime }
         let needles = lineContains.map { Array($0.utf8) }
         var found: [LogRecord] = []
-        // Pages are decompressed and scanned a few at a time on every core; `filter` runs here, serially.
-        let batch = 2 * ProcessInfo.processInfo.activeProcessorCount
         var next = 0
         while next < candidates.count {
             // `found` is sorted, newest first, whenever it holds `limit` records.
             if found.count >= limit, let oldestKept = found.last?.time, candidates[next].maxTime < oldestKept { break }
-            let group = Array(candidates[next..<min(next + batch, candidates.count)])
+            let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
             next += group.count
-            for records in try decodeConcurrently(group, needles: needles) {
+            for records in try ConcurrentPages.decode(group, { page throws(BlockError) in
+                try self.records(at: page.offset, lineContains: needles)
+            }) {
                 for record in records where record.time >= from && record.time <= to && filter(record) {
                     found.append(record)
                 }
             }
-            if found.count > limit {
+            if found.count >= limit {
                 found.sort { $0.time > $1.time }
                 found.removeLast(found.count - limit)
             }
         }
         return found.sorted { $0.time > $1.time }
-    }
-
-    private func decodeConcurrently(_ group: [LogPart.PageEntry], needles: [[UInt8]]) throws(BlockError)
-        -> [[LogRecord]]
-    {
-        let results = Mutex([Result<[LogRecord], BlockError>?](repeating: nil, count: group.count))
-        DispatchQueue.concurrentPerform(iterations: group.count) { index in
-            let result = Result { () throws(BlockError) in try records(at: group[index].offset, lineContains: needles) }
-            results.withLock { $0[index] = result }
-        }
-        return try results.withLock { $0 }.map { result throws(BlockError) in try result!.get() }
     }
 
     /// Every record carrying `traceID`.

@@ -72,10 +72,13 @@ enum SpanPage {
         return tables.bytes + page.bytes(rows: spans.count)
     }
 
-    /// The page's spans, or only those of `traceID` when given (the other rows are skipped, not built).
-    static func decode(_ bytes: [UInt8], only traceID: TraceID? = nil) throws(BatchRecordError) -> [Span] {
+    /// The page's spans, or only those of `traceIDs` when given, and only those `prefilter` admits (the other
+    /// rows are stepped over, not built).
+    static func decode(
+        _ bytes: [UInt8], only traceIDs: Set<TraceID>? = nil, prefilter: SpanPrefilter = .none
+    ) throws(BatchRecordError) -> [Span] {
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, only: traceID) }
+            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, only: traceIDs, prefilter) }
         } catch let error as BatchRecordError {
             throw error
         } catch {
@@ -83,15 +86,16 @@ enum SpanPage {
         }
     }
 
-    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>, only wanted: TraceID?) throws(BatchRecordError)
-        -> [Span]
-    {
+    private static func decode(
+        _ buffer: UnsafeBufferPointer<UInt8>, only wanted: Set<TraceID>?, _ prefilter: SpanPrefilter
+    ) throws(BatchRecordError) -> [Span] {
         var reader = ByteReader(buffer)
         let tables = try PageTables(from: &reader)
         var page = try ColumnPageReader(
             UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: Column.allCases.count)
         var traceIDs: [TraceID] = []
         traceIDs.reserveCapacity(page.rows)
+        var isWanted: [Bool] = []  // by row, when only some traces are wanted
         for _ in 0..<(try page.columns[Column.traces.rawValue].count("trace", minimumSize: 17)) {
             let traceID = try page.columns[Column.traces.rawValue].traceID("trace ID")
             let count = try page.columns[Column.traces.rawValue].int("trace span count")
@@ -99,6 +103,7 @@ enum SpanPage {
                 throw page.columns[Column.traces.rawValue].error("trace runs exceed the page's \(page.rows) rows")
             }
             traceIDs += repeatElement(traceID, count: count)
+            if let wanted { isWanted += repeatElement(wanted.contains(traceID), count: count) }
         }
         guard traceIDs.count == page.rows else {
             throw page.columns[Column.traces.rawValue].error("trace runs cover \(traceIDs.count) of \(page.rows) rows")
@@ -125,14 +130,24 @@ enum SpanPage {
             case nil: throw page.columns[Column.parent.rawValue].error("unknown parent kind", at: parentOffset)
             }
             start &+= try page.columns[Column.start.rawValue].varint("start")
-            if let wanted, traceIDs[row] != wanted {
-                try skipRow(&page)
-                continue
-            }
+            // The fields a prefilter tests come first: a row that is not wanted steps over the rest unbuilt.
             let name = try tables.string(&page.columns[Column.name.rawValue])
             let kindAndStatus = try page.columns[Column.kindAndStatus.rawValue].byte("kind and status")
-            let message = try page.columns[Column.statusMessage.rawValue].string("status message")
+            guard let kind = SpanKind(rawValue: kindAndStatus >> 4),
+                let code = SpanStatus.Code(rawValue: kindAndStatus & 0xf)
+            else {
+                throw page.columns[Column.kindAndStatus.rawValue].error("unknown span kind or status \(kindAndStatus)")
+            }
             let duration = try page.columns[Column.duration.rawValue].varint("duration")
+            let resource = try tables.resource(&page.columns[Column.references.rawValue])
+            let scope = try tables.scope(&page.columns[Column.references.rawValue])
+            guard wanted == nil || isWanted[row], prefilter.admits(
+                service: { resource.serviceName }, name: name, kind: kind, status: code, duration: duration)
+            else {
+                try skipDetails(&page)
+                continue
+            }
+            let message = try page.columns[Column.statusMessage.rawValue].string("status message")
             let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
             var events: [SpanEvent] = []
             for _ in 0..<(try page.columns[Column.events.rawValue].count("event", minimumSize: 3)) {
@@ -149,13 +164,6 @@ enum SpanPage {
                 links.append(SpanLink(traceID: linkTrace, spanID: linkSpan, traceState: state,
                     attributes: try page.columns[Column.links.rawValue].attributes(depth: 0)))
             }
-            let resource = try tables.resource(&page.columns[Column.references.rawValue])
-            let scope = try tables.scope(&page.columns[Column.references.rawValue])
-            guard let kind = SpanKind(rawValue: kindAndStatus >> 4),
-                let code = SpanStatus.Code(rawValue: kindAndStatus & 0xf)
-            else {
-                throw page.columns[Column.kindAndStatus.rawValue].error("unknown span kind or status \(kindAndStatus)")
-            }
             spans.append(Span(
                 traceID: traceIDs[row], spanID: spanID, parentSpanID: parent, name: name, kind: kind,
                 startTime: start, endTime: start &+ duration, status: SpanStatus(code: code, message: message),
@@ -164,12 +172,11 @@ enum SpanPage {
         return spans
     }
 
-    /// Steps over the current row in the columns after `start` (span ID, parent and start are always read).
-    private static func skipRow(_ page: inout ColumnPageReader) throws(BatchRecordError) {
-        _ = try page.columns[Column.name.rawValue].uvarint("name")
-        try page.columns[Column.kindAndStatus.rawValue].skip(1)
-        try page.columns[Column.statusMessage.rawValue].skip(try page.columns[Column.statusMessage.rawValue].count("status message"))
-        _ = try page.columns[Column.duration.rawValue].uvarint("duration")
+    /// Steps over the current row in the columns not read before deciding whether it is wanted: status message,
+    /// attributes, events and links.
+    private static func skipDetails(_ page: inout ColumnPageReader) throws(BatchRecordError) {
+        try page.columns[Column.statusMessage.rawValue].skip(
+            try page.columns[Column.statusMessage.rawValue].count("status message"))
         try page.columns[Column.attributes.rawValue].skipAttributes()
         for _ in 0..<(try page.columns[Column.events.rawValue].count("event", minimumSize: 3)) {
             _ = try page.columns[Column.events.rawValue].uvarint("event time")
@@ -181,7 +188,5 @@ enum SpanPage {
             try page.columns[Column.links.rawValue].skip(try page.columns[Column.links.rawValue].count("link trace state"))
             try page.columns[Column.links.rawValue].skipAttributes()
         }
-        _ = try page.columns[Column.references.rawValue].uvarint("resource index")
-        _ = try page.columns[Column.references.rawValue].uvarint("scope index")
     }
 }

@@ -14,37 +14,63 @@ final class SpanPartReader: Sendable {
         pages = try PageFile.Reader(path: directory + "/" + SpanPart.pagesFileName, magic: SpanPart.pagesMagic)
     }
 
-    /// The spans of `traceID` in this part.
-    func trace(_ traceID: TraceID) throws(BlockError) -> [Span] {
-        guard index.traceFilter.mayContain(BloomFilter.hash(traceID)) else { return [] }
-        // The first page whose last trace ID is not below the wanted one; a split trace continues after it.
+    /// The spans of every trace of `traceIDs` in this part; each page holding some is read once, the pages
+    /// on every core at once.
+    func traces(_ traceIDs: Set<TraceID>) throws(BlockError) -> [Span] {
+        let wanted = traceIDs.filter { index.traceFilter.mayContain(BloomFilter.hash($0)) }
+        var holding = Set<Int>()
+        for traceID in wanted { holding.formUnion(pageRange(of: traceID)) }
+        return try ConcurrentPages.decode(holding.sorted()) { page throws(BlockError) in
+            try self.decode(self.index.pages[page], only: wanted)
+        }.flatMap { $0 }
+    }
+
+    /// The pages that may hold spans of `traceID`: the first whose last trace ID is not below it, and the
+    /// ones after it that a split trace continues into.
+    private func pageRange(of traceID: TraceID) -> Range<Int> {
         var low = 0
         var high = index.pages.count
         while low < high {
             let middle = (low + high) / 2
             if index.pages[middle].lastTraceID < traceID { low = middle + 1 } else { high = middle }
         }
-        var spans: [Span] = []
-        while low < index.pages.count, index.pages[low].firstTraceID <= traceID {
-            spans += try decode(index.pages[low], only: traceID)
-            low += 1
-        }
-        return spans
+        var end = low
+        while end < index.pages.count, index.pages[end].firstTraceID <= traceID { end += 1 }
+        return low..<end
     }
 
-    /// Spans starting in `[from, to]` that pass `filter`, newest first, at most `limit`.
-    func spans(from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) throws(BlockError) -> [Span] {
+    /// Spans starting in `[from, to]` that `prefilter` admits and pass `filter`, newest first, at most `limit`.
+    /// Pages whose durations the prefilter rules out are not read; the others are decoded a group at a time on
+    /// every core, building only the rows the prefilter admits; `filter` runs here, serially.
+    func spans(
+        from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
+    ) throws(BlockError) -> [Span] {
         var found: [Span] = []
-        let candidates = index.pages.filter { $0.maxStart >= from && $0.minStart <= to }.sorted { $0.maxStart > $1.maxStart }
-        for page in candidates {
-            if found.count >= limit, let oldestKept = found.last?.startTime, page.maxStart < oldestKept { break }
-            for span in try decode(page) where span.startTime >= from && span.startTime <= to && filter(span) {
-                found.append(span)
+        let candidates = index.pages.filter {
+            $0.maxStart >= from && $0.minStart <= to
+                && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
+        }.sorted { $0.maxStart > $1.maxStart }
+        var next = 0
+        while next < candidates.count {
+            // `found` is sorted, newest first, whenever it holds `limit` spans.
+            if found.count >= limit, let oldestKept = found.last?.startTime, candidates[next].maxStart < oldestKept {
+                break
             }
-            found.sort { $0.startTime > $1.startTime }
-            if found.count > limit { found.removeLast(found.count - limit) }
+            let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
+            next += group.count
+            for spans in try ConcurrentPages.decode(group, { page throws(BlockError) in
+                try self.decode(page, prefilter: prefilter)
+            }) {
+                for span in spans where span.startTime >= from && span.startTime <= to && filter(span) {
+                    found.append(span)
+                }
+            }
+            if found.count >= limit {
+                found.sort { $0.startTime > $1.startTime }
+                found.removeLast(found.count - limit)
+            }
         }
-        return found
+        return found.sorted { $0.startTime > $1.startTime }
     }
 
     /// Every span of the part: what compaction merges.
@@ -54,10 +80,12 @@ final class SpanPartReader: Sendable {
         return spans
     }
 
-    private func decode(_ page: SpanPart.PageEntry, only traceID: TraceID? = nil) throws(BlockError) -> [Span] {
+    private func decode(
+        _ page: SpanPart.PageEntry, only traceIDs: Set<TraceID>? = nil, prefilter: SpanPrefilter = .none
+    ) throws(BlockError) -> [Span] {
         let bytes = try pages.page(at: page.offset)
         do {
-            return try SpanPage.decode(bytes, only: traceID)
+            return try SpanPage.decode(bytes, only: traceIDs, prefilter: prefilter)
         } catch {
             throw BlockError(.corrupt, "span page at \(page.offset): \(error.message) (byte \(error.offset) of the page)",
                 path: pages.path, offset: page.offset)

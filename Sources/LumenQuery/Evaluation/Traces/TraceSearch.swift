@@ -15,12 +15,15 @@ struct TraceSearch {
         let candidates = try self.candidates(query, from: from, to: to)
         let judge = try TraceJudge(query)
         var results: [TraceSummary] = []
-        for traceID in Self.newestFirst(candidates.newest) {
+        for batch in Self.batches(Self.newestFirst(candidates.newest), first: limit) {
             guard results.count < limit else { break }
-            let spans = try trace(traceID)
-            let matched = query.isSimple ? candidates.spans[traceID] ?? [] : judge.matches(in: spans)
-            guard !matched.isEmpty else { continue }
-            results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
+            let traces = try self.traces(batch)
+            for traceID in batch where results.count < limit {
+                let spans = traces[traceID] ?? []
+                let matched = query.isSimple ? candidates.spans[traceID] ?? [] : judge.matches(in: spans)
+                guard !matched.isEmpty else { continue }
+                results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
+            }
         }
         return results
     }
@@ -31,10 +34,31 @@ struct TraceSearch {
         let candidates = try self.candidates(query, from: from, to: to)
         let judge = try TraceJudge(query)
         var result: [Span] = []
-        for traceID in candidates.newest.keys {
-            result += judge.matches(in: try trace(traceID)).filter { $0.startTime >= from && $0.startTime <= to }
+        for batch in Self.batches(Self.newestFirst(candidates.newest), first: Self.maxBatch) {
+            for spans in try traces(batch).values {
+                result += judge.matches(in: spans).filter { $0.startTime >= from && $0.startTime <= to }
+            }
         }
         return result
+    }
+
+    /// Most traces read at once: about a block's worth of the shop's, so the memory a batch holds stays bounded.
+    static let maxBatch = 8_192
+
+    /// Candidates in the batches they are read in: the first holds `first` (all a search needs when its
+    /// candidates all match), each next one twice as many, up to `maxBatch`. Reading a batch reads each page
+    /// holding its traces once, so a search whose matches are rare reads pages a few times, not once a trace.
+    static func batches(_ traceIDs: [TraceID], first: Int) -> [ArraySlice<TraceID>] {
+        var batches: [ArraySlice<TraceID>] = []
+        var size = max(1, min(first, maxBatch))
+        var start = 0
+        while start < traceIDs.count {
+            let end = min(start + size, traceIDs.count)
+            batches.append(traceIDs[start..<end])
+            start = end
+            size = min(2 * size, maxBatch)
+        }
+        return batches
     }
 
     /// The traces with a span in the window matching the rightmost selector, with each one's newest such
@@ -47,7 +71,7 @@ struct TraceSearch {
         var newest: [TraceID: Int64] = [:]
         var read = 0
         var stopped = false
-        _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
+        _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: leaf.prefilter) { span in
             read += 1
             if read % 1024 == 0, budget.isPastDeadline { stopped = true }
             guard !stopped, leaf.matches(span) else { return false }
@@ -65,12 +89,12 @@ struct TraceSearch {
         newest.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.map(\.key)
     }
 
-    /// Every span of a trace, counted against the budget.
-    private func trace(_ traceID: TraceID) throws(QueryError) -> [Span] {
-        let spans = store.trace(tenant, id: traceID).spans
-        budget.record(samples: spans.count)
+    /// The spans of each trace, counted against the budget.
+    private func traces(_ traceIDs: some Collection<TraceID>) throws(QueryError) -> [TraceID: [Span]] {
+        let traces = store.traces(tenant, ids: Set(traceIDs))
+        budget.record(samples: traces.values.reduce(0) { $0 + $1.count })
         try budget.check()
-        return spans
+        return traces
     }
 
     /// The traces the lines of a log query were written under, newest line first; their matched spans are
@@ -91,12 +115,12 @@ struct TraceSearch {
         }
         budget.record(samples: read)
         try budget.check()
-        var results: [TraceSummary] = []
-        for traceID in Self.newestFirst(newest).prefix(limit) {
-            let spans = try trace(traceID)
+        let newestFirst = Self.newestFirst(newest).prefix(limit)
+        let traces = try self.traces(newestFirst)
+        return newestFirst.map { traceID in
+            let spans = traces[traceID] ?? []
             let named = spanIDs[traceID] ?? []
-            results.append(TraceSummary(traceID: traceID, spans: spans, matched: spans.filter { named.contains($0.spanID) }))
+            return TraceSummary(traceID: traceID, spans: spans, matched: spans.filter { named.contains($0.spanID) })
         }
-        return results
     }
 }
