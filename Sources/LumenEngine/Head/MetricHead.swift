@@ -28,9 +28,14 @@ struct MetricHead {
         if let first = samples.first, first.timestamp > series[id].timestamps.last ?? .min,
             zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp })
         {
-            // In order and after what is stored, as a scraper or remote writer sends: appended whole.
-            series[id].timestamps.append(contentsOf: samples.lazy.map(\.timestamp))
-            series[id].values.append(contentsOf: samples.lazy.map(\.value))
+            // In order and after what is stored, as a scraper or remote writer sends: appended whole, through
+            // one in-place access to the series rather than one per sample.
+            series.withUnsafeMutableBufferPointer { all in
+                for sample in samples {
+                    all[id].timestamps.append(sample.timestamp)
+                    all[id].values.append(sample.value)
+                }
+            }
             sampleCount += samples.count
             report.samples += samples.count
         } else {
