@@ -19,6 +19,8 @@ struct MetricHead {
     private var idByLabels: [Labels: Int] = [:]
     private var postings = Postings()
     private(set) var sampleCount = 0
+    /// The newest sample time stored, `.min` without samples: kept as samples arrive, so asking costs nothing.
+    private(set) var newestTimestamp = Int64.min
 
     /// Adds samples; a repeated timestamp keeps the value first stored (an exact repeat is a retry, a different
     /// value a conflict) and is reported in `conflicts`.
@@ -41,6 +43,7 @@ struct MetricHead {
         } else {
             insert(samples, into: id, report: &report)
         }
+        if let last = series[id].timestamps.last { newestTimestamp = max(newestTimestamp, last) }
         appendExemplars(timeSeries.exemplars, to: id, report: &report)
     }
 
