@@ -36,6 +36,9 @@ rows = int(session.query("SELECT count() FROM bench.spans", "CSV").bytes().decod
 assert rows == lumen["spans"], f"chDB holds {rows} spans, Lumen {lumen['spans']}"
 print(f"spans {lumen['spans']} ({lumen['traces']} traces) in {lumen['blocks']} blocks")
 print(f"bytes/span   lumen {lumen['bytes_per_span']:.2f}   chdb ZSTD(3) {size / rows:.2f}   ratio {lumen['bytes_per_span'] / (size / rows):.3f}")
+columns = sorted(lumen["column_bytes_per_span"].items(), key=lambda item: -item[1])
+print("bytes/span by column, each compressed alone (first block):",
+      ", ".join(f"{name} {size:.2f}" for name, size in columns))
 print(f"trace by ID across {lumen['blocks']} blocks: p50 {lumen['lookup_p50_ms']:.3f} ms, p99 {lumen['lookup_p99_ms']:.3f} ms")
 print(f"decode {lumen['decode_spans_per_second']:,.0f} spans/s on one core; block write {lumen['write_seconds']:.1f} s")
 PY

@@ -86,7 +86,8 @@ public final class Storage: Sendable {
     public var blocks: [Block] { state.withLock { $0.blocks } }
 
     /// Makes the batch durable, then visible. Throws if the log cannot be written; nothing is acknowledged then.
-    /// Samples older than the out-of-order window are refused (counted in the report), the rest kept.
+    /// Samples older than the out-of-order window are refused (counted in the report), and so are samples whose
+    /// series and time a block already holds (a repeat counted as a duplicate, another value as a conflict).
     ///
     /// Batches reach the head in the order the log holds them (applied by the log's applier thread right after
     /// their fsync), so where two batches disagree — the same sample with two values — the one kept now is the
@@ -95,7 +96,10 @@ public final class Storage: Sendable {
     public func append(_ batch: Batch) async throws -> AppendReport {
         var kept = batch
         var report = AppendReport()
-        if !kept.series.isEmpty { (report.tooOldSamples, report.tooOldExemplars) = dropTooOld(&kept) }
+        if !kept.series.isEmpty {
+            (report.tooOldSamples, report.tooOldExemplars) = dropTooOld(&kept)
+            (report.duplicateSamples, report.conflictingSamples) = dropHeldInOlderSources(&kept)
+        }
         guard !kept.isEmpty else { return report }
         let batch = kept
         let applied = Mutex(AppendReport())

@@ -17,6 +17,9 @@ public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, S
     public static let metricName = "__name__"
 
     public private(set) var labels: [Label]
+    /// The labels' hash, computed once: a series' labels are looked up in several dictionaries on every write
+    /// (the decoder's, the limits', the head's), and hashing every name and value each time showed in profiles.
+    private let fingerprint: Int
 
     /// Sorts, drops empty values and keeps the last value given for a repeated name.
     public init(_ labels: [Label]) {
@@ -30,6 +33,7 @@ public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, S
         }
         if clean {
             self.labels = labels
+            fingerprint = Self.fingerprint(of: labels)
             return
         }
         // Stable sort by name keeps the given order among repeats, so the last one given is the one kept.
@@ -42,6 +46,21 @@ public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, S
             sorted.append(label)
         }
         self.labels = sorted.filter { !$0.value.isEmpty }
+        fingerprint = Self.fingerprint(of: self.labels)
+    }
+
+    private static func fingerprint(of labels: [Label]) -> Int {
+        var hasher = Hasher()
+        hasher.combine(labels)
+        return hasher.finalize()
+    }
+
+    public static func == (lhs: Labels, rhs: Labels) -> Bool {
+        lhs.fingerprint == rhs.fingerprint && lhs.labels == rhs.labels
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fingerprint)
     }
 
     public init(_ pairs: KeyValuePairs<String, String>) {

@@ -32,8 +32,8 @@ struct PartGoldenTests {
 
     @Test func aSpanPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
         let spans = rich.spans.sorted { ($0.traceID, $0.startTime) < ($1.traceID, $1.startTime) }
-        let page = SpanPage.encode(spans[...])
-        try check(page, "span-page-v1.bin")
+        let page = SpanPage.encode(spans[...]).bytes
+        try check(page, "span-page-v2.bin")
         #expect(try SpanPage.decode(page) == spans)
         #expect(try SpanPage.decode(page, only: BatchRecordFixtures.traceID) == spans.filter {
             $0.traceID == BatchRecordFixtures.traceID
@@ -54,11 +54,10 @@ struct PartGoldenTests {
             ]),
         ])
         try check(logs, "log-index-v1.bin")
-        let spans = SpanPartWriter.encodeIndex(SpanPart.Index(traceFilter: traceFilter, pages: [
-            SpanPart.PageEntry(offset: 8, spans: 2, firstTraceID: BatchRecordFixtures.traceID,
-                lastTraceID: BatchRecordFixtures.traceID, minStart: 100, maxStart: 110, minDuration: -5,
-                maxDuration: 250),
-        ]))
-        try check(spans, "span-index-v1.bin")
+        let page = SpanPart.PageEntry(offset: 8, spans: 2, firstTraceID: BatchRecordFixtures.traceID,
+            lastTraceID: BatchRecordFixtures.traceID, minStart: 100, maxStart: 110, minDuration: -5, maxDuration: 250)
+        let spans = SpanPartWriter.encodeIndex(
+            SpanPart.Index(dictionary: Array("tables".utf8), traceFilter: traceFilter, pages: [page]))
+        try check(spans, "span-index-v2.bin")
     }
 }

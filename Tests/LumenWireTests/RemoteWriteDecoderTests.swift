@@ -186,4 +186,45 @@ struct RemoteWriteDecoderTests {
         let request: [UInt8] = [0x0a, UInt8(series.count)] + series
         #expect(failure(Snappy.compress(request))?.kind == .malformed)
     }
+
+    /// The hand-written reader against swift-protobuf's encoder: every field, in any order the encoder writes,
+    /// unknown fields (a native histogram, field 4 of a TimeSeries) skipped, every value's bits kept.
+    @Test func theWireReaderReadsWhatSwiftProtobufWrites() throws {
+        var wire = series(
+            [("__name__", "rpc_seconds_bucket"), ("job", "ünïcode ✓"), ("le", "+Inf")],
+            samples: [(-5, .nan), (Int64.max / 1_000_000, -0.0), (0, Double(bitPattern: 0x7ff0_0000_0000_0002))])
+        wire.exemplars = [.with {
+            $0.labels = [label("trace_id", "abc")]
+            $0.value = 1.5
+            $0.timestamp = -3
+        }]
+        // TimeSeries field 4 (a native histogram to Prometheus), kept by swift-protobuf as an unknown field.
+        wire = try Prometheus_TimeSeries(serializedBytes: try wire.serializedBytes() + [0x22, 0x02, 0x08, 0x01])
+        let result = try decode([wire, series([("__name__", "up")], samples: [(7, 1)])])
+        #expect(result.rejected == 0)
+        let first = result.batch.series[0]
+        #expect(first.labels == Labels(["__name__": "rpc_seconds_bucket", "job": "ünïcode ✓", "le": "+Inf"]))
+        #expect(first.samples.map(\.timestamp) == [-5_000_000, Int64.max / 1_000_000 * 1_000_000, 0])
+        #expect(first.samples.map(\.value.bitPattern) == [Double.nan.bitPattern, (-0.0).bitPattern, 0x7ff0_0000_0000_0002])
+        #expect(first.exemplars == [Exemplar(labels: Labels(["trace_id": "abc"]), timestamp: -3_000_000, value: 1.5)])
+        #expect(result.batch.series[1].samples == [Sample(timestamp: 7_000_000, value: 1)])
+    }
+
+    /// Every truncation of a valid request either decodes (a cut between whole series) or is refused as
+    /// malformed: never a crash.
+    @Test func everyTruncationDecodesOrIsMalformed() throws {
+        var wire = series([("__name__", "up"), ("job", "a")], samples: [(1, 1), (2, 2)])
+        wire.exemplars = [.with { $0.labels = [label("trace_id", "abc")] }]
+        let bytes: [UInt8] = try Prometheus_WriteRequest.with { $0.timeseries = [wire, wire] }.serializedBytes()
+        for cut in 0..<bytes.count {
+            if let error = failure(Snappy.compress(Array(bytes[..<cut]))) { #expect(error.kind == .malformed) }
+        }
+    }
+
+    @Test func aFieldWithTheWrongWireTypeIsMalformed() throws {
+        // TimeSeries{samples: varint 1} where samples must be a message.
+        let series: [UInt8] = [0x10, 0x01]
+        let request: [UInt8] = [0x0a, UInt8(series.count)] + series
+        #expect(failure(Snappy.compress(request))?.message.contains("wire type") == true)
+    }
 }

@@ -5,8 +5,8 @@ import LumenLoad
 import LumenModel
 
 /// `lumen bench span-block` (Scripts/bench/spans.sh): the shop workload's spans written as several blocks;
-/// reports bytes per span, trace-by-ID latency across all the blocks and decode throughput, and exports the
-/// same spans as TSV for a side-by-side table elsewhere.
+/// reports bytes per span (and per column), trace-by-ID latency across all the blocks and decode throughput, and
+/// exports the same spans as TSV for a side-by-side table elsewhere.
 struct SpanBlockBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "span-block",
@@ -79,12 +79,17 @@ struct SpanBlockBenchCommand: ParsableCommand {
 
         if let export { try exportTSV(generated, to: export) }
         let bytes = opened.reduce(0) { $0 + $1.bytes(of: "spans") }
+        // Where the bytes go, measured on the first block (its spans are like the others').
+        let firstBlock = Array(generated.prefix(perBlock))
+        let columns = SpanPartWriter.columnSizes(firstBlock, level: level).mapValues {
+            Double($0) / Double(firstBlock.count)
+        }
         let report: [String: Any] = [
             "spans": generated.count, "traces": traceIDs.count, "blocks": opened.count, "lumen_bytes": bytes,
             "bytes_per_span": Double(bytes) / Double(generated.count), "write_seconds": writeTime.seconds,
             "lookup_p50_ms": latencies[latencies.count / 2].seconds * 1000,
             "lookup_p99_ms": latencies[latencies.count * 99 / 100].seconds * 1000,
-            "decode_spans_per_second": Double(decoded) / decodeTime.seconds,
+            "decode_spans_per_second": Double(decoded) / decodeTime.seconds, "column_bytes_per_span": columns,
         ]
         try BenchCommand.printJSON(report)
     }

@@ -26,12 +26,13 @@ struct ColumnPageReader {
     let rows: Int
     var columns: [ByteReader]
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>, columns expected: Int) throws(BatchRecordError) {
+    /// Reads the header and the columns' bounds; a page whose column count is outside `expected` is refused.
+    init(_ buffer: UnsafeBufferPointer<UInt8>, columns expected: some RangeExpression<Int>) throws(BatchRecordError) {
         var header = ByteReader(buffer)
         rows = try header.count("rows", minimumSize: 0)
         let count = try header.count("columns")
-        guard count == expected else {
-            throw header.error("page has \(count) columns where \(expected) are expected")
+        guard expected.contains(count) else {
+            throw header.error("page has \(count) columns, not the \(expected) expected")
         }
         columns = []
         for _ in 0..<count {

@@ -24,10 +24,11 @@ enum PageFile {
             self.level = level
         }
 
-        /// Compresses `page` and appends it; returns its offset, the reference an index keeps.
-        mutating func append(_ page: [UInt8]) -> Int {
+        /// Compresses `page` (against `dictionary`, which a reader must then pass back) and appends it; returns its
+        /// offset, the reference an index keeps.
+        mutating func append(_ page: [UInt8], dictionary: [UInt8] = []) -> Int {
             let offset = bytes.count
-            ChecksummedRecord.append(Zstd.compress(page, level: level), to: &bytes)
+            ChecksummedRecord.append(Zstd.compress(page, level: level, dictionary: dictionary), to: &bytes)
             return offset
         }
     }
@@ -49,9 +50,9 @@ enum PageFile {
             }
         }
 
-        /// The page starting at `offset`, checksum verified, decompressed.
-        func page(at offset: Int) throws(BlockError) -> [UInt8] {
-            try read(at: offset).page
+        /// The page starting at `offset`, checksum verified, decompressed with the `dictionary` it was written with.
+        func page(at offset: Int, dictionary: [UInt8] = []) throws(BlockError) -> [UInt8] {
+            try read(at: offset, dictionary: dictionary).page
         }
 
         /// Every page in file order, for a part small enough to need no index.
@@ -59,17 +60,18 @@ enum PageFile {
             var pages: [(offset: Int, page: [UInt8])] = []
             var offset = PageFile.headerSize
             while offset < data.count {
-                let (page, next) = try read(at: offset)
+                let (page, next) = try read(at: offset, dictionary: [])
                 pages.append((offset, page))
                 offset = next
             }
             return pages
         }
 
-        private func read(at offset: Int) throws(BlockError) -> (page: [UInt8], next: Int) {
+        private func read(at offset: Int, dictionary: [UInt8]) throws(BlockError) -> (page: [UInt8], next: Int) {
             let frame = try ChecksummedRecord.read(
                 data, at: offset, headerSize: PageFile.headerSize, path: path, what: "page")
-            guard let page = Zstd.decompress(frame.bytes[...], limit: PageFile.maxPageBytes) else {
+            let page = Zstd.decompress(frame.bytes[...], limit: PageFile.maxPageBytes, dictionary: dictionary)
+            guard let page else {
                 throw BlockError(.corrupt, "page is not a valid zstd frame", path: path, offset: frame.start)
             }
             return (page, frame.start + frame.bytes.count + ChecksummedRecord.checksumSize)

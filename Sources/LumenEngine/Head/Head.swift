@@ -44,7 +44,7 @@ public final class Head: TelemetryReader, @unchecked Sendable {
 
     /// The newest sample time of `tenant`, if it has samples.
     public func newestSample(_ tenant: Tenant) -> Int64? {
-        read(tenant) { $0.metrics.series.lazy.compactMap(\.timestamps.last).max() }
+        read(tenant) { $0.metrics.newestTimestamp == .min ? nil : $0.metrics.newestTimestamp }
     }
 
     /// Tenants with data.

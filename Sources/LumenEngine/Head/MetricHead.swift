@@ -19,12 +19,37 @@ struct MetricHead {
     private var idByLabels: [Labels: Int] = [:]
     private var postings = Postings()
     private(set) var sampleCount = 0
+    /// The newest sample time stored, `.min` without samples: kept as samples arrive, so asking costs nothing.
+    private(set) var newestTimestamp = Int64.min
 
     /// Adds samples; a repeated timestamp keeps the value first stored (an exact repeat is a retry, a different
     /// value a conflict) and is reported in `conflicts`.
     mutating func append(_ timeSeries: TimeSeries, report: inout AppendReport) {
         let id = seriesID(for: timeSeries.labels)
-        for sample in timeSeries.samples {
+        let samples = timeSeries.samples
+        if let first = samples.first, first.timestamp > series[id].timestamps.last ?? .min,
+            zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp })
+        {
+            // In order and after what is stored, as a scraper or remote writer sends: appended whole, through
+            // one in-place access to the series rather than one per sample.
+            series.withUnsafeMutableBufferPointer { all in
+                for sample in samples {
+                    all[id].timestamps.append(sample.timestamp)
+                    all[id].values.append(sample.value)
+                }
+            }
+            sampleCount += samples.count
+            report.samples += samples.count
+        } else {
+            insert(samples, into: id, report: &report)
+        }
+        if let last = series[id].timestamps.last { newestTimestamp = max(newestTimestamp, last) }
+        appendExemplars(timeSeries.exemplars, to: id, report: &report)
+    }
+
+    /// Samples in any order: each inserted at its place, a repeated timestamp kept once.
+    private mutating func insert(_ samples: [Sample], into id: Int, report: inout AppendReport) {
+        for sample in samples {
             // Mutating through `series[id]` in place keeps the arrays uniquely referenced: no copies.
             let index = Self.insertionIndex(series[id].timestamps, sample.timestamp)
             if index < series[id].timestamps.count, series[id].timestamps[index] == sample.timestamp {
@@ -40,7 +65,10 @@ struct MetricHead {
             sampleCount += 1
             report.samples += 1
         }
-        for exemplar in timeSeries.exemplars {
+    }
+
+    private mutating func appendExemplars(_ exemplars: [Exemplar], to id: Int, report: inout AppendReport) {
+        for exemplar in exemplars {
             var index = series[id].exemplars.count
             while index > 0, series[id].exemplars[index - 1].timestamp > exemplar.timestamp { index -= 1 }
             if index > 0, series[id].exemplars[index - 1] == exemplar { continue }  // a retry

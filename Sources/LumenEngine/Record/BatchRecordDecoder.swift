@@ -77,25 +77,8 @@ struct BatchRecordDecoder {
         let resource = try resourceReference()
         let scope = try scopeReference()
         let attributes = try reader.attributes(depth: 0)
-
-        let eventCount = try reader.count("span event", minimumSize: 3)
-        var events: [SpanEvent] = []
-        events.reserveCapacity(eventCount)
-        for _ in 0..<eventCount {
-            let time = start &+ (try reader.varint("span event time"))
-            let name = try reader.string("span event name")
-            events.append(SpanEvent(time: time, name: name, attributes: try reader.attributes(depth: 0)))
-        }
-        let linkCount = try reader.count("span link", minimumSize: 26)
-        var links: [SpanLink] = []
-        links.reserveCapacity(linkCount)
-        for _ in 0..<linkCount {
-            let linkTrace = try reader.traceID("span link trace ID")
-            let linkSpan = SpanID(try reader.bigEndian64("span link span ID"))
-            let state = try reader.string("span link trace state")
-            links.append(SpanLink(traceID: linkTrace, spanID: linkSpan, traceState: state,
-                attributes: try reader.attributes(depth: 0)))
-        }
+        let events = try reader.events(start: start)
+        let links = try reader.links()
         return Span(traceID: trace, spanID: spanID, parentSpanID: parent, name: name, kind: kind, startTime: start,
             endTime: end, status: SpanStatus(code: code, message: message), attributes: attributes, events: events,
             links: links, resource: resource, scope: scope)

@@ -63,19 +63,8 @@ struct BatchRecordEncoder {
         out.count(refs.resource)
         out.count(refs.scope)
         out.attributes(span.attributes)
-        out.count(span.events.count)
-        for event in span.events {
-            out.varint(event.time &- span.startTime)
-            out.string(event.name)
-            out.attributes(event.attributes)
-        }
-        out.count(span.links.count)
-        for link in span.links {
-            out.traceID(link.traceID)
-            out.bigEndian64(link.spanID.value)
-            out.string(link.traceState)
-            out.attributes(link.attributes)
-        }
+        out.events(span.events, start: span.startTime)
+        out.links(span.links)
     }
 
     private mutating func log(_ log: LogRecord, _ refs: (resource: Int, scope: Int)) {

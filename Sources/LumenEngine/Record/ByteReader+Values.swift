@@ -18,6 +18,33 @@ extension ByteReader {
         return Labels(labels)
     }
 
+    /// A span's events, their times from the span's `start`.
+    mutating func events(start: Int64) throws(BatchRecordError) -> [SpanEvent] {
+        let count = try count("span event", minimumSize: 3)
+        var events: [SpanEvent] = []
+        events.reserveCapacity(count)
+        for _ in 0..<count {
+            let time = start &+ (try varint("span event time"))
+            let name = try string("span event name")
+            events.append(SpanEvent(time: time, name: name, attributes: try attributes(depth: 0)))
+        }
+        return events
+    }
+
+    mutating func links() throws(BatchRecordError) -> [SpanLink] {
+        let count = try count("span link", minimumSize: 26)
+        var links: [SpanLink] = []
+        links.reserveCapacity(count)
+        for _ in 0..<count {
+            let trace = try traceID("span link trace ID")
+            let span = SpanID(try bigEndian64("span link span ID"))
+            let state = try string("span link trace state")
+            links.append(
+                SpanLink(traceID: trace, spanID: span, traceState: state, attributes: try attributes(depth: 0)))
+        }
+        return links
+    }
+
     mutating func attributes(depth: Int) throws(BatchRecordError) -> [Attribute] {
         let count = try count("attribute", minimumSize: 2)
         var attributes: [Attribute] = []
@@ -83,6 +110,22 @@ extension ByteReader {
             try skipAttributes(depth: depth + 1)
         case nil:
             throw error("unknown value tag \(tag)", at: tagOffset)
+        }
+    }
+
+    mutating func skipEvents() throws(BatchRecordError) {
+        for _ in 0..<(try count("span event", minimumSize: 3)) {
+            _ = try uvarint("span event time")
+            try skip(try count("span event name"))
+            try skipAttributes()
+        }
+    }
+
+    mutating func skipLinks() throws(BatchRecordError) {
+        for _ in 0..<(try count("span link", minimumSize: 26)) {
+            try skip(24)
+            try skip(try count("span link trace state"))
+            try skipAttributes()
         }
     }
 

@@ -17,6 +17,26 @@ extension ByteWriter {
         }
     }
 
+    /// A span's events, their times from the span's `start`.
+    mutating func events(_ events: [SpanEvent], start: Int64) {
+        count(events.count)
+        for event in events {
+            varint(event.time &- start)
+            string(event.name)
+            attributes(event.attributes)
+        }
+    }
+
+    mutating func links(_ links: [SpanLink]) {
+        count(links.count)
+        for link in links {
+            traceID(link.traceID)
+            bigEndian64(link.spanID.value)
+            string(link.traceState)
+            attributes(link.attributes)
+        }
+    }
+
     mutating func attributes(_ attributes: [Attribute]) {
         count(attributes.count)
         for attribute in attributes {

@@ -15,17 +15,23 @@ enum LabelValidation {
 
     /// Checks a series' labels and returns them as `Labels`; the reason otherwise.
     static func seriesLabels(_ pairs: [(name: String, value: String)]) -> Result<Labels, LabelError> {
-        var seen = Set<String>()
         var labels: [Label] = []
         labels.reserveCapacity(pairs.count)
         var metricName: String?
+        // Senders sort names (remote write requires it): strictly increasing names cannot repeat, so the set
+        // that finds a repeat is only built for the rare unsorted series.
+        var sorted = true
         for (name, value) in pairs {
             guard isValidLabelName(name) else { return .failure(LabelError("invalid label name \"\(name)\"")) }
-            guard seen.insert(name).inserted else {
-                return .failure(LabelError("duplicate label name \"\(name)\""))
-            }
+            if let previous = labels.last, !(previous.name < name) { sorted = false }
             if name == Labels.metricName { metricName = value }
             labels.append(Label(name, value))
+        }
+        if !sorted {
+            var seen = Set<String>()
+            if let repeated = labels.first(where: { !seen.insert($0.name).inserted }) {
+                return .failure(LabelError("duplicate label name \"\(repeated.name)\""))
+            }
         }
         guard let metricName, !metricName.isEmpty else {
             return .failure(LabelError("series has no __name__ label (metric name)"))

@@ -1,9 +1,8 @@
-import Foundation
 import LumenModel
-import SwiftProtobuf
 
 /// Decodes Prometheus remote write 1.0 bodies (`POST /api/v1/write`, `Content-Type: application/x-protobuf`,
-/// `Content-Encoding: snappy`): a snappy block holding a `prometheus.WriteRequest`. Pure and thread-safe.
+/// `Content-Encoding: snappy`): a snappy block holding a `prometheus.WriteRequest`, read by `RemoteWriteWire`.
+/// Pure and thread-safe.
 ///
 /// - Timestamps are milliseconds on the wire and nanoseconds in the model.
 /// - Sample values keep their exact bits (the stale marker NaN included).
@@ -16,22 +15,21 @@ public enum RemoteWriteDecoder {
     /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
     public static func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> RemoteWriteResult {
         let bytes = try Snappy.decompress(body, limit: limit)
-        let request: Prometheus_WriteRequest
+        let request: [RemoteWriteWire.Series]
         do {
-            request = try Prometheus_WriteRequest(serializedBytes: bytes)
+            request = try RemoteWriteWire.series(in: bytes)
         } catch {
-            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error)")
+            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error.message)")
         }
         return map(request, tenant: tenant)
     }
 
-    /// Maps an already parsed request.
-    public static func map(_ request: Prometheus_WriteRequest, tenant: Tenant) -> RemoteWriteResult {
+    private static func map(_ request: [RemoteWriteWire.Series], tenant: Tenant) -> RemoteWriteResult {
         var rejections = Rejections()
         var builder = SeriesBuilder()
-        for (i, wire) in request.timeseries.enumerated() {
+        for (i, wire) in request.enumerated() {
             let labels: Labels
-            switch LabelValidation.seriesLabels(wire.labels.map { ($0.name, $0.value) }) {
+            switch LabelValidation.seriesLabels(wire.labels) {
             case .success(let valid): labels = valid
             case .failure(let error):
                 rejections.reject(
@@ -39,9 +37,9 @@ public enum RemoteWriteDecoder {
                 continue
             }
             for (s, sample) in wire.samples.enumerated() {
-                guard let timestamp = nanoseconds(sample.timestamp) else {
+                guard let timestamp = nanoseconds(sample.milliseconds) else {
                     rejections.reject(
-                        "timeseries[\(i)] (\(labels)).samples[\(s)]: timestamp \(sample.timestamp) ms is out of range")
+                        "timeseries[\(i)] (\(labels)).samples[\(s)]: timestamp \(sample.milliseconds) ms is out of range")
                     continue
                 }
                 builder.append(labels, Sample(timestamp: timestamp, value: sample.value))
@@ -52,8 +50,8 @@ public enum RemoteWriteDecoder {
                     rejections.reject("\(path): invalid label name \"\(bad.name)\"")
                     continue
                 }
-                guard let timestamp = nanoseconds(wire.timestamp) else {
-                    rejections.reject("\(path): timestamp \(wire.timestamp) ms is out of range")
+                guard let timestamp = nanoseconds(wire.milliseconds) else {
+                    rejections.reject("\(path): timestamp \(wire.milliseconds) ms is out of range")
                     continue
                 }
                 let exemplar = Exemplar(
@@ -68,7 +66,8 @@ public enum RemoteWriteDecoder {
             }
         }
         return RemoteWriteResult(
-            batch: Batch(tenant: tenant, series: builder.series), rejected: rejections.count, rejectionMessage: rejections.message(noun: "samples"))
+            batch: Batch(tenant: tenant, series: builder.series), rejected: rejections.count,
+            rejectionMessage: rejections.message(noun: "samples"))
     }
 
     /// Milliseconds → nanoseconds; `nil` past the year 2262 (or before 1677).

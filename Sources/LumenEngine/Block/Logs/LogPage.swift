@@ -63,8 +63,8 @@ enum LogPage {
     {
         var reader = ByteReader(buffer)
         let tables = try PageTables(from: &reader)
-        var page = try ColumnPageReader(
-            UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: Column.allCases.count)
+        let columns = Column.allCases.count
+        var page = try ColumnPageReader(UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
         var wanted: [Bool]?
         if !needles.isEmpty {
             var bodies = page.columns[Column.body.rawValue]

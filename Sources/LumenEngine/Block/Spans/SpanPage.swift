@@ -1,187 +1,101 @@
 import LumenModel
 
 /// One page of a block's span part: whole traces, spans ordered by trace ID then start, as columns
-/// (`docs/format/spans.md`). The trace ID column is run-length encoded: each trace's ID once, with its span count.
-/// A parent in the same trace is written as how many rows back it is, not as its 8 random bytes.
+/// (`docs/format/spans.md`). Each trace is written once with its span count and start; within it, a parent is
+/// how many rows back it is rather than its 8 random bytes, and times are offsets from the parent's and children's
+/// (`TraceTimes`). Names, status messages, attribute keys and string values are indices into the page's strings.
 enum SpanPage {
-    private enum Parent: UInt8 {
+    enum Parent: UInt8 {
         case root = 0, rowsBack = 1, external = 2
     }
 
-    private enum Column: Int, CaseIterable {
-        case traces, spanID, parent, name, kindAndStatus, statusMessage, start, duration, attributes, events, links,
+    /// The fixed columns; one column per attribute key of the page follows them (`AttributeColumnsWriter`).
+    enum Column: Int, CaseIterable {
+        case traces, spanID, parent, name, kindAndStatus, statusMessage, start, end, attributeKeys, events, links,
             references
     }
 
-    static func encode(_ spans: ArraySlice<Span>) -> [UInt8] {
+    /// The page's bytes, and how many of them are its tables (the part's zstd dictionary, `SpanPartWriter`).
+    static func encode(_ spans: ArraySlice<Span>) -> (bytes: [UInt8], tablesSize: Int) {
+        let (tables, page) = columns(of: spans)
+        return (tables.bytes + page.bytes(rows: spans.count), tables.bytes.count)
+    }
+
+    /// The page's tables and its columns, before they are laid end to end.
+    static func columns(of spans: ArraySlice<Span>) -> (tables: ByteWriter, columns: ColumnPageWriter) {
         var resources = Interner<Resource>()
         var scopes = Interner<InstrumentationScope>()
-        var names = Interner<String>()
+        var strings = Interner<String>()
         var page = ColumnPageWriter(columns: Column.allCases.count)
-        var runs: [(TraceID, Int)] = []
-        var previousStart: Int64 = 0
-        var rowOfSpan: [SpanID: Int] = [:]  // within the current trace
-        for (row, span) in spans.enumerated() {
-            if runs.last?.0 == span.traceID {
-                runs[runs.count - 1].1 += 1
-            } else {
-                runs.append((span.traceID, 1))
-                rowOfSpan.removeAll(keepingCapacity: true)
+        var attributes = AttributeColumnsWriter()
+        var startOffsets: [UInt64] = []
+        var endOffsets: [UInt64] = []
+        let traces = self.traces(in: spans)
+        page.columns[Column.traces.rawValue].count(traces.count)
+        var previousTraceStart: Int64 = 0
+        for trace in traces {
+            page.columns[Column.traces.rawValue].traceID(trace.first!.traceID)
+            page.columns[Column.traces.rawValue].count(trace.count)
+            page.columns[Column.traces.rawValue].varint(trace.first!.startTime &- previousTraceStart)
+            previousTraceStart = trace.first!.startTime
+            let parents = writeParents(of: trace, to: &page.columns[Column.parent.rawValue])
+            let offsets = TraceTimes.offsets(of: trace, parents: parents)
+            startOffsets += offsets.starts
+            endOffsets += offsets.ends
+            for span in trace {
+                page.columns[Column.spanID.rawValue].bigEndian64(span.spanID.value)
+                page.columns[Column.name.rawValue].count(strings.index(of: span.name))
+                page.columns[Column.kindAndStatus.rawValue].byte(span.kind.rawValue << 4 | span.status.code.rawValue)
+                page.columns[Column.statusMessage.rawValue].count(strings.index(of: span.status.message))
+                attributes.append(span.attributes, strings: &strings)
+                page.columns[Column.events.rawValue].events(span.events, start: span.startTime)
+                page.columns[Column.links.rawValue].links(span.links)
+                page.columns[Column.references.rawValue].count(resources.index(of: span.resource))
+                page.columns[Column.references.rawValue].count(scopes.index(of: span.scope))
             }
-            page.columns[Column.spanID.rawValue].bigEndian64(span.spanID.value)
+        }
+        BytePlanes.write(startOffsets, to: &page.columns[Column.start.rawValue])
+        BytePlanes.write(endOffsets, to: &page.columns[Column.end.rawValue])
+        page.columns[Column.attributeKeys.rawValue] = attributes.keys
+        page.columns += attributes.values
+        var tables = ByteWriter(capacity: 1024)
+        PageTables.write(resources: resources.items, scopes: scopes.items, strings: strings.items, to: &tables)
+        return (tables, page)
+    }
+
+    /// The runs of consecutive spans of one trace.
+    private static func traces(in spans: ArraySlice<Span>) -> [ArraySlice<Span>] {
+        var traces: [ArraySlice<Span>] = []
+        var start = spans.startIndex
+        for index in spans.indices.dropFirst() where spans[index].traceID != spans[start].traceID {
+            traces.append(spans[start..<index])
+            start = index
+        }
+        if start < spans.endIndex { traces.append(spans[start...]) }
+        return traces
+    }
+
+    /// Writes each span's parent and returns its row in the trace, for a parent that is an earlier row.
+    private static func writeParents(of trace: ArraySlice<Span>, to column: inout ByteWriter) -> [Int?] {
+        var rowOfSpan: [SpanID: Int] = [:]
+        var parents: [Int?] = []
+        parents.reserveCapacity(trace.count)
+        for (row, span) in trace.enumerated() {
             if let parent = span.parentSpanID, let parentRow = rowOfSpan[parent] {
-                page.columns[Column.parent.rawValue].byte(Parent.rowsBack.rawValue)
-                page.columns[Column.parent.rawValue].count(row - parentRow)
+                column.byte(Parent.rowsBack.rawValue)
+                column.count(row - parentRow)
+                parents.append(parentRow)
             } else if let parent = span.parentSpanID {
-                page.columns[Column.parent.rawValue].byte(Parent.external.rawValue)
-                page.columns[Column.parent.rawValue].bigEndian64(parent.value)
+                column.byte(Parent.external.rawValue)
+                column.bigEndian64(parent.value)
+                parents.append(nil)
             } else {
-                page.columns[Column.parent.rawValue].byte(Parent.root.rawValue)
+                column.byte(Parent.root.rawValue)
+                parents.append(nil)
             }
             if rowOfSpan[span.spanID] == nil { rowOfSpan[span.spanID] = row }
-            page.columns[Column.name.rawValue].count(names.index(of: span.name))
-            page.columns[Column.kindAndStatus.rawValue].byte(span.kind.rawValue << 4 | span.status.code.rawValue)
-            page.columns[Column.statusMessage.rawValue].string(span.status.message)
-            page.columns[Column.start.rawValue].varint(span.startTime &- previousStart)
-            previousStart = span.startTime
-            page.columns[Column.duration.rawValue].varint(span.endTime &- span.startTime)
-            page.columns[Column.attributes.rawValue].attributes(span.attributes)
-            page.columns[Column.events.rawValue].count(span.events.count)
-            for event in span.events {
-                page.columns[Column.events.rawValue].varint(event.time &- span.startTime)
-                page.columns[Column.events.rawValue].string(event.name)
-                page.columns[Column.events.rawValue].attributes(event.attributes)
-            }
-            page.columns[Column.links.rawValue].count(span.links.count)
-            for link in span.links {
-                page.columns[Column.links.rawValue].traceID(link.traceID)
-                page.columns[Column.links.rawValue].bigEndian64(link.spanID.value)
-                page.columns[Column.links.rawValue].string(link.traceState)
-                page.columns[Column.links.rawValue].attributes(link.attributes)
-            }
-            page.columns[Column.references.rawValue].count(resources.index(of: span.resource))
-            page.columns[Column.references.rawValue].count(scopes.index(of: span.scope))
         }
-        page.columns[Column.traces.rawValue].count(runs.count)
-        for (traceID, count) in runs {
-            page.columns[Column.traces.rawValue].traceID(traceID)
-            page.columns[Column.traces.rawValue].count(count)
-        }
-        var tables = ByteWriter(capacity: 1024)
-        PageTables.write(resources: resources.items, scopes: scopes.items, strings: names.items, to: &tables)
-        return tables.bytes + page.bytes(rows: spans.count)
+        return parents
     }
 
-    /// The page's spans, or only those of `traceID` when given (the other rows are skipped, not built).
-    static func decode(_ bytes: [UInt8], only traceID: TraceID? = nil) throws(BatchRecordError) -> [Span] {
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, only: traceID) }
-        } catch let error as BatchRecordError {
-            throw error
-        } catch {
-            throw BatchRecordError(offset: 0, message: "\(error)")
-        }
-    }
-
-    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>, only wanted: TraceID?) throws(BatchRecordError)
-        -> [Span]
-    {
-        var reader = ByteReader(buffer)
-        let tables = try PageTables(from: &reader)
-        var page = try ColumnPageReader(
-            UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: Column.allCases.count)
-        var traceIDs: [TraceID] = []
-        traceIDs.reserveCapacity(page.rows)
-        for _ in 0..<(try page.columns[Column.traces.rawValue].count("trace", minimumSize: 17)) {
-            let traceID = try page.columns[Column.traces.rawValue].traceID("trace ID")
-            let count = try page.columns[Column.traces.rawValue].int("trace span count")
-            guard traceIDs.count + count <= page.rows else {
-                throw page.columns[Column.traces.rawValue].error("trace runs exceed the page's \(page.rows) rows")
-            }
-            traceIDs += repeatElement(traceID, count: count)
-        }
-        guard traceIDs.count == page.rows else {
-            throw page.columns[Column.traces.rawValue].error("trace runs cover \(traceIDs.count) of \(page.rows) rows")
-        }
-        var spans: [Span] = []
-        var spanIDs: [SpanID] = []
-        spanIDs.reserveCapacity(page.rows)
-        var start: Int64 = 0
-        for row in 0..<page.rows {
-            let spanID = SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID"))
-            spanIDs.append(spanID)
-            let parent: SpanID?
-            let parentOffset = page.columns[Column.parent.rawValue].offset
-            switch Parent(rawValue: try page.columns[Column.parent.rawValue].byte("parent kind")) {
-            case .root: parent = nil
-            case .rowsBack:
-                let back = try page.columns[Column.parent.rawValue].int("parent rows back")
-                guard back > 0, back <= row, traceIDs[row - back] == traceIDs[row] else {
-                    throw page.columns[Column.parent.rawValue].error(
-                        "parent \(back) rows back from row \(row) is outside its trace", at: parentOffset)
-                }
-                parent = spanIDs[row - back]
-            case .external: parent = SpanID(try page.columns[Column.parent.rawValue].bigEndian64("parent span ID"))
-            case nil: throw page.columns[Column.parent.rawValue].error("unknown parent kind", at: parentOffset)
-            }
-            start &+= try page.columns[Column.start.rawValue].varint("start")
-            if let wanted, traceIDs[row] != wanted {
-                try skipRow(&page)
-                continue
-            }
-            let name = try tables.string(&page.columns[Column.name.rawValue])
-            let kindAndStatus = try page.columns[Column.kindAndStatus.rawValue].byte("kind and status")
-            let message = try page.columns[Column.statusMessage.rawValue].string("status message")
-            let duration = try page.columns[Column.duration.rawValue].varint("duration")
-            let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
-            var events: [SpanEvent] = []
-            for _ in 0..<(try page.columns[Column.events.rawValue].count("event", minimumSize: 3)) {
-                let time = start &+ (try page.columns[Column.events.rawValue].varint("event time"))
-                let eventName = try page.columns[Column.events.rawValue].string("event name")
-                events.append(SpanEvent(time: time, name: eventName,
-                    attributes: try page.columns[Column.events.rawValue].attributes(depth: 0)))
-            }
-            var links: [SpanLink] = []
-            for _ in 0..<(try page.columns[Column.links.rawValue].count("link", minimumSize: 26)) {
-                let linkTrace = try page.columns[Column.links.rawValue].traceID("link trace ID")
-                let linkSpan = SpanID(try page.columns[Column.links.rawValue].bigEndian64("link span ID"))
-                let state = try page.columns[Column.links.rawValue].string("link trace state")
-                links.append(SpanLink(traceID: linkTrace, spanID: linkSpan, traceState: state,
-                    attributes: try page.columns[Column.links.rawValue].attributes(depth: 0)))
-            }
-            let resource = try tables.resource(&page.columns[Column.references.rawValue])
-            let scope = try tables.scope(&page.columns[Column.references.rawValue])
-            guard let kind = SpanKind(rawValue: kindAndStatus >> 4),
-                let code = SpanStatus.Code(rawValue: kindAndStatus & 0xf)
-            else {
-                throw page.columns[Column.kindAndStatus.rawValue].error("unknown span kind or status \(kindAndStatus)")
-            }
-            spans.append(Span(
-                traceID: traceIDs[row], spanID: spanID, parentSpanID: parent, name: name, kind: kind,
-                startTime: start, endTime: start &+ duration, status: SpanStatus(code: code, message: message),
-                attributes: attributes, events: events, links: links, resource: resource, scope: scope))
-        }
-        return spans
-    }
-
-    /// Steps over the current row in the columns after `start` (span ID, parent and start are always read).
-    private static func skipRow(_ page: inout ColumnPageReader) throws(BatchRecordError) {
-        _ = try page.columns[Column.name.rawValue].uvarint("name")
-        try page.columns[Column.kindAndStatus.rawValue].skip(1)
-        try page.columns[Column.statusMessage.rawValue].skip(try page.columns[Column.statusMessage.rawValue].count("status message"))
-        _ = try page.columns[Column.duration.rawValue].uvarint("duration")
-        try page.columns[Column.attributes.rawValue].skipAttributes()
-        for _ in 0..<(try page.columns[Column.events.rawValue].count("event", minimumSize: 3)) {
-            _ = try page.columns[Column.events.rawValue].uvarint("event time")
-            try page.columns[Column.events.rawValue].skip(try page.columns[Column.events.rawValue].count("event name"))
-            try page.columns[Column.events.rawValue].skipAttributes()
-        }
-        for _ in 0..<(try page.columns[Column.links.rawValue].count("link", minimumSize: 26)) {
-            try page.columns[Column.links.rawValue].skip(24)
-            try page.columns[Column.links.rawValue].skip(try page.columns[Column.links.rawValue].count("link trace state"))
-            try page.columns[Column.links.rawValue].skipAttributes()
-        }
-        _ = try page.columns[Column.references.rawValue].uvarint("resource index")
-        _ = try page.columns[Column.references.rawValue].uvarint("scope index")
-    }
 }

@@ -9,7 +9,7 @@ enum SpanPart {
     static let pagesMagic: [UInt8] = Array("LSPN".utf8)
     /// `LSPI`: first bytes of the index file.
     static let indexMagic: [UInt8] = Array("LSPI".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     /// Pages are cut between traces once they hold this many spans (a bigger trace gets pages of its own):
     /// a lookup by trace ID decompresses one page of about this size.
@@ -29,6 +29,8 @@ enum SpanPart {
     }
 
     struct Index {
+        /// What every page is compressed against: the first page's tables, which the other pages mostly repeat.
+        var dictionary: [UInt8]
         /// Every trace ID of the part: a lookup for a trace that is not here costs no binary search.
         var traceFilter: BloomFilter
         var pages: [PageEntry]

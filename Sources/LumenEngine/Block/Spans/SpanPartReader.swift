@@ -55,7 +55,7 @@ final class SpanPartReader: Sendable {
     }
 
     private func decode(_ page: SpanPart.PageEntry, only traceID: TraceID? = nil) throws(BlockError) -> [Span] {
-        let bytes = try pages.page(at: page.offset)
+        let bytes = try pages.page(at: page.offset, dictionary: index.dictionary)
         do {
             return try SpanPage.decode(bytes, only: traceID)
         } catch {
@@ -65,6 +65,7 @@ final class SpanPartReader: Sendable {
     }
 
     private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> SpanPart.Index {
+        let dictionary = try reader.blob("dictionary")
         let filter = try BloomFilter(from: &reader)
         var pages: [SpanPart.PageEntry] = []
         for _ in 0..<(try reader.count("page", minimumSize: 38)) {
@@ -79,6 +80,6 @@ final class SpanPartReader: Sendable {
             pages.append(.init(offset: offset, spans: spans, firstTraceID: first, lastTraceID: last,
                 minStart: minStart, maxStart: maxStart, minDuration: minDuration, maxDuration: maxDuration))
         }
-        return SpanPart.Index(traceFilter: filter, pages: pages)
+        return SpanPart.Index(dictionary: dictionary, traceFilter: filter, pages: pages)
     }
 }

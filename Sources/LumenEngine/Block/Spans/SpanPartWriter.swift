@@ -10,10 +10,33 @@ public struct SpanPartWriter {
     }
 
     static func encode(_ spans: [Span], level: Int32) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
-        let sorted = spans.sorted { ($0.traceID, $0.startTime, $0.spanID.value) < ($1.traceID, $1.startTime, $1.spanID.value) }
         var file = PageFile.Writer(magic: SpanPart.pagesMagic, level: level)
+        var dictionary: [UInt8] = []
         var traceHashes = Set<UInt64>()
         var entries: [SpanPart.PageEntry] = []
+        for page in pages(of: spans) {
+            for span in page { traceHashes.insert(BloomFilter.hash(span.traceID)) }
+            let encoded = SpanPage.encode(page)
+            if entries.isEmpty { dictionary = Array(encoded.bytes[..<encoded.tablesSize]) }
+            entries.append(SpanPart.PageEntry(
+                offset: file.append(encoded.bytes, dictionary: dictionary), spans: page.count,
+                firstTraceID: page.first!.traceID, lastTraceID: page.last!.traceID,
+                minStart: page.lazy.map(\.startTime).min()!, maxStart: page.lazy.map(\.startTime).max()!,
+                minDuration: page.lazy.map(\.duration).min()!, maxDuration: page.lazy.map(\.duration).max()!))
+        }
+        var filter = BloomFilter(capacity: traceHashes.count)
+        for hash in traceHashes { filter.insert(hash) }
+        let statistics = Statistics(traces: traceHashes.count, spans: spans.count, pages: entries.count)
+        let index = SpanPart.Index(dictionary: dictionary, traceFilter: filter, pages: entries)
+        return (file.bytes, encodeIndex(index), statistics)
+    }
+
+    /// `spans` sorted by trace ID, then start, and cut into pages between traces.
+    static func pages(of spans: [Span]) -> [ArraySlice<Span>] {
+        let sorted = spans.sorted {
+            ($0.traceID, $0.startTime, $0.spanID.value) < ($1.traceID, $1.startTime, $1.spanID.value)
+        }
+        var pages: [ArraySlice<Span>] = []
         var start = 0
         while start < sorted.count {
             var end = start + 1
@@ -24,24 +47,16 @@ public struct SpanPartWriter {
             {
                 end += 1
             }
-            let page = sorted[start..<end]
-            for span in page { traceHashes.insert(BloomFilter.hash(span.traceID)) }
-            entries.append(SpanPart.PageEntry(
-                offset: file.append(SpanPage.encode(page)), spans: page.count,
-                firstTraceID: page.first!.traceID, lastTraceID: page.last!.traceID,
-                minStart: page.lazy.map(\.startTime).min()!, maxStart: page.lazy.map(\.startTime).max()!,
-                minDuration: page.lazy.map(\.duration).min()!, maxDuration: page.lazy.map(\.duration).max()!))
+            pages.append(sorted[start..<end])
             start = end
         }
-        var filter = BloomFilter(capacity: traceHashes.count)
-        for hash in traceHashes { filter.insert(hash) }
-        let statistics = Statistics(traces: traceHashes.count, spans: sorted.count, pages: entries.count)
-        return (file.bytes, encodeIndex(SpanPart.Index(traceFilter: filter, pages: entries)), statistics)
+        return pages
     }
 
     static func encodeIndex(_ index: SpanPart.Index) -> [UInt8] {
         var out = ByteWriter(capacity: 1024 + index.pages.count * 64)
         out.bytes += SpanPart.indexMagic + [SpanPart.version, 0, 0, 0]
+        out.blob(index.dictionary)
         index.traceFilter.write(to: &out)
         out.count(index.pages.count)
         for page in index.pages {

@@ -1,0 +1,45 @@
+/// A column of unsigned integers stored as byte planes: every value's lowest byte, then every value's next
+/// byte …, as many planes as the widest value needs.
+///
+/// ```
+/// u8 width · width × (values bytes)
+/// ```
+///
+/// Time offsets are mostly random low bits under a few high bits that vary little. As varints the two are
+/// interleaved with continuation bits; as planes the random bytes sit together and the high bytes sit together,
+/// where zstd's entropy coder finds their skew. A value is read by its position, without reading those before it.
+enum BytePlanes {
+    static func write(_ values: [UInt64], to out: inout ByteWriter) {
+        let widest = values.reduce(0, |)
+        let width = (UInt64.bitWidth - widest.leadingZeroBitCount + 7) / 8
+        out.byte(UInt8(width))
+        out.bytes.reserveCapacity(out.bytes.count + width * values.count)
+        for plane in 0..<width {
+            for value in values { out.byte(UInt8(truncatingIfNeeded: value >> (8 * plane))) }
+        }
+    }
+
+    /// Reads a column written by `write`. Holds pointers into the page: use it only while the page's buffer lives.
+    struct Reader {
+        let count: Int
+        private let width: Int
+        private let planes: UnsafeBufferPointer<UInt8>
+
+        init(_ column: inout ByteReader, count: Int) throws(BatchRecordError) {
+            let width = Int(try column.byte("plane width"))
+            guard width <= 8, column.remaining == width * count else {
+                throw column.error("\(column.remaining) bytes are not \(count) values of \(width) planes")
+            }
+            self.count = count
+            self.width = width
+            planes = UnsafeBufferPointer(rebasing: column.buffer[column.offset...])
+        }
+
+        /// The value at `index`, which must be below `count`.
+        subscript(index: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for plane in 0..<width { value |= UInt64(planes[plane * count + index]) << (8 * plane) }
+            return value
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Reads protobuf's wire format (tags, varints, fixed64, length-delimited fields) from a buffer, every bound
+/// checked: the few primitives the remote-write reader needs to skip swift-protobuf's generic message decoding
+/// on Lumen's hottest ingest path. Anything malformed throws; nothing traps or over-allocates.
+///
+/// Holds a pointer into memory it does not own: use it only inside the `withUnsafeBufferPointer` that made it.
+struct ProtobufWireReader {
+    enum WireType: UInt64 {
+        case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
+    }
+
+    struct Malformed: Error {
+        let message: String
+    }
+
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var offset: Int
+    private let end: Int
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+        offset = 0
+        end = buffer.count
+    }
+
+    private init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        self.buffer = buffer
+        offset = start
+        self.end = end
+    }
+
+    /// The next field's number and wire type, or `nil` at the end.
+    mutating func nextField() throws(Malformed) -> (number: UInt64, type: WireType)? {
+        guard offset < end else { return nil }
+        let key = try varint()
+        guard let type = WireType(rawValue: key & 7), key >> 3 != 0 else {
+            throw Malformed(message: "invalid field key \(key)")
+        }
+        return (key >> 3, type)
+    }
+
+    mutating func varint() throws(Malformed) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < end {
+            let byte = buffer[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            guard shift < 64 else { throw Malformed(message: "varint longer than 10 bytes") }
+        }
+        throw Malformed(message: "truncated varint")
+    }
+
+    mutating func fixed64() throws(Malformed) -> UInt64 {
+        guard end - offset >= 8 else { throw Malformed(message: "truncated fixed64") }
+        var value: UInt64 = 0
+        for index in (0..<8).reversed() { value = value << 8 | UInt64(buffer[offset + index]) }
+        offset += 8
+        return value
+    }
+
+    /// A length-delimited field's bytes, as a reader of their own.
+    mutating func embedded() throws(Malformed) -> ProtobufWireReader {
+        let length = try varint()
+        guard length <= UInt64(end - offset) else { throw Malformed(message: "length \(length) overruns the message") }
+        let start = offset
+        offset += Int(length)
+        return ProtobufWireReader(buffer, from: start, to: offset)
+    }
+
+    /// A length-delimited field as UTF-8 text; invalid UTF-8 is malformed, as protobuf's `string` requires.
+    mutating func string() throws(Malformed) -> String {
+        let field = try embedded()
+        let bytes = UnsafeBufferPointer(rebasing: buffer[field.offset..<field.end])
+        // Label names and values are nearly always ASCII, which needs no validation beyond the check.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Malformed(message: "a string field is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// Steps over a field this reader does not use.
+    mutating func skip(_ type: WireType) throws(Malformed) {
+        switch type {
+        case .varint: _ = try varint()
+        case .fixed64: _ = try fixed64()
+        case .lengthDelimited: _ = try embedded()
+        case .fixed32:
+            guard end - offset >= 4 else { throw Malformed(message: "truncated fixed32") }
+            offset += 4
+        case .startGroup, .endGroup: throw Malformed(message: "groups are not supported")
+        }
+    }
+
+    /// Fails unless `type` is what the field must have.
+    static func expect(_ type: WireType, _ expected: WireType, field: StaticString) throws(Malformed) {
+        guard type == expected else { throw Malformed(message: "field \(field) has wire type \(type.rawValue)") }
+    }
+}
