@@ -52,8 +52,8 @@ public final class MetricBlockReader: Sendable {
     /// series with no sample in the range are left out. No matchers select every series.
     public func series(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError) -> [TimeSeries] {
         guard from <= to, meta.stats.series > 0, from <= meta.maxTime, to >= meta.minTime else { return [] }
-        var result: [TimeSeries] = []
-        for id in try select(matchers) {
+        // Series are decoded on every core: each one's chunks are independent of the others'.
+        return try select(matchers).concurrentMap { id throws(BlockError) -> TimeSeries? in
             let entry = index.series[id]
             var samples: [Sample] = []
             for reference in entry.chunks where reference.maxTime >= from && reference.minTime <= to {
@@ -71,9 +71,8 @@ public final class MetricBlockReader: Sendable {
                     samples += decoded.filter { $0.timestamp >= from && $0.timestamp <= to }
                 }
             }
-            if !samples.isEmpty { result.append(TimeSeries(labels: entry.labels, samples: samples)) }
-        }
-        return result
+            return samples.isEmpty ? nil : TimeSeries(labels: entry.labels, samples: samples)
+        }.compactMap { $0 }
     }
 
     /// The chunks of the selected series that overlap `[from, to]`, checksums verified but not decoded:

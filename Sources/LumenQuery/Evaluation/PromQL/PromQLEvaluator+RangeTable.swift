@@ -41,16 +41,18 @@ extension PromQLEvaluator {
         _ name: String, _ selector: VectorSelector, range: Int64, parameter: Double
     ) throws(QueryError) -> RangeTable {
         let steps = Int((end - start) / step) + 1
-        var rows: [RangeTable.Row] = []
-        for entry in series(selector.matchers) {
-            try budget.check()
+        let found = series(selector.matchers)
+        try budget.check()
+        let (start, end, step, modifiers) = (start, end, step, selector.modifiers)
+        // Series by series on every core: a row reads its own samples only.
+        let values = try found.concurrentMap { entry throws(QueryError) -> [Double?] in
             let samples = entry.live
             var values = [Double?](repeating: nil, count: steps)
             var (lower, upper) = (0, 0)
             for column in 0..<steps {
                 let time = start + Int64(column) * step
                 // Steps only move forward (an `@` pins them in place), so each window starts where the last ended.
-                let windowEnd = referenceTime(selector.modifiers, at: time)
+                let windowEnd = Self.referenceTime(modifiers, at: time, start: start, end: end)
                 while upper < samples.count, samples[upper].timestamp <= windowEnd { upper += 1 }
                 while lower < upper, samples[lower].timestamp <= windowEnd - range { lower += 1 }
                 guard lower < upper else { continue }
@@ -58,8 +60,12 @@ extension PromQLEvaluator {
                     name, entry.window(lower..<upper), start: windowEnd - range, end: windowEnd, time: time,
                     parameter: parameter)
             }
-            let series = RangeFunctions.keepsName(name) ? entry.id : labelSets.droppingName(entry.id)
-            rows.append(RangeTable.Row(series: series, values: values))
+            return values
+        }
+        try budget.check()
+        let keepsName = RangeFunctions.keepsName(name)
+        let rows = zip(found, values).map { entry, values in
+            RangeTable.Row(series: keepsName ? entry.id : labelSets.droppingName(entry.id), values: values)
         }
         return RangeTable(rows: rows)
     }

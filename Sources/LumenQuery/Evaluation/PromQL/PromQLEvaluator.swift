@@ -137,6 +137,11 @@ public final class PromQLEvaluator {
 
     /// The time a selector or subquery looks at, after `@` and `offset`.
     func referenceTime(_ modifiers: TimeModifiers, at time: Int64) -> Int64 {
+        Self.referenceTime(modifiers, at: time, start: start, end: end)
+    }
+
+    /// `referenceTime(_:at:)` for a query from `start` to `end`, for work off the evaluator's thread.
+    static func referenceTime(_ modifiers: TimeModifiers, at time: Int64, start: Int64, end: Int64) -> Int64 {
         let anchor: Int64 = switch modifiers.at {
         case .time(let fixed): fixed
         case .start: start
