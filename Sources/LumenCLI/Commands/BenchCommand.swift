@@ -88,8 +88,7 @@ struct BenchCommand: ParsableCommand {
                 decoded = 0
                 for (_, chunks) in all {
                     for chunk in chunks {
-                        var iterator = chunk.makeIterator()
-                        while let sample = try iterator.next() {
+                        for sample in try chunk.samples() {
                             decoded += 1
                             checksum += sample.value.isNaN ? 0 : 1
                         }

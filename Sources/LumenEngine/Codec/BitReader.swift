@@ -25,6 +25,15 @@ struct BitReader {
 
     @inline(__always)
     private mutating func refill() {
+        if end - position >= 8 {
+            // Eight bytes in one load, keeping as many whole ones as fit: the common case, away from the end.
+            let word = bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: position, as: UInt64.self)) }
+            let count = (64 - buffered) / 8
+            accumulator |= (word >> (64 - 8 * count)) << (64 - buffered - 8 * count)
+            buffered += 8 * count
+            position += count
+            return
+        }
         while buffered <= 56 && position < end {
             accumulator |= UInt64(bytes[position]) << (56 - buffered)
             buffered += 8
@@ -48,10 +57,7 @@ struct BitReader {
     @inline(__always)
     mutating func read(bits: Int) throws(ChunkError) -> UInt64 {
         if bits == 0 { return 0 }
-        if bits > 56 {
-            let high = try read(bits: bits - 32)
-            return high << 32 | (try read(bits: 32))
-        }
+        if bits > 56 { return try readWide(bits: bits) }
         if buffered < bits {
             refill()
             if buffered < bits { throw ChunkError(offset: byteOffset, message: "unexpected end of bit stream") }
@@ -62,14 +68,23 @@ struct BitReader {
         return value
     }
 
-    /// Counts leading one bits, stopping after `limit` of them or at the first zero (which is consumed).
+    /// More bits than the buffer is sure to hold, in two reads; apart from `read` so that `read` inlines.
+    private mutating func readWide(bits: Int) throws(ChunkError) -> UInt64 {
+        let high = try read(bits: bits - 32)
+        return high << 32 | (try read(bits: 32))
+    }
+
+    /// Counts leading one bits, stopping after `limit` (below 57) of them or at the first zero (which is
+    /// consumed).
     @inline(__always)
     mutating func readUnaryPrefix(limit: Int) throws(ChunkError) -> Int {
-        var ones = 0
-        while ones < limit {
-            if !(try readBit()) { return ones }
-            ones += 1
-        }
+        if buffered <= limit { refill() }
+        // Bits past the buffered ones are zero, so the count of ones never runs past them.
+        let ones = min((~accumulator).leadingZeroBitCount, limit)
+        let consumed = ones < limit ? ones + 1 : limit
+        guard consumed <= buffered else { throw ChunkError(offset: byteOffset, message: "unexpected end of bit stream") }
+        accumulator <<= consumed
+        buffered -= consumed
         return ones
     }
 

@@ -6,9 +6,11 @@
 /// per sample. Bucket widths were tuned on real node_exporter scrapes: the jitter of Prometheus' millisecond
 /// timestamps (a delta-of-delta within ±8 ms) fits bucket 1, a counter's per-scrape increase often bucket 2.
 enum BucketCoding {
-    /// Payload bits of buckets 0…5.
-    static let payloadBits: [Int] = [0, 4, 8, 16, 32, 64]
     static let lastBucket = 5
+
+    /// Payload bits of buckets 0…5: 0, 4, 8, 16, 32, 64.
+    @inline(__always)
+    static func payloadBits(ofBucket bucket: Int) -> Int { bucket == 0 ? 0 : 2 << bucket }
 
     @inline(__always)
     static func write(_ value: UInt64, to writer: inout BitWriter) {
@@ -35,7 +37,7 @@ enum BucketCoding {
     @inline(__always)
     static func read(from reader: inout BitReader) throws(ChunkError) -> UInt64 {
         let bucket = try reader.readUnaryPrefix(limit: lastBucket)
-        return try reader.read(bits: payloadBits[bucket])
+        return try reader.read(bits: payloadBits(ofBucket: bucket))
     }
 
     /// Bits `write` would use for `value`.

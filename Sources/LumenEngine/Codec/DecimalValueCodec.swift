@@ -18,9 +18,20 @@ enum DecimalValueCodec {
 
     /// The double a mantissa and exponent stand for: one correctly rounded operation by an exact power of ten.
     @inline(__always)
-    static func value(_ mantissa: Int64, _ exponent: Int) -> Double {
-        exponent >= 0 ? Double(mantissa) * ChunkFormat.powersOfTen[exponent]
-            : Double(mantissa) / ChunkFormat.powersOfTen[-exponent]
+    static func value(_ mantissa: Int64, _ exponent: Int) -> Double { Scale(exponent).value(mantissa) }
+
+    /// `value(_:_:)` for one exponent, its power of ten looked up once: a decoder applies it to every value.
+    struct Scale {
+        private let power: Double
+        private let divides: Bool
+
+        init(_ exponent: Int) {
+            power = ChunkFormat.powersOfTen[abs(exponent)]
+            divides = exponent < 0
+        }
+
+        @inline(__always)
+        func value(_ mantissa: Int64) -> Double { divides ? Double(mantissa) / power : Double(mantissa) * power }
     }
 
     /// The chunk's values as mantissas of one exponent, or nil when a value is not finite, when no value is
@@ -140,7 +151,7 @@ enum DecimalValueCodec {
 /// Decodes a decimal or decimal-step value section one value at a time.
 struct DecimalValueDecoder {
     private var reader: BitReader
-    private let exponent: Int
+    private let scale: DecimalValueCodec.Scale
     private let deltaOfDelta: Bool
     private let buckets: Bool
     /// Decimal step: every delta is `delta`, nothing more is read.
@@ -171,7 +182,7 @@ struct DecimalValueDecoder {
         else {
             throw ChunkError(offset: exponentOffset, message: "decimal exponent \(exponent) out of range")
         }
-        self.exponent = Int(exponent)
+        scale = DecimalValueCodec.Scale(Int(exponent))
         mantissa = ZigZag.decode(try self.reader.readUVarint())
         if step || (deltaOfDelta && count > 1) { delta = ZigZag.decode(try self.reader.readUVarint()) }
         if flags & ChunkFormat.DecimalFlags.exceptions != 0 {
@@ -212,7 +223,7 @@ struct DecimalValueDecoder {
             }
             mantissa &+= delta
         }
-        let value = DecimalValueCodec.value(mantissa, exponent)
+        let value = scale.value(mantissa)
         if nextException < exceptionIndexes.count && exceptionIndexes[nextException] == index {
             nextException += 1
             return Double(bitPattern: value.bitPattern ^ exceptionXORs[nextException - 1])

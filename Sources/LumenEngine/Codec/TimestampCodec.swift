@@ -56,6 +56,14 @@ struct TimestampDecoder {
         if count > 1 { delta = ZigZag.decode(try self.reader.readUVarint()) }
     }
 
+    /// All `count` timestamps, in nanoseconds.
+    mutating func all() throws(ChunkError) -> [Int64] {
+        var result: [Int64] = []
+        result.reserveCapacity(count)
+        while let time = try next() { result.append(time) }
+        return result
+    }
+
     /// The next timestamp in nanoseconds, or nil after `count` of them.
     @inline(__always)
     mutating func next() throws(ChunkError) -> Int64? {

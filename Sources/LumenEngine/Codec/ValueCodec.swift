@@ -56,6 +56,21 @@ struct ValueDecoder {
         }
     }
 
+    /// The next `count` values, the encoding chosen once rather than per value.
+    mutating func all(_ count: Int) throws(ChunkError) -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(count)
+        switch encoding {
+        case .constant:
+            result = Array(repeating: constant, count: count)
+        case .xor:
+            for _ in 0..<count { result.append(try xor!.next()) }
+        case .decimal, .decimalStep:
+            for _ in 0..<count { result.append(try decimal!.next()) }
+        }
+        return result
+    }
+
     @inline(__always)
     mutating func next() throws(ChunkError) -> Double {
         switch encoding {

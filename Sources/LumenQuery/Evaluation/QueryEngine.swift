@@ -62,7 +62,7 @@ public struct QueryEngine: Sendable {
             case .scalar(let value): return .scalar(Sample(timestamp: window.end, value: value))
             case .string(let text): return .string(text, at: window.end)
             case .vector(let elements):
-                return .vector(try PromQLEvaluator.unique(elements).map {
+                return .vector(elements.map {
                     InstantSample(labels: $0.labels, sample: Sample(timestamp: window.end, value: $0.value))
                 })
             case .matrix(let series): return .matrix(series)

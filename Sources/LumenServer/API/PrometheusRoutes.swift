@@ -39,13 +39,13 @@ struct PrometheusRoutes: Sendable {
             case "/api/v1/labels": data = .strings(engine.store.metricLabelNames(tenant))
             default: data = .strings(engine.store.metricLabelValues(tenant, name: String(route.dropFirst(7))))
             }
-            return .json(PrometheusEnvelope(status: "success", data: data))
+            return PrometheusEnvelope(status: "success", data: data).response()
         } catch let error as APIError {
-            return .json(PrometheusEnvelope(errorType: "bad_data", error: error.message), status: error.status)
+            return PrometheusEnvelope(errorType: "bad_data", error: error.message).response(status: error.status)
         } catch let error as QueryError {
-            return .json(PrometheusEnvelope(errorType: "bad_data", error: "\(error)"), status: .badRequest)
+            return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
         } catch {
-            return .json(PrometheusEnvelope(errorType: "bad_data", error: "\(error)"), status: .badRequest)
+            return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
         }
     }
 
@@ -107,110 +107,5 @@ struct PrometheusRoutes: Sendable {
             }
         }
         return .labelSets(found.sorted())
-    }
-}
-
-/// Prometheus' response envelope: `{"status":"success","data":…}` or `{"status":"error","errorType":…,"error":…}`.
-struct PrometheusEnvelope: Encodable {
-    var status: String
-    var data: PrometheusJSON?
-    var errorType: String?
-    var error: String?
-
-    init(status: String, data: PrometheusJSON) {
-        self.status = status
-        self.data = data
-    }
-
-    init(errorType: String, error: String) {
-        status = "error"
-        self.errorType = errorType
-        self.error = error
-    }
-}
-
-/// The `data` member, shaped as Prometheus shapes each answer.
-enum PrometheusJSON: Encodable {
-    case vector([InstantSample])
-    case matrix([TimeSeries])
-    /// `resultType: scalar`, `result: [<time>, "<value>"]`.
-    case scalar(Sample)
-    /// `resultType: string`, `result: [<time>, "<text>"]`.
-    case string(String, at: Int64)
-    case strings([String])
-    case labelSets([Labels])
-    /// `[{"seriesLabels": {…}, "exemplars": [{"labels": {…}, "value": "<value>", "timestamp": <seconds>}]}]`.
-    case exemplars([TimeSeries])
-
-    private enum Keys: String, CodingKey {
-        case resultType, result, metric, value, values, seriesLabels, exemplars, labels, timestamp
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .strings(let strings):
-            var container = encoder.singleValueContainer()
-            try container.encode(strings)
-        case .labelSets(let sets):
-            var container = encoder.singleValueContainer()
-            try container.encode(sets.map(Self.metric))
-        case .exemplars(let found):
-            var container = encoder.unkeyedContainer()
-            for series in found {
-                var item = container.nestedContainer(keyedBy: Keys.self)
-                try item.encode(Self.metric(series.labels), forKey: .seriesLabels)
-                var list = item.nestedUnkeyedContainer(forKey: .exemplars)
-                for exemplar in series.exemplars {
-                    var entry = list.nestedContainer(keyedBy: Keys.self)
-                    try entry.encode(Self.metric(exemplar.labels), forKey: .labels)
-                    try entry.encode(PrometheusNumber.format(exemplar.value), forKey: .value)
-                    try entry.encode(TimeParameter.seconds(exemplar.timestamp), forKey: .timestamp)
-                }
-            }
-        case .scalar(let sample):
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encode("scalar", forKey: .resultType)
-            var result = container.nestedUnkeyedContainer(forKey: .result)
-            try Self.encode(sample, into: &result)
-        case .string(let text, let at):
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encode("string", forKey: .resultType)
-            var result = container.nestedUnkeyedContainer(forKey: .result)
-            try result.encode(TimeParameter.seconds(at))
-            try result.encode(text)
-        case .vector(let samples):
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encode("vector", forKey: .resultType)
-            var result = container.nestedUnkeyedContainer(forKey: .result)
-            for sample in samples {
-                var item = result.nestedContainer(keyedBy: Keys.self)
-                try item.encode(Self.metric(sample.labels), forKey: .metric)
-                var value = item.nestedUnkeyedContainer(forKey: .value)
-                try Self.encode(sample.sample, into: &value)
-            }
-        case .matrix(let matrix):
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encode("matrix", forKey: .resultType)
-            var result = container.nestedUnkeyedContainer(forKey: .result)
-            for series in matrix {
-                var item = result.nestedContainer(keyedBy: Keys.self)
-                try item.encode(Self.metric(series.labels), forKey: .metric)
-                var values = item.nestedUnkeyedContainer(forKey: .values)
-                for sample in series.samples {
-                    var pair = values.nestedUnkeyedContainer()
-                    try Self.encode(sample, into: &pair)
-                }
-            }
-        }
-    }
-
-    private static func metric(_ labels: Labels) -> [String: String] {
-        Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// `[<unix seconds>, "<value>"]`.
-    private static func encode(_ sample: Sample, into container: inout some UnkeyedEncodingContainer) throws {
-        try container.encode(TimeParameter.seconds(sample.timestamp))
-        try container.encode(PrometheusNumber.format(sample.value))
     }
 }

@@ -52,26 +52,27 @@ public final class MetricBlockReader: Sendable {
     /// series with no sample in the range are left out. No matchers select every series.
     public func series(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError) -> [TimeSeries] {
         guard from <= to, meta.stats.series > 0, from <= meta.maxTime, to >= meta.minTime else { return [] }
-        var result: [TimeSeries] = []
-        for id in try select(matchers) {
+        // Series are decoded on every core: each one's chunks are independent of the others'.
+        return try select(matchers).concurrentMap { id throws(BlockError) -> TimeSeries? in
             let entry = index.series[id]
             var samples: [Sample] = []
             for reference in entry.chunks where reference.maxTime >= from && reference.minTime <= to {
-                let chunk = try chunk(at: reference.offset)
-                var iterator = chunk.makeIterator()
+                let chunk = try chunk(reference)
+                let decoded: [Sample]
                 do throws(ChunkError) {
-                    var next = reference.minTime >= from ? try iterator.next() : try iterator.seek(to: from)
-                    while let sample = next, sample.timestamp <= to {
-                        samples.append(sample)
-                        next = try iterator.next()
-                    }
+                    decoded = try chunk.samples()
                 } catch {
                     throw chunkError(error, chunkAt: reference.offset)
                 }
+                // A chunk reaching past the range is decoded whole all the same: decoding is sequential.
+                if reference.minTime >= from, reference.maxTime <= to {
+                    samples += decoded
+                } else {
+                    samples += decoded.filter { $0.timestamp >= from && $0.timestamp <= to }
+                }
             }
-            if !samples.isEmpty { result.append(TimeSeries(labels: entry.labels, samples: samples)) }
-        }
-        return result
+            return samples.isEmpty ? nil : TimeSeries(labels: entry.labels, samples: samples)
+        }.compactMap { $0 }
     }
 
     /// The chunks of the selected series that overlap `[from, to]`, checksums verified but not decoded:
@@ -85,7 +86,7 @@ public final class MetricBlockReader: Sendable {
             let entry = index.series[id]
             var chunks: [MetricChunk] = []
             for reference in entry.chunks where reference.maxTime >= from && reference.minTime <= to {
-                chunks.append(try chunk(at: reference.offset))
+                chunks.append(try chunk(reference))
             }
             if !chunks.isEmpty { result.append((entry.labels, chunks)) }
         }
@@ -114,14 +115,14 @@ public final class MetricBlockReader: Sendable {
         return result ?? Array(0..<index.series.count)
     }
 
-    /// The chunk whose record starts at `offset` in the chunks file, its checksum verified.
-    func chunk(at offset: Int) throws(BlockError) -> MetricChunk {
+    /// The chunk `reference` points to, its checksum verified; its times are the index's.
+    func chunk(_ reference: MetricIndexWriter.ChunkReference) throws(BlockError) -> MetricChunk {
         let record = try ChecksummedRecord.read(
-            chunks, at: offset, headerSize: BlockFormat.headerSize, path: chunksPath, what: "chunk")
+            chunks, at: reference.offset, headerSize: BlockFormat.headerSize, path: chunksPath, what: "chunk")
         do throws(ChunkError) {
-            return try MetricChunk(bytes: record.bytes)
+            return try MetricChunk(bytes: record.bytes, minTime: reference.minTime, maxTime: reference.maxTime)
         } catch {
-            throw chunkError(error, chunkAt: offset)
+            throw chunkError(error, chunkAt: reference.offset)
         }
     }
 

@@ -81,11 +81,10 @@ public struct MetricBlockWriter: Sendable {
 
     /// Samples in time order, the first of each timestamp kept (a stable sort keeps arrival order).
     static func sortedUnique(_ samples: [Sample]) -> [Sample] {
-        var sorted = samples
-        if !zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) {
-            sorted = samples.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
-                .map(\.element)
-        }
+        // Strictly increasing already (one source, or sources without overlap): nothing to do, nothing to copy.
+        if zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) { return samples }
+        let sorted = samples.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+            .map(\.element)
         var result: [Sample] = []
         result.reserveCapacity(sorted.count)
         for sample in sorted where result.last?.timestamp != sample.timestamp { result.append(sample) }

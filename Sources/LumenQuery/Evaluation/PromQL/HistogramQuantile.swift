@@ -8,40 +8,44 @@ enum HistogramQuantile {
 
     /// Throws when two series land on the same bucket of one histogram (say `a_bucket` and `b_bucket` with equal
     /// labels): their counts can't be told apart once the name is gone.
-    static func evaluate(_ phi: Double, _ elements: [VectorElement]) throws(QueryError) -> [VectorElement] {
-        try histograms(elements).map { VectorElement(labels: $0.labels, value: quantile(phi, $0.buckets)) }
+    static func evaluate(
+        _ phi: Double, _ elements: [StepValue.Element], _ labelSets: inout LabelSets
+    ) throws(QueryError) -> [StepValue.Element] {
+        try histograms(elements, &labelSets).map { StepValue.Element(series: $0.key, value: quantile(phi, $0.buckets)) }
     }
 
     /// The fraction of observations between `lower` and `upper`, interpolating linearly inside a bucket.
-    static func fraction(_ lower: Double, _ upper: Double, _ elements: [VectorElement]) throws(QueryError)
-        -> [VectorElement]
-    {
-        try histograms(elements).map { VectorElement(labels: $0.labels, value: fraction(lower, upper, $0.buckets)) }
+    static func fraction(
+        _ lower: Double, _ upper: Double, _ elements: [StepValue.Element], _ labelSets: inout LabelSets
+    ) throws(QueryError) -> [StepValue.Element] {
+        try histograms(elements, &labelSets).map {
+            StepValue.Element(series: $0.key, value: fraction(lower, upper, $0.buckets))
+        }
     }
 
     /// Buckets grouped by series labels without `__name__` and `le`; elements without a valid `le` are left out.
-    private static func histograms(_ elements: [VectorElement]) throws(QueryError)
-        -> [(labels: Labels, buckets: [(upperBound: Double, count: Double)])]
+    private static func histograms(_ elements: [StepValue.Element], _ labelSets: inout LabelSets) throws(QueryError)
+        -> [(key: Int, buckets: [(upperBound: Double, count: Double)])]
     {
-        var order: [Labels] = []
-        var buckets: [Labels: [(upperBound: Double, count: Double)]] = [:]
-        var names: [Labels: [Double: String]] = [:]
-        for element in elements {
-            guard let text = element.labels["le"], let bound = parseBound(text) else { continue }
-            let key = element.labels.droppingName.removing(["le"])
-            if buckets[key] == nil {
-                order.append(key)
-                buckets[key] = []
-            }
-            // `le="1"` and `le="1.0"` of one metric are merged below; the same bound from another metric is not.
-            let name = element.labels.metricName ?? ""
-            if let other = names[key]?[bound], other != name {
-                throw QueryError("vector cannot contain metrics with the same labelset")
-            }
-            names[key, default: [:]][bound] = name
-            buckets[key, default: []].append((bound, element.value))
+        let histogram = labelSets.slot(.removing([Labels.metricName, "le"]))
+        let bucketed = elements.compactMap { element -> (bound: Double, element: StepValue.Element)? in
+            guard let text = labelSets[element.series]["le"], let bound = parseBound(text) else { return nil }
+            return (bound, element)
         }
-        return order.map { ($0, buckets[$0]!) }
+        var result: [(key: Int, buckets: [(upperBound: Double, count: Double)])] = []
+        let keys = labelSets.derive(bucketed.map(\.element.series), histogram)
+        for group in labelSets.grouped(bucketed, keys: keys) {
+            // `le="1"` and `le="1.0"` of one metric are merged later; the same bound from another metric is not.
+            var names: [Double: String] = [:]
+            for member in group.members {
+                let name = labelSets[member.element.series].metricName ?? ""
+                if let other = names.updateValue(name, forKey: member.bound), other != name {
+                    throw QueryError("vector cannot contain metrics with the same labelset")
+                }
+            }
+            result.append((group.key, group.members.map { ($0.bound, $0.element.value) }))
+        }
+        return result
     }
 
     /// Sorted by bound, equal bounds merged; `nil` unless the last bound is +Inf.

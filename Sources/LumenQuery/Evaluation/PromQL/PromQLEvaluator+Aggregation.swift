@@ -2,7 +2,7 @@ import LumenModel
 
 /// Aggregation operators over the groups `by`/`without` define.
 extension PromQLEvaluator {
-    func evaluateAggregation(_ aggregation: Aggregation, at time: Int64) throws(QueryError) -> PromQLValue {
+    func evaluateAggregation(_ aggregation: Aggregation, at time: Int64) throws(QueryError) -> StepValue {
         let elements = try vectorValue(Self.pushingGrouping(into: aggregation).expr, at: time)
         var parameter = Double.nan
         var labelName = ""
@@ -22,13 +22,17 @@ extension PromQLEvaluator {
         }
         if aggregation.op == "count_values" {
             let relabeled = elements.map {
-                VectorElement(labels: $0.labels.setting(labelName, PromQLFormat.value($0.value)), value: $0.value)
+                StepValue.Element(
+                    series: labelSets.id(labelSets[$0.series].setting(labelName, PromQLFormat.value($0.value))),
+                    value: $0.value)
             }
             var grouping = aggregation.grouping
             if case .by(let names) = grouping { grouping = .by(names + [labelName]) }
-            return .vector(groups(relabeled, grouping).map { VectorElement(labels: $0.key, value: Double($0.members.count)) })
+            return .vector(groups(relabeled, grouping).map {
+                StepValue.Element(series: $0.key, value: Double($0.members.count))
+            })
         }
-        var result: [VectorElement] = []
+        var result: [StepValue.Element] = []
         for group in groups(elements, aggregation.grouping) {
             let values = group.members.map(\.value)
             switch aggregation.op {
@@ -50,7 +54,7 @@ extension PromQLEvaluator {
                 result += group.members.prefix(k)
                 continue
             default:
-                result.append(VectorElement(labels: group.key, value: Self.aggregate(aggregation.op, values, parameter)))
+                result.append(StepValue.Element(series: group.key, value: Self.aggregate(aggregation.op, values, parameter)))
             }
         }
         return .vector(result)
@@ -76,19 +80,14 @@ extension PromQLEvaluator {
 
     /// Elements by group, in the order each group first appears.
     private func groups(
-        _ elements: [VectorElement], _ grouping: Aggregation.Grouping
-    ) -> [(key: Labels, members: [VectorElement])] {
-        var order: [Labels] = []
-        var members: [Labels: [VectorElement]] = [:]
-        for element in elements {
-            let key: Labels = switch grouping {
-            case .by(let names): element.labels.keeping(Set(names))
-            case .without(let names): element.labels.removing(Set(names + [Labels.metricName]))
-            }
-            if members[key] == nil { order.append(key) }
-            members[key, default: []].append(element)
+        _ elements: [StepValue.Element], _ grouping: Aggregation.Grouping
+    ) -> [(key: Int, members: [StepValue.Element])] {
+        let key: LabelSets.Derivation = switch grouping {
+        case .by(let names): .keeping(Set(names))
+        case .without(let names): .removing(Set(names + [Labels.metricName]))
         }
-        return order.map { ($0, members[$0]!) }
+        let keys = labelSets.derive(elements.map(\.series), labelSets.slot(key))
+        return labelSets.grouped(elements, keys: keys)
     }
 
     static func isValidLabelName(_ name: String) -> Bool {

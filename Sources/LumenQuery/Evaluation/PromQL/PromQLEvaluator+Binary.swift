@@ -4,7 +4,7 @@ import LumenModel
 /// Binary operators: arithmetic, comparisons (filtering, or 0/1 with `bool`) and the set operators, with
 /// Prometheus' vector matching (`on`, `ignoring`, `group_left`, `group_right`).
 extension PromQLEvaluator {
-    func evaluateBinary(_ binary: BinaryExpr, at time: Int64) throws(QueryError) -> PromQLValue {
+    func evaluateBinary(_ binary: BinaryExpr, at time: Int64) throws(QueryError) -> StepValue {
         let lhs = try evaluate(binary.lhs, at: time)
         let rhs = try evaluate(binary.rhs, at: time)
         switch (lhs, rhs) {
@@ -43,47 +43,50 @@ extension PromQLEvaluator {
     }
 
     private func vectorScalar(
-        _ binary: BinaryExpr, _ elements: [VectorElement], _ scalar: Double, scalarOnLeft: Bool
-    ) throws(QueryError) -> [VectorElement] {
-        var result: [VectorElement] = []
+        _ binary: BinaryExpr, _ elements: [StepValue.Element], _ scalar: Double, scalarOnLeft: Bool
+    ) throws(QueryError) -> [StepValue.Element] {
+        var result: [StepValue.Element] = []
         for element in elements {
             let (left, right) = scalarOnLeft ? (scalar, element.value) : (element.value, scalar)
             var (value, keep) = Self.apply(binary.op, left, right)
             if binary.op.isComparison {
                 value = element.value
                 if binary.returnBool {
-                    result.append(VectorElement(labels: element.labels.droppingName, value: keep ? 1 : 0))
+                    result.append(StepValue.Element(series: labelSets.droppingName(element.series), value: keep ? 1 : 0))
                 } else if keep {
-                    result.append(VectorElement(labels: element.labels, value: value))
+                    result.append(StepValue.Element(series: element.series, value: value))
                 }
             } else {
-                result.append(VectorElement(labels: element.labels.droppingName, value: value))
+                result.append(StepValue.Element(series: labelSets.droppingName(element.series), value: value))
             }
         }
-        return try Self.unique(result)
+        return try unique(result)
     }
 
-    /// The labels two elements are matched on.
-    private static func signature(_ labels: Labels, _ matching: BinaryExpr.Matching?) -> Labels {
-        guard let matching else { return labels.droppingName }
-        if matching.on { return labels.keeping(Set(matching.labels)) }
-        return labels.removing(Set(matching.labels + [Labels.metricName]))
+    /// The derivation giving the labels two elements are matched on.
+    private func signatureSlot(_ matching: BinaryExpr.Matching?) -> Int {
+        guard let matching else { return labelSets.slot(.droppingName) }
+        return labelSets.slot(matching.on
+            ? .keeping(Set(matching.labels)) : .removing(Set(matching.labels + [Labels.metricName])))
     }
 
     private func vectorVector(
-        _ binary: BinaryExpr, _ left: [VectorElement], _ right: [VectorElement]
-    ) throws(QueryError) -> [VectorElement] {
+        _ binary: BinaryExpr, _ left: [StepValue.Element], _ right: [StepValue.Element]
+    ) throws(QueryError) -> [StepValue.Element] {
         let matching = binary.matching
+        let slot = signatureSlot(matching)
+        let leftSignatures = labelSets.derive(left.map(\.series), slot)
+        let rightSignatures = labelSets.derive(right.map(\.series), slot)
         switch binary.op {
         case .and:
-            let signatures = Set(right.map { Self.signature($0.labels, matching) })
-            return left.filter { signatures.contains(Self.signature($0.labels, matching)) }
+            let signatures = Set(rightSignatures)
+            return zip(left, leftSignatures).filter { signatures.contains($0.1) }.map(\.0)
         case .unless:
-            let signatures = Set(right.map { Self.signature($0.labels, matching) })
-            return left.filter { !signatures.contains(Self.signature($0.labels, matching)) }
+            let signatures = Set(rightSignatures)
+            return zip(left, leftSignatures).filter { !signatures.contains($0.1) }.map(\.0)
         case .or:
-            let signatures = Set(left.map { Self.signature($0.labels, matching) })
-            return left + right.filter { !signatures.contains(Self.signature($0.labels, matching)) }
+            let signatures = Set(leftSignatures)
+            return left + zip(right, rightSignatures).filter { !signatures.contains($0.1) }.map(\.0)
         default:
             break
         }
@@ -96,25 +99,29 @@ extension PromQLEvaluator {
         case .manyToOne(let labels): (swap, include) = (false, labels)
         case .oneToMany(let labels): (swap, include) = (true, labels)
         }
-        let many = swap ? right : left
-        let one = swap ? left : right
-        var oneBySignature: [Labels: VectorElement] = [:]
-        for element in one {
-            let signature = Self.signature(element.labels, matching)
+        let (many, manySignatures) = swap ? (right, rightSignatures) : (left, leftSignatures)
+        let (one, oneSignatures) = swap ? (left, leftSignatures) : (right, rightSignatures)
+        var oneBySignature: [Int: StepValue.Element] = [:]
+        for (element, signature) in zip(one, oneSignatures) {
             if let duplicate = oneBySignature[signature] {
-                let pair = [element.labels.promQLText, duplicate.labels.promQLText].sorted()
+                let pair = [labelSets[element.series].promQLText, labelSets[duplicate.series].promQLText].sorted()
                 throw QueryError(
-                    "found duplicate series for the match group \(signature.promQLText) on the "
+                    "found duplicate series for the match group \(labelSets[signature].promQLText) on the "
                         + "\(swap ? "left" : "right") hand-side of the operation: [\(pair[0]), \(pair[1])]"
                         + ";many-to-many matching not allowed: matching labels must be unique on one side")
             }
             oneBySignature[signature] = element
         }
-        var result: [VectorElement] = []
-        var matchedSignatures = Set<Labels>()
-        var outputLabels = Set<Labels>()
-        for element in many {
-            let signature = Self.signature(element.labels, matching)
+        // The output's labels: the name dropped unless a filter, then only what matching keeps (one-to-one).
+        let dropsName = binary.returnBool || !binary.op.isComparison
+        var kept: Int?
+        if case .oneToOne = cardinality, let matching {
+            kept = labelSets.slot(matching.on ? .keeping(Set(matching.labels)) : .removing(Set(matching.labels)))
+        }
+        var result: [StepValue.Element] = []
+        var matchedSignatures = Set<Int>()
+        var outputLabels = Set<Int>()
+        for (element, signature) in zip(many, manySignatures) {
             guard let partner = oneBySignature[signature] else { continue }
             let (leftValue, rightValue) = swap ? (partner.value, element.value) : (element.value, partner.value)
             let (value, keep) = Self.apply(binary.op, leftValue, rightValue)
@@ -123,19 +130,21 @@ extension PromQLEvaluator {
                 throw QueryError(
                     "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
             }
-            var labels = element.labels
-            if binary.returnBool || !binary.op.isComparison { labels = labels.droppingName }
-            if case .oneToOne = cardinality, let matching {
-                labels = matching.on ? labels.keeping(Set(matching.labels)) : labels.removing(Set(matching.labels))
-            }
-            for name in include {
-                labels = partner.labels[name].map { labels.setting(name, $0) } ?? labels.removing([name])
+            var labels = dropsName ? labelSets.droppingName(element.series) : element.series
+            if let kept { labels = labelSets.derive(labels, kept) }
+            if !include.isEmpty {
+                let partnerLabels = labelSets[partner.series]
+                var included = labelSets[labels]
+                for name in include {
+                    included = partnerLabels[name].map { included.setting(name, $0) } ?? included.removing([name])
+                }
+                labels = labelSets.id(included)
             }
             if !outputLabels.insert(labels).inserted {
                 throw QueryError("multiple matches for labels: grouping labels must ensure unique matches")
             }
             if binary.op.isComparison, !binary.returnBool, !keep { continue }
-            result.append(VectorElement(labels: labels, value: binary.returnBool ? (keep ? 1 : 0) : value))
+            result.append(StepValue.Element(series: labels, value: binary.returnBool ? (keep ? 1 : 0) : value))
         }
         return result
     }

@@ -4,7 +4,7 @@ import LumenModel
 /// Function calls. Range functions get each series' samples in the window; most functions drop `__name__`,
 /// because the value no longer measures what the name says.
 extension PromQLEvaluator {
-    func evaluateCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> PromQLValue {
+    func evaluateCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> StepValue {
         if arguments.contains(where: \.isTelemetryRange) { return try telemetryCall(name, arguments, at: time) }
         let seconds = Double(time) / 1e9
         switch name {
@@ -18,23 +18,23 @@ extension PromQLEvaluator {
         case "end": return .scalar(Double(end) / 1e9)
         case "range": return .scalar(Double(end - start) / 1e9)
         case "step": return .scalar(Double(step) / 1e9)
-        case "vector": return .vector([VectorElement(labels: Labels([]), value: try scalarValue(arguments[0], at: time))])
+        case "vector": return .vector([StepValue.Element(series: noLabels, value: try scalarValue(arguments[0], at: time))])
         case "scalar":
             let elements = try vectorValue(arguments[0], at: time)
             return .scalar(elements.count == 1 ? elements[0].value : .nan)
         case "timestamp":
             if case .vectorSelector(let selector) = arguments[0].unwrapped {
-                return .vector(try Self.unique(sampleTimes(selector, at: time)))
+                return .vector(try unique(sampleTimes(selector, at: time)))
             }
-            return .vector(try Self.unique(try vectorValue(arguments[0], at: time).map {
-                VectorElement(labels: $0.labels.droppingName, value: seconds)
+            return .vector(try unique(try vectorValue(arguments[0], at: time).map {
+                StepValue.Element(series: labelSets.droppingName($0.series), value: seconds)
             }))
         case "absent":
             guard try vectorValue(arguments[0], at: time).isEmpty else { return .vector([]) }
-            return .vector([VectorElement(labels: Self.absentLabels(arguments[0]), value: 1)])
+            return .vector([StepValue.Element(series: labelSets.id(Self.absentLabels(arguments[0])), value: 1)])
         case "absent_over_time":
-            guard try matrixArgument(arguments[0], at: time).series.isEmpty else { return .vector([]) }
-            return .vector([VectorElement(labels: Self.absentLabels(arguments[0]), value: 1)])
+            guard try matrixArgument(arguments[0], at: time).windows.isEmpty else { return .vector([]) }
+            return .vector([StepValue.Element(series: labelSets.id(Self.absentLabels(arguments[0])), value: 1)])
         case "sort", "sort_desc":
             let descending = name == "sort_desc"
             return .vector(try vectorValue(arguments[0], at: time).sorted { a, b in
@@ -47,21 +47,24 @@ extension PromQLEvaluator {
             for argument in arguments.dropFirst() { names.append(try stringValue(argument, at: time)) }
             let descending = name == "sort_by_label_desc"
             return .vector(try vectorValue(arguments[0], at: time).sorted { a, b in
+                let (left, right) = (labelSets[a.series], labelSets[b.series])
                 for label in names {
-                    let (x, y) = (a.labels[label] ?? "", b.labels[label] ?? "")
+                    let (x, y) = (left[label] ?? "", right[label] ?? "")
                     if x != y { return descending ? Self.naturalLess(y, x) : Self.naturalLess(x, y) }
                 }
-                return descending ? b.labels < a.labels : a.labels < b.labels
+                return descending ? right < left : left < right
             })
         case "label_replace": return .vector(try labelReplace(arguments, at: time))
         case "label_join": return .vector(try labelJoin(arguments, at: time))
         case "histogram_quantile":
             let phi = try scalarValue(arguments[0], at: time)
-            return .vector(try Self.unique(try HistogramQuantile.evaluate(phi, try vectorValue(arguments[1], at: time))))
+            let buckets = try vectorValue(arguments[1], at: time)
+            return .vector(try unique(try HistogramQuantile.evaluate(phi, buckets, &labelSets)))
         case "histogram_fraction":
             let lower = try scalarValue(arguments[0], at: time)
             let upper = try scalarValue(arguments[1], at: time)
-            return .vector(try Self.unique(try HistogramQuantile.fraction(lower, upper, try vectorValue(arguments[2], at: time))))
+            let buckets = try vectorValue(arguments[2], at: time)
+            return .vector(try unique(try HistogramQuantile.fraction(lower, upper, buckets, &labelSets)))
         case "round":
             let toNearest = arguments.count > 1 ? try scalarValue(arguments[1], at: time) : 1
             let inverse = 1 / toNearest
@@ -84,7 +87,7 @@ extension PromQLEvaluator {
             }
         case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year":
             guard let argument = arguments.first else {
-                return .vector([VectorElement(labels: Labels([]), value: CivilDate.component(name, seconds: seconds))])
+                return .vector([StepValue.Element(series: noLabels, value: CivilDate.component(name, seconds: seconds))])
             }
             return try mapValues(argument, at: time) { CivilDate.component(name, seconds: $0) }
         default:
@@ -96,9 +99,9 @@ extension PromQLEvaluator {
 
     private func mapValues(
         _ argument: Expr, at time: Int64, _ function: (Double) -> Double
-    ) throws(QueryError) -> PromQLValue {
-        .vector(try Self.unique(try vectorValue(argument, at: time).map {
-            VectorElement(labels: $0.labels.droppingName, value: function($0.value))
+    ) throws(QueryError) -> StepValue {
+        .vector(try unique(try vectorValue(argument, at: time).map {
+            StepValue.Element(series: labelSets.droppingName($0.series), value: function($0.value))
         }))
     }
 
@@ -115,7 +118,9 @@ extension PromQLEvaluator {
     ]
 
     /// A range-vector argument's series and the window `(start, end]` they were taken from.
-    func matrixArgument(_ expr: Expr, at time: Int64) throws(QueryError) -> (series: [TimeSeries], start: Int64, end: Int64) {
+    func matrixArgument(_ expr: Expr, at time: Int64) throws(QueryError)
+        -> (windows: [StepValue.Window], start: Int64, end: Int64)
+    {
         switch expr.unwrapped {
         case .matrixSelector(let selector, let range):
             let end = referenceTime(selector.modifiers, at: time)
@@ -128,42 +133,23 @@ extension PromQLEvaluator {
         }
     }
 
-    private func rangeFunction(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> [VectorElement] {
-        let matrixIndex = name == "quantile_over_time" ? 1 : 0
+    private func rangeFunction(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError)
+        -> [StepValue.Element]
+    {
+        if let tabulated = try tabulatedRangeCall(name, arguments, at: time) { return tabulated }
+        let indices = RangeFunctions.argumentIndices(name)
         var parameter = Double.nan
-        if name == "quantile_over_time" { parameter = try scalarValue(arguments[0], at: time) }
-        if name == "predict_linear" { parameter = try scalarValue(arguments[1], at: time) }
-        let (series, start, end) = try matrixArgument(arguments[matrixIndex], at: time)
-        let keepsName = name == "last_over_time" || name == "first_over_time"
-        var result: [VectorElement] = []
-        for entry in series {
-            let samples = entry.samples
-            let value: Double?
-            switch name {
-            case "rate": value = RangeFunctions.extrapolated(samples, start: start, end: end, isCounter: true, isRate: true)
-            case "increase": value = RangeFunctions.extrapolated(samples, start: start, end: end, isCounter: true, isRate: false)
-            case "delta": value = RangeFunctions.extrapolated(samples, start: start, end: end, isCounter: false, isRate: false)
-            case "irate": value = RangeFunctions.instant(samples, isRate: true)
-            case "idelta": value = RangeFunctions.instant(samples, isRate: false)
-            case "deriv":
-                value = samples.count < 2 ? nil
-                    : RangeFunctions.linearRegression(samples, interceptTime: samples[0].timestamp).slope
-            case "predict_linear":
-                guard samples.count >= 2 else { value = nil; break }
-                let line = RangeFunctions.linearRegression(samples, interceptTime: time)
-                value = line.slope * parameter + line.intercept
-            case "changes": value = RangeFunctions.changes(samples)
-            case "resets": value = RangeFunctions.resets(samples)
-            default:
-                guard let over = RangeFunctions.overTime(name, samples, parameter: parameter) else {
-                    throw QueryError("function \"\(name)\" is not supported")
-                }
-                value = over
-            }
-            guard let value else { continue }
-            result.append(VectorElement(labels: keepsName ? entry.labels : entry.labels.droppingName, value: value))
+        if let index = indices.parameter { parameter = try scalarValue(arguments[index], at: time) }
+        let (windows, start, end) = try matrixArgument(arguments[indices.matrix], at: time)
+        var result: [StepValue.Element] = []
+        for window in windows {
+            guard let value = try RangeFunctions.evaluate(
+                name, window, start: start, end: end, time: time, parameter: parameter)
+            else { continue }
+            let series = RangeFunctions.keepsName(name) ? window.series : labelSets.droppingName(window.series)
+            result.append(StepValue.Element(series: series, value: value))
         }
-        return try Self.unique(result)
+        return try unique(result)
     }
 
     /// Text order with digit runs compared as numbers (`cpu2` before `cpu10`), as `sort_by_label` sorts.
@@ -209,7 +195,7 @@ extension PromQLEvaluator {
         return Labels(values.map { Label($0.key, $0.value) })
     }
 
-    private func labelReplace(_ arguments: [Expr], at time: Int64) throws(QueryError) -> [VectorElement] {
+    private func labelReplace(_ arguments: [Expr], at time: Int64) throws(QueryError) -> [StepValue.Element] {
         let destination = try stringValue(arguments[1], at: time)
         let replacement = try stringValue(arguments[2], at: time)
         let source = try stringValue(arguments[3], at: time)
@@ -224,11 +210,11 @@ extension PromQLEvaluator {
             throw QueryError("invalid destination label name in label_replace(): \(destination)")
         }
         let elements = try vectorValue(arguments[0], at: time)
-        return try Self.unique(elements.map { element in
-            let value = element.labels[source] ?? ""
-            guard let match = try? regex.wholeMatch(in: value) else { return element }
+        return try unique(elements.map { element in
+            let labels = labelSets[element.series]
+            guard let match = try? regex.wholeMatch(in: labels[source] ?? "") else { return element }
             let expanded = Self.expand(replacement, match)
-            return VectorElement(labels: element.labels.setting(destination, expanded), value: element.value)
+            return StepValue.Element(series: labelSets.id(labels.setting(destination, expanded)), value: element.value)
         })
     }
 
@@ -261,7 +247,7 @@ extension PromQLEvaluator {
         return result + characters
     }
 
-    private func labelJoin(_ arguments: [Expr], at time: Int64) throws(QueryError) -> [VectorElement] {
+    private func labelJoin(_ arguments: [Expr], at time: Int64) throws(QueryError) -> [StepValue.Element] {
         let destination = try stringValue(arguments[1], at: time)
         let separator = try stringValue(arguments[2], at: time)
         var sources: [String] = []
@@ -269,9 +255,10 @@ extension PromQLEvaluator {
         guard Self.isValidLabelName(destination) || destination == Labels.metricName else {
             throw QueryError("invalid destination label name in label_join(): \(destination)")
         }
-        return try Self.unique(try vectorValue(arguments[0], at: time).map { element in
-            let joined = sources.map { element.labels[$0] ?? "" }.joined(separator: separator)
-            return VectorElement(labels: element.labels.setting(destination, joined), value: element.value)
+        return try unique(try vectorValue(arguments[0], at: time).map { element in
+            let labels = labelSets[element.series]
+            let joined = sources.map { labels[$0] ?? "" }.joined(separator: separator)
+            return StepValue.Element(series: labelSets.id(labels.setting(destination, joined)), value: element.value)
         })
     }
 }

@@ -7,13 +7,13 @@ import LumenModel
 /// series of samples (one per line or span); each step then slices its window, as for metric selectors.
 /// `rate` is LogQL's: lines (or unwrapped values) per second over the window, not extrapolated.
 extension PromQLEvaluator {
-    func telemetryCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> PromQLValue {
+    func telemetryCall(_ name: String, _ arguments: [Expr], at time: Int64) throws(QueryError) -> StepValue {
         guard let argument = arguments.first(where: \.isTelemetryRange),
             case .telemetryRange(let range) = argument.unwrapped
         else { return .vector([]) }
         let parameter = name == "quantile_over_time" ? try scalarValue(arguments[0], at: time) : .nan
         let seconds = Double(range.range) / 1e9
-        var elements: [VectorElement] = []
+        var elements: [StepValue.Element] = []
         for entry in try telemetryMatrix(range, at: time) {
             let count = Double(entry.samples.count)
             let total = RangeFunctions.overTime("sum_over_time", entry.samples, parameter: .nan) ?? 0
@@ -25,22 +25,18 @@ extension PromQLEvaluator {
             case "bytes_rate": value = total / seconds
             default: value = RangeFunctions.overTime(name, entry.samples, parameter: parameter)
             }
-            if let value { elements.append(VectorElement(labels: entry.labels, value: value)) }
+            if let value { elements.append(StepValue.Element(series: entry.series, value: value)) }
         }
-        return .vector(try Self.unique(elements))
+        return .vector(try unique(elements))
     }
 
     /// The range's samples in `(t − range, t]`, per series.
-    func telemetryMatrix(_ range: TelemetryRange, at time: Int64) throws(QueryError) -> [TimeSeries] {
+    func telemetryMatrix(_ range: TelemetryRange, at time: Int64) throws(QueryError) -> [StepValue.Window] {
         let reference = referenceTime(range.modifiers, at: time)
-        return try telemetrySeries(range).compactMap { entry in
-            let upper = Self.firstIndex(entry.samples, after: reference)
-            let lower = Self.firstIndex(entry.samples, after: reference - range.range)
-            return lower < upper ? TimeSeries(labels: entry.labels, samples: Array(entry.samples[lower..<upper])) : nil
-        }
+        return try telemetrySeries(range).compactMap { $0.window(range.range, endingAt: reference) }
     }
 
-    private func telemetrySeries(_ range: TelemetryRange) throws(QueryError) -> [TimeSeries] {
+    private func telemetrySeries(_ range: TelemetryRange) throws(QueryError) -> [StoredSeries] {
         if let cached = telemetryCache.first(where: { $0.range == range }) { return cached.series }
         let from: Int64
         let to: Int64
@@ -50,11 +46,12 @@ extension PromQLEvaluator {
             (from, to) = (start - range.range - range.modifiers.offset, end - range.modifiers.offset)
         }
         let sampler = TelemetrySampler(store: store, tenant: tenant, budget: budget, grouping: range.grouping)
-        let series = switch range.source {
+        let found = switch range.source {
         case .logs(let logs): try sampler.logs(logs, from: from, to: to)
         case .spans(let spans): try sampler.spans(spans, from: from, to: to)
         }
         try budget.check()
+        let series = found.map { StoredSeries(id: labelSets.id($0.labels), samples: $0.samples) }
         telemetryCache.append((range, series))
         return series
     }

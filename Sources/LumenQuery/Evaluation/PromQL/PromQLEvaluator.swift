@@ -4,7 +4,8 @@ import LumenModel
 /// Evaluates PromQL expressions over one tenant's series with Prometheus' semantics.
 ///
 /// A range query is evaluated as an instant query at every step. Every selector's series are read from the
-/// store once per query, over the whole span any step may look at, then sliced per step.
+/// store once per query, over the whole span any step may look at, then sliced per step; series are known by
+/// an id in `labelSets` meanwhile, so that steps don't hash, compare or rebuild label sets.
 /// Not thread-safe: make one per query.
 public final class PromQLEvaluator {
     /// Subqueries without a step (`x[30m:]`) use this resolution, Prometheus' default evaluation interval.
@@ -18,9 +19,14 @@ public final class PromQLEvaluator {
     let end: Int64
     /// The range query's step; 0 for an instant query.
     private(set) var step: Int64 = 0
-    private var cache: [[LabelMatcher]: [TimeSeries]] = [:]
+    var labelSets = LabelSets()
+    /// The id of the empty label set, which scalars turned vectors carry.
+    let noLabels: Int
+    private var cache: [[LabelMatcher]: [StoredSeries]] = [:]
+    /// Range calls computed for every step at once (`PromQLEvaluator+RangeTable.swift`).
+    var rangeTables: [RangeTable.Key: RangeTable] = [:]
     /// Series of the log and span ranges read so far, each read once per query.
-    var telemetryCache: [(range: TelemetryRange, series: [TimeSeries])] = []
+    var telemetryCache: [(range: TelemetryRange, series: [StoredSeries])] = []
     private var bounds: (from: Int64, to: Int64) = (0, 0)
     let budget: QueryBudget
 
@@ -38,6 +44,7 @@ public final class PromQLEvaluator {
         self.start = start
         self.end = end
         self.budget = budget
+        noLabels = labelSets.id(Labels([]))
     }
 
     // MARK: Queries
@@ -45,7 +52,14 @@ public final class PromQLEvaluator {
     /// The value of `expr` at `time`.
     public func instant(_ expr: Expr, at time: Int64) throws(QueryError) -> PromQLValue {
         prepare(expr)
-        return try evaluate(expr, at: time)
+        switch try evaluate(expr, at: time) {
+        case .scalar(let value): return .scalar(value)
+        case .string(let text): return .string(text)
+        case .vector(let elements):
+            return .vector(try unique(elements).map { VectorElement(labels: labelSets[$0.series], value: $0.value) })
+        case .matrix(let windows):
+            return .matrix(windows.map { TimeSeries(labels: labelSets[$0.series], samples: Array($0.samples)) })
+        }
     }
 
     /// One series per label set, with a point for every step where the expression has a value.
@@ -56,26 +70,29 @@ public final class PromQLEvaluator {
         }
         prepare(expr)
         self.step = step
-        var series: [Labels: [Sample]] = [:]
+        var points: [[Sample]] = []  // by series id
+        func append(_ series: Int, _ sample: Sample) {
+            if points.count <= series { points += repeatElement([], count: labelSets.all.count - points.count) }
+            points[series].append(sample)
+        }
         var time = start
         while time <= end {
             switch try evaluate(expr, at: time) {
-            case .scalar(let value):
-                series[Labels([]), default: []].append(Sample(timestamp: time, value: value))
+            case .scalar(let value): append(noLabels, Sample(timestamp: time, value: value))
             case .vector(let elements):
-                for element in elements {
-                    series[element.labels, default: []].append(Sample(timestamp: time, value: element.value))
-                }
+                for element in elements { append(element.series, Sample(timestamp: time, value: element.value)) }
             default: break
             }
             time += step
         }
-        return series.map { TimeSeries(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
+        return points.indices.filter { !points[$0].isEmpty }
+            .map { TimeSeries(labels: labelSets[$0], samples: points[$0]) }
+            .sorted { $0.labels < $1.labels }
     }
 
     // MARK: Evaluation
 
-    func evaluate(_ expr: Expr, at time: Int64) throws(QueryError) -> PromQLValue {
+    func evaluate(_ expr: Expr, at time: Int64) throws(QueryError) -> StepValue {
         try budget.check()
         switch expr {
         case .number(let value): return .scalar(value)
@@ -91,7 +108,9 @@ public final class PromQLEvaluator {
             switch value {
             case .scalar(let number): return .scalar(-number)
             case .vector(let elements):
-                return .vector(try Self.unique(elements.map { VectorElement(labels: $0.labels.droppingName, value: -$0.value) }))
+                return .vector(try unique(elements.map {
+                    StepValue.Element(series: labelSets.droppingName($0.series), value: -$0.value)
+                }))
             default: return value
             }
         case .binary(let binary): return try evaluateBinary(binary, at: time)
@@ -101,7 +120,7 @@ public final class PromQLEvaluator {
         }
     }
 
-    func vectorValue(_ expr: Expr, at time: Int64) throws(QueryError) -> [VectorElement] {
+    func vectorValue(_ expr: Expr, at time: Int64) throws(QueryError) -> [StepValue.Element] {
         if case .vector(let elements) = try evaluate(expr, at: time) { return elements }
         return []
     }
@@ -118,6 +137,11 @@ public final class PromQLEvaluator {
 
     /// The time a selector or subquery looks at, after `@` and `offset`.
     func referenceTime(_ modifiers: TimeModifiers, at time: Int64) -> Int64 {
+        Self.referenceTime(modifiers, at: time, start: start, end: end)
+    }
+
+    /// `referenceTime(_:at:)` for a query from `start` to `end`, for work off the evaluator's thread.
+    static func referenceTime(_ modifiers: TimeModifiers, at time: Int64, start: Int64, end: Int64) -> Int64 {
         let anchor: Int64 = switch modifiers.at {
         case .time(let fixed): fixed
         case .start: start
@@ -128,77 +152,71 @@ public final class PromQLEvaluator {
     }
 
     /// Each series' newest sample in `(t − lookback, t]`, unless it is a stale marker.
-    func vector(_ selector: VectorSelector, at time: Int64) -> [VectorElement] {
+    func vector(_ selector: VectorSelector, at time: Int64) -> [StepValue.Element] {
         let reference = referenceTime(selector.modifiers, at: time)
         return series(selector.matchers).compactMap { entry in
-            guard let sample = Self.newest(entry.samples, atOrBefore: reference),
+            guard let sample = entry.newest(atOrBefore: reference),
                 sample.timestamp > reference - lookback, !sample.isStaleMarker
             else { return nil }
-            return VectorElement(labels: entry.labels, value: sample.value)
+            return StepValue.Element(series: entry.id, value: sample.value)
         }
     }
 
     /// Like `vector`, but each element's value is the time of its sample, in seconds (for `timestamp()`).
-    func sampleTimes(_ selector: VectorSelector, at time: Int64) -> [VectorElement] {
+    func sampleTimes(_ selector: VectorSelector, at time: Int64) -> [StepValue.Element] {
         let reference = referenceTime(selector.modifiers, at: time)
         return series(selector.matchers).compactMap { entry in
-            guard let sample = Self.newest(entry.samples, atOrBefore: reference),
+            guard let sample = entry.newest(atOrBefore: reference),
                 sample.timestamp > reference - lookback, !sample.isStaleMarker
             else { return nil }
-            return VectorElement(labels: entry.labels.droppingName, value: Double(sample.timestamp) / 1e9)
+            return StepValue.Element(series: labelSets.droppingName(entry.id), value: Double(sample.timestamp) / 1e9)
         }
     }
 
     /// Samples in `(t − range, t]`, stale markers left out.
-    func matrix(_ selector: VectorSelector, range: Int64, at time: Int64) -> [TimeSeries] {
+    func matrix(_ selector: VectorSelector, range: Int64, at time: Int64) -> [StepValue.Window] {
         let reference = referenceTime(selector.modifiers, at: time)
-        return series(selector.matchers).compactMap { entry in
-            let upper = Self.firstIndex(entry.samples, after: reference)
-            let lower = Self.firstIndex(entry.samples, after: reference - range)
-            guard lower < upper else { return nil }
-            let samples = entry.samples[lower..<upper].filter { !$0.isStaleMarker }
-            return samples.isEmpty ? nil : TimeSeries(labels: entry.labels, samples: Array(samples))
-        }
+        return series(selector.matchers).compactMap { $0.window(range, endingAt: reference) }
     }
 
     /// The inner expression at every multiple of `step` in `(t − range, t]`.
     func subquery(
         _ inner: Expr, range: Int64, step: Int64?, modifiers: TimeModifiers, at time: Int64
-    ) throws(QueryError) -> [TimeSeries] {
+    ) throws(QueryError) -> [StepValue.Window] {
         let step = step ?? Self.defaultSubqueryStep
         guard step > 0 else { throw QueryError("zero step in subquery") }
         let reference = referenceTime(modifiers, at: time)
         let rangeStart = reference - range
         var first = rangeStart / step * step
         if first <= rangeStart { first += step }
-        var series: [Labels: [Sample]] = [:]
-        var order: [Labels] = []
+        var series: [Int: [Sample]] = [:]
+        var order: [Int] = []
+        func append(_ id: Int, _ sample: Sample) {
+            if series[id] == nil { order.append(id) }
+            series[id, default: []].append(sample)
+        }
         var stepTime = first
         while stepTime <= reference {
             switch try evaluate(inner, at: stepTime) {
             case .vector(let elements):
-                for element in elements {
-                    if series[element.labels] == nil { order.append(element.labels) }
-                    series[element.labels, default: []].append(Sample(timestamp: stepTime, value: element.value))
-                }
-            case .scalar(let value):
-                if series[Labels([])] == nil { order.append(Labels([])) }
-                series[Labels([]), default: []].append(Sample(timestamp: stepTime, value: value))
+                for element in elements { append(element.series, Sample(timestamp: stepTime, value: element.value)) }
+            case .scalar(let value): append(noLabels, Sample(timestamp: stepTime, value: value))
             default: break
             }
             stepTime += step
         }
-        return order.map { TimeSeries(labels: $0, samples: series[$0]!) }
+        return order.map { StepValue.Window(series: $0, samples: series[$0]![...]) }
     }
 
     // MARK: Reading series
 
-    private func series(_ matchers: [LabelMatcher]) -> [TimeSeries] {
+    func series(_ matchers: [LabelMatcher]) -> [StoredSeries] {
         if let cached = cache[matchers] { return cached }
         let found = store.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
         budget.record(samples: found.reduce(0) { $0 + $1.samples.count }, series: found.count)
-        cache[matchers] = found
-        return found
+        let stored = found.map { StoredSeries(id: labelSets.id($0.labels), samples: $0.samples) }
+        cache[matchers] = stored
+        return stored
     }
 
     /// Works out the earliest and latest sample any step can read, so each selector is read once.
@@ -241,26 +259,9 @@ public final class PromQLEvaluator {
 
     // MARK: Helpers
 
-    static func newest(_ samples: [Sample], atOrBefore time: Int64) -> Sample? {
-        let index = firstIndex(samples, after: time)
-        return index > 0 ? samples[index - 1] : nil
-    }
-
-    /// The first index whose timestamp is after `time`.
-    static func firstIndex(_ samples: [Sample], after time: Int64) -> Int {
-        var low = 0
-        var high = samples.count
-        while low < high {
-            let mid = (low + high) / 2
-            if samples[mid].timestamp <= time { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
     /// Prometheus refuses a vector with two elements of the same labels: they can't be told apart.
-    static func unique(_ elements: [VectorElement]) throws(QueryError) -> [VectorElement] {
-        var seen = Set<Labels>()
-        for element in elements where !seen.insert(element.labels).inserted {
+    func unique(_ elements: [StepValue.Element]) throws(QueryError) -> [StepValue.Element] {
+        guard labelSets.isUnique(elements.lazy.map(\.series)) else {
             throw QueryError("vector cannot contain metrics with the same labelset")
         }
         return elements

@@ -1,17 +1,64 @@
 import LumenModel
 
 /// Functions over one series' samples in a range `(start, end]` (timestamps in nanoseconds); `nil` means the
-/// series has no result at this step.
+/// series has no result at this step. Samples come as slices of the series read for the query: no copies.
 enum RangeFunctions {
-    /// `rate`, `increase` and `delta`, extrapolated to the edges of the range as Prometheus does.
+    typealias Samples = ArraySlice<Sample>
+
+    /// `name` over one window `(start, end]` evaluated at `time`; `parameter` is `quantile_over_time`'s φ or
+    /// `predict_linear`'s seconds ahead.
+    static func evaluate(
+        _ name: String, _ window: StepValue.Window, start: Int64, end: Int64, time: Int64, parameter: Double
+    ) throws(QueryError) -> Double? {
+        let samples = window.samples
+        let mayReset = !window.neverDecreases
+        switch name {
+        case "rate": return extrapolated(samples, start: start, end: end, isCounter: true, isRate: true, resets: mayReset)
+        case "increase":
+            return extrapolated(samples, start: start, end: end, isCounter: true, isRate: false, resets: mayReset)
+        case "delta": return extrapolated(samples, start: start, end: end, isCounter: false, isRate: false)
+        case "irate": return instant(samples, isRate: true)
+        case "idelta": return instant(samples, isRate: false)
+        case "deriv":
+            return samples.count < 2 ? nil : linearRegression(samples, interceptTime: samples[samples.startIndex].timestamp).slope
+        case "predict_linear":
+            guard samples.count >= 2 else { return nil }
+            let line = linearRegression(samples, interceptTime: time)
+            return line.slope * parameter + line.intercept
+        case "changes": return changes(samples)
+        case "resets": return resets(samples)
+        default:
+            guard let value = overTime(name, samples, parameter: parameter) else {
+                throw QueryError("function \"\(name)\" is not supported")
+            }
+            return value
+        }
+    }
+
+    /// Whether `name`'s result keeps the series' metric name: it is one of the series' own samples.
+    static func keepsName(_ name: String) -> Bool { name == "last_over_time" || name == "first_over_time" }
+
+    /// The index of the range-vector argument among `name`'s arguments, and of its scalar parameter if any.
+    static func argumentIndices(_ name: String) -> (matrix: Int, parameter: Int?) {
+        switch name {
+        case "quantile_over_time": (1, 0)
+        case "predict_linear": (0, 1)
+        default: (0, nil)
+        }
+    }
+
+    /// `rate`, `increase` and `delta`, extrapolated to the edges of the range as Prometheus does. Without
+    /// `resets` a counter is known never to decrease, and the search for resets is skipped.
     static func extrapolated(
-        _ samples: [Sample], start: Int64, end: Int64, isCounter: Bool, isRate: Bool
+        _ samples: Samples, start: Int64, end: Int64, isCounter: Bool, isRate: Bool, resets: Bool = true
     ) -> Double? {
         guard samples.count >= 2, let first = samples.first, let last = samples.last else { return nil }
         var result = last.value - first.value
-        if isCounter {
-            for index in 1..<samples.count where samples[index].value < samples[index - 1].value {
-                result += samples[index - 1].value
+        if isCounter, resets {
+            var previous = first.value
+            for sample in samples.dropFirst() {
+                if sample.value < previous { result += previous }
+                previous = sample.value
             }
         }
         var durationToStart = Double(first.timestamp - start) / 1e9
@@ -32,10 +79,10 @@ enum RangeFunctions {
     }
 
     /// `irate` and `idelta`: from the last two samples.
-    static func instant(_ samples: [Sample], isRate: Bool) -> Double? {
+    static func instant(_ samples: Samples, isRate: Bool) -> Double? {
         guard samples.count >= 2 else { return nil }
-        let last = samples[samples.count - 1]
-        let previous = samples[samples.count - 2]
+        let last = samples[samples.endIndex - 1]
+        let previous = samples[samples.endIndex - 2]
         var result = last.value - previous.value
         if isRate, last.value < previous.value { result = last.value }
         guard isRate else { return result }
@@ -45,10 +92,10 @@ enum RangeFunctions {
     }
 
     /// Least-squares slope and intercept at `interceptTime`.
-    static func linearRegression(_ samples: [Sample], interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ samples: Samples, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n = 0.0
         var sumX = KahanSum(), sumY = KahanSum(), sumXY = KahanSum(), sumX2 = KahanSum()
-        let initial = samples[0].value
+        let initial = samples[samples.startIndex].value
         var constant = true
         for (offset, sample) in samples.enumerated() {
             if constant, offset > 0, sample.value != initial { constant = false }
@@ -66,7 +113,7 @@ enum RangeFunctions {
         return (slope, sumY.value / n - slope * sumX.value / n)
     }
 
-    static func changes(_ samples: [Sample]) -> Double {
+    static func changes(_ samples: Samples) -> Double {
         var count = 0.0
         for index in samples.indices.dropFirst() {
             let (a, b) = (samples[index - 1].value, samples[index].value)
@@ -75,14 +122,14 @@ enum RangeFunctions {
         return count
     }
 
-    static func resets(_ samples: [Sample]) -> Double {
+    static func resets(_ samples: Samples) -> Double {
         var count = 0.0
         for index in samples.indices.dropFirst() where samples[index].value < samples[index - 1].value { count += 1 }
         return count
     }
 
     /// The `*_over_time` family, by name; `nil` for other names.
-    static func overTime(_ name: String, _ samples: [Sample], parameter: Double) -> Double? {
+    static func overTime(_ name: String, _ samples: Samples, parameter: Double) -> Double? {
         let values = samples.map(\.value)
         switch name {
         case "avg_over_time": return PromQLMath.mean(values)

@@ -55,8 +55,8 @@ public enum ValueType: String, Sendable, Equatable {
 }
 
 /// `offset` and `@`, which shift the time a selector or subquery looks at.
-public struct TimeModifiers: Equatable, Sendable {
-    public enum At: Equatable, Sendable {
+public struct TimeModifiers: Hashable, Sendable {
+    public enum At: Hashable, Sendable {
         case time(Int64)
         case start
         case end

@@ -1,0 +1,156 @@
+import Hummingbird
+import LumenModel
+import LumenQuery
+
+/// Prometheus' response envelope: `{"status":"success","data":…}` or `{"status":"error","errorType":…,"error":…}`.
+///
+/// Written by hand rather than through `JSONEncoder`: a range query over a few hundred series answers with
+/// hundreds of thousands of points, and the encoder's intermediate tree cost more than evaluating them.
+struct PrometheusEnvelope {
+    var status: String
+    var data: PrometheusJSON?
+    var errorType: String?
+    var error: String?
+
+    init(status: String, data: PrometheusJSON) {
+        self.status = status
+        self.data = data
+    }
+
+    init(errorType: String, error: String) {
+        status = "error"
+        self.errorType = errorType
+        self.error = error
+    }
+
+    func response(status code: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        writer.raw("{\"status\":")
+        writer.string(status)
+        if let data {
+            writer.raw(",\"data\":")
+            data.write(into: &writer)
+        }
+        if let errorType {
+            writer.raw(",\"errorType\":")
+            writer.string(errorType)
+        }
+        if let error {
+            writer.raw(",\"error\":")
+            writer.string(error)
+        }
+        writer.byte("}")
+        return Response(
+            status: code, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: writer.buffer))
+    }
+}
+
+/// The `data` member, shaped as Prometheus shapes each answer.
+enum PrometheusJSON {
+    case vector([InstantSample])
+    case matrix([TimeSeries])
+    /// `resultType: scalar`, `result: [<time>, "<value>"]`.
+    case scalar(Sample)
+    /// `resultType: string`, `result: [<time>, "<text>"]`.
+    case string(String, at: Int64)
+    case strings([String])
+    case labelSets([Labels])
+    /// `[{"seriesLabels": {…}, "exemplars": [{"labels": {…}, "value": "<value>", "timestamp": <seconds>}]}]`.
+    case exemplars([TimeSeries])
+
+    func write(into writer: inout JSONWriter) {
+        switch self {
+        case .strings(let strings):
+            writer.array(strings) { writer, text in writer.string(text) }
+        case .labelSets(let sets):
+            writer.array(sets) { writer, labels in writer.metric(labels) }
+        case .exemplars(let found):
+            writer.array(found) { writer, series in
+                writer.raw("{\"seriesLabels\":")
+                writer.metric(series.labels)
+                writer.raw(",\"exemplars\":")
+                writer.array(series.exemplars) { writer, exemplar in
+                    writer.raw("{\"labels\":")
+                    writer.metric(exemplar.labels)
+                    writer.raw(",\"value\":")
+                    writer.number(exemplar.value)
+                    writer.raw(",\"timestamp\":")
+                    writer.seconds(exemplar.timestamp)
+                    writer.byte("}")
+                }
+                writer.byte("}")
+            }
+        case .scalar(let sample):
+            writer.raw("{\"resultType\":\"scalar\",\"result\":")
+            writer.sample(sample)
+            writer.byte("}")
+        case .string(let text, let at):
+            writer.raw("{\"resultType\":\"string\",\"result\":[")
+            writer.seconds(at)
+            writer.byte(",")
+            writer.string(text)
+            writer.raw("]}")
+        case .vector(let samples):
+            writer.raw("{\"resultType\":\"vector\",\"result\":")
+            writer.array(samples) { writer, sample in
+                writer.raw("{\"metric\":")
+                writer.metric(sample.labels)
+                writer.raw(",\"value\":")
+                writer.sample(sample.sample)
+                writer.byte("}")
+            }
+            writer.byte("}")
+        case .matrix(let matrix):
+            writer.reserve(matrix.reduce(0) { $0 + $1.samples.count } * 32)
+            writer.raw("{\"resultType\":\"matrix\",\"result\":")
+            writer.array(matrix) { writer, series in
+                writer.raw("{\"metric\":")
+                writer.metric(series.labels)
+                writer.raw(",\"values\":")
+                writer.array(series.samples) { writer, sample in writer.sample(sample) }
+                writer.byte("}")
+            }
+            writer.byte("}")
+        }
+    }
+}
+
+extension JSONWriter {
+    /// Labels as an object, `{"__name__":"up","job":"a"}`.
+    mutating func metric(_ labels: Labels) {
+        byte("{")
+        for (index, label) in labels.enumerated() {
+            if index > 0 { byte(",") }
+            string(label.name)
+            byte(":")
+            string(label.value)
+        }
+        byte("}")
+    }
+
+    /// `[<unix seconds>, "<value>"]`.
+    mutating func sample(_ sample: Sample) {
+        byte("[")
+        seconds(sample.timestamp)
+        byte(",")
+        number(sample.value)
+        byte("]")
+    }
+
+    /// A value as Prometheus writes it, in quotes: `"1.5"`, `"NaN"`.
+    mutating func number(_ value: Double) {
+        byte("\"")
+        plain(PrometheusNumber.format(value))
+        byte("\"")
+    }
+
+    /// Nanoseconds as Prometheus' float seconds: `1700000000`, `1700000000.5`.
+    mutating func seconds(_ nanoseconds: Int64) {
+        if nanoseconds % 1_000_000_000 == 0 {
+            integer(nanoseconds / 1_000_000_000)
+        } else {
+            plain(String(TimeParameter.seconds(nanoseconds)))
+        }
+    }
+}
