@@ -93,7 +93,7 @@ extension PartReaderTests {
 
     @Test func aSpanPageDecodedWithAPrefilterBuildsOnlyTheSpansItAdmits() throws {
         let spans = F.batch(traces: 100).spans.sorted { ($0.traceID, $0.startTime) < ($1.traceID, $1.startTime) }
-        let page = SpanPage.encode(spans[...])
+        let page = SpanPage.encode(spans[...]).bytes
         let millisecond: Int64 = 1_000_000
         #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(services: ["cart"])) == spans.filter {
             $0.serviceName == "cart"

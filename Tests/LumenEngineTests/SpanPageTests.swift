@@ -68,11 +68,11 @@ struct SpanPageTests {
         #expect(all == Array(spans))
         for number in [0, 17, 299] {
             let traceID = StorageFixtures.traceID(number)
-            let trace = try SpanPage.decode(page, only: traceID)
+            let trace = try SpanPage.decode(page, only: [traceID])
             #expect(trace.count == 2)
             #expect(trace == all.filter { $0.traceID == traceID })
         }
-        #expect(try SpanPage.decode(page, only: StorageFixtures.traceID(300)).isEmpty)
+        #expect(try SpanPage.decode(page, only: [StorageFixtures.traceID(300)]).isEmpty)
     }
 
     @Test func flippedBytesNeverCrashTheDecoder() throws {
@@ -83,7 +83,7 @@ struct SpanPageTests {
                 var damaged = page
                 damaged[position] ^= flip
                 _ = try? SpanPage.decode(damaged)
-                _ = try? SpanPage.decode(damaged, only: BatchRecordFixtures.traceID)
+                _ = try? SpanPage.decode(damaged, only: [BatchRecordFixtures.traceID])
             }
         }
     }

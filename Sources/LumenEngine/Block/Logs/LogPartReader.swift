@@ -46,7 +46,7 @@ final class LogPartReader: Sendable {
             if found.count >= limit, let oldestKept = found.last?.time, candidates[next].maxTime < oldestKept { break }
             let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
             next += group.count
-            for records in try ConcurrentPages.decode(group, { page throws(BlockError) in
+            for records in try group.concurrentMap(minimumPerThread: 1, { page throws(BlockError) in
                 try self.records(at: page.offset, lineContains: needles)
             }) {
                 for record in records where record.time >= from && record.time <= to && filter(record) {

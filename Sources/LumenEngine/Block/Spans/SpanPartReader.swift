@@ -20,7 +20,7 @@ final class SpanPartReader: Sendable {
         let wanted = traceIDs.filter { index.traceFilter.mayContain(BloomFilter.hash($0)) }
         var holding = Set<Int>()
         for traceID in wanted { holding.formUnion(pageRange(of: traceID)) }
-        return try ConcurrentPages.decode(holding.sorted()) { page throws(BlockError) in
+        return try holding.sorted().concurrentMap(minimumPerThread: 1) { page throws(BlockError) in
             try self.decode(self.index.pages[page], only: wanted)
         }.flatMap { $0 }
     }
@@ -58,7 +58,7 @@ final class SpanPartReader: Sendable {
             }
             let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
             next += group.count
-            for spans in try ConcurrentPages.decode(group, { page throws(BlockError) in
+            for spans in try group.concurrentMap(minimumPerThread: 1, { page throws(BlockError) in
                 try self.decode(page, prefilter: prefilter)
             }) {
                 for span in spans where span.startTime >= from && span.startTime <= to && filter(span) {
