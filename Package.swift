@@ -35,6 +35,9 @@ let package = Package(
         // Zstandard, from the system (libzstd-dev): the page compression of log and span blocks.
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
 
+        // glibc's memmem, declared: log pages search their text a column at a time.
+        .systemLibrary(name: "CMemmem"),
+
         // Pure decoders: bytes → Batch. OTLP protobuf/JSON, gzip with a size ceiling.
         .target(
             name: "LumenWire",
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "LumenEngine",
             dependencies: [
-                "LumenModel", "CZstd",
+                "LumenModel", "CZstd", "CMemmem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -108,6 +108,22 @@ extension Storage: TelemetryReader {
         return Array(records.prefix(limit))
     }
 
+    public func logLines(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+    ) -> [LogStreamLines] {
+        let (heads, blocks) = sources(tenant, from: from, to: to)
+        var lines: [LogStreamLines] = []
+        for head in heads {
+            lines += head.logLines(tenant, matching: matchers, from: from, to: to, lineContains: lineContains)
+        }
+        for block in blocks {
+            lines += fromBlock(block) { () throws(BlockError) in
+                try block.logs?.lines(matching: matchers, from: from, to: to, lineContains: lineContains)
+            } ?? []
+        }
+        return LogStreamLines.merged(lines)
+    }
+
     public func logLabelNames(_ tenant: Tenant) -> [String] {
         let (heads, blocks) = sources(tenant)
         return union(heads.map { $0.logLabelNames(tenant) } + blocks.map { $0.logs?.labelNames() ?? [] })
@@ -125,16 +141,16 @@ extension Storage: TelemetryReader {
             logs += fromBlock(block) { () throws(BlockError) in try block.logs?.records(of: id) } ?? []
         }
         for head in heads { logs += head.trace(tenant, id: id).logs }
-        return (traces(tenant, ids: [id])[id] ?? [], logs.sorted { $0.time < $1.time })
+        return (traces(tenant, ids: [id], prefilter: .none)[id] ?? [], logs.sorted { $0.time < $1.time })
     }
 
-    public func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]] {
+    public func traces(_ tenant: Tenant, ids: Set<TraceID>, prefilter: SpanPrefilter) -> [TraceID: [Span]] {
         let (heads, blocks) = sources(tenant)
         var spans: [Span] = []
         for block in blocks {
-            spans += fromBlock(block) { () throws(BlockError) in try block.spans(ofTraces: ids) } ?? []
+            spans += fromBlock(block) { () throws(BlockError) in try block.spans(ofTraces: ids, prefilter: prefilter) } ?? []
         }
-        for head in heads { spans += head.traces(tenant, ids: ids).values.joined() }
+        for head in heads { spans += head.traces(tenant, ids: ids, prefilter: prefilter).values.joined() }
         // A retried delivery may sit in a block and in the head, or in two blocks: keep one of each span.
         var seen = Set<SpanKey>()
         var byTrace: [TraceID: [Span]] = [:]
@@ -148,11 +164,24 @@ extension Storage: TelemetryReader {
         let (heads, blocks) = sources(tenant, from: from, to: to)
         var spans: [Span] = []
         for head in heads { spans += head.spans(tenant, from: from, to: to, limit: limit, filter: filter) }
-        for block in blocks {
+        for block in blocks.reversed() {
+            // Blocks newest first: once `limit` spans are newer than a block's newest, it cannot contribute.
+            if limit > 0, spans.count >= limit {
+                spans = Self.newestUnique(spans, limit)
+                if spans.count == limit, let oldestKept = spans.last?.startTime, block.meta.maxTime < oldestKept {
+                    continue
+                }
+            }
             spans += fromBlock(block) { () throws(BlockError) in
                 try block.spans?.spans(from: from, to: to, limit: limit, prefilter: prefilter, filter: filter)
             } ?? []
         }
+        return Self.newestUnique(spans, limit)
+    }
+
+    /// The newest `limit` spans, newest first, a span delivered twice (in a block and the head, or in two
+    /// blocks) kept once.
+    private static func newestUnique(_ spans: [Span], _ limit: Int) -> [Span] {
         var seen = Set<SpanKey>()
         var unique: [Span] = []
         for span in spans.sorted(by: { $0.startTime > $1.startTime }) where unique.count < limit {

@@ -79,6 +79,36 @@ struct PartReaderTests {
 }
 
 extension PartReaderTests {
+    @Test func aPagesLinesAreTheTimesAndSizesOfItsMatchingRecords() throws {
+        var records = F.batch(traces: 100).logs
+        records[3].body = .int(42)  // a body that is not a string is measured as its text
+        let page = LogPage.encode(records[...])
+        for needles in [[], ["timeout"], ["cart 4", "loaded"], ["42"], ["absent"]] {
+            let lines = try LogPage.lines(page, lineContains: needles.map { Array($0.utf8) })
+            let matching = records.filter { record in needles.allSatisfy { record.line.contains($0) } }
+            #expect(lines.times == matching.map(\.time))
+            #expect(lines.sizes == matching.map(\.line.utf8.count))
+        }
+    }
+
+    @Test func aWordIsFoundInsideLinesAndNeverAcrossTwo() throws {
+        let bodies: [AttributeValue] = [.string("ab"), .string("cd"), .string(""), .string("abcd"), .string("xcdxcd"),
+            .int(1234), .string("bc")]
+        let records = bodies.enumerated().map { index, body in
+            var record = F.batch(traces: 1).logs[0]
+            record.time += Int64(index)
+            record.body = body
+            return record
+        }
+        let page = LogPage.encode(records[...])
+        for (needle, rows) in [("cd", [1, 3, 4]), ("bc", [3, 6]), ("b", [0, 3, 6]), ("23", [5]), ("abcdx", [])] {
+            let lines = try LogPage.lines(page, lineContains: [Array(needle.utf8)])
+            #expect(lines.times == rows.map { records[$0].time }, "\(needle)")
+            #expect(try LogPage.decode(page, lineContains: [Array(needle.utf8)]).map(\.time)
+                == records.filter { $0.line.contains(needle) }.map(\.time))
+        }
+    }
+
     @Test func aPageDecodedForALineFilterBuildsOnlyTheLinesThatHoldIt() throws {
         let records = F.batch(traces: 100).logs
         let page = LogPage.encode(records[...])

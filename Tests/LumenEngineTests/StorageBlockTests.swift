@@ -32,15 +32,21 @@ struct StorageBlockTests {
 }
 
 extension StorageBlockTests {
-    @Test func prefilteredSpansAndTracesReadTogetherFromBlocksAreWhatTheHeadAnswered() async throws {
-        let directory = F.scratch()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// A store in `directory` holding `batch` in one block, and the head that held it before the flush.
+    private func flushed(_ batch: Batch, in directory: String) async throws -> (storage: Storage, head: Head) {
         let storage = try Storage(directory: directory, logger: F.quietLogger)
-        defer { try? storage.close() }
-        try await storage.append(F.batch(traces: 3_000))
+        try await storage.append(batch)
         let head = storage.head
         try await storage.flush()
         #expect(storage.blocks.count == 1 && storage.head.isEmpty)
+        return (storage, head)
+    }
+
+    @Test func prefilteredSpansAndTracesReadTogetherFromBlocksAreWhatTheHeadAnswered() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (storage, head) = try await flushed(F.batch(traces: 3_000), in: directory)
+        defer { try? storage.close() }
         let prefilters = [
             SpanPrefilter(services: ["cart"]), SpanPrefilter(statuses: [.error], minDuration: 250_000_000),
             SpanPrefilter(names: ["GET /cart"], maxDuration: 100), .none,
@@ -54,9 +60,67 @@ extension StorageBlockTests {
                 == head.spans(.anonymous, from: .min, to: .max, limit: .max, filter: admitted))
         }
         let ids = Set(stride(from: 0, to: 3_000, by: 37).map(F.traceID) + [F.traceID(9_999)])
-        let traces = storage.traces(.anonymous, ids: ids)
+        let traces = storage.traces(.anonymous, ids: ids, prefilter: .none)
         #expect(traces.count == ids.count - 1)
-        #expect(traces == head.traces(.anonymous, ids: ids))
+        #expect(traces == head.traces(.anonymous, ids: ids, prefilter: .none))
+        // With a prefilter, blocks leave out the spans it refuses; the head returns them all.
+        let cart = SpanPrefilter(services: ["cart"])
+        #expect(storage.traces(.anonymous, ids: ids, prefilter: cart)
+            == head.traces(.anonymous, ids: ids, prefilter: cart).mapValues { $0.filter { $0.serviceName == "cart" } }
+                .filter { !$0.value.isEmpty })
+    }
+
+    @Test func logLinesFromBlocksAreTheTimesAndSizesOfTheLinesTheHeadHeld() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (storage, head) = try await flushed(F.batch(traces: 3_000), in: directory)
+        defer { try? storage.close() }
+        // Half the records again in the head: a stream read from two sources is one stream.
+        try await storage.append(F.batch(traces: 1_500, offset: 5_000 * F.second))
+        let later = Head()
+        later.append(F.batch(traces: 1_500, offset: 5_000 * F.second))
+        func sorted(_ lines: [LogStreamLines]) -> [Labels: [[Int64]]] {
+            Dictionary(uniqueKeysWithValues: lines.filter { !$0.times.isEmpty }.map { stream in
+                (stream.labels, zip(stream.times, stream.sizes).map { [$0, Int64($1)] }.sorted { $0[0] < $1[0] })
+            })
+        }
+        for needles in [[], ["timeout"], ["cart 4", "loaded"], ["absent"]] {
+            for (from, to) in [(Int64.min, Int64.max), (F.base + 100 * F.second, F.base + 2_000 * F.second)] {
+                let expected = LogStreamLines.merged(
+                    head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles)
+                        + later.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles))
+                let found = storage.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles)
+                #expect(sorted(found) == sorted(expected))
+                let records = head.logs(.anonymous, matching: [], from: from, to: to, limit: .max, lineContains: []) {
+                    record in needles.allSatisfy { record.line.contains($0) }
+                }
+                #expect(sorted(head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles))
+                    .values.map(\.count).reduce(0, +) == records.count)
+            }
+        }
+    }
+
+    @Test func theNewestSpansUpToALimitComeFromTheNewestBlocksAndTheHead() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory, logger: F.quietLogger)
+        defer { try? storage.close() }
+        var all: [Span] = []
+        for part in 0..<3 {
+            let batch = F.batch(traces: 200, offset: Int64(part) * 1_000 * F.second)
+            all += batch.spans
+            try await storage.append(batch)
+            if part < 2 { try await storage.flush() }
+        }
+        // Retried deliveries of the newest block's spans, now in the head too, are answered once.
+        try await storage.append(F.batch(traces: 200, offset: 1_000 * F.second))
+        #expect(storage.blocks.count == 2)
+        let newestFirst = all.sorted { $0.startTime > $1.startTime }
+        for limit in [1, 150, 400, 401, 1_000, 2_000] {
+            let found = storage.spans(.anonymous, from: .min, to: .max, limit: limit, prefilter: .none) { _ in true }
+            #expect(found.map(\.startTime) == newestFirst.prefix(limit).map(\.startTime))
+            #expect(Set(found.map { [$0.traceID.hex, $0.spanID.hex] }).count == found.count)
+        }
     }
 
     @Test func writesDuringAndAfterCutsSurviveRestartsAndCompaction() async throws {

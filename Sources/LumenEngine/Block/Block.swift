@@ -65,9 +65,9 @@ public final class Block: Sendable {
         try spans(ofTraces: [traceID])
     }
 
-    /// The block's spans of every trace in `traceIDs`, each page holding some read once.
-    public func spans(ofTraces traceIDs: Set<TraceID>) throws(BlockError) -> [Span] {
-        try spans?.traces(traceIDs) ?? []
+    /// The block's spans of every trace in `traceIDs` that `prefilter` admits, each page holding some read once.
+    public func spans(ofTraces traceIDs: Set<TraceID>, prefilter: SpanPrefilter = .none) throws(BlockError) -> [Span] {
+        try spans?.traces(traceIDs, prefilter: prefilter) ?? []
     }
 
     /// On-disk bytes of every file under `part` (`metrics`, `logs`, `spans`), or of the whole block.

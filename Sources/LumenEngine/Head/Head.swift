@@ -105,6 +105,13 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { $0.logs.select(matchers, from: from, to: to, limit: limit, filter: filter) }
     }
 
+    public func logLines(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+    ) -> [LogStreamLines] {
+        let needles = lineContains.map { Array($0.utf8) }
+        return read(tenant) { $0.logs.lines(matchers, from: from, to: to, needles: needles) }
+    }
+
     public func logLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.logs.labelNames() } }
     public func logLabelValues(_ tenant: Tenant, name: String) -> [String] {
         read(tenant) { $0.logs.labelValues(name) }
@@ -117,7 +124,8 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { ($0.spans.trace(id), $0.logs.records(of: id)) }
     }
 
-    public func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]] {
+    /// The head's spans are built already, so `prefilter` has nothing to save here: every span is returned.
+    public func traces(_ tenant: Tenant, ids: Set<TraceID>, prefilter: SpanPrefilter) -> [TraceID: [Span]] {
         read(tenant) { partition in
             var found: [TraceID: [Span]] = [:]
             for id in ids {

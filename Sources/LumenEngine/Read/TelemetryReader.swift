@@ -22,14 +22,20 @@ public protocol TelemetryReader: Sendable {
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
         lineContains: [String], filter: (LogRecord) -> Bool
     ) -> [LogRecord]
+    /// Each stream selected by `matchers` with the time and size of its lines in `[from, to]` that contain every
+    /// string of `lineContains`: what a metric over logs without parsers needs, read without building records.
+    func logLines(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+    ) -> [LogStreamLines]
     func logLabelNames(_ tenant: Tenant) -> [String]
     func logLabelValues(_ tenant: Tenant, name: String) -> [String]
 
     /// Every span of the trace, from every service, and every log record that carries its ID; both by time.
     func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord])
     /// The spans of every trace in `ids` that has some, from every service, each trace's by time: what `trace`
-    /// answers for each, without the logs, with every page read once for them all.
-    func traces(_ tenant: Tenant, ids: Set<TraceID>) -> [TraceID: [Span]]
+    /// answers for each, without the logs, with every page read once for them all. Blocks build only the spans
+    /// `prefilter` admits (see `spans`); a caller that passes one still filters what comes back.
+    func traces(_ tenant: Tenant, ids: Set<TraceID>, prefilter: SpanPrefilter) -> [TraceID: [Span]]
 
     /// Spans starting in `[from, to]` that pass `filter`: newest first, at most `limit`. `prefilter` says what
     /// every wanted span's own fields are (a query's conditions on them): blocks step over the pages and rows it

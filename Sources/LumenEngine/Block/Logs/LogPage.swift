@@ -1,3 +1,4 @@
+import CMemmem
 import LumenModel
 
 /// One page of a log stream: up to `LogPart.maxRecordsPerPage` records in time order, as columns
@@ -42,9 +43,9 @@ enum LogPage {
         return tables.bytes + page.bytes(rows: records.count)
     }
 
-    /// The page's records; with `lineContains`, only those whose string body contains every one of its byte
-    /// strings (or whose body is not a string, which the caller's own filter must judge). A page where no
-    /// line matches costs one pass over its body column; rows that do not match are stepped over, not built.
+    /// The page's records; with `lineContains`, only those whose line contains every one of its byte strings
+    /// (`bodies(_:rows:containing:)`). A page where no line matches costs a pass over its body column; rows that
+    /// do not match are stepped over, not built.
     static func decode(_ bytes: [UInt8], lineContains needles: [[UInt8]] = []) throws(BatchRecordError)
         -> [LogRecord]
     {
@@ -66,16 +67,7 @@ enum LogPage {
         var page = try ColumnPageReader(UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
         var wanted: [Bool]?
         if !needles.isEmpty {
-            var bodies = page.columns[Column.body.rawValue]
-            var matches = [Bool](repeating: false, count: page.rows)
-            for row in 0..<page.rows {
-                if let line = try bodies.stringValueBytes() {
-                    matches[row] = needles.allSatisfy { LineSearch.contains(line, $0) }
-                } else {
-                    matches[row] = true
-                    try bodies.skipValue()
-                }
-            }
+            let matches = try bodies(page.columns[Column.body.rawValue], rows: page.rows, containing: needles).matches
             guard matches.contains(true) else { return [] }
             wanted = matches
         }
@@ -104,6 +96,95 @@ enum LogPage {
                 attributes: attributes, traceID: traceID, spanID: spanID, resource: resource, scope: scope))
         }
         return records
+    }
+
+    /// The time and size in bytes of each line of the page that contains every one of `needles`, from the time
+    /// and body columns alone: nothing else is read and no record is built.
+    static func lines(_ bytes: [UInt8], lineContains needles: [[UInt8]]) throws(BatchRecordError)
+        -> (times: [Int64], sizes: [Int])
+    {
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer in
+                var reader = ByteReader(buffer)
+                _ = try PageTables(from: &reader)
+                let columns = Column.allCases.count
+                var page = try ColumnPageReader(
+                    UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
+                let bodies = try bodies(page.columns[Column.body.rawValue], rows: page.rows, containing: needles)
+                var times: [Int64] = []
+                var sizes: [Int] = []
+                var time: Int64 = 0
+                for row in 0..<page.rows {
+                    time &+= try page.columns[Column.time.rawValue].varint("time")
+                    guard bodies.matches[row] else { continue }
+                    times.append(time)
+                    sizes.append(bodies.sizes[row])
+                }
+                return (times, sizes)
+            }
+        } catch let error as BatchRecordError {
+            throw error
+        } catch {
+            throw BatchRecordError(offset: 0, message: "\(error)")
+        }
+    }
+
+    /// Which rows' bodies contain every one of `needles`, and each body's size in bytes as a line.
+    ///
+    /// String bodies are searched a needle at a time over the whole column with `memmem`, not line by line: each
+    /// occurrence is mapped to the row it lies in (one straddling two rows is no match), and the rest of that row
+    /// is skipped. A rare word then costs one vectorised pass over the page's text. A body of another kind is
+    /// judged and measured as the text a query shows for it.
+    private static func bodies(_ column: ByteReader, rows: Int, containing needles: [[UInt8]])
+        throws(BatchRecordError) -> (matches: [Bool], sizes: [Int])
+    {
+        var reader = column
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(rows)
+        ends.reserveCapacity(rows)
+        var matches = [Bool](repeating: true, count: rows)
+        var isString = [Bool](repeating: true, count: rows)
+        var sizes: [Int] = []
+        sizes.reserveCapacity(rows)
+        for row in 0..<rows {
+            let before = reader.offset
+            if let line = try reader.stringValueBytes() {
+                let start = reader.offset - line.count
+                starts.append(start)
+                ends.append(start + line.count)
+                sizes.append(line.count)
+            } else {
+                let text = try reader.value(depth: 0).text
+                matches[row] = needles.allSatisfy { LineSearch.contains(text, $0) }
+                isString[row] = false
+                starts.append(before)  // an empty range, so that `ends` stays in order for the search below
+                ends.append(before)
+                sizes.append(text.utf8.count)
+            }
+        }
+        guard let base = column.buffer.baseAddress else { return (matches, sizes) }
+        let end = reader.offset
+        for needle in needles where !needle.isEmpty {
+            var found = [Bool](repeating: false, count: rows)
+            var position = 0
+            var row = 0
+            needle.withUnsafeBufferPointer { needle in
+                while position < end, let hit = memmem(base + position, end - position, needle.baseAddress!, needle.count) {
+                    let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                    while row < rows, ends[row] < at + needle.count { row += 1 }
+                    guard row < rows else { break }
+                    if starts[row] <= at {
+                        found[row] = true
+                        position = ends[row]
+                    } else {
+                        position = at + 1
+                    }
+                }
+            }
+            for row in 0..<rows where isString[row] { matches[row] = matches[row] && found[row] }
+        }
+        return (matches, sizes)
     }
 
     /// Steps over the current row in every column but the time column (already read).

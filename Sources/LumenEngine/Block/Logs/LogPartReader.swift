@@ -61,6 +61,34 @@ final class LogPartReader: Sendable {
         return found.sorted { $0.time > $1.time }
     }
 
+    /// Each selected stream's lines in `[from, to]` that contain every string of `lineContains`, as times and
+    /// sizes: pages are pruned as `logs` prunes them, then decoded on every core, reading only their time and body
+    /// columns.
+    func lines(matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]) throws(BlockError)
+        -> [LogStreamLines]
+    {
+        let needles = lineContains.map { Array($0.utf8) }
+        let selected = postings.select(matchers, count: streams.count)
+        var wanted: [(stream: Int, offset: Int)] = []
+        for (position, id) in selected.enumerated() {
+            for page in streams[id].pages where page.maxTime >= from && page.minTime <= to
+                && lineContains.allSatisfy(page.lineFilter.mayContainSubstring)
+            {
+                wanted.append((position, page.offset))
+            }
+        }
+        var result = selected.map { LogStreamLines(labels: streams[$0].labels) }
+        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { page throws(BlockError) in
+            try self.lines(at: page.offset, lineContains: needles)
+        }
+        for (page, lines) in zip(wanted, decoded) {
+            for (time, size) in zip(lines.times, lines.sizes) where time >= from && time <= to {
+                result[page.stream].append(time: time, size: size)
+            }
+        }
+        return result
+    }
+
     /// Every record carrying `traceID`.
     func records(of traceID: TraceID) throws(BlockError) -> [LogRecord] {
         let hash = BloomFilter.hash(traceID)
@@ -85,9 +113,22 @@ final class LogPartReader: Sendable {
     }
 
     private func records(at offset: Int, lineContains needles: [[UInt8]] = []) throws(BlockError) -> [LogRecord] {
+        try page(at: offset) { bytes throws(BatchRecordError) in try LogPage.decode(bytes, lineContains: needles) }
+    }
+
+    private func lines(at offset: Int, lineContains needles: [[UInt8]]) throws(BlockError)
+        -> (times: [Int64], sizes: [Int])
+    {
+        try page(at: offset) { bytes throws(BatchRecordError) in try LogPage.lines(bytes, lineContains: needles) }
+    }
+
+    /// The page at `offset`, decompressed and decoded by `decode`; a decoding error names the page.
+    private func page<Decoded>(at offset: Int, _ decode: ([UInt8]) throws(BatchRecordError) -> Decoded)
+        throws(BlockError) -> Decoded
+    {
         let bytes = try pages.page(at: offset)
         do {
-            return try LogPage.decode(bytes, lineContains: needles)
+            return try decode(bytes)
         } catch {
             throw BlockError(.corrupt, "log page at \(offset): \(error.message) (byte \(error.offset) of the page)",
                 path: pages.path, offset: offset)

@@ -14,14 +14,14 @@ final class SpanPartReader: Sendable {
         pages = try PageFile.Reader(path: directory + "/" + SpanPart.pagesFileName, magic: SpanPart.pagesMagic)
     }
 
-    /// The spans of every trace of `traceIDs` in this part; each page holding some is read once, the pages
-    /// on every core at once.
-    func traces(_ traceIDs: Set<TraceID>) throws(BlockError) -> [Span] {
+    /// The spans of every trace of `traceIDs` in this part that `prefilter` admits; each page holding some is
+    /// read once, the pages on every core at once.
+    func traces(_ traceIDs: Set<TraceID>, prefilter: SpanPrefilter = .none) throws(BlockError) -> [Span] {
         let wanted = traceIDs.filter { index.traceFilter.mayContain(BloomFilter.hash($0)) }
         var holding = Set<Int>()
         for traceID in wanted { holding.formUnion(pageRange(of: traceID)) }
         return try holding.sorted().concurrentMap(minimumPerThread: 1) { page throws(BlockError) in
-            try self.decode(self.index.pages[page], only: wanted)
+            try self.decode(self.index.pages[page], only: wanted, prefilter: prefilter)
         }.flatMap { $0 }
     }
 

@@ -3,71 +3,117 @@ import LumenModel
 
 /// Finds the traces a span query matches, newest first.
 ///
-/// Candidates are the traces with a span in the window matching the query's rightmost selector (the spans the
-/// answer is about). A query with structure (`>>`, `>`) or trace aggregates is then judged on each whole
-/// trace, read by ID, since the spans that relate the matches may lie outside the window.
+/// A single selector's answer is the traces of its newest matching spans, so only the newest blocks are read.
+/// With structure (`>>`, `>`) or trace aggregates, candidates are the traces with a span in the window matching
+/// the rightmost selector (the spans the answer is about), each judged on its whole trace, read by ID, since the
+/// spans that relate the matches may lie outside the window.
 struct TraceSearch {
     let store: any TelemetryReader
     let tenant: Tenant
     let budget: QueryBudget
 
     func traces(_ query: SpanQuery, from: Int64, to: Int64, limit: Int) throws(QueryError) -> [TraceSummary] {
+        if query.isSimple { return try simpleTraces(query, from: from, to: to, limit: limit) }
         let candidates = try self.candidates(query, from: from, to: to)
         let judge = try TraceJudge(query)
-        var results: [TraceSummary] = []
-        for batch in Self.batches(Self.newestFirst(candidates.newest), first: limit) {
-            guard results.count < limit else { break }
-            let traces = try self.traces(batch)
-            for traceID in batch where results.count < limit {
-                let spans = traces[traceID] ?? []
-                let matched = query.isSimple ? candidates.spans[traceID] ?? [] : judge.matches(in: spans)
-                guard !matched.isEmpty else { continue }
-                results.append(TraceSummary(traceID: traceID, spans: spans, matched: matched))
+        let judgedOn = try Self.judgedSpans(query)
+        /// Each trace of `batch` the query matches, with its matched spans.
+        func matches(_ batch: some Collection<TraceID>) throws(QueryError) -> [(TraceID, [Span])] {
+            let traces = try self.traces(batch, prefilter: judgedOn)
+            return batch.compactMap { id in
+                let matched = judge.matches(in: traces[id] ?? [])
+                return matched.isEmpty ? nil : (id, matched)
             }
         }
-        return results
+        // The newest candidates first: when they match, as they mostly do, that is the whole answer.
+        let ordered = Self.newestFirst(candidates)
+        var found = try matches(ordered.prefix(limit))
+        if found.count < limit, ordered.count > limit {
+            // The rest in batches by trace ID: a block's pages hold traces in ID order, so each batch reads a slice
+            // of every block's pages and the whole search reads each page about once (batches of the newest would
+            // read every page each time). Only the newest of the matches are kept meanwhile.
+            let wanted = limit - found.count
+            var newest: [(TraceID, [Span])] = []
+            for batch in Self.batches(ordered.dropFirst(limit).sorted()) {
+                newest += try matches(batch)
+                newest.sort { (candidates[$0.0]!, $0.0) > (candidates[$1.0]!, $1.0) }
+                newest = Array(newest.prefix(wanted))
+            }
+            found += newest
+        }
+        let whole = try traces(found.map(\.0), prefilter: .none)
+        return found.map { TraceSummary(traceID: $0.0, spans: whole[$0.0] ?? [], matched: $0.1) }
+    }
+
+    /// A query of one selector: the traces of its newest matching spans. Only the newest spans are read (the store
+    /// stops at blocks older than the `wanted` found); when they belong to fewer than `limit` traces, more are read.
+    private func simpleTraces(_ query: SpanQuery, from: Int64, to: Int64, limit: Int) throws(QueryError)
+        -> [TraceSummary]
+    {
+        let predicate = try SpanPredicate(query.spans.resultCondition)
+        var wanted = max(limit, 1) * 8
+        var newest: [TraceID] = []
+        while true {
+            var read = 0
+            var stopped = false
+            let spans = store.spans(tenant, from: from, to: to, limit: wanted, prefilter: predicate.prefilter) { span in
+                read += 1
+                if read % 1024 == 0, budget.isPastDeadline { stopped = true }
+                return !stopped && predicate.matches(span)
+            }
+            budget.record(samples: read)
+            try budget.check()
+            var seen = Set<TraceID>()
+            newest = []
+            for span in spans where newest.count < limit && seen.insert(span.traceID).inserted {
+                newest.append(span.traceID)
+            }
+            if newest.count >= limit || spans.count < wanted { break }
+            wanted *= 8
+        }
+        let whole = try traces(newest, prefilter: .none)
+        return newest.compactMap { traceID in
+            let spans = whole[traceID] ?? []
+            let matched = spans.filter { $0.startTime >= from && $0.startTime <= to && predicate.matches($0) }
+            return matched.isEmpty ? nil : TraceSummary(traceID: traceID, spans: spans, matched: matched)
+        }
     }
 
     /// Every span in `[from, to]` that a query with structure or aggregates matches, across all traces: what a
-    /// metric over such a query counts.
+    /// metric over such a query counts. Traces are read in batches by ID, each page about once (see `traces`).
     func matchedSpans(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [Span] {
         let candidates = try self.candidates(query, from: from, to: to)
         let judge = try TraceJudge(query)
+        let judgedOn = try Self.judgedSpans(query)
         var result: [Span] = []
-        for batch in Self.batches(Self.newestFirst(candidates.newest), first: Self.maxBatch) {
-            for spans in try traces(batch).values {
+        for batch in Self.batches(candidates.keys.sorted()) {
+            for spans in try traces(batch, prefilter: judgedOn).values {
                 result += judge.matches(in: spans).filter { $0.startTime >= from && $0.startTime <= to }
             }
         }
         return result
     }
 
+    /// The spans of a trace the query's judgement needs. A single selector with aggregates looks only at the spans
+    /// it selects, so the store may leave out those its prefilter refuses; structure relates spans the selectors
+    /// don't name (a descendant's chain of parents), so it needs them all.
+    private static func judgedSpans(_ query: SpanQuery) throws(QueryError) -> SpanPrefilter {
+        guard case .selector(let condition) = query.spans else { return .none }
+        return try SpanPredicate(condition).prefilter
+    }
+
     /// Most traces read at once: about a block's worth of the shop's, so the memory a batch holds stays bounded.
     static let maxBatch = 8_192
 
-    /// Candidates in the batches they are read in: the first holds `first` (all a search needs when its
-    /// candidates all match), each next one twice as many, up to `maxBatch`. Reading a batch reads each page
-    /// holding its traces once, so a search whose matches are rare reads pages a few times, not once a trace.
-    static func batches(_ traceIDs: [TraceID], first: Int) -> [ArraySlice<TraceID>] {
-        var batches: [ArraySlice<TraceID>] = []
-        var size = max(1, min(first, maxBatch))
-        var start = 0
-        while start < traceIDs.count {
-            let end = min(start + size, traceIDs.count)
-            batches.append(traceIDs[start..<end])
-            start = end
-            size = min(2 * size, maxBatch)
-        }
-        return batches
+    /// Trace IDs in batches of `maxBatch`, in order.
+    static func batches(_ traceIDs: [TraceID]) -> [ArraySlice<TraceID>] {
+        stride(from: 0, to: traceIDs.count, by: maxBatch).map { traceIDs[$0..<min($0 + maxBatch, traceIDs.count)] }
     }
 
     /// The traces with a span in the window matching the rightmost selector, with each one's newest such
-    /// span start, and (for a simple query, whose matches are final) the spans themselves.
-    private func candidates(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError)
-        -> (newest: [TraceID: Int64], spans: [TraceID: [Span]])
-    {
+    /// span start: every span in the window is looked at.
+    private func candidates(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [TraceID: Int64] {
         let leaf = try SpanPredicate(query.spans.resultCondition)
-        var spans: [TraceID: [Span]] = [:]
         var newest: [TraceID: Int64] = [:]
         var read = 0
         var stopped = false
@@ -75,13 +121,12 @@ struct TraceSearch {
             read += 1
             if read % 1024 == 0, budget.isPastDeadline { stopped = true }
             guard !stopped, leaf.matches(span) else { return false }
-            if query.isSimple { spans[span.traceID, default: []].append(span) }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
         }
         budget.record(samples: read)
         try budget.check()
-        return (newest, spans)
+        return newest
     }
 
     /// Trace IDs by their newest time, newest first; ties by ID so answers are stable.
@@ -90,8 +135,10 @@ struct TraceSearch {
     }
 
     /// The spans of each trace, counted against the budget.
-    private func traces(_ traceIDs: some Collection<TraceID>) throws(QueryError) -> [TraceID: [Span]] {
-        let traces = store.traces(tenant, ids: Set(traceIDs))
+    private func traces(_ traceIDs: some Collection<TraceID>, prefilter: SpanPrefilter) throws(QueryError)
+        -> [TraceID: [Span]]
+    {
+        let traces = store.traces(tenant, ids: Set(traceIDs), prefilter: prefilter)
         budget.record(samples: traces.values.reduce(0) { $0 + $1.count })
         try budget.check()
         return traces
@@ -116,7 +163,7 @@ struct TraceSearch {
         budget.record(samples: read)
         try budget.check()
         let newestFirst = Self.newestFirst(newest).prefix(limit)
-        let traces = try self.traces(newestFirst)
+        let traces = try self.traces(newestFirst, prefilter: .none)
         return newestFirst.map { traceID in
             let spans = traces[traceID] ?? []
             let named = spanIDs[traceID] ?? []
