@@ -69,41 +69,64 @@ public struct ServiceCallGraph: Sendable, Equatable {
     /// Sorted by name.
     public var services: [Service]
 
+    /// What the graph needs of one span: taken as spans are read, so that no span is kept.
+    struct Call {
+        let trace: TraceID
+        let span: SpanID
+        let parent: SpanID?
+        let service: String
+        let kind: SpanKind
+        let failed: Bool
+        let duration: Int64
+        /// What a client or producer span names as the other side, for a call to something that sends no spans.
+        let peer: String?
+
+        init(_ span: Span) {
+            trace = span.traceID
+            self.span = span.spanID
+            parent = span.parentSpanID
+            service = span.serviceName
+            kind = span.kind
+            failed = span.status.code == .error
+            duration = span.duration
+            peer = span.kind == .client || span.kind == .producer ? ServiceCallGraph.peer(of: span) : nil
+        }
+    }
+
     /// The graph of `spans`, which started in `[from, to]`.
     public init(spans: [Span], from: Int64, to: Int64) {
+        self.init(calls: spans.map(Call.init), from: from, to: to)
+    }
+
+    /// The graph of the spans `calls` were taken from, which started in `[from, to]`.
+    init(calls: [Call], from: Int64, to: Int64) {
         let seconds = Double(to - from) / 1e9
-        var byID: [TraceID: [SpanID: Span]] = [:]
-        var parents: Set<SpanKey> = []
-        for span in spans {
-            byID[span.traceID, default: [:]][span.spanID] = span
-            if let parent = span.parentSpanID { parents.insert(SpanKey(trace: span.traceID, span: parent)) }
+        // Each call found by trace and span ID, as an index into `calls`.
+        var index: [SpanKey: Int] = [:]
+        index.reserveCapacity(calls.count)
+        var parents = Set<SpanKey>()
+        for (position, call) in calls.enumerated() {
+            index[SpanKey(trace: call.trace, span: call.span)] = position
+            if let parent = call.parent { parents.insert(SpanKey(trace: call.trace, span: parent)) }
         }
-        var edgeCalls: [[String]: (durations: [Int64], errors: Int)] = [:]
-        var serviceCalls: [String: (durations: [Int64], errors: Int)] = [:]
-        for span in spans {
-            let failed = span.status.code == .error ? 1 : 0
-            if span.kind == .server || span.isRoot {
-                serviceCalls[span.serviceName, default: ([], 0)].durations.append(span.duration)
-                serviceCalls[span.serviceName, default: ([], 0)].errors += failed
-            }
-            let key: [String]
-            if let parentID = span.parentSpanID, let parent = byID[span.traceID]?[parentID],
-                parent.serviceName != span.serviceName
+        var edgeCalls: [Route: Calls] = [:]
+        var serviceCalls: [String: Calls] = [:]
+        for call in calls {
+            if call.kind == .server || call.parent == nil { serviceCalls[call.service, default: Calls()].add(call) }
+            let route: Route
+            if let parentID = call.parent, let parent = index[SpanKey(trace: call.trace, span: parentID)],
+                calls[parent].service != call.service
             {
-                key = [parent.serviceName, span.serviceName]
-            } else if span.kind == .client || span.kind == .producer,
-                !parents.contains(SpanKey(trace: span.traceID, span: span.spanID)),
-                let peer = Self.peer(of: span)
-            {
-                key = [span.serviceName, peer]
+                route = Route(caller: calls[parent].service, callee: call.service)
+            } else if let peer = call.peer, !parents.contains(SpanKey(trace: call.trace, span: call.span)) {
+                route = Route(caller: call.service, callee: peer)
             } else {
                 continue
             }
-            edgeCalls[key, default: ([], 0)].durations.append(span.duration)
-            edgeCalls[key, default: ([], 0)].errors += failed
+            edgeCalls[route, default: Calls()].add(call)
         }
-        edges = edgeCalls.map { key, calls in
-            Edge(caller: key[0], callee: key[1],
+        edges = edgeCalls.map { route, calls in
+            Edge(caller: route.caller, callee: route.callee,
                 stats: CallStats(durations: calls.durations, errors: calls.errors, seconds: seconds))
         }.sorted { ($0.caller, $0.callee) < ($1.caller, $1.callee) }
         services = serviceCalls.map { name, calls in
@@ -116,10 +139,26 @@ public struct ServiceCallGraph: Sendable, Equatable {
         let span: SpanID
     }
 
+    private struct Route: Hashable {
+        let caller: String
+        let callee: String
+    }
+
+    /// The calls of one edge or service as they are gathered.
+    private struct Calls {
+        var durations: [Int64] = []
+        var errors = 0
+
+        mutating func add(_ call: Call) {
+            durations.append(call.duration)
+            if call.failed { errors += 1 }
+        }
+    }
+
     /// Attributes that name what a client span calls, most specific first.
     private static let peerAttributes = ["peer.service", "db.system", "server.address"]
 
-    private static func peer(of span: Span) -> String? {
+    static func peer(of span: Span) -> String? {
         for key in peerAttributes {
             if let value = span.attributes[key]?.text, !value.isEmpty { return value }
         }

@@ -6,18 +6,18 @@ extension QueryEngine {
     public func serviceGraph(_ tenant: Tenant, from: Int64, to: Int64) throws(QueryError) -> ServiceCallGraph {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let budget = QueryBudget(limits)
-        var spans: [Span] = []
+        var calls: [ServiceCallGraph.Call] = []
         var stopped = false
         _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
-            if spans.count % 1024 == 1023 {
+            if calls.count % 1024 == 1023 {
                 budget.record(samples: 1024)
                 stopped = stopped || budget.isExhausted || budget.isPastDeadline
             }
-            if !stopped { spans.append(span) }
+            if !stopped { calls.append(ServiceCallGraph.Call(span)) }
             return false
         }
-        budget.record(samples: spans.count % 1024)
+        budget.record(samples: calls.count % 1024)
         try budget.check()
-        return ServiceCallGraph(spans: spans, from: from, to: to)
+        return ServiceCallGraph(calls: calls, from: from, to: to)
     }
 }
