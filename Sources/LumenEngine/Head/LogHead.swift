@@ -50,8 +50,11 @@ struct LogHead {
     ) -> [LogRecord] {
         var matches: [LogRecord] = []
         for id in postings.select(matchers, count: streams.count) {
-            for record in streams[id].records where record.time >= from && record.time <= to && filter(record) {
-                matches.append(record)
+            let records = streams[id].records
+            // By index, so that a record the filter turns down is only borrowed, never copied.
+            for index in records.indices
+            where records[index].time >= from && records[index].time <= to && filter(records[index]) {
+                matches.append(records[index])
             }
         }
         matches.sort { $0.time > $1.time }

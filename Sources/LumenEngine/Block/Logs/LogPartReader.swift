@@ -49,8 +49,10 @@ final class LogPartReader: Sendable {
             for records in try group.concurrentMap(minimumPerThread: 1, { page throws(BlockError) in
                 try self.records(at: page.offset, lineContains: needles)
             }) {
-                for record in records where record.time >= from && record.time <= to && filter(record) {
-                    found.append(record)
+                // By index, so that a record the filter turns down is only borrowed, never copied.
+                for index in records.indices
+                where records[index].time >= from && records[index].time <= to && filter(records[index]) {
+                    found.append(records[index])
                 }
             }
             if found.count >= limit {
