@@ -6,11 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dashboard=${1:-Dashboards/services.yaml}
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 work=$(mktemp -d)
 trap 'kill $lumen_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 $lumen serve --data-dir "$work/data" --otlp-http 127.0.0.1:24318 --api 127.0.0.1:29470 --otlp-grpc off \

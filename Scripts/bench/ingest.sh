@@ -10,12 +10,8 @@ seconds=${1:-20}
 concurrency=${2:-16}
 batch=${3:-20}
 
-# LUMEN_BIN names an already built release binary; otherwise build one.
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 data=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
 

@@ -7,14 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${1:-1000000}
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 command -v zstd >/dev/null || apt-get install -y -qq zstd
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -c "import chdb" 2>/dev/null || .venv/bin/pip install -q --disable-pip-version-check chdb
+chdb_venv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

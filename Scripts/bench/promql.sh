@@ -18,11 +18,8 @@ here=Scripts/bench/promql
 hours=${1:-6}
 repeat=${2:-5}
 command -v prometheus >/dev/null || apt-get install -y prometheus >/dev/null
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 work=$(mktemp -d)
 pids=()
 trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -9,12 +9,8 @@ cd "$(dirname "$0")/../.."
 requests=${1:-2000}
 concurrency=${2:-4}
 command -v prometheus >/dev/null || Scripts/bootstrap.sh --test-peers
-# LUMEN_BIN names an already built release binary; otherwise build one.
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 work=$(mktemp -d)
 trap 'kill $lumen_pid $prometheus_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 

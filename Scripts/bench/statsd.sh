@@ -6,12 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 count=${1:-500000}
-# LUMEN_BIN names an already built release binary; otherwise build one.
-lumen=${LUMEN_BIN:-}
-if [ -z "$lumen" ]; then
-    swift build -c release --product lumen >/dev/null
-    lumen=.build/release/lumen
-fi
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 $lumen serve --data-dir "$work/store" --otlp-http 127.0.0.1:24318 --otlp-grpc off --api 127.0.0.1:29470 \

@@ -31,36 +31,12 @@ final class LogPartReader: Sendable {
         matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
         filter: (LogRecord) -> Bool
     ) throws(BlockError) -> [LogRecord] {
-        var candidates: [LogPart.PageEntry] = []
-        for id in postings.select(matchers, count: streams.count) {
-            for page in streams[id].pages where page.maxTime >= from && page.minTime <= to {
-                if lineContains.allSatisfy(page.lineFilter.mayContainSubstring) { candidates.append(page) }
-            }
-        }
-        candidates.sort { $0.maxTime > $1.maxTime }
         let needles = lineContains.map { Array($0.utf8) }
-        var found: [LogRecord] = []
-        var next = 0
-        while next < candidates.count {
-            // `found` is sorted, newest first, whenever it holds `limit` records.
-            if found.count >= limit, let oldestKept = found.last?.time, candidates[next].maxTime < oldestKept { break }
-            let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
-            next += group.count
-            for records in try group.concurrentMap(minimumPerThread: 1, { page throws(BlockError) in
-                try self.records(at: page.offset, lineContains: needles)
-            }) {
-                // By index, so that a record the filter turns down is only borrowed, never copied.
-                for index in records.indices
-                where records[index].time >= from && records[index].time <= to && filter(records[index]) {
-                    found.append(records[index])
-                }
-            }
-            if found.count >= limit {
-                found.sort { $0.time > $1.time }
-                found.removeLast(found.count - limit)
-            }
-        }
-        return found.sorted { $0.time > $1.time }
+        let candidates = pages(matching: matchers, from: from, to: to, lineContains: lineContains).map(\.page)
+        return try ConcurrentPages.newest(
+            candidates, newest: \.maxTime, limit: limit, from: from, to: to, time: \.time,
+            decode: { page throws(BlockError) in try self.records(at: page.offset, lineContains: needles) },
+            filter: filter)
     }
 
     /// Each selected stream's lines in `[from, to]` that contain every string of `lineContains`, as times and
@@ -70,25 +46,35 @@ final class LogPartReader: Sendable {
         -> [LogStreamLines]
     {
         let needles = lineContains.map { Array($0.utf8) }
-        let selected = postings.select(matchers, count: streams.count)
-        var wanted: [(stream: Int, offset: Int)] = []
-        for (position, id) in selected.enumerated() {
-            for page in streams[id].pages where page.maxTime >= from && page.minTime <= to
-                && lineContains.allSatisfy(page.lineFilter.mayContainSubstring)
-            {
-                wanted.append((position, page.offset))
-            }
-        }
-        var result = selected.map { LogStreamLines(labels: streams[$0].labels) }
-        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { page throws(BlockError) in
-            try self.lines(at: page.offset, lineContains: needles)
+        let wanted = pages(matching: matchers, from: from, to: to, lineContains: lineContains)
+        var result: [LogStreamLines] = []
+        var positions: [Int: Int] = [:]  // stream → its place in `result`
+        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { wanted throws(BlockError) in
+            try self.lines(at: wanted.page.offset, lineContains: needles)
         }
         for (page, lines) in zip(wanted, decoded) {
+            let position = positions[page.stream] ?? result.count
+            if position == result.count {
+                positions[page.stream] = position
+                result.append(LogStreamLines(labels: streams[page.stream].labels))
+            }
             for (time, size) in zip(lines.times, lines.sizes) where time >= from && time <= to {
-                result[page.stream].append(time: time, size: size)
+                result[position].append(time: time, size: size)
             }
         }
         return result
+    }
+
+    /// The pages of the streams `matchers` select that overlap `[from, to]` and whose line filter admits every
+    /// string of `lineContains`, with the stream each belongs to.
+    private func pages(matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String])
+        -> [(stream: Int, page: LogPart.PageEntry)]
+    {
+        postings.select(matchers, count: streams.count).flatMap { id in
+            streams[id].pages.filter {
+                $0.maxTime >= from && $0.minTime <= to && lineContains.allSatisfy($0.lineFilter.mayContainSubstring)
+            }.map { (id, $0) }
+        }
     }
 
     /// Every record carrying `traceID`.

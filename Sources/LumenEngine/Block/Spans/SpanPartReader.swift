@@ -45,35 +45,13 @@ final class SpanPartReader: Sendable {
     func spans(
         from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
     ) throws(BlockError) -> [Span] {
-        var found: [Span] = []
         let candidates = index.pages.filter {
             $0.maxStart >= from && $0.minStart <= to
                 && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
-        }.sorted { $0.maxStart > $1.maxStart }
-        var next = 0
-        while next < candidates.count {
-            // `found` is sorted, newest first, whenever it holds `limit` spans.
-            if found.count >= limit, let oldestKept = found.last?.startTime, candidates[next].maxStart < oldestKept {
-                break
-            }
-            let group = Array(candidates[next..<min(next + ConcurrentPages.groupSize, candidates.count)])
-            next += group.count
-            for spans in try group.concurrentMap(minimumPerThread: 1, { page throws(BlockError) in
-                try self.decode(page, prefilter: prefilter)
-            }) {
-                // By index, so that a span the filter turns down is only borrowed, never copied: a search that
-                // collects through its filter (a metric, the service graph) turns every span down.
-                for index in spans.indices
-                where spans[index].startTime >= from && spans[index].startTime <= to && filter(spans[index]) {
-                    found.append(spans[index])
-                }
-            }
-            if found.count >= limit {
-                found.sort { $0.startTime > $1.startTime }
-                found.removeLast(found.count - limit)
-            }
         }
-        return found.sorted { $0.startTime > $1.startTime }
+        return try ConcurrentPages.newest(
+            candidates, newest: \.maxStart, limit: limit, from: from, to: to, time: \.startTime,
+            decode: { page throws(BlockError) in try self.decode(page, prefilter: prefilter) }, filter: filter)
     }
 
     /// Every span of the part: what compaction merges.
