@@ -38,6 +38,9 @@ let package = Package(
         // glibc's memmem, declared: log pages search their text a column at a time.
         .systemLibrary(name: "CMemmem"),
 
+        // CRC-32C by the CPU's instruction (SSE 4.2): the checksum of WAL records and block pages.
+        .target(name: "CCRC32C"),
+
         // Pure decoders: bytes → Batch. OTLP protobuf/JSON, gzip with a size ceiling.
         .target(
             name: "LumenWire",
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "LumenEngine",
             dependencies: [
-                "LumenModel", "CZstd", "CMemmem",
+                "LumenModel", "CZstd", "CMemmem", "CCRC32C",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -109,16 +109,19 @@ extension Storage: TelemetryReader {
     }
 
     public func logLines(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String],
+        sizes: Bool
     ) -> [LogStreamLines] {
         let (heads, blocks) = sources(tenant, from: from, to: to)
         var lines: [LogStreamLines] = []
         for head in heads {
-            lines += head.logLines(tenant, matching: matchers, from: from, to: to, lineContains: lineContains)
+            lines += head.logLines(
+                tenant, matching: matchers, from: from, to: to, lineContains: lineContains, sizes: sizes)
         }
         for block in blocks {
             lines += fromBlock(block) { () throws(BlockError) in
-                try block.logs?.lines(matching: matchers, from: from, to: to, lineContains: lineContains)
+                try block.logs?.lines(
+                    matching: matchers, from: from, to: to, lineContains: lineContains, sizes: sizes)
             } ?? []
         }
         return LogStreamLines.merged(lines)

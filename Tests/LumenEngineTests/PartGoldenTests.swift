@@ -25,9 +25,16 @@ struct PartGoldenTests {
 
     @Test func aLogPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
         let records = rich.logs.sorted { $0.time < $1.time }
-        let page = LogPage.encode(records[...])
-        try check(page, "log-page-v1.bin")
-        #expect(try LogPage.decode(page) == records)
+        var templates = LogTemplateTable()
+        let page = LogPage.encode(records[...], templates: &templates)
+        try check(page, "log-page-v2.bin")
+        #expect(try LogPage.decode(page, templates: nil) == records)
+    }
+
+    @Test func templatedBodiesAndTheirTemplateTableGiveTheCommittedBytes() throws {
+        let (column, table) = LogTemplateTests.templated(LogTemplateTests.tricky)
+        try check(column, "log-templated-bodies-v2.bin")
+        try check(table, "log-templates-v2.bin")
     }
 
     @Test func aSpanPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
@@ -47,13 +54,13 @@ struct PartGoldenTests {
         for hash in trigrams { lineFilter.insert(hash) }
         var traceFilter = BloomFilter(capacity: 1)
         traceFilter.insert(BloomFilter.hash(BatchRecordFixtures.traceID))
-        let logs = LogPartWriter.encodeIndex([
+        let logs = LogPartWriter.encodeIndex(LogPart.Index(streams: [
             LogPart.StreamEntry(labels: Labels(["service": "cart", "severity": "warn"]), pages: [
                 LogPart.PageEntry(offset: 8, records: 3, minTime: 100, maxTime: 250, lineFilter: lineFilter,
                     traceFilter: traceFilter),
             ]),
-        ])
-        try check(logs, "log-index-v1.bin")
+        ], templatesOffset: 300))
+        try check(logs, "log-index-v2.bin")
         let page = SpanPart.PageEntry(offset: 8, spans: 2, firstTraceID: BatchRecordFixtures.traceID,
             lastTraceID: BatchRecordFixtures.traceID, minStart: 100, maxStart: 110, minDuration: -5, maxDuration: 250)
         let spans = SpanPartWriter.encodeIndex(

@@ -68,9 +68,9 @@ struct PartReaderTests {
                 var damaged = [UInt8](original)
                 damaged[position] ^= 0x5a
                 try Data(damaged).write(to: URL(fileURLWithPath: path))
-                let reopened = try Block(directory: block.directory)
+                // Refused when the block opens (the part's template table is read then) or when the page is read.
                 #expect(throws: BlockError.self) {
-                    _ = try reopened.contents()
+                    _ = try Block(directory: block.directory).contents()
                 }
             }
             try original.write(to: URL(fileURLWithPath: path))
@@ -79,12 +79,24 @@ struct PartReaderTests {
 }
 
 extension PartReaderTests {
+    /// A page of `records` as a part writes it, with the part's templates if the page is templated.
+    private func encoded(_ records: [LogRecord]) throws -> (page: [UInt8], templates: LogTemplates?) {
+        var table = LogTemplateTable()
+        let page = LogPage.encode(records[...], templates: &table)
+        return (page, table.isEmpty ? nil : try LogTemplates(table.bytes))
+    }
+
+    private func filter(_ needles: [String], _ templates: LogTemplates?) -> LogLineFilter {
+        LogLineFilter(needles.map { Array($0.utf8) }, templates: templates)
+    }
+
     @Test func aPagesLinesAreTheTimesAndSizesOfItsMatchingRecords() throws {
+        var unusedTable = LogTemplateTable()  // a page with a body that is not a string is never templated
         var records = F.batch(traces: 100).logs
         records[3].body = .int(42)  // a body that is not a string is measured as its text
-        let page = LogPage.encode(records[...])
+        let page = LogPage.encode(records[...], templates: &unusedTable)
         for needles in [[], ["timeout"], ["cart 4", "loaded"], ["42"], ["absent"]] {
-            let lines = try LogPage.lines(page, lineContains: needles.map { Array($0.utf8) })
+            let lines = try LogPage.lines(page, templates: nil, lineContains: filter(needles, nil))
             let matching = records.filter { record in needles.allSatisfy { record.line.contains($0) } }
             #expect(lines.times == matching.map(\.time))
             #expect(lines.sizes == matching.map(\.line.utf8.count))
@@ -100,25 +112,27 @@ extension PartReaderTests {
             record.body = body
             return record
         }
-        let page = LogPage.encode(records[...])
+        var unusedTable = LogTemplateTable()
+        let page = LogPage.encode(records[...], templates: &unusedTable)
         for (needle, rows) in [("cd", [1, 3, 4]), ("bc", [3, 6]), ("b", [0, 3, 6]), ("23", [5]), ("abcdx", [])] {
-            let lines = try LogPage.lines(page, lineContains: [Array(needle.utf8)])
+            let lines = try LogPage.lines(page, templates: nil, lineContains: filter([needle], nil))
             #expect(lines.times == rows.map { records[$0].time }, "\(needle)")
-            #expect(try LogPage.decode(page, lineContains: [Array(needle.utf8)]).map(\.time)
+            #expect(try LogPage.decode(page, templates: nil, lineContains: filter([needle], nil)).map(\.time)
                 == records.filter { $0.line.contains(needle) }.map(\.time))
         }
     }
 
     @Test func aPageDecodedForALineFilterBuildsOnlyTheLinesThatHoldIt() throws {
         let records = F.batch(traces: 100).logs
-        let page = LogPage.encode(records[...])
-        let timeouts = try LogPage.decode(page, lineContains: [Array("timeout".utf8)])
+        let (page, templates) = try encoded(records)
+        let timeouts = try LogPage.decode(page, templates: templates, lineContains: filter(["timeout"], templates))
         #expect(timeouts == records.filter { $0.line.contains("timeout") })
-        #expect(try LogPage.decode(page, lineContains: [Array("cart 4".utf8), Array("loaded".utf8)]) == records.filter {
-            $0.line.contains("cart 4") && $0.line.contains("loaded")
-        })
-        #expect(try LogPage.decode(page, lineContains: [Array("absent".utf8)]).isEmpty)
-        #expect(try LogPage.decode(page) == records)
+        #expect(try LogPage.decode(page, templates: templates, lineContains: filter(["cart 4", "loaded"], templates))
+            == records.filter { $0.line.contains("cart 4") && $0.line.contains("loaded") })
+        #expect(try LogPage.decode(page, templates: templates, lineContains: filter(["absent"], templates)).isEmpty)
+        #expect(try LogPage.decode(page, templates: templates) == records)
+        let lines = try LogPage.lines(page, templates: templates, lineContains: filter(["cart 4"], templates))
+        #expect(lines.sizes == records.filter { $0.line.contains("cart 4") }.map(\.line.utf8.count))
     }
 
     @Test func aSpanPageDecodedWithAPrefilterBuildsOnlyTheSpansItAdmits() throws {

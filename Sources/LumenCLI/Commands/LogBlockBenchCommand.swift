@@ -41,7 +41,7 @@ struct LogBlockBenchCommand: ParsableCommand {
         let block = store.storage.blocks[0]
         let search = try BenchTiming(passes: passes) {
             // Counted as `count_over_time({…} |= "word" […])` counts: the block's lines, no record built.
-            store.storage.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [word])
+            store.storage.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [word], sizes: false)
                 .reduce(0) { $0 + $1.times.count }
         }
         let report: [String: Any] = [

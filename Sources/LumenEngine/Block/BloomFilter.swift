@@ -53,12 +53,16 @@ struct BloomFilter: Equatable {
 
     static func hash(_ traceID: TraceID) -> UInt64 { mix(traceID.high ^ mix(traceID.low)) }
 
-    /// The hashes of every three-byte window of `text` (the unit a substring search can prune on).
+    /// The hashes of every three-byte window of `text` (the unit a substring search can prune on), but those of
+    /// three lowercase hex digits: IDs and numbers make thousands of those in every page, which would triple the
+    /// filter while telling pages apart by little. A needle made only of such windows prunes nothing.
     static func trigramHashes(_ text: some Collection<UInt8>, into hashes: inout Set<UInt64>) {
         var window: UInt64 = 0
+        var hexRun = 0
         for (position, byte) in text.enumerated() {
             window = (window << 8 | UInt64(byte)) & 0xff_ffff
-            if position >= 2 { hashes.insert(mix(window)) }
+            hexRun = byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6 ? hexRun + 1 : 0
+            if position >= 2, hexRun < 3 { hashes.insert(mix(window)) }
         }
     }
 

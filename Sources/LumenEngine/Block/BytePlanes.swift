@@ -25,14 +25,43 @@ enum BytePlanes {
         private let width: Int
         private let planes: UnsafeBufferPointer<UInt8>
 
+        /// Reads a column that is all planes, to its end.
         init(_ column: inout ByteReader, count: Int) throws(BatchRecordError) {
             let width = Int(try column.byte("plane width"))
             guard width <= 8, column.remaining == width * count else {
                 throw column.error("\(column.remaining) bytes are not \(count) values of \(width) planes")
             }
+            try self.init(width: width, count: count, from: &column)
+        }
+
+        /// Reads planes that other data follows, leaving `column` after them.
+        init(prefixOf column: inout ByteReader, count: Int) throws(BatchRecordError) {
+            let width = Int(try column.byte("plane width"))
+            guard width <= 8, column.remaining >= width * count else {
+                throw column.error("fewer than \(count) values of \(width) planes left")
+            }
+            try self.init(width: width, count: count, from: &column)
+        }
+
+        private init(width: Int, count: Int, from column: inout ByteReader) throws(BatchRecordError) {
             self.count = count
             self.width = width
-            planes = UnsafeBufferPointer(rebasing: column.buffer[column.offset...])
+            let start = column.offset
+            try column.skip(width * count)
+            planes = UnsafeBufferPointer(rebasing: column.buffer[start..<start + width * count])
+        }
+
+        /// Every value, a plane at a time.
+        func values() -> [UInt64] {
+            var values = [UInt64](repeating: 0, count: count)
+            values.withUnsafeMutableBufferPointer { values in
+                for plane in 0..<width {
+                    let base = plane * count
+                    let shift = UInt64(8 * plane)
+                    for index in 0..<count { values[index] |= UInt64(planes[base + index]) << shift }
+                }
+            }
+            return values
         }
 
         /// The value at `index`, which must be below `count`.

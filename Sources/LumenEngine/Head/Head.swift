@@ -106,10 +106,11 @@ public final class Head: TelemetryReader, @unchecked Sendable {
     }
 
     public func logLines(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String],
+        sizes: Bool
     ) -> [LogStreamLines] {
         let needles = lineContains.map { Array($0.utf8) }
-        return read(tenant) { $0.logs.lines(matchers, from: from, to: to, needles: needles) }
+        return read(tenant) { $0.logs.lines(matchers, from: from, to: to, needles: needles, sizes: sizes) }
     }
 
     public func logLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.logs.labelNames() } }

@@ -61,14 +61,17 @@ struct LogHead {
         return Array(matches.prefix(limit))
     }
 
-    /// Each selected stream's lines in `[from, to]` that contain every one of `needles`.
-    func lines(_ matchers: [LabelMatcher], from: Int64, to: Int64, needles: [[UInt8]]) -> [LogStreamLines] {
+    /// Each selected stream's lines in `[from, to]` that contain every one of `needles`, with their sizes if
+    /// `sizes`.
+    func lines(_ matchers: [LabelMatcher], from: Int64, to: Int64, needles: [[UInt8]], sizes: Bool)
+        -> [LogStreamLines]
+    {
         postings.select(matchers, count: streams.count).map { id in
             var lines = LogStreamLines(labels: streams[id].labels)
             for record in streams[id].records where record.time >= from && record.time <= to {
                 let line = record.line
                 if needles.allSatisfy({ LineSearch.contains(line, $0) }) {
-                    lines.append(time: record.time, size: line.utf8.count)
+                    lines.append(time: record.time, size: sizes ? line.utf8.count : nil)
                 }
             }
             return lines

@@ -7,16 +7,16 @@ public struct LogStreamLines: Sendable, Equatable {
     public let labels: Labels
     /// Nanoseconds since the epoch, in no particular order.
     public var times: [Int64] = []
-    /// UTF-8 bytes of each line, by the same index as `times`.
+    /// UTF-8 bytes of each line, by the same index as `times`; empty when the read did not ask for sizes.
     public var sizes: [Int] = []
 
     public init(labels: Labels) {
         self.labels = labels
     }
 
-    mutating func append(time: Int64, size: Int) {
+    mutating func append(time: Int64, size: Int?) {
         times.append(time)
-        sizes.append(size)
+        if let size { sizes.append(size) }
     }
 
     /// `lines` with the streams of equal labels (read from several sources) joined.

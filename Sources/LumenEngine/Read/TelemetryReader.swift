@@ -22,10 +22,12 @@ public protocol TelemetryReader: Sendable {
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
         lineContains: [String], filter: (LogRecord) -> Bool
     ) -> [LogRecord]
-    /// Each stream selected by `matchers` with the time and size of its lines in `[from, to]` that contain every
-    /// string of `lineContains`: what a metric over logs without parsers needs, read without building records.
+    /// Each stream selected by `matchers` with the time (and with `sizes` the size) of its lines in `[from, to]`
+    /// that contain every string of `lineContains`: what a metric over logs without parsers needs, read without
+    /// building records. Counting lines needs no sizes, and templated pages then read no variable.
     func logLines(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String],
+        sizes: Bool
     ) -> [LogStreamLines]
     func logLabelNames(_ tenant: Tenant) -> [String]
     func logLabelValues(_ tenant: Tenant, name: String) -> [String]
@@ -51,6 +53,13 @@ extension TelemetryReader {
         filter: (LogRecord) -> Bool = { _ in true }
     ) -> [LogRecord] {
         logs(tenant, matching: matchers, from: from, to: to, limit: limit, lineContains: [], filter: filter)
+    }
+
+    /// Lines with their sizes.
+    public func logLines(
+        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
+    ) -> [LogStreamLines] {
+        logLines(tenant, matching: matchers, from: from, to: to, lineContains: lineContains, sizes: true)
     }
 
     public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {

@@ -13,16 +13,17 @@ struct TelemetrySampler {
 
     /// A line's labels are its stream's plus the fields its parsers extracted (not the unwrapped one; one named
     /// like a stream label as `<name>_extracted`); its value
-    /// is the unwrapped field, else its size in bytes. A line whose field doesn't convert gives no sample.
-    func logs(_ query: LogQuery, from: Int64, to: Int64) throws(QueryError) -> [TimeSeries] {
+    /// is the unwrapped field, else its size in bytes (0 without `sizes`, for functions that only count). A line
+    /// whose field doesn't convert gives no sample.
+    func logs(_ query: LogQuery, from: Int64, to: Int64, sizes: Bool) throws(QueryError) -> [TimeSeries] {
         var collector = Collector(budget: budget, grouping: grouping)
         if query.unwrap == nil, query.filters.count == query.stages.count, query.lineContains.count == query.stages.count {
             // Only `|=` filters: the store answers with each line's time and size, no record built.
             let streams = store.logLines(
-                tenant, matching: query.matchers, from: from, to: to, lineContains: query.lineContains)
+                tenant, matching: query.matchers, from: from, to: to, lineContains: query.lineContains, sizes: sizes)
             for stream in streams where !collector.isStopped {
-                collector.add(stream.labels.labels, zip(stream.times, stream.sizes).map {
-                    Sample(timestamp: $0, value: Double($1))
+                collector.add(stream.labels.labels, stream.times.indices.map { index in
+                    Sample(timestamp: stream.times[index], value: sizes ? Double(stream.sizes[index]) : 0)
                 })
             }
             return try collector.series()

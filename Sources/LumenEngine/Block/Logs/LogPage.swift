@@ -1,4 +1,3 @@
-import CMemmem
 import LumenModel
 
 /// One page of a log stream: up to `LogPart.maxRecordsPerPage` records in time order, as columns
@@ -11,7 +10,8 @@ enum LogPage {
     private static let hasTraceID: UInt8 = 1
     private static let hasSpanID: UInt8 = 2
 
-    static func encode(_ records: ArraySlice<LogRecord>) -> [UInt8] {
+    /// The page of `records`; a templated body column adds its templates to the part's `templates`.
+    static func encode(_ records: ArraySlice<LogRecord>, templates: inout LogTemplateTable) -> [UInt8] {
         var resources = Interner<Resource>()
         var scopes = Interner<InstrumentationScope>()
         var severityTexts = Interner<String>()
@@ -33,24 +33,25 @@ enum LogPage {
                 page.columns[Column.spanID.rawValue].bigEndian64(spanID.value)
             }
             page.columns[Column.ids.rawValue].byte(flags)
-            page.columns[Column.body.rawValue].value(record.body)
             page.columns[Column.attributes.rawValue].attributes(record.attributes)
             page.columns[Column.references.rawValue].count(resources.index(of: record.resource))
             page.columns[Column.references.rawValue].count(scopes.index(of: record.scope))
         }
+        LogBodyColumn.write(records.map(\.body), templates: &templates, to: &page.columns[Column.body.rawValue])
         var tables = ByteWriter(capacity: 1024)
         PageTables.write(resources: resources.items, scopes: scopes.items, strings: severityTexts.items, to: &tables)
         return tables.bytes + page.bytes(rows: records.count)
     }
 
-    /// The page's records; with `lineContains`, only those whose line contains every one of its byte strings
-    /// (`bodies(_:rows:containing:)`). A page where no line matches costs a pass over its body column; rows that
+    /// The page's records; with `lineContains`, only those whose line contains every one of its strings
+    /// (`LogBodyColumn.Reader.search`). A page where no line matches costs a pass over its body column; rows that
     /// do not match are stepped over, not built.
-    static func decode(_ bytes: [UInt8], lineContains needles: [[UInt8]] = []) throws(BatchRecordError)
+    static func decode(_ bytes: [UInt8], templates: LogTemplates?, lineContains filter: LogLineFilter = .none)
+        throws(BatchRecordError)
         -> [LogRecord]
     {
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, needles: needles) }
+            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, templates: templates, filter: filter) }
         } catch let error as BatchRecordError {
             throw error
         } catch {
@@ -58,16 +59,19 @@ enum LogPage {
         }
     }
 
-    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>, needles: [[UInt8]]) throws(BatchRecordError)
+    private static func decode(
+        _ buffer: UnsafeBufferPointer<UInt8>, templates: LogTemplates?, filter: LogLineFilter
+    ) throws(BatchRecordError)
         -> [LogRecord]
     {
         var reader = ByteReader(buffer)
         let tables = try PageTables(from: &reader)
         let columns = Column.allCases.count
         var page = try ColumnPageReader(UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
+        var bodies = try LogBodyColumn.Reader(page.columns[Column.body.rawValue], rows: page.rows, templates: templates)
         var wanted: [Bool]?
-        if !needles.isEmpty {
-            let matches = try bodies(page.columns[Column.body.rawValue], rows: page.rows, containing: needles).matches
+        if !filter.isEmpty {
+            let matches = try bodies.search(filter, sizes: false).matches
             guard matches.contains(true) else { return [] }
             wanted = matches
         }
@@ -78,6 +82,7 @@ enum LogPage {
             time &+= try page.columns[Column.time.rawValue].varint("time")
             if let wanted, !wanted[row] {
                 try skipRow(&page)
+                try bodies.skip()
                 continue
             }
             let observed = time &+ (try page.columns[Column.observedTime.rawValue].varint("observed time"))
@@ -87,7 +92,7 @@ enum LogPage {
             let traceID = flags & hasTraceID != 0 ? try page.columns[Column.traceID.rawValue].traceID("trace ID") : nil
             let spanID = flags & hasSpanID != 0
                 ? SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID")) : nil
-            let body = try page.columns[Column.body.rawValue].value(depth: 0)
+            let body = try bodies.next()
             let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
             let resource = try tables.resource(&page.columns[Column.references.rawValue])
             let scope = try tables.scope(&page.columns[Column.references.rawValue])
@@ -98,10 +103,11 @@ enum LogPage {
         return records
     }
 
-    /// The time and size in bytes of each line of the page that contains every one of `needles`, from the time
-    /// and body columns alone: nothing else is read and no record is built.
-    static func lines(_ bytes: [UInt8], lineContains needles: [[UInt8]]) throws(BatchRecordError)
-        -> (times: [Int64], sizes: [Int])
+    /// The time and (with `sizes`) the size in bytes of each line of the page that holds every string of `filter`,
+    /// from the time and body columns alone: nothing else is read and no record is built.
+    static func lines(
+        _ bytes: [UInt8], templates: LogTemplates?, lineContains filter: LogLineFilter, sizes wantSizes: Bool = true
+    ) throws(BatchRecordError) -> (times: [Int64], sizes: [Int])
     {
         do {
             return try bytes.withUnsafeBufferPointer { buffer in
@@ -110,7 +116,9 @@ enum LogPage {
                 let columns = Column.allCases.count
                 var page = try ColumnPageReader(
                     UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
-                let bodies = try bodies(page.columns[Column.body.rawValue], rows: page.rows, containing: needles)
+                var column = try LogBodyColumn.Reader(
+                    page.columns[Column.body.rawValue], rows: page.rows, templates: templates)
+                let bodies = try column.search(filter, sizes: wantSizes)
                 var times: [Int64] = []
                 var sizes: [Int] = []
                 var time: Int64 = 0
@@ -118,7 +126,7 @@ enum LogPage {
                     time &+= try page.columns[Column.time.rawValue].varint("time")
                     guard bodies.matches[row] else { continue }
                     times.append(time)
-                    sizes.append(bodies.sizes[row])
+                    if wantSizes { sizes.append(bodies.sizes[row]) }
                 }
                 return (times, sizes)
             }
@@ -129,65 +137,7 @@ enum LogPage {
         }
     }
 
-    /// Which rows' bodies contain every one of `needles`, and each body's size in bytes as a line.
-    ///
-    /// String bodies are searched a needle at a time over the whole column with `memmem`, not line by line: each
-    /// occurrence is mapped to the row it lies in (one straddling two rows is no match), and the rest of that row
-    /// is skipped. A rare word then costs one vectorised pass over the page's text. A body of another kind is
-    /// judged and measured as the text a query shows for it.
-    private static func bodies(_ column: ByteReader, rows: Int, containing needles: [[UInt8]])
-        throws(BatchRecordError) -> (matches: [Bool], sizes: [Int])
-    {
-        var reader = column
-        var starts: [Int] = []
-        var ends: [Int] = []
-        starts.reserveCapacity(rows)
-        ends.reserveCapacity(rows)
-        var matches = [Bool](repeating: true, count: rows)
-        var isString = [Bool](repeating: true, count: rows)
-        var sizes: [Int] = []
-        sizes.reserveCapacity(rows)
-        for row in 0..<rows {
-            let before = reader.offset
-            if let line = try reader.stringValueBytes() {
-                let start = reader.offset - line.count
-                starts.append(start)
-                ends.append(start + line.count)
-                sizes.append(line.count)
-            } else {
-                let text = try reader.value(depth: 0).text
-                matches[row] = needles.allSatisfy { LineSearch.contains(text, $0) }
-                isString[row] = false
-                starts.append(before)  // an empty range, so that `ends` stays in order for the search below
-                ends.append(before)
-                sizes.append(text.utf8.count)
-            }
-        }
-        guard let base = column.buffer.baseAddress else { return (matches, sizes) }
-        let end = reader.offset
-        for needle in needles where !needle.isEmpty {
-            var found = [Bool](repeating: false, count: rows)
-            var position = 0
-            var row = 0
-            needle.withUnsafeBufferPointer { needle in
-                while position < end, let hit = memmem(base + position, end - position, needle.baseAddress!, needle.count) {
-                    let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-                    while row < rows, ends[row] < at + needle.count { row += 1 }
-                    guard row < rows else { break }
-                    if starts[row] <= at {
-                        found[row] = true
-                        position = ends[row]
-                    } else {
-                        position = at + 1
-                    }
-                }
-            }
-            for row in 0..<rows where isString[row] { matches[row] = matches[row] && found[row] }
-        }
-        return (matches, sizes)
-    }
-
-    /// Steps over the current row in every column but the time column (already read).
+    /// Steps over the current row in every column but the time and body columns.
     private static func skipRow(_ page: inout ColumnPageReader) throws(BatchRecordError) {
         _ = try page.columns[Column.observedTime.rawValue].varint("observed time")
         try page.columns[Column.severity.rawValue].skip(1)
@@ -195,7 +145,6 @@ enum LogPage {
         let flags = try page.columns[Column.ids.rawValue].byte("id flags")
         if flags & hasTraceID != 0 { try page.columns[Column.traceID.rawValue].skip(16) }
         if flags & hasSpanID != 0 { try page.columns[Column.spanID.rawValue].skip(8) }
-        try page.columns[Column.body.rawValue].skipValue()
         try page.columns[Column.attributes.rawValue].skipAttributes()
         _ = try page.columns[Column.references.rawValue].uvarint("resource index")
         _ = try page.columns[Column.references.rawValue].uvarint("scope index")

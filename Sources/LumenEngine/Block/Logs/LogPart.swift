@@ -9,7 +9,7 @@ enum LogPart {
     static let pagesMagic: [UInt8] = Array("LLOG".utf8)
     /// `LLGI`: first bytes of the index file.
     static let indexMagic: [UInt8] = Array("LLGI".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     /// A page is cut after this many records or this many bytes of lines, whichever comes first: large enough
     /// for zstd to find the repetition across lines, small enough that a hit decompresses little.
@@ -31,5 +31,12 @@ enum LogPart {
     struct StreamEntry {
         var labels: Labels
         var pages: [PageEntry]
+    }
+
+    struct Index {
+        var streams: [StreamEntry]
+        /// Where in `pages` the part's template table is (a page of its own, after the others); nil if no page
+        /// is templated.
+        var templatesOffset: Int?
     }
 }

@@ -7,16 +7,30 @@ final class LogPartReader: Sendable {
     let streams: [LogPart.StreamEntry]
     private let postings: Postings
     private let pages: PageFile.Reader
+    /// The templates of the part's templated pages, read at open.
+    private let templates: LogTemplates?
 
     init(directory: String) throws(BlockError) {
-        let streams = try IndexFile.read(
+        let index = try IndexFile.read(
             directory + "/" + LogPart.indexFileName, magic: LogPart.indexMagic, version: LogPart.version
         ) { reader throws(BatchRecordError) in try Self.parseIndex(&reader) }
         var postings = Postings()
-        for (id, stream) in streams.enumerated() { postings.add(id: id, labels: stream.labels) }
-        self.streams = streams
+        for (id, stream) in index.streams.enumerated() { postings.add(id: id, labels: stream.labels) }
+        streams = index.streams
         self.postings = postings
-        pages = try PageFile.Reader(path: directory + "/" + LogPart.pagesFileName, magic: LogPart.pagesMagic)
+        let pages = try PageFile.Reader(path: directory + "/" + LogPart.pagesFileName, magic: LogPart.pagesMagic)
+        self.pages = pages
+        if let offset = index.templatesOffset {
+            let bytes = try pages.page(at: offset)
+            do {
+                templates = try LogTemplates(bytes)
+            } catch {
+                throw BlockError(.corrupt, "log templates: \(error.message) (byte \(error.offset))", path: pages.path,
+                    offset: offset)
+            }
+        } else {
+            templates = nil
+        }
     }
 
     func labelNames() -> [String] { postings.names }
@@ -31,26 +45,26 @@ final class LogPartReader: Sendable {
         matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
         filter: (LogRecord) -> Bool
     ) throws(BlockError) -> [LogRecord] {
-        let needles = lineContains.map { Array($0.utf8) }
+        let lineFilter = LogLineFilter(lineContains.map { Array($0.utf8) }, templates: templates)
         let candidates = pages(matching: matchers, from: from, to: to, lineContains: lineContains).map(\.page)
         return try ConcurrentPages.newest(
             candidates, newest: \.maxTime, limit: limit, from: from, to: to, time: \.time,
-            decode: { page throws(BlockError) in try self.records(at: page.offset, lineContains: needles) },
+            decode: { page throws(BlockError) in try self.records(at: page.offset, lineContains: lineFilter) },
             filter: filter)
     }
 
     /// Each selected stream's lines in `[from, to]` that contain every string of `lineContains`, as times and
-    /// sizes: pages are pruned as `logs` prunes them, then decoded on every core, reading only their time and body
-    /// columns.
-    func lines(matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]) throws(BlockError)
-        -> [LogStreamLines]
-    {
-        let needles = lineContains.map { Array($0.utf8) }
+    /// (with `sizes`) sizes: pages are pruned as `logs` prunes them, then decoded on every core, reading only
+    /// their time and body columns.
+    func lines(
+        matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String], sizes: Bool
+    ) throws(BlockError) -> [LogStreamLines] {
+        let filter = LogLineFilter(lineContains.map { Array($0.utf8) }, templates: templates)
         let wanted = pages(matching: matchers, from: from, to: to, lineContains: lineContains)
         var result: [LogStreamLines] = []
         var positions: [Int: Int] = [:]  // stream → its place in `result`
         let decoded = try wanted.concurrentMap(minimumPerThread: 1) { wanted throws(BlockError) in
-            try self.lines(at: wanted.page.offset, lineContains: needles)
+            try self.lines(at: wanted.page.offset, lineContains: filter, sizes: sizes)
         }
         for (page, lines) in zip(wanted, decoded) {
             let position = positions[page.stream] ?? result.count
@@ -58,8 +72,8 @@ final class LogPartReader: Sendable {
                 positions[page.stream] = position
                 result.append(LogStreamLines(labels: streams[page.stream].labels))
             }
-            for (time, size) in zip(lines.times, lines.sizes) where time >= from && time <= to {
-                result[position].append(time: time, size: size)
+            for (index, time) in lines.times.enumerated() where time >= from && time <= to {
+                result[position].append(time: time, size: sizes ? lines.sizes[index] : nil)
             }
         }
         return result
@@ -100,14 +114,20 @@ final class LogPartReader: Sendable {
         return result
     }
 
-    private func records(at offset: Int, lineContains needles: [[UInt8]] = []) throws(BlockError) -> [LogRecord] {
-        try page(at: offset) { bytes throws(BatchRecordError) in try LogPage.decode(bytes, lineContains: needles) }
+    private func records(at offset: Int, lineContains filter: LogLineFilter = .none) throws(BlockError)
+        -> [LogRecord]
+    {
+        try page(at: offset) { bytes throws(BatchRecordError) in
+            try LogPage.decode(bytes, templates: templates, lineContains: filter)
+        }
     }
 
-    private func lines(at offset: Int, lineContains needles: [[UInt8]]) throws(BlockError)
+    private func lines(at offset: Int, lineContains filter: LogLineFilter, sizes: Bool) throws(BlockError)
         -> (times: [Int64], sizes: [Int])
     {
-        try page(at: offset) { bytes throws(BatchRecordError) in try LogPage.lines(bytes, lineContains: needles) }
+        try page(at: offset) { bytes throws(BatchRecordError) in
+            try LogPage.lines(bytes, templates: templates, lineContains: filter, sizes: sizes)
+        }
     }
 
     /// The page at `offset`, decompressed and decoded by `decode`; a decoding error names the page.
@@ -123,7 +143,8 @@ final class LogPartReader: Sendable {
         }
     }
 
-    private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> [LogPart.StreamEntry] {
+    private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> LogPart.Index {
+        let templatesOffset = try reader.int("templates offset")
         var streams: [LogPart.StreamEntry] = []
         for _ in 0..<(try reader.count("stream")) {
             let labels = try reader.labels()
@@ -140,6 +161,6 @@ final class LogPartReader: Sendable {
             }
             streams.append(.init(labels: labels, pages: pages))
         }
-        return streams
+        return LogPart.Index(streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
     }
 }

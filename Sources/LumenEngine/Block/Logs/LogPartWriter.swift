@@ -15,6 +15,7 @@ public struct LogPartWriter {
     {
         var file = PageFile.Writer(magic: LogPart.pagesMagic, level: level)
         var entries: [LogPart.StreamEntry] = []
+        var templates = LogTemplateTable()
         var statistics = Statistics()
         for stream in streams.sorted(by: { $0.labels < $1.labels }) where !stream.records.isEmpty {
             let records = stream.records.sorted { $0.time < $1.time }
@@ -30,7 +31,7 @@ public struct LogPartWriter {
                     end += 1
                 }
                 let page = records[start..<end]
-                entry.pages.append(pageEntry(page, offset: file.append(LogPage.encode(page))))
+                entry.pages.append(pageEntry(page, offset: file.append(LogPage.encode(page, templates: &templates))))
                 start = end
             }
             statistics.streams += 1
@@ -38,7 +39,8 @@ public struct LogPartWriter {
             statistics.pages += entry.pages.count
             entries.append(entry)
         }
-        return (file.bytes, encodeIndex(entries), statistics)
+        let templatesOffset = templates.isEmpty ? nil : file.append(templates.bytes)
+        return (file.bytes, encodeIndex(LogPart.Index(streams: entries, templatesOffset: templatesOffset)), statistics)
     }
 
     private static func pageEntry(_ records: ArraySlice<LogRecord>, offset: Int) -> LogPart.PageEntry {
@@ -57,11 +59,12 @@ public struct LogPartWriter {
             lineFilter: lineFilter, traceFilter: traceFilter)
     }
 
-    static func encodeIndex(_ streams: [LogPart.StreamEntry]) -> [UInt8] {
+    static func encodeIndex(_ index: LogPart.Index) -> [UInt8] {
         var out = ByteWriter(capacity: 4096)
         out.bytes += LogPart.indexMagic + [LogPart.version, 0, 0, 0]
-        out.count(streams.count)
-        for stream in streams {
+        out.count(index.templatesOffset ?? 0)
+        out.count(index.streams.count)
+        for stream in index.streams {
             out.labels(stream.labels)
             out.count(stream.pages.count)
             for page in stream.pages {

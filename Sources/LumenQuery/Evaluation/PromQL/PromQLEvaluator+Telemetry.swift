@@ -14,7 +14,9 @@ extension PromQLEvaluator {
         let parameter = name == "quantile_over_time" ? try scalarValue(arguments[0], at: time) : .nan
         let seconds = Double(range.range) / 1e9
         var elements: [StepValue.Element] = []
-        for entry in try telemetryMatrix(range, at: time) {
+        // Counting lines needs no line sizes: a block's templated pages then read no variable.
+        let sizes = !(name == "count_over_time" || name == "rate")
+        for entry in try telemetryMatrix(range, at: time, sizes: sizes) {
             let count = Double(entry.samples.count)
             let total = RangeFunctions.overTime("sum_over_time", entry.samples, parameter: .nan) ?? 0
             let value: Double?
@@ -30,14 +32,19 @@ extension PromQLEvaluator {
         return .vector(try unique(elements))
     }
 
-    /// The range's samples in `(t − range, t]`, per series.
-    func telemetryMatrix(_ range: TelemetryRange, at time: Int64) throws(QueryError) -> [StepValue.Window] {
+    /// The range's samples in `(t − range, t]`, per series. Without `sizes`, a log line's sample is 0 rather than
+    /// its size, where only lines are counted.
+    func telemetryMatrix(_ range: TelemetryRange, at time: Int64, sizes: Bool = true) throws(QueryError)
+        -> [StepValue.Window]
+    {
         let reference = referenceTime(range.modifiers, at: time)
-        return try telemetrySeries(range).compactMap { $0.window(range.range, endingAt: reference) }
+        return try telemetrySeries(range, sizes: sizes).compactMap { $0.window(range.range, endingAt: reference) }
     }
 
-    private func telemetrySeries(_ range: TelemetryRange) throws(QueryError) -> [StoredSeries] {
-        if let cached = telemetryCache.first(where: { $0.range == range }) { return cached.series }
+    private func telemetrySeries(_ range: TelemetryRange, sizes: Bool) throws(QueryError) -> [StoredSeries] {
+        if let cached = telemetryCache.first(where: { $0.range == range && ($0.sizes || !sizes) }) {
+            return cached.series
+        }
         let from: Int64
         let to: Int64
         if range.modifiers.at != nil {
@@ -47,12 +54,12 @@ extension PromQLEvaluator {
         }
         let sampler = TelemetrySampler(store: store, tenant: tenant, budget: budget, grouping: range.grouping)
         let found = switch range.source {
-        case .logs(let logs): try sampler.logs(logs, from: from, to: to)
+        case .logs(let logs): try sampler.logs(logs, from: from, to: to, sizes: sizes)
         case .spans(let spans): try sampler.spans(spans, from: from, to: to)
         }
         try budget.check()
         let series = found.map { StoredSeries(id: labelSets.id($0.labels), samples: $0.samples) }
-        telemetryCache.append((range, series))
+        telemetryCache.append((range, sizes, series))
         return series
     }
 

@@ -26,7 +26,7 @@ public final class PromQLEvaluator {
     /// Range calls computed for every step at once (`PromQLEvaluator+RangeTable.swift`).
     var rangeTables: [RangeTable.Key: RangeTable] = [:]
     /// Series of the log and span ranges read so far, each read once per query.
-    var telemetryCache: [(range: TelemetryRange, series: [StoredSeries])] = []
+    var telemetryCache: [(range: TelemetryRange, sizes: Bool, series: [StoredSeries])] = []
     private var bounds: (from: Int64, to: Int64) = (0, 0)
     let budget: QueryBudget
 

@@ -1,0 +1,214 @@
+import CMemmem
+import LumenModel
+
+/// The body column of a log page (`docs/format/logs.md`): an encoding byte, then the bodies as tagged values, as
+/// lines, or as templates and variable columns.
+enum LogBodyColumn {
+    enum Encoding: UInt8 {
+        /// Each body a `value`: any kind of body.
+        case values = 0
+        /// Each body's text then a newline: string bodies without a newline, as the text a file of them holds.
+        case lines = 1
+        /// Templates and variable columns (`TemplatedBodiesWriter`): string bodies.
+        case templates = 2
+    }
+
+    /// The level candidates are compressed at to pick one: fast, and it ranks them as the page's level does.
+    private static let trialLevel: Int32 = 3
+
+    /// Writes `bodies` in whichever encoding compresses smaller, adding the templates of a templated page to the
+    /// part's `table`: templates win on lines of a few shapes with numbers and IDs in them, lines on prose and on
+    /// lines that share little structure. A templated page is charged for the templates it adds to the table.
+    static func write(_ bodies: [AttributeValue], templates table: inout LogTemplateTable, to out: inout ByteWriter) {
+        var strings: [String] = []
+        strings.reserveCapacity(bodies.count)
+        for body in bodies {
+            guard case .string(let text) = body else {
+                out.byte(Encoding.values.rawValue)
+                for body in bodies { out.value(body) }
+                return
+            }
+            strings.append(text)
+        }
+        var plain = ByteWriter(capacity: strings.reduce(1) { $0 + $1.utf8.count + 3 })
+        if strings.contains(where: { $0.utf8.contains(newline) }) {
+            plain.byte(Encoding.values.rawValue)
+            for body in bodies { plain.value(body) }
+        } else {
+            plain.byte(Encoding.lines.rawValue)
+            for text in strings {
+                plain.bytes += text.utf8
+                plain.byte(newline)
+            }
+        }
+        var writer = TemplatedBodiesWriter()
+        for text in strings { writer.append(text) }
+        var added = LogTemplateTable()
+        let indexes = writer.templates.map { table.index(of: $0) ?? table.templates.count + added.add($0) }
+        var templated = ByteWriter(capacity: 4096)
+        templated.byte(Encoding.templates.rawValue)
+        writer.write(to: &templated, indexes: indexes)
+        let templatedSize = Zstd.compress(templated.bytes + added.bytes, level: trialLevel).count
+        let plainSize = Zstd.compress(plain.bytes, level: trialLevel).count
+        guard templatedSize < plainSize else {
+            out.bytes += plain.bytes
+            return
+        }
+        for template in added.templates { _ = table.add(template) }
+        out.bytes += templated.bytes
+    }
+
+    private static let newline = UInt8(ascii: "\n")
+
+    /// Reads bodies in row order, and searches them all.
+    /// Holds pointers into the page: use it only inside the `withUnsafeBufferPointer` that made it.
+    struct Reader {
+        let encoding: Encoding
+        let rows: Int
+        private var column: ByteReader
+        private var templated: TemplatedBodiesReader?
+        private var cursor: TemplatedBodiesReader.Cursor?
+        private var row = 0
+        private var scratch: [UInt8] = []
+
+        /// `templates` are the part's, which a templated page needs.
+        init(_ column: ByteReader, rows: Int, templates: LogTemplates?) throws(BatchRecordError) {
+            var column = column
+            let byte = try column.byte("body encoding")
+            guard let encoding = Encoding(rawValue: byte) else { throw column.error("unknown body encoding \(byte)") }
+            self.encoding = encoding
+            self.rows = rows
+            if encoding == .templates {
+                guard let templates else { throw column.error("a templated page without its part's templates") }
+                let templated = try TemplatedBodiesReader(column, rows: rows, templates: templates)
+                self.templated = templated
+                cursor = templated.start
+            } else {
+                templated = nil
+            }
+            self.column = column
+        }
+
+        /// The next row's body.
+        mutating func next() throws(BatchRecordError) -> AttributeValue {
+            defer { row += 1 }
+            switch encoding {
+            case .values:
+                return try column.value(depth: 0)
+            case .lines:
+                let line = try nextLine()
+                return .string(String(decoding: line, as: UTF8.self))
+            case .templates:
+                guard templated != nil, row < rows else { throw column.error("more bodies read than rows") }
+                let template = templated!.rowTemplates[row]
+                scratch.removeAll(keepingCapacity: true)
+                try templated!.render(template, at: cursor!, into: &scratch)
+                templated!.advance(&cursor!, past: template)
+                return .string(String(decoding: scratch, as: UTF8.self))
+            }
+        }
+
+        /// Steps over the next row's body.
+        mutating func skip() throws(BatchRecordError) {
+            defer { row += 1 }
+            switch encoding {
+            case .values:
+                try column.skipValue()
+            case .lines:
+                _ = try nextLine()
+            case .templates:
+                guard let templated, row < rows else { throw column.error("more bodies read than rows") }
+                templated.advance(&cursor!, past: templated.rowTemplates[row])
+            }
+        }
+
+        private mutating func nextLine() throws(BatchRecordError) -> UnsafeBufferPointer<UInt8> {
+            let start = column.offset
+            let rest = UnsafeBufferPointer(rebasing: column.buffer[start...])
+            guard let end = rest.firstIndex(of: newline) else { throw column.error("a line without its newline") }
+            try column.skip(end + 1)
+            return UnsafeBufferPointer(rebasing: rest[..<end])
+        }
+
+        /// Which rows' bodies hold every string of `filter`, and with `sizes` the size in bytes of each that
+        /// does, as a line (0 for the others; empty without `sizes`). Reads the column from its start, whatever
+        /// has been read with `next`.
+        mutating func search(_ filter: LogLineFilter, sizes wantSizes: Bool = true) throws(BatchRecordError)
+            -> (matches: [Bool], sizes: [Int])
+        {
+            if templated != nil { return try templated!.search(filter, sizes: wantSizes) }
+            let needles = filter.needles
+            var reader = Reader.contents(column)
+            var starts: [Int] = []
+            var ends: [Int] = []
+            starts.reserveCapacity(rows)
+            ends.reserveCapacity(rows)
+            var matches = [Bool](repeating: true, count: rows)
+            var isString = [Bool](repeating: true, count: rows)
+            var sizes: [Int] = []
+            sizes.reserveCapacity(rows)
+            for row in 0..<rows {
+                let before = reader.offset
+                if encoding == .lines {
+                    let rest = UnsafeBufferPointer(rebasing: reader.buffer[before...])
+                    guard let end = rest.firstIndex(of: newline) else { throw reader.error("a line without its newline") }
+                    try reader.skip(end + 1)
+                    starts.append(before)
+                    ends.append(before + end)
+                    sizes.append(end)
+                } else if let line = try reader.stringValueBytes() {
+                    let start = reader.offset - line.count
+                    starts.append(start)
+                    ends.append(start + line.count)
+                    sizes.append(line.count)
+                } else {
+                    let text = try reader.value(depth: 0).text
+                    matches[row] = needles.allSatisfy { LineSearch.contains(text, $0) }
+                    isString[row] = false
+                    starts.append(before)  // an empty range, so that `ends` stays in order for the search below
+                    ends.append(before)
+                    sizes.append(text.utf8.count)
+                }
+            }
+            if !wantSizes { sizes = [] }
+            guard let base = reader.buffer.baseAddress else { return (matches, sizes) }
+            let end = reader.offset
+            for needle in needles where !needle.isEmpty {
+                let found = Self.rowsContaining(needle, base: base, end: end, starts: starts, ends: ends)
+                for row in 0..<rows where isString[row] { matches[row] = matches[row] && found[row] }
+            }
+            return (matches, sizes)
+        }
+
+        /// The column's bytes after its encoding byte, from their start.
+        private static func contents(_ column: ByteReader) -> ByteReader {
+            ByteReader(UnsafeBufferPointer(rebasing: column.buffer[1...]), base: column.base + 1)
+        }
+
+        /// Text bodies are searched a needle at a time over the whole column with `memmem`, not line by line:
+        /// each occurrence is mapped to the row it lies in (one straddling two rows is no match), and the rest of
+        /// that row is skipped. A rare word then costs one vectorised pass over the page's text.
+        private static func rowsContaining(
+            _ needle: [UInt8], base: UnsafePointer<UInt8>, end: Int, starts: [Int], ends: [Int]
+        ) -> [Bool] {
+            let rows = starts.count
+            var found = [Bool](repeating: false, count: rows)
+            var position = 0
+            var row = 0
+            needle.withUnsafeBufferPointer { needle in
+                while position < end, let hit = memmem(base + position, end - position, needle.baseAddress!, needle.count) {
+                    let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                    while row < rows, ends[row] < at + needle.count { row += 1 }
+                    guard row < rows else { break }
+                    if starts[row] <= at {
+                        found[row] = true
+                        position = ends[row]
+                    } else {
+                        position = at + 1
+                    }
+                }
+            }
+            return found
+        }
+    }
+}
