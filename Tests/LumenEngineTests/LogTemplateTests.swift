@@ -97,6 +97,7 @@ struct LogTemplateTests {
             "00", "1", "e", "ed in", "ab12ab", "f0f0f0f0f0f0f0f0f0", "beef1", "EF12", "wörld 4", "日本", "\t12\t",
             "21T0", "E40", "h2Q", "10.0.2", "-e29b-", "1234567890123456789", "9999", "_9_", "  ", "no such thing",
             "user 4", "r 49", "in 1", ":0", "05.", "00.1", "0:0", "4 logged", "12.50 E", "=3kg", "after 49ms",
+            "d=0", "=0af7", "c Z", "cafe", "e9b", "b-4", "abcdef", "9c G", "d i",
         ]
         let page = try Templated(lines)
         for needle in needles {
@@ -111,20 +112,29 @@ struct LogTemplateTests {
         #expect(both == lines.map { $0.contains("INFO") && $0.contains("ms") })
     }
 
-    @Test func aNeedleAcrossOneIntegerIsJudgedOnItsDigitsAlone() throws {
-        let page = try Templated(["GET /cart 200 12ms user=4999", "a 1 = 2 b"])
+    @Test func aNeedleAcrossOneVariableIsJudgedOnItsDigitsAlone() throws {
+        let page = try Templated(["GET /cart 200 12ms user=4999", "a 1 = 2 b", "shipped tracking=0a1b2c3d4e5f"])
         let templates = page.templates
-        #expect(templates.verdicts(Array("user=4999".utf8))[0]
-            == .integers([.init(integer: 2, digits: Array("4999".utf8), kind: .prefix)]))
-        #expect(templates.verdicts(Array("200 1".utf8))[0] == .check, "200 and 1 are two integers")
-        #expect(templates.verdicts(Array("99".utf8))[0] == .integers([
-            .init(integer: 0, digits: Array("99".utf8), kind: .within),
-            .init(integer: 1, digits: Array("99".utf8), kind: .within),
-            .init(integer: 2, digits: Array("99".utf8), kind: .within),
+        func verdict(_ needle: String, _ template: Int) -> LogTemplates.Verdict {
+            templates.verdicts(Array(needle.utf8))[template]
+        }
+        #expect(verdict("user=4999", 0) == .variables([.init(variable: .integer(2), digits: Array("4999".utf8),
+            kind: .prefix)]))
+        #expect(verdict("200 1", 0) == .check, "200 and 1 are two integers")
+        #expect(verdict("99", 0) == .variables([
+            .init(variable: .integer(0), digits: Array("99".utf8), kind: .within),
+            .init(variable: .integer(1), digits: Array("99".utf8), kind: .within),
+            .init(variable: .integer(2), digits: Array("99".utf8), kind: .within),
         ]))
-        #expect(templates.verdicts(Array("user=".utf8))[0] == .always)
-        #expect(templates.verdicts(Array("nobody".utf8))[0] == .never)
-        #expect(templates.verdicts(Array("1 = 2".utf8))[1] == .check, "the text \" = \" between two integers")
+        #expect(verdict("user=", 0) == .always)
+        #expect(verdict("nobody", 0) == .never)
+        #expect(verdict("1 = 2", 1) == .check, "the text \" = \" between two integers")
+        #expect(verdict("declined", 2) == .never, "a word that starts and ends with hex letters, not after the ID")
+        #expect(verdict("g=0a1", 2) == .variables([.init(variable: .hex(0, bytes: 6), digits: Array("0a1".utf8),
+            kind: .prefix)]))
+        #expect(verdict("4e5f", 2) == .variables([.init(variable: .hex(0, bytes: 6), digits: Array("4e5f".utf8),
+            kind: .within)]))
+        #expect(verdict("0a1b2c3d4e5f0", 2) == .never, "longer than the ID")
     }
 
     @Test func eachPageTakesTheEncodingThatCompressesSmaller() throws {

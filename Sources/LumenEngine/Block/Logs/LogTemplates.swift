@@ -5,18 +5,20 @@ import LumenModel
 /// part is opened, then shared by every page and query. Immutable: safe to share between concurrent queries.
 final class LogTemplates: Sendable {
     /// Whether the lines of a template contain a needle: `always` when it lies in the template's text, `never`
-    /// when it cannot reach into any of its variables either, `integers` when it can reach integers alone and one
-    /// at a time (a line holds it when one of the matches does), else each line has to be rendered to tell.
+    /// when it cannot reach into any of its variables either, `variables` when it can reach integers and hex
+    /// alone, one at a time (a line holds it when one of the matches does), else each line has to be rendered.
     enum Verdict: Equatable {
         case always, never, check
-        case integers([IntegerMatch])
+        case variables([VariableMatch])
     }
 
-    /// A needle lying across the k-th integer of a line: the integer's digits (its leading zeros included) equal
-    /// `digits`, begin or end with them, or hold them, as the needle's bytes on either side lie in the text.
-    struct IntegerMatch: Equatable {
+    /// A needle lying across one variable of a line, the k-th integer or hex: the variable's digits as the line
+    /// shows them (an integer's leading zeros included) equal `digits`, begin or end with them, or hold them, as
+    /// the needle's bytes on either side lie in the text.
+    struct VariableMatch: Equatable {
+        enum Variable: Equatable { case integer(Int), hex(Int, bytes: Int) }
         enum Kind { case whole, prefix, suffix, within }
-        let integer: Int
+        let variable: Variable
         let digits: [UInt8]
         let kind: Kind
 
@@ -184,17 +186,18 @@ final class LogTemplates: Sendable {
         return (0..<count).map { template in
             if inText[template] { return .always }
             let reachesHex = smallestHex[template] != .max && (hexEdge || hexRun >= 2 * smallestHex[template])
-            if stringCounts[template] > 0 || reachesHex { return .check }
-            guard digits, integerCounts[template] > 0 else { return .never }
-            guard let matches = integerMatches(template, needle) else { return .check }
-            return matches.isEmpty ? .never : .integers(matches)
+            if stringCounts[template] > 0 { return .check }
+            guard reachesHex || (digits && integerCounts[template] > 0) else { return .never }
+            guard let matches = variableMatches(template, needle) else { return .check }
+            return matches.isEmpty ? .never : .variables(matches)
         }
     }
 
-    /// Every way `needle` can lie across one integer of `template` (whose strings and hex it cannot reach): its
-    /// bytes before the integer the end of the text before it, its bytes after the start of the text after. Nil
-    /// when an occurrence could span two variables: a text part between variables lies inside the needle.
-    private func integerMatches(_ template: Int, _ needle: [UInt8]) -> [IntegerMatch]? {
+    /// Every way `needle` can lie across one integer or hex variable of `template` (which has no string): its
+    /// bytes before the variable the end of the text before it, its bytes after the start of the text after, its
+    /// bytes on the variable digits of the variable's kind (and for hex, no more than it has). Nil when an
+    /// occurrence could span two variables: a text part between variables lies inside the needle.
+    private func variableMatches(_ template: Int, _ needle: [UInt8]) -> [VariableMatch]? {
         var parts: [Part] = []
         forEachPart(of: template) { parts.append($0) }
         for (index, part) in parts.enumerated() where index > 0 && index < parts.count - 1 {
@@ -206,26 +209,39 @@ final class LogTemplates: Sendable {
             guard parts.indices.contains(index), case .text(let text) = parts[index] else { return .init(start: nil, count: 0) }
             return text
         }
-        var matches: [IntegerMatch] = []
-        var integer = 0
+        var matches: [VariableMatch] = []
+        var (integers, hexes) = (0, 0)
         for (index, part) in parts.enumerated() {
-            guard case .integer = part else { continue }
+            let variable: VariableMatch.Variable
+            let isDigit: (UInt8) -> Bool
+            let length: Int?  // of a hex variable's digits; an integer's varies
+            switch part {
+            case .integer:
+                (variable, isDigit, length) = (.integer(integers), LogTemplate.isDigit, nil)
+                integers += 1
+            case .hex(let bytes):
+                (variable, isDigit, length) = (.hex(hexes, bytes: bytes), Self.isHexDigit, 2 * bytes)
+                hexes += 1
+            case .text, .string:
+                continue
+            }
             let before = text(at: index - 1)
             let after = text(at: index + 1)
-            for start in needle.indices where LogTemplate.isDigit(needle[start]) {
+            for start in needle.indices where isDigit(needle[start]) {
                 var end = start + 1
-                while true {
+                while end - start <= length ?? .max {
                     let (head, tail) = (needle[..<start], needle[end...])
-                    if before.reversed().starts(with: head.reversed()), after.starts(with: tail) {
-                        let kind: IntegerMatch.Kind = head.isEmpty
-                            ? (tail.isEmpty ? .within : .suffix) : (tail.isEmpty ? .prefix : .whole)
-                        matches.append(IntegerMatch(integer: integer, digits: Array(needle[start..<end]), kind: kind))
+                    let kind: VariableMatch.Kind = head.isEmpty
+                        ? (tail.isEmpty ? .within : .suffix) : (tail.isEmpty ? .prefix : .whole)
+                    if before.reversed().starts(with: head.reversed()), after.starts(with: tail),
+                        kind != .whole || length == nil || end - start == length
+                    {
+                        matches.append(VariableMatch(variable: variable, digits: Array(needle[start..<end]), kind: kind))
                     }
-                    guard end < needle.count, LogTemplate.isDigit(needle[end]) else { break }
+                    guard end < needle.count, isDigit(needle[end]) else { break }
                     end += 1
                 }
             }
-            integer += 1
         }
         return matches
     }

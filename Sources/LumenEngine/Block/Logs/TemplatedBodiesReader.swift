@@ -157,10 +157,7 @@ struct TemplatedBodiesReader {
                 integer += 1
             case .hex(let bytes):
                 let offset = positions[hexBase + hex]
-                for byte in variables.hexes[hex][offset..<offset + bytes] {
-                    line.append(Self.hexDigits[Int(byte >> 4)])
-                    line.append(Self.hexDigits[Int(byte & 0xf)])
-                }
+                Self.appendHex(variables.hexes[hex][offset..<offset + bytes], to: &line)
                 hex += 1
             case .string:
                 line.append(contentsOf: variables.strings[string][positions[stringBase + string]])
@@ -238,7 +235,7 @@ struct TemplatedBodiesReader {
                 case .always:
                     matches[row] = true
                 default:
-                    // Integers are compared as digits; the line is rendered only for a needle that needs it.
+                    // A variable is compared as its digits; the line is rendered only for a needle that needs it.
                     line.removeAll(keepingCapacity: true)
                     matches[row] = filter.needles.indices.allSatisfy { needle in
                         switch filter.verdict(template: template, needle: needle) {
@@ -246,10 +243,16 @@ struct TemplatedBodiesReader {
                             return true
                         case .never:
                             return false
-                        case .integers(let candidates):
+                        case .variables(let candidates):
                             return candidates.contains { candidate in
                                 digits.removeAll(keepingCapacity: true)
-                                appendInteger(candidate.integer, variables, at: positions[candidate.integer], to: &digits)
+                                switch candidate.variable {
+                                case .integer(let k):
+                                    appendInteger(k, variables, at: positions[k], to: &digits)
+                                case .hex(let k, let bytes):
+                                    let offset = positions[uses.integers.count + k]
+                                    Self.appendHex(variables.hexes[k][offset..<offset + bytes], to: &digits)
+                                }
                                 return digits.withUnsafeBufferPointer(candidate.holds)
                             }
                         case .check:
@@ -274,6 +277,13 @@ struct TemplatedBodiesReader {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendHex(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, to line: inout [UInt8]) {
+        for byte in bytes {
+            line.append(hexDigits[Int(byte >> 4)])
+            line.append(hexDigits[Int(byte & 0xf)])
+        }
+    }
 
     private static func appendDecimal(_ value: UInt64, to line: inout [UInt8]) {
         let digits = LogTemplate.decimalDigits(value)
