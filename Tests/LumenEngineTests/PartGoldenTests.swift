@@ -31,6 +31,24 @@ struct PartGoldenTests {
         #expect(try LogPage.decode(page, templates: nil) == records)
     }
 
+    /// Blocks written before templates (log part version 1) are still read.
+    @Test func aVersion1LogPageAndIndexStillRead() throws {
+        let page = try #require(FileManager.default.contents(atPath: Self.golden.appendingPathComponent("log-page-v1.bin").path))
+        let records = rich.logs.sorted { $0.time < $1.time }
+        #expect(try LogPage.decode(Array(page), version: 1, templates: nil) == records)
+        let timeouts = try LogPage.lines(Array(page), version: 1, templates: nil,
+            lineContains: LogLineFilter([Array("slow".utf8)], templates: nil))
+        #expect(timeouts.times == records.filter { $0.line.contains("slow") }.map(\.time))
+        let index = try IndexFile.read(
+            Self.golden.appendingPathComponent("log-index-v1.bin").path, magic: LogPart.indexMagic,
+            versions: LogPart.readableVersions
+        ) { reader, version throws(BatchRecordError) in try LogPartReader.parseIndex(&reader, version: version) }
+        #expect(index.version == 1)
+        #expect(index.templatesOffset == nil)
+        #expect(index.streams.map(\.labels) == [Labels(["service": "cart", "severity": "warn"])])
+        #expect(index.streams[0].pages.map(\.records) == [3])
+    }
+
     @Test func templatedBodiesAndTheirTemplateTableGiveTheCommittedBytes() throws {
         let (column, table) = LogTemplateTests.templated(LogTemplateTests.tricky)
         try check(column, "log-templated-bodies-v2.bin")

@@ -6,14 +6,17 @@ enum IndexFile {
         out.bytes.appendU32(CRC32C.checksum(out.bytes))
     }
 
+    /// The index at `path`, of one of `versions`, parsed by `parse` (given the file's version).
     static func read<T>(
-        _ path: String, magic: [UInt8], version: UInt8, parse: (inout ByteReader) throws(BatchRecordError) -> T
+        _ path: String, magic: [UInt8], versions: ClosedRange<UInt8>,
+        parse: (inout ByteReader, UInt8) throws(BatchRecordError) -> T
     ) throws(BlockError) -> T {
         let bytes = try BlockFile.readAll(path)
         guard bytes.count >= 12, Array(bytes.prefix(4)) == magic else {
             throw BlockError(.corrupt, "bad magic or a short index", path: path, offset: 0)
         }
-        guard bytes[4] == version else {
+        let version = bytes[4]
+        guard versions.contains(version) else {
             throw BlockError(.unsupportedVersion, "index version \(bytes[4])", path: path, offset: 4)
         }
         let body = bytes.count - 4
@@ -24,7 +27,7 @@ enum IndexFile {
         do {
             return try bytes.withUnsafeBufferPointer { buffer in
                 var reader = ByteReader(UnsafeBufferPointer(rebasing: buffer[8..<body]), base: 8)
-                let value = try parse(&reader)
+                let value = try parse(&reader, version)
                 guard reader.isAtEnd else { throw reader.error("\(reader.remaining) trailing bytes") }
                 return value
             }

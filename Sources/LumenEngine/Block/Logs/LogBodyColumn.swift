@@ -13,7 +13,8 @@ enum LogBodyColumn {
         case templates = 2
     }
 
-    /// The level candidates are compressed at to pick one: fast, and it ranks them as the page's level does.
+    /// The level candidates are compressed at to pick one: fast, and on both benchmark sets it ranks them as
+    /// zstd 19 does (docs/BENCHMARKS.md, "Log size and search").
     private static let trialLevel: Int32 = 3
 
     /// Writes `bodies` in whichever encoding compresses smaller, adding the templates of a templated page to the
@@ -70,13 +71,19 @@ enum LogBodyColumn {
         private var cursor: TemplatedBodiesReader.Cursor?
         private var row = 0
         private var scratch: [UInt8] = []
+        /// Where the bodies start in the column: after the encoding byte.
+        private let contentsStart: Int
 
-        /// `templates` are the part's, which a templated page needs.
-        init(_ column: ByteReader, rows: Int, templates: LogTemplates?) throws(BatchRecordError) {
+        /// `templates` are the part's, which a templated page needs. A page of part version 1 has no encoding
+        /// byte: its bodies are values.
+        init(_ column: ByteReader, rows: Int, version: UInt8 = LogPart.version, templates: LogTemplates?)
+            throws(BatchRecordError)
+        {
             var column = column
-            let byte = try column.byte("body encoding")
+            let byte = version == 1 ? Encoding.values.rawValue : try column.byte("body encoding")
             guard let encoding = Encoding(rawValue: byte) else { throw column.error("unknown body encoding \(byte)") }
             self.encoding = encoding
+            contentsStart = version == 1 ? 0 : 1
             self.rows = rows
             if encoding == .templates {
                 guard let templates else { throw column.error("a templated page without its part's templates") }
@@ -138,7 +145,8 @@ enum LogBodyColumn {
         {
             if templated != nil { return try templated!.search(filter, sizes: wantSizes) }
             let needles = filter.needles
-            var reader = Reader.contents(column)
+            var reader = ByteReader(
+                UnsafeBufferPointer(rebasing: column.buffer[contentsStart...]), base: column.base + contentsStart)
             var starts: [Int] = []
             var ends: [Int] = []
             starts.reserveCapacity(rows)
@@ -178,11 +186,6 @@ enum LogBodyColumn {
                 for row in 0..<rows where isString[row] { matches[row] = matches[row] && found[row] }
             }
             return (matches, sizes)
-        }
-
-        /// The column's bytes after its encoding byte, from their start.
-        private static func contents(_ column: ByteReader) -> ByteReader {
-            ByteReader(UnsafeBufferPointer(rebasing: column.buffer[1...]), base: column.base + 1)
         }
 
         /// Text bodies are searched a needle at a time over the whole column with `memmem`, not line by line:

@@ -46,12 +46,16 @@ enum LogPage {
     /// The page's records; with `lineContains`, only those whose line contains every one of its strings
     /// (`LogBodyColumn.Reader.search`). A page where no line matches costs a pass over its body column; rows that
     /// do not match are stepped over, not built.
-    static func decode(_ bytes: [UInt8], templates: LogTemplates?, lineContains filter: LogLineFilter = .none)
-        throws(BatchRecordError)
+    static func decode(
+        _ bytes: [UInt8], version: UInt8 = LogPart.version, templates: LogTemplates?,
+        lineContains filter: LogLineFilter = .none
+    ) throws(BatchRecordError)
         -> [LogRecord]
     {
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, templates: templates, filter: filter) }
+            return try bytes.withUnsafeBufferPointer { buffer in
+                try decode(buffer, version: version, templates: templates, filter: filter)
+            }
         } catch let error as BatchRecordError {
             throw error
         } catch {
@@ -60,7 +64,7 @@ enum LogPage {
     }
 
     private static func decode(
-        _ buffer: UnsafeBufferPointer<UInt8>, templates: LogTemplates?, filter: LogLineFilter
+        _ buffer: UnsafeBufferPointer<UInt8>, version: UInt8, templates: LogTemplates?, filter: LogLineFilter
     ) throws(BatchRecordError)
         -> [LogRecord]
     {
@@ -68,7 +72,8 @@ enum LogPage {
         let tables = try PageTables(from: &reader)
         let columns = Column.allCases.count
         var page = try ColumnPageReader(UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
-        var bodies = try LogBodyColumn.Reader(page.columns[Column.body.rawValue], rows: page.rows, templates: templates)
+        var bodies = try LogBodyColumn.Reader(
+            page.columns[Column.body.rawValue], rows: page.rows, version: version, templates: templates)
         var wanted: [Bool]?
         if !filter.isEmpty {
             let matches = try bodies.search(filter, sizes: false).matches
@@ -106,7 +111,8 @@ enum LogPage {
     /// The time and (with `sizes`) the size in bytes of each line of the page that holds every string of `filter`,
     /// from the time and body columns alone: nothing else is read and no record is built.
     static func lines(
-        _ bytes: [UInt8], templates: LogTemplates?, lineContains filter: LogLineFilter, sizes wantSizes: Bool = true
+        _ bytes: [UInt8], version: UInt8 = LogPart.version, templates: LogTemplates?, lineContains filter: LogLineFilter,
+        sizes wantSizes: Bool = true
     ) throws(BatchRecordError) -> (times: [Int64], sizes: [Int])
     {
         do {
@@ -117,7 +123,7 @@ enum LogPage {
                 var page = try ColumnPageReader(
                     UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
                 var column = try LogBodyColumn.Reader(
-                    page.columns[Column.body.rawValue], rows: page.rows, templates: templates)
+                    page.columns[Column.body.rawValue], rows: page.rows, version: version, templates: templates)
                 let bodies = try column.search(filter, sizes: wantSizes)
                 var times: [Int64] = []
                 var sizes: [Int] = []

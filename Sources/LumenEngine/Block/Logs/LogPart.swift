@@ -10,6 +10,9 @@ enum LogPart {
     /// `LLGI`: first bytes of the index file.
     static let indexMagic: [UInt8] = Array("LLGI".utf8)
     static let version: UInt8 = 2
+    /// Version 1 (before templates) is still read: its body column is version 2's `values` encoding without the
+    /// encoding byte, and its index has no templates offset.
+    static let readableVersions: ClosedRange<UInt8> = 1...version
 
     /// A page is cut after this many records or this many bytes of lines, whichever comes first: large enough
     /// for zstd to find the repetition across lines, small enough that a hit decompresses little.
@@ -34,6 +37,7 @@ enum LogPart {
     }
 
     struct Index {
+        var version = LogPart.version
         var streams: [StreamEntry]
         /// Where in `pages` the part's template table is (a page of its own, after the others); nil if no page
         /// is templated.

@@ -9,11 +9,13 @@ final class LogPartReader: Sendable {
     private let pages: PageFile.Reader
     /// The templates of the part's templated pages, read at open.
     private let templates: LogTemplates?
+    private let version: UInt8
 
     init(directory: String) throws(BlockError) {
         let index = try IndexFile.read(
-            directory + "/" + LogPart.indexFileName, magic: LogPart.indexMagic, version: LogPart.version
-        ) { reader throws(BatchRecordError) in try Self.parseIndex(&reader) }
+            directory + "/" + LogPart.indexFileName, magic: LogPart.indexMagic, versions: LogPart.readableVersions
+        ) { reader, version throws(BatchRecordError) in try Self.parseIndex(&reader, version: version) }
+        version = index.version
         var postings = Postings()
         for (id, stream) in index.streams.enumerated() { postings.add(id: id, labels: stream.labels) }
         streams = index.streams
@@ -118,7 +120,7 @@ final class LogPartReader: Sendable {
         -> [LogRecord]
     {
         try page(at: offset) { bytes throws(BatchRecordError) in
-            try LogPage.decode(bytes, templates: templates, lineContains: filter)
+            try LogPage.decode(bytes, version: version, templates: templates, lineContains: filter)
         }
     }
 
@@ -126,7 +128,7 @@ final class LogPartReader: Sendable {
         -> (times: [Int64], sizes: [Int])
     {
         try page(at: offset) { bytes throws(BatchRecordError) in
-            try LogPage.lines(bytes, templates: templates, lineContains: filter, sizes: sizes)
+            try LogPage.lines(bytes, version: version, templates: templates, lineContains: filter, sizes: sizes)
         }
     }
 
@@ -143,8 +145,8 @@ final class LogPartReader: Sendable {
         }
     }
 
-    private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> LogPart.Index {
-        let templatesOffset = try reader.int("templates offset")
+    static func parseIndex(_ reader: inout ByteReader, version: UInt8) throws(BatchRecordError) -> LogPart.Index {
+        let templatesOffset = version >= 2 ? try reader.int("templates offset") : 0
         var streams: [LogPart.StreamEntry] = []
         for _ in 0..<(try reader.count("stream")) {
             let labels = try reader.labels()
@@ -161,6 +163,7 @@ final class LogPartReader: Sendable {
             }
             streams.append(.init(labels: labels, pages: pages))
         }
-        return LogPart.Index(streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
+        return LogPart.Index(
+            version: version, streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
     }
 }

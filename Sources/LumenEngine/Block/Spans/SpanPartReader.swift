@@ -9,8 +9,9 @@ final class SpanPartReader: Sendable {
 
     init(directory: String) throws(BlockError) {
         index = try IndexFile.read(
-            directory + "/" + SpanPart.indexFileName, magic: SpanPart.indexMagic, version: SpanPart.version
-        ) { reader throws(BatchRecordError) in try Self.parseIndex(&reader) }
+            directory + "/" + SpanPart.indexFileName, magic: SpanPart.indexMagic,
+            versions: SpanPart.version...SpanPart.version
+        ) { reader, _ throws(BatchRecordError) in try Self.parseIndex(&reader) }
         pages = try PageFile.Reader(path: directory + "/" + SpanPart.pagesFileName, magic: SpanPart.pagesMagic)
     }
 
