@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The folder tree is the architecture (see docs/architecture.md):
+// The folder tree is the architecture (see "How it is built" in README.md):
 // model → wire formats / engine → query → server → the `lumen` CLI.
 let package = Package(
     name: "lumen",
