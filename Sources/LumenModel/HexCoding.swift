@@ -4,11 +4,22 @@ public enum HexCoding {
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var utf8: [UInt8] = []
+        append(bytes, to: &utf8)
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Appends the hex digits of `bytes` to `utf8`, two a byte.
+    public static func append(_ bytes: some Sequence<UInt8>, to utf8: inout [UInt8]) {
         for byte in bytes {
             utf8.append(digits[Int(byte >> 4)])
             utf8.append(digits[Int(byte & 0x0f)])
         }
-        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Whether `char` is one of the digits `encode` writes (`0-9`, `a-f`).
+    @inline(__always)
+    public static func isLowercaseDigit(_ char: UInt8) -> Bool {
+        char &- UInt8(ascii: "0") < 10 || char &- UInt8(ascii: "a") < 6
     }
 
     /// Decodes an even number of hex digits; `nil` if any character is not a hex digit.
@@ -30,7 +41,8 @@ public enum HexCoding {
         (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
     }
 
-    private static func nibble(_ char: UInt8) -> UInt8? {
+    /// The value of one hex digit, either case; nil for any other character.
+    public static func nibble(_ char: UInt8) -> UInt8? {
         switch char {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10

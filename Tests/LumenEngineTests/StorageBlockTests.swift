@@ -87,14 +87,14 @@ extension StorageBlockTests {
         for needles in [[], ["timeout"], ["cart 4", "loaded"], ["absent"]] {
             for (from, to) in [(Int64.min, Int64.max), (F.base + 100 * F.second, F.base + 2_000 * F.second)] {
                 let expected = LogStreamLines.merged(
-                    head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles)
-                        + later.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles))
-                let found = storage.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles)
+                    head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles, sizes: true)
+                        + later.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles, sizes: true))
+                let found = storage.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles, sizes: true)
                 #expect(sorted(found) == sorted(expected))
                 let records = head.logs(.anonymous, matching: [], from: from, to: to, limit: .max, lineContains: []) {
                     record in needles.allSatisfy { record.line.contains($0) }
                 }
-                #expect(sorted(head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles))
+                #expect(sorted(head.logLines(.anonymous, matching: [], from: from, to: to, lineContains: needles, sizes: true))
                     .values.map(\.count).reduce(0, +) == records.count)
             }
         }

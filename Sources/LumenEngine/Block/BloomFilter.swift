@@ -61,7 +61,7 @@ struct BloomFilter: Equatable {
         var hexRun = 0
         for (position, byte) in text.enumerated() {
             window = (window << 8 | UInt64(byte)) & 0xff_ffff
-            hexRun = byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6 ? hexRun + 1 : 0
+            hexRun = HexCoding.isLowercaseDigit(byte) ? hexRun + 1 : 0
             if position >= 2, hexRun < 3 { hashes.insert(mix(window)) }
         }
     }

@@ -68,10 +68,12 @@ struct LogHead {
     {
         postings.select(matchers, count: streams.count).map { id in
             var lines = LogStreamLines(labels: streams[id].labels)
-            for record in streams[id].records where record.time >= from && record.time <= to {
-                let line = record.line
+            let records = streams[id].records
+            // By index, so that a record is only borrowed, never copied.
+            for index in records.indices where records[index].time >= from && records[index].time <= to {
+                let line = records[index].line
                 if needles.allSatisfy({ LineSearch.contains(line, $0) }) {
-                    lines.append(time: record.time, size: sizes ? line.utf8.count : nil)
+                    lines.append(time: records[index].time, size: sizes ? line.utf8.count : nil)
                 }
             }
             return lines

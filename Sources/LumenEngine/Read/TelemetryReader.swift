@@ -55,13 +55,6 @@ extension TelemetryReader {
         logs(tenant, matching: matchers, from: from, to: to, limit: limit, lineContains: [], filter: filter)
     }
 
-    /// Lines with their sizes.
-    public func logLines(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String]
-    ) -> [LogStreamLines] {
-        logLines(tenant, matching: matchers, from: from, to: to, lineContains: lineContains, sizes: true)
-    }
-
     public func spans(_ tenant: Tenant, from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
         spans(tenant, from: from, to: to, limit: limit, prefilter: .none, filter: filter)
     }

@@ -21,20 +21,19 @@ enum LogBodyColumn {
     /// part's `table`: templates win on lines of a few shapes with numbers and IDs in them, lines on prose and on
     /// lines that share little structure. A templated page is charged for the templates it adds to the table.
     static func write(_ bodies: [AttributeValue], templates table: inout LogTemplateTable, to out: inout ByteWriter) {
+        func writeValues(to out: inout ByteWriter) {
+            out.byte(Encoding.values.rawValue)
+            for body in bodies { out.value(body) }
+        }
         var strings: [String] = []
         strings.reserveCapacity(bodies.count)
         for body in bodies {
-            guard case .string(let text) = body else {
-                out.byte(Encoding.values.rawValue)
-                for body in bodies { out.value(body) }
-                return
-            }
+            guard case .string(let text) = body else { return writeValues(to: &out) }
             strings.append(text)
         }
         var plain = ByteWriter(capacity: strings.reduce(1) { $0 + $1.utf8.count + 3 })
         if strings.contains(where: { $0.utf8.contains(newline) }) {
-            plain.byte(Encoding.values.rawValue)
-            for body in bodies { plain.value(body) }
+            writeValues(to: &plain)
         } else {
             plain.byte(Encoding.lines.rawValue)
             for text in strings {
@@ -68,8 +67,6 @@ enum LogBodyColumn {
         let rows: Int
         private var column: ByteReader
         private var templated: TemplatedBodiesReader?
-        private var cursor: TemplatedBodiesReader.Cursor?
-        private var row = 0
         private var scratch: [UInt8] = []
         /// Where the bodies start in the column: after the encoding byte.
         private let contentsStart: Int
@@ -87,9 +84,7 @@ enum LogBodyColumn {
             self.rows = rows
             if encoding == .templates {
                 guard let templates else { throw column.error("a templated page without its part's templates") }
-                let templated = try TemplatedBodiesReader(column, rows: rows, templates: templates)
-                self.templated = templated
-                cursor = templated.start
+                templated = try TemplatedBodiesReader(column, rows: rows, templates: templates)
             } else {
                 templated = nil
             }
@@ -98,7 +93,6 @@ enum LogBodyColumn {
 
         /// The next row's body.
         mutating func next() throws(BatchRecordError) -> AttributeValue {
-            defer { row += 1 }
             switch encoding {
             case .values:
                 return try column.value(depth: 0)
@@ -106,26 +100,21 @@ enum LogBodyColumn {
                 let line = try nextLine()
                 return .string(String(decoding: line, as: UTF8.self))
             case .templates:
-                guard templated != nil, row < rows else { throw column.error("more bodies read than rows") }
-                let template = templated!.rowTemplates[row]
                 scratch.removeAll(keepingCapacity: true)
-                try templated!.render(template, at: cursor!, into: &scratch)
-                templated!.advance(&cursor!, past: template)
+                try templated!.next(into: &scratch)
                 return .string(String(decoding: scratch, as: UTF8.self))
             }
         }
 
         /// Steps over the next row's body.
         mutating func skip() throws(BatchRecordError) {
-            defer { row += 1 }
             switch encoding {
             case .values:
                 try column.skipValue()
             case .lines:
                 _ = try nextLine()
             case .templates:
-                guard let templated, row < rows else { throw column.error("more bodies read than rows") }
-                templated.advance(&cursor!, past: templated.rowTemplates[row])
+                try templated!.skip()
             }
         }
 

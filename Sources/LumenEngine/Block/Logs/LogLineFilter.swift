@@ -7,6 +7,8 @@ struct LogLineFilter {
     /// Per template: none of its lines holds every needle (`never`), all do (`always`), or each must be looked
     /// at (`check`).
     let summaries: [LogTemplates.Verdict]
+    /// Whether some template's rows must be looked at: otherwise a page is judged by its templates alone.
+    let looksAtRows: Bool
     /// Per template and needle, at `template * needles.count + needle`.
     private let verdicts: [LogTemplates.Verdict]
 
@@ -15,12 +17,16 @@ struct LogLineFilter {
     init(_ needles: [[UInt8]], templates: LogTemplates?) {
         self.needles = needles
         let byNeedle = templates.map { templates in needles.map(templates.verdicts) } ?? []
-        let count = templates?.count ?? 0
-        verdicts = (0..<count).flatMap { template in byNeedle.map { $0[template] } }
-        summaries = (0..<count).map { template in
-            let verdicts = byNeedle.map { $0[template] }
-            return verdicts.contains(.never) ? .never : verdicts.allSatisfy { $0 == .always } ? .always : .check
+        var verdicts: [LogTemplates.Verdict] = []
+        var summaries: [LogTemplates.Verdict] = []
+        for template in 0..<(templates?.count ?? 0) {
+            let own = byNeedle.map { $0[template] }
+            verdicts += own
+            summaries.append(own.contains(.never) ? .never : own.allSatisfy { $0 == .always } ? .always : .check)
         }
+        self.verdicts = verdicts
+        self.summaries = summaries
+        looksAtRows = summaries.contains(.check)
     }
 
     var isEmpty: Bool { needles.isEmpty }

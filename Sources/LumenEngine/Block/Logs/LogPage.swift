@@ -49,63 +49,42 @@ enum LogPage {
     static func decode(
         _ bytes: [UInt8], version: UInt8 = LogPart.version, templates: LogTemplates?,
         lineContains filter: LogLineFilter = .none
-    ) throws(BatchRecordError)
-        -> [LogRecord]
-    {
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer in
-                try decode(buffer, version: version, templates: templates, filter: filter)
+    ) throws(BatchRecordError) -> [LogRecord] {
+        try open(bytes, version: version, templates: templates) { tables, page, bodies throws(BatchRecordError) in
+            var wanted: [Bool]?
+            if !filter.isEmpty {
+                let matches = try bodies.search(filter, sizes: false).matches
+                guard matches.contains(true) else { return [] }
+                wanted = matches
             }
-        } catch let error as BatchRecordError {
-            throw error
-        } catch {
-            throw BatchRecordError(offset: 0, message: "\(error)")
-        }
-    }
-
-    private static func decode(
-        _ buffer: UnsafeBufferPointer<UInt8>, version: UInt8, templates: LogTemplates?, filter: LogLineFilter
-    ) throws(BatchRecordError)
-        -> [LogRecord]
-    {
-        var reader = ByteReader(buffer)
-        let tables = try PageTables(from: &reader)
-        let columns = Column.allCases.count
-        var page = try ColumnPageReader(UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
-        var bodies = try LogBodyColumn.Reader(
-            page.columns[Column.body.rawValue], rows: page.rows, version: version, templates: templates)
-        var wanted: [Bool]?
-        if !filter.isEmpty {
-            let matches = try bodies.search(filter, sizes: false).matches
-            guard matches.contains(true) else { return [] }
-            wanted = matches
-        }
-        var records: [LogRecord] = []
-        records.reserveCapacity(wanted == nil ? page.rows : 64)
-        var time: Int64 = 0
-        for row in 0..<page.rows {
-            time &+= try page.columns[Column.time.rawValue].varint("time")
-            if let wanted, !wanted[row] {
-                try skipRow(&page)
-                try bodies.skip()
-                continue
+            var records: [LogRecord] = []
+            records.reserveCapacity(wanted == nil ? page.rows : 64)
+            var time: Int64 = 0
+            for row in 0..<page.rows {
+                time &+= try page.columns[Column.time.rawValue].varint("time")
+                if let wanted, !wanted[row] {
+                    try skipRow(&page)
+                    try bodies.skip()
+                    continue
+                }
+                let observed = time &+ (try page.columns[Column.observedTime.rawValue].varint("observed time"))
+                let number = try page.columns[Column.severity.rawValue].byte("severity number")
+                let text = try tables.string(&page.columns[Column.severity.rawValue])
+                let flags = try page.columns[Column.ids.rawValue].byte("id flags")
+                let traceID = flags & hasTraceID != 0
+                    ? try page.columns[Column.traceID.rawValue].traceID("trace ID") : nil
+                let spanID = flags & hasSpanID != 0
+                    ? SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID")) : nil
+                let body = try bodies.next()
+                let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
+                let resource = try tables.resource(&page.columns[Column.references.rawValue])
+                let scope = try tables.scope(&page.columns[Column.references.rawValue])
+                records.append(LogRecord(
+                    time: time, observedTime: observed, severity: Severity(number: number, text: text), body: body,
+                    attributes: attributes, traceID: traceID, spanID: spanID, resource: resource, scope: scope))
             }
-            let observed = time &+ (try page.columns[Column.observedTime.rawValue].varint("observed time"))
-            let number = try page.columns[Column.severity.rawValue].byte("severity number")
-            let text = try tables.string(&page.columns[Column.severity.rawValue])
-            let flags = try page.columns[Column.ids.rawValue].byte("id flags")
-            let traceID = flags & hasTraceID != 0 ? try page.columns[Column.traceID.rawValue].traceID("trace ID") : nil
-            let spanID = flags & hasSpanID != 0
-                ? SpanID(try page.columns[Column.spanID.rawValue].bigEndian64("span ID")) : nil
-            let body = try bodies.next()
-            let attributes = try page.columns[Column.attributes.rawValue].attributes(depth: 0)
-            let resource = try tables.resource(&page.columns[Column.references.rawValue])
-            let scope = try tables.scope(&page.columns[Column.references.rawValue])
-            records.append(LogRecord(
-                time: time, observedTime: observed, severity: Severity(number: number, text: text), body: body,
-                attributes: attributes, traceID: traceID, spanID: spanID, resource: resource, scope: scope))
+            return records
         }
-        return records
     }
 
     /// The time and (with `sizes`) the size in bytes of each line of the page that holds every string of `filter`,
@@ -113,28 +92,37 @@ enum LogPage {
     static func lines(
         _ bytes: [UInt8], version: UInt8 = LogPart.version, templates: LogTemplates?, lineContains filter: LogLineFilter,
         sizes wantSizes: Bool = true
-    ) throws(BatchRecordError) -> (times: [Int64], sizes: [Int])
-    {
+    ) throws(BatchRecordError) -> (times: [Int64], sizes: [Int]) {
+        try open(bytes, version: version, templates: templates) { _, page, bodies throws(BatchRecordError) in
+            let found = try bodies.search(filter, sizes: wantSizes)
+            var times: [Int64] = []
+            var sizes: [Int] = []
+            var time: Int64 = 0
+            for row in 0..<page.rows {
+                time &+= try page.columns[Column.time.rawValue].varint("time")
+                guard found.matches[row] else { continue }
+                times.append(time)
+                if wantSizes { sizes.append(found.sizes[row]) }
+            }
+            return (times, sizes)
+        }
+    }
+
+    /// Opens the page in `bytes` for `read`: its tables, its columns and a reader of its body column.
+    private static func open<Result>(
+        _ bytes: [UInt8], version: UInt8, templates: LogTemplates?,
+        _ read: (PageTables, inout ColumnPageReader, inout LogBodyColumn.Reader) throws(BatchRecordError) -> Result
+    ) throws(BatchRecordError) -> Result {
         do {
             return try bytes.withUnsafeBufferPointer { buffer in
                 var reader = ByteReader(buffer)
-                _ = try PageTables(from: &reader)
+                let tables = try PageTables(from: &reader)
                 let columns = Column.allCases.count
                 var page = try ColumnPageReader(
                     UnsafeBufferPointer(rebasing: buffer[reader.offset...]), columns: columns...columns)
-                var column = try LogBodyColumn.Reader(
+                var bodies = try LogBodyColumn.Reader(
                     page.columns[Column.body.rawValue], rows: page.rows, version: version, templates: templates)
-                let bodies = try column.search(filter, sizes: wantSizes)
-                var times: [Int64] = []
-                var sizes: [Int] = []
-                var time: Int64 = 0
-                for row in 0..<page.rows {
-                    time &+= try page.columns[Column.time.rawValue].varint("time")
-                    guard bodies.matches[row] else { continue }
-                    times.append(time)
-                    if wantSizes { sizes.append(bodies.sizes[row]) }
-                }
-                return (times, sizes)
+                return try read(tables, &page, &bodies)
             }
         } catch let error as BatchRecordError {
             throw error

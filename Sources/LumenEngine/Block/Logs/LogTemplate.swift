@@ -1,3 +1,5 @@
+import LumenModel
+
 /// What a log line's words are to template extraction (`docs/format/logs.md`, "Templated bodies"): the text
 /// that repeats from line to line, and the variables that do not.
 ///
@@ -49,7 +51,7 @@ enum LogTemplate {
                     longestRun = max(longestRun, run)
                 } else {
                     run = 0
-                    if !(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) { nonHex += 1 }
+                    if !HexCoding.isLowercaseDigit(byte) { nonHex += 1 }
                 }
                 position += 1
             }

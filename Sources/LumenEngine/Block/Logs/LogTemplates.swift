@@ -181,8 +181,8 @@ final class LogTemplates: Sendable {
             }
         }
         let digits = needle.contains(where: LogTemplate.isDigit)
-        let hexEdge = Self.isHexDigit(needle.first!) || Self.isHexDigit(needle.last!)
-        let hexRun = Self.longestRun(of: Self.isHexDigit, in: needle)
+        let hexEdge = HexCoding.isLowercaseDigit(needle.first!) || HexCoding.isLowercaseDigit(needle.last!)
+        let hexRun = Self.longestRun(of: HexCoding.isLowercaseDigit, in: needle)
         return (0..<count).map { template in
             if inText[template] { return .always }
             let reachesHex = smallestHex[template] != .max && (hexEdge || hexRun >= 2 * smallestHex[template])
@@ -220,7 +220,7 @@ final class LogTemplates: Sendable {
                 (variable, isDigit, length) = (.integer(integers), LogTemplate.isDigit, nil)
                 integers += 1
             case .hex(let bytes):
-                (variable, isDigit, length) = (.hex(hexes, bytes: bytes), Self.isHexDigit, 2 * bytes)
+                (variable, isDigit, length) = (.hex(hexes, bytes: bytes), HexCoding.isLowercaseDigit, 2 * bytes)
                 hexes += 1
             case .text, .string:
                 continue
@@ -244,10 +244,6 @@ final class LogTemplates: Sendable {
             }
         }
         return matches
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        LogTemplate.isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
     }
 
     private static func longestRun(of test: (UInt8) -> Bool, in bytes: [UInt8]) -> Int {

@@ -8,26 +8,51 @@ import LumenModel
 /// Every column's length is checked against what the templates and rows call for before it is used, so walking
 /// the rows cannot leave a column. Holds pointers into the page: use it only while the page lives.
 struct TemplatedBodiesReader {
-    /// Where the next row's variables are in each column: integer columns first, then hex (a byte offset),
-    /// then strings.
-    struct Cursor {
-        fileprivate var positions: [Int]
-    }
-
     private let table: LogTemplates
     /// Each row's template, as its index in the part's table.
-    let rowTemplates: [Int]
-    /// The table's facts that walking rows reads, held here so that the walk retains nothing.
-    private let integerCounts: [Int]
-    private let stringCounts: [Int]
-    private let fixedLengths: [Int]
-    private let hexStarts: [Int]
-    private let hexBytes: [Int]
+    private let rowTemplates: [Int]
+    private let walk: Walk
     /// Per column, the values or bytes the rows use in all.
     private let uses: (integers: [Int], hexBytes: [Int], strings: [Int])
     /// The variable columns, read by `variables()` on first need.
     private let variableBytes: ByteReader
     private var loaded: Variables?
+    /// For reading rows in order (`next`, `skip`): the next row, and where its variables are in each column
+    /// (integer columns first, then hex as a byte offset, then strings).
+    private var row = 0
+    private var positions: [Int]
+
+    /// The table's facts that walking rows reads, held here so that the walk retains nothing, and where each
+    /// kind's columns start among a row's positions (integers first, then hex as byte offsets, then strings).
+    private struct Walk {
+        let integerCounts: [Int]
+        let stringCounts: [Int]
+        let fixedLengths: [Int]
+        let hexStarts: [Int]
+        let hexBytes: [Int]
+        let hexBase: Int
+        let stringBase: Int
+
+        init(table: LogTemplates, hexBase: Int, stringBase: Int) {
+            integerCounts = table.integerCounts
+            stringCounts = table.stringCounts
+            fixedLengths = table.fixedLengths
+            hexStarts = table.hexStarts
+            hexBytes = table.hexBytes
+            self.hexBase = hexBase
+            self.stringBase = stringBase
+        }
+
+        /// Moves `positions` past a row with template `template`: the k-th variable of a kind moves column k on.
+        @inline(__always)
+        func advance(_ positions: UnsafeMutableBufferPointer<Int>, past template: Int) {
+            for k in 0..<integerCounts[template] { positions[k] += 1 }
+            for (k, bytes) in hexBytes[hexStarts[template]..<hexStarts[template + 1]].enumerated() {
+                positions[hexBase + k] += bytes
+            }
+            for k in 0..<stringCounts[template] { positions[stringBase + k] += 1 }
+        }
+    }
 
     private struct Variables {
         var integers: [[UInt64]] = []
@@ -69,14 +94,11 @@ struct TemplatedBodiesReader {
         }
         self.table = table
         self.rowTemplates = rowTemplates
-        integerCounts = table.integerCounts
-        stringCounts = table.stringCounts
-        fixedLengths = table.fixedLengths
-        hexStarts = table.hexStarts
-        hexBytes = table.hexBytes
+        walk = Walk(table: table, hexBase: uses.integers.count, stringBase: uses.integers.count + uses.hexBytes.count)
         self.uses = uses
         variableBytes = ByteReader(UnsafeBufferPointer(rebasing: column.buffer[column.offset...]),
             base: column.base + column.offset)
+        positions = Array(repeating: 0, count: uses.integers.count + uses.hexBytes.count + uses.strings.count)
     }
 
     /// The variable columns, read and checked the first time.
@@ -132,21 +154,26 @@ struct TemplatedBodiesReader {
         return variables
     }
 
-    var start: Cursor {
-        Cursor(positions: Array(repeating: 0, count: uses.integers.count + uses.hexBytes.count + uses.strings.count))
+    /// The next row's line, appended to `line`.
+    mutating func next(into line: inout [UInt8]) throws(BatchRecordError) {
+        guard row < rowTemplates.count else { throw variableBytes.error("more bodies read than rows") }
+        let variables = try variables()
+        let template = rowTemplates[row]
+        positions.withUnsafeBufferPointer { render(template, variables, at: $0, into: &line) }
+        try skip()
     }
 
-    /// The line of a row with template `template`, whose variables `cursor` points at, appended to `line`.
-    mutating func render(_ template: Int, at cursor: Cursor, into line: inout [UInt8]) throws(BatchRecordError) {
-        let variables = try variables()
-        cursor.positions.withUnsafeBufferPointer { render(template, variables, at: $0, into: &line) }
+    /// Steps over the next row.
+    mutating func skip() throws(BatchRecordError) {
+        guard row < rowTemplates.count else { throw variableBytes.error("more bodies read than rows") }
+        let template = rowTemplates[row]
+        positions.withUnsafeMutableBufferPointer { walk.advance($0, past: template) }
+        row += 1
     }
 
     private func render(
         _ template: Int, _ variables: Variables, at positions: UnsafeBufferPointer<Int>, into line: inout [UInt8]
     ) {
-        let hexBase = variables.integers.count
-        let stringBase = hexBase + variables.hexes.count
         var (integer, hex, string) = (0, 0, 0)
         table.forEachPart(of: template) { part in
             switch part {
@@ -156,11 +183,11 @@ struct TemplatedBodiesReader {
                 appendInteger(integer, variables, at: positions[integer], to: &line)
                 integer += 1
             case .hex(let bytes):
-                let offset = positions[hexBase + hex]
-                Self.appendHex(variables.hexes[hex][offset..<offset + bytes], to: &line)
+                let offset = positions[walk.hexBase + hex]
+                HexCoding.append(variables.hexes[hex][offset..<offset + bytes], to: &line)
                 hex += 1
             case .string:
-                line.append(contentsOf: variables.strings[string][positions[stringBase + string]])
+                line.append(contentsOf: variables.strings[string][positions[walk.stringBase + string]])
                 string += 1
             }
         }
@@ -174,36 +201,17 @@ struct TemplatedBodiesReader {
         Self.appendDecimal(variables.integers[k][index], to: &line)
     }
 
-    /// Moves `cursor` past a row with template `template`: the k-th variable of a kind moves column k on.
-    func advance(_ cursor: inout Cursor, past template: Int) {
-        cursor.positions.withUnsafeMutableBufferPointer { advance($0, past: template) }
-    }
-
-    @inline(__always)
-    private func advance(_ positions: UnsafeMutableBufferPointer<Int>, past template: Int) {
-        for k in 0..<integerCounts[template] { positions[k] += 1 }
-        var k = uses.integers.count
-        for bytes in hexBytes[hexStarts[template]..<hexStarts[template + 1]] {
-            positions[k] += bytes
-            k += 1
-        }
-        k = uses.integers.count + uses.hexBytes.count
-        for _ in 0..<stringCounts[template] {
-            positions[k] += 1
-            k += 1
-        }
-    }
-
     /// The size in bytes of a row's line, without rendering it.
     @inline(__always)
     private func size(_ template: Int, _ variables: Variables, at positions: UnsafeMutableBufferPointer<Int>) -> Int {
-        var size = fixedLengths[template]
-        for k in 0..<integerCounts[template] {
+        var size = walk.fixedLengths[template]
+        for k in 0..<walk.integerCounts[template] {
             let index = positions[k]
             size += LogTemplate.decimalDigits(variables.integers[k][index]) + Int(variables.zeros[k]?[index] ?? 0)
         }
-        let stringBase = uses.integers.count + uses.hexBytes.count
-        for k in 0..<stringCounts[template] { size += variables.strings[k][positions[stringBase + k]].count }
+        for k in 0..<walk.stringCounts[template] {
+            size += variables.strings[k][positions[walk.stringBase + k]].count
+        }
         return size
     }
 
@@ -215,21 +223,20 @@ struct TemplatedBodiesReader {
     mutating func search(_ filter: LogLineFilter, sizes wantSizes: Bool) throws(BatchRecordError)
         -> (matches: [Bool], sizes: [Int])
     {
-        let summaries = filter.isEmpty ? Array(repeating: .always, count: table.count) : filter.summaries
         let rows = rowTemplates.count
-        guard wantSizes || summaries.contains(.check) else {
-            return (rowTemplates.map { summaries[$0] == .always }, [])
+        guard wantSizes || filter.looksAtRows else {
+            return (rowTemplates.map { filter.isEmpty || filter.summaries[$0] == .always }, [])
         }
         let variables = try variables()
         var matches = [Bool](repeating: false, count: rows)
         var sizes = [Int](repeating: 0, count: wantSizes ? rows : 0)
-        var positions = start.positions
+        var positions = [Int](repeating: 0, count: positions.count)
         var line: [UInt8] = []
         var digits: [UInt8] = []
         positions.withUnsafeMutableBufferPointer { positions in
             for row in 0..<rows {
                 let template = rowTemplates[row]
-                switch summaries[template] {
+                switch filter.isEmpty ? .always : filter.summaries[template] {
                 case .never:
                     break
                 case .always:
@@ -250,8 +257,8 @@ struct TemplatedBodiesReader {
                                 case .integer(let k):
                                     appendInteger(k, variables, at: positions[k], to: &digits)
                                 case .hex(let k, let bytes):
-                                    let offset = positions[uses.integers.count + k]
-                                    Self.appendHex(variables.hexes[k][offset..<offset + bytes], to: &digits)
+                                    let offset = positions[walk.hexBase + k]
+                                    HexCoding.append(variables.hexes[k][offset..<offset + bytes], to: &digits)
                                 }
                                 return digits.withUnsafeBufferPointer(candidate.holds)
                             }
@@ -262,7 +269,7 @@ struct TemplatedBodiesReader {
                     }
                 }
                 if wantSizes, matches[row] { sizes[row] = size(template, variables, at: positions) }
-                advance(positions, past: template)
+                walk.advance(positions, past: template)
             }
         }
         return (matches, sizes)
@@ -274,15 +281,6 @@ struct TemplatedBodiesReader {
         let start = reader.offset
         try reader.skip(count)
         return UnsafeBufferPointer(rebasing: reader.buffer[start..<start + count])
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func appendHex(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, to line: inout [UInt8]) {
-        for byte in bytes {
-            line.append(hexDigits[Int(byte >> 4)])
-            line.append(hexDigits[Int(byte & 0xf)])
-        }
     }
 
     private static func appendDecimal(_ value: UInt64, to line: inout [UInt8]) {

@@ -1,3 +1,5 @@
+import LumenModel
+
 /// Writes a page's string bodies as templates and variable columns (`docs/format/logs.md`, "Templated bodies").
 ///
 /// Each line's template (its text, with a placeholder per variable) is kept once per block part
@@ -63,7 +65,8 @@ struct TemplatedBodiesWriter: LogTemplate.Sink {
         template.count(digits.count / 2)
         if lineHexes == hexes.count { hexes.append([]) }
         for pair in stride(from: 0, to: digits.count, by: 2) {
-            hexes[lineHexes].append(Self.nibble(digits[pair]) << 4 | Self.nibble(digits[pair + 1]))
+            // Extraction took only lowercase hex digits for this variable.
+            hexes[lineHexes].append(HexCoding.nibble(digits[pair])! << 4 | HexCoding.nibble(digits[pair + 1])!)
         }
         lineHexes += 1
     }
@@ -112,10 +115,5 @@ struct TemplatedBodiesWriter: LogTemplate.Sink {
         let coding: IntegerCoding = deltaBits < rawBits ? .delta : .raw
         out.byte(coding.rawValue)
         BytePlanes.write(coding == .delta ? deltas : values, to: &out)
-    }
-
-    @inline(__always)
-    private static func nibble(_ digit: UInt8) -> UInt8 {
-        LogTemplate.isDigit(digit) ? digit - UInt8(ascii: "0") : digit - UInt8(ascii: "a") + 10
     }
 }
