@@ -26,14 +26,25 @@ for _ in $(seq 100); do
     sleep 0.2
 done
 
+# CPU seconds (user + system) a process has used, from /proc.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# send NAME PID URL: one run against one receiver, with the receiver's CPU seconds per million samples, which
+# stays steadier than rates when the machine is busy.
+send() {
+    local before after
+    before=$(cpu_ticks "$2")
+    $lumen bench remote-write --url "$3" --samples-per-request $samples --requests $count --concurrency "$concurrency" \
+        --series-prefix "r${round}_$samples" --name "$1 (round $round)"
+    after=$(cpu_ticks "$2")
+    echo "  receiver CPU: $(python3 -c "print(f'{($after - $before) / $(getconf CLK_TCK) / ($count * $samples / 1e6):.2f}')") s per million samples"
+}
+
 for samples in 1000 10000; do
     count=$((requests * 1000 / samples))
     echo "== $samples samples per request, $count requests, 1000 series, concurrency $concurrency"
     # Each receiver gets its own fresh series names' timeline; Prometheus first, then Lumen, then both again.
     for round in 1 2; do
-        $lumen bench remote-write --url http://127.0.0.1:29090/api/v1/write --samples-per-request $samples \
-            --requests $count --concurrency "$concurrency" --series-prefix "r${round}_$samples" --name "prometheus (round $round)"
-        $lumen bench remote-write --url http://127.0.0.1:24318/api/v1/write --samples-per-request $samples \
-            --requests $count --concurrency "$concurrency" --series-prefix "r${round}_$samples" --name "lumen      (round $round)"
+        send prometheus $prometheus_pid http://127.0.0.1:29090/api/v1/write
+        send "lumen     " $lumen_pid http://127.0.0.1:24318/api/v1/write
     done
 done

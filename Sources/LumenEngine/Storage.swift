@@ -127,7 +127,12 @@ public final class Storage: Sendable {
         // nothing is too old.
         guard newest > Int64.min + options.outOfOrderWindow else { return dropped }
         let oldestAccepted = newest - options.outOfOrderWindow
-        for index in batch.series.indices {
+        // Looked for before removing: the batch's arrays are shared with the caller's copy, and a removal that
+        // finds nothing would still copy every one of them.
+        for index in batch.series.indices
+        where batch.series[index].samples.contains(where: { $0.timestamp < oldestAccepted })
+            || batch.series[index].exemplars.contains(where: { $0.timestamp < oldestAccepted })
+        {
             let samples = batch.series[index].samples.count
             batch.series[index].samples.removeAll { $0.timestamp < oldestAccepted }
             dropped.samples += samples - batch.series[index].samples.count

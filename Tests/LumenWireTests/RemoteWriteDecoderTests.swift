@@ -31,12 +31,12 @@ struct RemoteWriteDecoderTests {
     }
 
     private func decode(_ series: [Prometheus_TimeSeries]) throws -> RemoteWriteResult {
-        try RemoteWriteDecoder.decode(try body(series), tenant: Fixtures.tenant, limit: Self.limit)
+        try RemoteWriteDecoder().decode(try body(series), tenant: Fixtures.tenant, limit: Self.limit)
     }
 
     private func failure(_ body: [UInt8], limit: Int = limit) -> WireError? {
         do {
-            _ = try RemoteWriteDecoder.decode(body, tenant: Fixtures.tenant, limit: limit)
+            _ = try RemoteWriteDecoder().decode(body, tenant: Fixtures.tenant, limit: limit)
             return nil
         } catch {
             return error
@@ -157,7 +157,7 @@ struct RemoteWriteDecoderTests {
                 }
             ]
         }
-        let result = try RemoteWriteDecoder.decode(
+        let result = try RemoteWriteDecoder().decode(
             Snappy.compress(try request.serializedBytes()), tenant: Fixtures.tenant, limit: Self.limit)
         #expect(result.batch.sampleCount == 1)
     }
@@ -226,5 +226,59 @@ struct RemoteWriteDecoderTests {
         let series: [UInt8] = [0x10, 0x01]
         let request: [UInt8] = [0x0a, UInt8(series.count)] + series
         #expect(failure(Snappy.compress(request))?.message.contains("wire type") == true)
+    }
+
+    /// A decoder remembers valid series by their label bytes: a second request with the same series decodes to
+    /// the same batch, refused series are refused again with their reason, and labels sent in another order are
+    /// still the same series.
+    @Test func aRepeatedRequestDecodesTheSameThroughTheLabelCache() throws {
+        let request = try body([
+            series([("__name__", "up"), ("job", "a")], samples: [(1000, 1)]),
+            series([("job", "a")], samples: [(1000, 1)]),
+            series([("job", "a"), ("__name__", "up")], samples: [(2000, 1)]),
+            series([("__name__", "up"), ("job", "b")], samples: [(1000, 0), (2000, 0)]),
+        ])
+        let decoder = RemoteWriteDecoder()
+        let first = try decoder.decode(request, tenant: Fixtures.tenant, limit: Self.limit)
+        #expect(decoder.cachedSeries == 3)
+        let second = try decoder.decode(request, tenant: Fixtures.tenant, limit: Self.limit)
+        #expect(decoder.cachedSeries == 3)
+        for result in [first, second] {
+            #expect(result.batch.series.map(\.labels) == [
+                Labels(["__name__": "up", "job": "a"]), Labels(["__name__": "up", "job": "b"]),
+            ])
+            #expect(result.batch.series[0].samples.map(\.timestamp) == [1_000_000_000, 2_000_000_000])
+            #expect(result.rejected == 1)
+            #expect(result.rejectionMessage.contains("timeseries[1]: series has no __name__ label"))
+        }
+        #expect(first.batch == second.batch)
+    }
+
+    /// A cache far smaller than the series sent still decodes every request right (generations turn over).
+    @Test func aSmallLabelCacheDecodesManySeriesRight() throws {
+        let request = try body((0..<300).map { series([("__name__", "metric_\($0 % 100)"), ("i", "\($0)")], samples: [(1, 1)]) })
+        let expected = try RemoteWriteDecoder().decode(request, tenant: Fixtures.tenant, limit: Self.limit)
+        let small = RemoteWriteDecoder(cachedSeries: 7)
+        for _ in 0..<3 {
+            #expect(try small.decode(request, tenant: Fixtures.tenant, limit: Self.limit).batch == expected.batch)
+            #expect(small.cachedSeries <= 14)
+        }
+    }
+
+    /// Labels with another field between them have no single run of bytes to key on: read, never cached.
+    @Test func labelsInterleavedWithSamplesAreRead() throws {
+        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] { [number << 3 | 2, UInt8(bytes.count)] + bytes }
+        let name = field(1, field(1, Array("__name__".utf8)) + field(2, Array("up".utf8)))
+        let job = field(1, field(1, Array("job".utf8)) + field(2, Array("a".utf8)))
+        let sample = field(2, [0x09] + [0, 0, 0, 0, 0, 0, 0xf0, 0x3f] + [0x10, 0x05])
+        let request = Snappy.compress(field(1, name + sample + job))
+        let decoder = RemoteWriteDecoder()
+        for _ in 0..<2 {
+            let result = try decoder.decode(request, tenant: Fixtures.tenant, limit: Self.limit)
+            #expect(result.batch.series == [
+                TimeSeries(labels: Labels(["__name__": "up", "job": "a"]), samples: [Sample(timestamp: 5_000_000, value: 1)])
+            ])
+        }
+        #expect(decoder.cachedSeries == 0)
     }
 }

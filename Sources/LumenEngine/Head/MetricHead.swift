@@ -33,10 +33,8 @@ struct MetricHead {
             // In order and after what is stored, as a scraper or remote writer sends: appended whole, through
             // one in-place access to the series rather than one per sample.
             series.withUnsafeMutableBufferPointer { all in
-                for sample in samples {
-                    all[id].timestamps.append(sample.timestamp)
-                    all[id].values.append(sample.value)
-                }
+                all[id].timestamps.append(contentsOf: samples.lazy.map(\.timestamp))
+                all[id].values.append(contentsOf: samples.lazy.map(\.value))
             }
             sampleCount += samples.count
             report.samples += samples.count

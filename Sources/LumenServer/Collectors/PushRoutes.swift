@@ -8,12 +8,14 @@ import LumenWire
 /// - `POST /api/v2/spans`: Zipkin v2 JSON.
 struct PushRoutes: Sendable {
     let endpoint: PushEndpoint
+    /// One for the receiver: it remembers the series senders keep sending.
+    let remoteWrite = RemoteWriteDecoder()
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/v1/write") { request, _ in
             await endpoint.handle(request, protocol: .remoteWrite, success: .noContent, decompress: false) {
                 body, tenant, limit throws(WireError) in
-                let result = try RemoteWriteDecoder.decode(body, tenant: tenant, limit: limit)
+                let result = try remoteWrite.decode(body, tenant: tenant, limit: limit)
                 return DecodeResult(
                     batch: result.batch, rejected: result.rejected, rejectionMessage: result.rejectionMessage)
             }

@@ -22,11 +22,16 @@ struct ProtobufWireReader {
         end = buffer.count
     }
 
-    private init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+    /// A reader of `range` of `buffer` only, as `embedded()` hands out; `range` must lie inside `buffer`.
+    init(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count)
         self.buffer = buffer
-        offset = start
-        self.end = end
+        offset = range.lowerBound
+        end = range.upperBound
     }
+
+    /// What is left to read, as offsets into the whole buffer.
+    var unread: Range<Int> { offset..<end }
 
     /// The next field's number and wire type, or `nil` at the end.
     mutating func nextField() throws(Malformed) -> (number: UInt64, type: WireType)? {
@@ -66,7 +71,7 @@ struct ProtobufWireReader {
         guard length <= UInt64(end - offset) else { throw Malformed(message: "length \(length) overruns the message") }
         let start = offset
         offset += Int(length)
-        return ProtobufWireReader(buffer, from: start, to: offset)
+        return ProtobufWireReader(buffer, range: start..<offset)
     }
 
     /// A length-delimited field as UTF-8 text; invalid UTF-8 is malformed, as protobuf's `string` requires.

@@ -11,46 +11,80 @@ import LumenModel
 /// - Samples of the same series sent in several `TimeSeries` entries are merged, in order.
 /// - Exemplars stay with their series; one whose labels exceed `Exemplar.maxLabelRunes` is refused.
 /// - Metadata (HELP/TYPE/UNIT) is parsed and ignored.
-public enum RemoteWriteDecoder {
-    /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
-    public static func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> RemoteWriteResult {
-        let bytes = try Snappy.decompress(body, limit: limit)
-        let request: [RemoteWriteWire.Series]
-        do {
-            request = try RemoteWriteWire.series(in: bytes)
-        } catch {
-            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error.message)")
-        }
-        return map(request, tenant: tenant)
+/// - Series already seen are recognized by their label bytes (`SeriesLabelsCache`), so one decoder serves a
+///   whole receiver.
+public final class RemoteWriteDecoder: Sendable {
+    private let seen: SeriesLabelsCache
+
+    /// `cachedSeries` bounds each of the label cache's two generations.
+    public init(cachedSeries: Int = 100_000) {
+        seen = SeriesLabelsCache(capacity: cachedSeries)
     }
 
-    private static func map(_ request: [RemoteWriteWire.Series], tenant: Tenant) -> RemoteWriteResult {
-        var rejections = Rejections()
-        var builder = SeriesBuilder()
-        for (i, wire) in request.enumerated() {
-            let labels: Labels
-            switch LabelValidation.seriesLabels(wire.labels) {
-            case .success(let valid): labels = valid
-            case .failure(let error):
-                rejections.reject(
-                    "timeseries[\(i)]: \(error.message)", items: max(1, wire.samples.count + wire.exemplars.count))
-                continue
+    /// Series whose labels the decoder remembers.
+    public var cachedSeries: Int { seen.count }
+
+    /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
+    public func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> RemoteWriteResult {
+        let bytes = try Snappy.decompress(body, limit: limit)
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer in
+                try map(RemoteWriteWire.request(in: buffer), in: buffer, tenant: tenant)
             }
-            for (s, sample) in wire.samples.enumerated() {
-                guard let timestamp = nanoseconds(sample.milliseconds) else {
+        } catch let error as ProtobufWireReader.Malformed {
+            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error.message)")
+        } catch {
+            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error)")
+        }
+    }
+
+    private func map(_ request: RemoteWriteWire.Request, in buffer: UnsafeBufferPointer<UInt8>, tenant: Tenant)
+        throws(ProtobufWireReader.Malformed) -> RemoteWriteResult
+    {
+        let keys = request.series.map { series in series.labelFields.map { SeriesLabelsCache.Key($0, in: buffer) } }
+        var known = [Labels?](repeating: nil, count: keys.count)
+        let keyed = keys.enumerated().compactMap { index, key in key.map { (index: index, key: $0) } }
+        for (entry, labels) in zip(keyed, seen.labels(for: keyed.map(\.key), in: buffer)) {
+            known[entry.index] = labels
+        }
+        var learned: [(key: SeriesLabelsCache.Key, labels: Labels)] = []
+        var rejections = Rejections()
+        var builder = SeriesBuilder(capacity: request.series.count)
+        for (i, wire) in request.series.enumerated() {
+            let labels: Labels
+            if let hit = known[i] {
+                labels = hit
+            } else {
+                switch LabelValidation.seriesLabels(try RemoteWriteWire.labels(of: wire, in: buffer)) {
+                case .success(let valid):
+                    labels = valid
+                    if let key = keys[i] { learned.append((key, valid)) }
+                case .failure(let error):
                     rejections.reject(
-                        "timeseries[\(i)] (\(labels)).samples[\(s)]: timestamp \(sample.milliseconds) ms is out of range")
+                        "timeseries[\(i)]: \(error.message)", items: max(1, wire.samples.count + wire.exemplars.count))
                     continue
                 }
-                builder.append(labels, Sample(timestamp: timestamp, value: sample.value))
             }
+            var samples: [Sample] = []
+            samples.reserveCapacity(wire.samples.count)
+            for s in wire.samples {
+                let sample = request.samples[s]
+                guard let timestamp = Self.nanoseconds(sample.milliseconds) else {
+                    rejections.reject(
+                        "timeseries[\(i)] (\(labels)).samples[\(s - wire.samples.lowerBound)]: timestamp "
+                            + "\(sample.milliseconds) ms is out of range")
+                    continue
+                }
+                samples.append(Sample(timestamp: timestamp, value: sample.value))
+            }
+            builder.append(labels, samples)
             for (e, wire) in wire.exemplars.enumerated() {
                 let path = "timeseries[\(i)] (\(labels)).exemplars[\(e)]"
                 if let bad = wire.labels.first(where: { !LabelValidation.isValidLabelName($0.name) }) {
                     rejections.reject("\(path): invalid label name \"\(bad.name)\"")
                     continue
                 }
-                guard let timestamp = nanoseconds(wire.milliseconds) else {
+                guard let timestamp = Self.nanoseconds(wire.milliseconds) else {
                     rejections.reject("\(path): timestamp \(wire.milliseconds) ms is out of range")
                     continue
                 }
@@ -65,6 +99,7 @@ public enum RemoteWriteDecoder {
                 builder.append(labels, exemplar)
             }
         }
+        seen.remember(learned, in: buffer)
         return RemoteWriteResult(
             batch: Batch(tenant: tenant, series: builder.series), rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "samples"))

@@ -5,9 +5,22 @@
 /// Hand-written because remote write is the hottest ingest path and swift-protobuf's generic decoding was a
 /// quarter of the receiver's CPU (docs/BENCHMARKS.md); the tests check it against swift-protobuf's encoder.
 enum RemoteWriteWire {
-    struct Series {
-        var labels: [(name: String, value: String)] = []
+    /// A request's series and, in one flat array, all their samples (one allocation a request, not one a series).
+    struct Request {
+        var series: [Series] = []
         var samples: [(value: Double, milliseconds: Int64)] = []
+    }
+
+    /// One `TimeSeries` entry. Its labels are left on the wire until asked for (`labels(of:in:)`): a series the
+    /// receiver already knows is recognized by their bytes alone (`SeriesLabelsCache`).
+    struct Series {
+        /// The entry's bytes.
+        var message: Range<Int>
+        /// The label fields' bytes, when they come one after another as every sender writes them; `nil` when the
+        /// entry has none or another field comes between two of them.
+        var labelFields: Range<Int>?
+        /// Its samples, in `Request.samples`.
+        var samples: Range<Int>
         var exemplars: [Exemplar] = []
     }
 
@@ -26,41 +39,63 @@ enum RemoteWriteWire {
         static let exemplarLabels: UInt64 = 1, exemplarValue: UInt64 = 2, exemplarTimestamp: UInt64 = 3
     }
 
-    static func series(in bytes: [UInt8]) throws(ProtobufWireReader.Malformed) -> [Series] {
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer in
-                var request = ProtobufWireReader(buffer)
-                var series: [Series] = []
-                while let (number, type) = try request.nextField() {
-                    guard number == Field.requestTimeseries else {
-                        try request.skip(type)
-                        continue
-                    }
-                    try ProtobufWireReader.expect(type, .lengthDelimited, field: "timeseries")
-                    var message = try request.embedded()
-                    series.append(try self.series(&message))
-                }
-                return series
+    static func request(in buffer: UnsafeBufferPointer<UInt8>) throws(ProtobufWireReader.Malformed) -> Request {
+        var reader = ProtobufWireReader(buffer)
+        var request = Request()
+        while let (number, type) = try reader.nextField() {
+            guard number == Field.requestTimeseries else {
+                try reader.skip(type)
+                continue
             }
-        } catch let error as ProtobufWireReader.Malformed {
-            throw error
-        } catch {
-            throw ProtobufWireReader.Malformed(message: "\(error)")
+            try ProtobufWireReader.expect(type, .lengthDelimited, field: "timeseries")
+            var message = try reader.embedded()
+            request.series.append(try series(&message, samples: &request.samples))
         }
+        return request
     }
 
-    private static func series(_ message: inout ProtobufWireReader) throws(ProtobufWireReader.Malformed) -> Series {
-        var series = Series()
+    /// A series' labels as sent: names and values checked as UTF-8 only.
+    static func labels(of series: Series, in buffer: UnsafeBufferPointer<UInt8>) throws(ProtobufWireReader.Malformed)
+        -> [(name: String, value: String)]
+    {
+        var message = ProtobufWireReader(buffer, range: series.labelFields ?? series.message)
+        var labels: [(name: String, value: String)] = []
+        while let (number, type) = try message.nextField() {
+            guard number == Field.seriesLabels else {
+                try message.skip(type)
+                continue
+            }
+            try ProtobufWireReader.expect(type, .lengthDelimited, field: "labels")
+            var label = try message.embedded()
+            labels.append(try self.label(&label))
+        }
+        return labels
+    }
+
+    private static func series(
+        _ message: inout ProtobufWireReader, samples: inout [(value: Double, milliseconds: Int64)]
+    ) throws(ProtobufWireReader.Malformed) -> Series {
+        var series = Series(message: message.unread, samples: samples.count..<samples.count)
+        var labelsInterrupted = false
+        var fieldStart = message.unread.lowerBound
         while let (number, type) = try message.nextField() {
             switch number {
             case Field.seriesLabels:
                 try ProtobufWireReader.expect(type, .lengthDelimited, field: "labels")
-                var label = try message.embedded()
-                series.labels.append(try self.label(&label))
+                _ = try message.embedded()
+                let fieldEnd = message.unread.lowerBound
+                if let fields = series.labelFields, fields.upperBound == fieldStart {
+                    series.labelFields = fields.lowerBound..<fieldEnd
+                } else if series.labelFields == nil, !labelsInterrupted {
+                    series.labelFields = fieldStart..<fieldEnd
+                } else {
+                    labelsInterrupted = true
+                    series.labelFields = nil
+                }
             case Field.seriesSamples:
                 try ProtobufWireReader.expect(type, .lengthDelimited, field: "samples")
                 var sample = try message.embedded()
-                series.samples.append(try self.sample(&sample))
+                samples.append(try self.sample(&sample))
             case Field.seriesExemplars:
                 try ProtobufWireReader.expect(type, .lengthDelimited, field: "exemplars")
                 var exemplar = try message.embedded()
@@ -68,7 +103,9 @@ enum RemoteWriteWire {
             default:
                 try message.skip(type)
             }
+            fieldStart = message.unread.lowerBound
         }
+        series.samples = series.samples.lowerBound..<samples.count
         return series
     }
 

@@ -34,8 +34,25 @@ struct SeriesBuilder {
     private(set) var series: [TimeSeries] = []
     private var index: [Labels: Int] = [:]
 
+    /// Room for `capacity` series up front: a request's series count is known before they are added.
+    init(capacity: Int = 0) {
+        series.reserveCapacity(capacity)
+        index.reserveCapacity(capacity)
+    }
+
     mutating func append(_ labels: Labels, _ sample: Sample) {
         series[position(of: labels)].samples.append(sample)
+    }
+
+    /// A run of one series' samples; the first run of a series becomes its array as it is, uncopied.
+    mutating func append(_ labels: Labels, _ samples: [Sample]) {
+        guard !samples.isEmpty else { return }
+        if let position = index[labels] {
+            series[position].samples.append(contentsOf: samples)
+        } else {
+            index[labels] = series.count
+            series.append(TimeSeries(labels: labels, samples: samples))
+        }
     }
 
     mutating func append(_ labels: Labels, _ exemplar: Exemplar) {
