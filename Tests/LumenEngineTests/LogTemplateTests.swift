@@ -144,8 +144,11 @@ struct LogTemplateTests {
             LogBodyColumn.write(bodies, templates: &table, to: &out)
             return LogBodyColumn.Encoding(rawValue: out.bytes[0])
         }
+        // Random trace IDs, as real ones are: 16 bytes in a hex variable, 32 digits of text in lines or fields.
+        var random = SystemRandomNumberGenerator()
         let shaped = (0..<2_000).map { number in
-            AttributeValue.string("2025-11-21T00:00:00.\(number)Z INFO trace_id=\(String(number &* 2_654_435_761, radix: 16)) "
+            let id = String(format: "%016llx%016llx", random.next() as UInt64, random.next() as UInt64)
+            return AttributeValue.string("2025-11-21T00:00:00.\(number)Z INFO trace_id=\(id) "
                 + "GET /api/cart/\(number * 7919 % 10_007) 200 \(number % 97)ms")
         }
         #expect(encoding(shaped) == .templates)

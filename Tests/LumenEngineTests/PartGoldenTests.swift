@@ -55,6 +55,13 @@ struct PartGoldenTests {
         try check(table, "log-templates-v2.bin")
     }
 
+    @Test func fieldColumnsGiveTheCommittedBytes() throws {
+        var out = ByteWriter()
+        out.byte(LogBodyColumn.Encoding.fields.rawValue)
+        LogFieldColumns.Split(LogTemplateTests.tricky, fields: 3).write(to: &out)
+        try check(out.bytes, "log-field-columns-v2.bin")
+    }
+
     @Test func aSpanPageOfTheFixtureGivesTheCommittedBytesAndReadsBack() throws {
         let spans = rich.spans.sorted { ($0.traceID, $0.startTime) < ($1.traceID, $1.startTime) }
         let page = SpanPage.encode(spans[...]).bytes

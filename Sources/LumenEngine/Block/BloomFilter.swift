@@ -4,16 +4,20 @@ import LumenModel
 /// trigrams of its lines, and its trace IDs) and one per span part (its trace IDs), so a search or a lookup
 /// skips pages without decompressing them.
 ///
-/// Sized for about 1 % false positives: 10 bits per distinct item and 7 probes by double hashing.
+/// 7 probes by double hashing; 10 bits per distinct item by default, about 1 % false positives.
 struct BloomFilter: Equatable {
     static let bitsPerItem = 10
+    /// A log page's trigrams take 8 bits each, about 2.3 % false positives: a needle is pruned when any one of its
+    /// trigrams is missing, and most needles have several, while the filter is a sizeable share of a page of
+    /// varied text (a sixth of this machine's dpkg log at 10 bits).
+    static let trigramBitsPerItem = 8
     static let probes = 7
 
     private(set) var words: [UInt64]
 
     /// An empty filter for about `capacity` distinct items.
-    init(capacity: Int) {
-        words = [UInt64](repeating: 0, count: max(1, (capacity * Self.bitsPerItem + 63) / 64))
+    init(capacity: Int, bitsPerItem: Int = Self.bitsPerItem) {
+        words = [UInt64](repeating: 0, count: max(1, (capacity * bitsPerItem + 63) / 64))
     }
 
     init(words: [UInt64]) {
@@ -53,16 +57,19 @@ struct BloomFilter: Equatable {
 
     static func hash(_ traceID: TraceID) -> UInt64 { mix(traceID.high ^ mix(traceID.low)) }
 
-    /// The hashes of every three-byte window of `text` (the unit a substring search can prune on), but those of
-    /// three lowercase hex digits: IDs and numbers make thousands of those in every page, which would triple the
-    /// filter while telling pages apart by little. A needle made only of such windows prunes nothing.
+    /// The hashes of every three-byte window of `text` (the unit a substring search can prune on), but those with
+    /// a decimal digit in them and those of three lowercase hex digits. IDs, numbers and versions make thousands
+    /// of those in every page: they tripled the filter on ID-heavy pages and made a third of it on this machine's
+    /// dpkg log, while telling pages apart by little. A needle made only of such windows prunes nothing.
     static func trigramHashes(_ text: some Collection<UInt8>, into hashes: inout Set<UInt64>) {
         var window: UInt64 = 0
         var hexRun = 0
+        var sinceDigit = 3
         for (position, byte) in text.enumerated() {
             window = (window << 8 | UInt64(byte)) & 0xff_ffff
             hexRun = HexCoding.isLowercaseDigit(byte) ? hexRun + 1 : 0
-            if position >= 2, hexRun < 3 { hashes.insert(mix(window)) }
+            sinceDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? 0 : sinceDigit + 1
+            if position >= 2, hexRun < 3, sinceDigit >= 3 { hashes.insert(mix(window)) }
         }
     }
 

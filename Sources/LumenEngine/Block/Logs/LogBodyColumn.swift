@@ -2,7 +2,7 @@ import CMemmem
 import LumenModel
 
 /// The body column of a log page (`docs/format/logs.md`): an encoding byte, then the bodies as tagged values, as
-/// lines, or as templates and variable columns.
+/// lines, as templates and variable columns, or as lines cut into field columns.
 enum LogBodyColumn {
     enum Encoding: UInt8 {
         /// Each body a `value`: any kind of body.
@@ -11,15 +11,21 @@ enum LogBodyColumn {
         case lines = 1
         /// Templates and variable columns (`TemplatedBodiesWriter`): string bodies.
         case templates = 2
+        /// Lines with their leading fields in columns of their own (`LogFieldColumns`): string bodies without a
+        /// newline.
+        case fields = 3
     }
 
     /// The level candidates are compressed at to pick one: fast, and on both benchmark sets it ranks them as
     /// zstd 19 does (docs/BENCHMARKS.md, "Log size and search").
     private static let trialLevel: Int32 = 3
+    /// How much of a page's text the field counts are tried on: the choice is made per page, cheaply.
+    private static let fieldTrialBytes = 64 << 10
 
     /// Writes `bodies` in whichever encoding compresses smaller, adding the templates of a templated page to the
-    /// part's `table`: templates win on lines of a few shapes with numbers and IDs in them, lines on prose and on
-    /// lines that share little structure. A templated page is charged for the templates it adds to the table.
+    /// part's `table`: templates win on lines of a few shapes with numbers and IDs in them; field columns on lines
+    /// whose leading fields (a date, a time, a verb) are alike but whose rest shares little; lines on prose. A
+    /// templated page is charged for the templates it adds to the table.
     static func write(_ bodies: [AttributeValue], templates table: inout LogTemplateTable, to out: inout ByteWriter) {
         func writeValues(to out: inout ByteWriter) {
             out.byte(Encoding.values.rawValue)
@@ -34,12 +40,11 @@ enum LogBodyColumn {
         var plain = ByteWriter(capacity: strings.reduce(1) { $0 + $1.utf8.count + 3 })
         if strings.contains(where: { $0.utf8.contains(newline) }) {
             writeValues(to: &plain)
+        } else if let fields = fieldCount(strings) {
+            plain.byte(Encoding.fields.rawValue)
+            LogFieldColumns.Split(strings, fields: fields).write(to: &plain)
         } else {
-            plain.byte(Encoding.lines.rawValue)
-            for text in strings {
-                plain.bytes += text.utf8
-                plain.byte(newline)
-            }
+            writeLines(strings, to: &plain)
         }
         var writer = TemplatedBodiesWriter()
         for text in strings { writer.append(text) }
@@ -60,6 +65,38 @@ enum LogBodyColumn {
 
     private static let newline = UInt8(ascii: "\n")
 
+    private static func writeLines(_ lines: some Sequence<String>, to out: inout ByteWriter) {
+        out.byte(Encoding.lines.rawValue)
+        for text in lines {
+            out.bytes += text.utf8
+            out.byte(newline)
+        }
+    }
+
+    /// How many leading fields to cut into columns: the count that compresses the page's first lines smallest, or
+    /// `nil` when keeping the lines whole does.
+    private static func fieldCount(_ lines: [String]) -> Int? {
+        var sample: [String] = []
+        var sampleBytes = 0
+        for line in lines where sampleBytes < fieldTrialBytes {
+            sample.append(line)
+            sampleBytes += line.utf8.count + 1
+        }
+        let most = min(LogFieldColumns.maxFields, LogFieldColumns.Split(sample, fields: LogFieldColumns.maxFields).mostBreaks)
+        guard most > 0 else { return nil }
+        var whole = ByteWriter(capacity: sampleBytes + 1)
+        writeLines(sample, to: &whole)
+        var best: (fields: Int?, size: Int) = (nil, Zstd.compress(whole.bytes, level: trialLevel).count)
+        for fields in 1...most {
+            var cut = ByteWriter(capacity: sampleBytes + sample.count + 2)
+            cut.byte(Encoding.fields.rawValue)
+            LogFieldColumns.Split(sample, fields: fields).write(to: &cut)
+            let size = Zstd.compress(cut.bytes, level: trialLevel).count
+            if size < best.size { best = (fields, size) }
+        }
+        return best.fields
+    }
+
     /// Reads bodies in row order, and searches them all.
     /// Holds pointers into the page: use it only inside the `withUnsafeBufferPointer` that made it.
     struct Reader {
@@ -67,8 +104,13 @@ enum LogBodyColumn {
         let rows: Int
         private var column: ByteReader
         private var templated: TemplatedBodiesReader?
+        /// A field-column page's layout, and once a row is read its lines joined back as encoding 1 holds them:
+        /// `column` then reads those.
+        private let fieldLayout: LogFieldColumns.Layout?
+        private var joined: JoinedLines?
         private var scratch: [UInt8] = []
-        /// Where the bodies start in the column: after the encoding byte.
+        /// Where the bodies start in `column`: after the encoding byte, or at 0 in a page of part version 1 and in
+        /// joined field columns.
         private let contentsStart: Int
 
         /// `templates` are the part's, which a templated page needs. A page of part version 1 has no encoding
@@ -80,15 +122,32 @@ enum LogBodyColumn {
             let byte = version == 1 ? Encoding.values.rawValue : try column.byte("body encoding")
             guard let encoding = Encoding(rawValue: byte) else { throw column.error("unknown body encoding \(byte)") }
             self.encoding = encoding
-            contentsStart = version == 1 ? 0 : 1
             self.rows = rows
-            if encoding == .templates {
+            var templated: TemplatedBodiesReader?
+            var fieldLayout: LogFieldColumns.Layout?
+            switch encoding {
+            case .templates:
                 guard let templates else { throw column.error("a templated page without its part's templates") }
                 templated = try TemplatedBodiesReader(column, rows: rows, templates: templates)
-            } else {
-                templated = nil
+            case .fields:
+                var layout = column
+                fieldLayout = try LogFieldColumns.Layout(&layout, rows: rows)
+            case .values, .lines:
+                break
             }
+            self.templated = templated
+            self.fieldLayout = fieldLayout
+            joined = nil
+            contentsStart = version == 1 || encoding == .fields ? 0 : 1
             self.column = column
+        }
+
+        /// Joins a field-column page's lines, once, and points `column` at them.
+        private mutating func joinFields() {
+            guard joined == nil, let fieldLayout else { return }
+            let lines = JoinedLines(fieldLayout.join(column.buffer))
+            joined = lines
+            column = ByteReader(UnsafeBufferPointer(lines.buffer))
         }
 
         /// The next row's body.
@@ -96,7 +155,8 @@ enum LogBodyColumn {
             switch encoding {
             case .values:
                 return try column.value(depth: 0)
-            case .lines:
+            case .lines, .fields:
+                joinFields()
                 let line = try nextLine()
                 return .string(String(decoding: line, as: UTF8.self))
             case .templates:
@@ -111,7 +171,8 @@ enum LogBodyColumn {
             switch encoding {
             case .values:
                 try column.skipValue()
-            case .lines:
+            case .lines, .fields:
+                joinFields()
                 _ = try nextLine()
             case .templates:
                 try templated!.skip()
@@ -134,6 +195,10 @@ enum LogBodyColumn {
         {
             if templated != nil { return try templated!.search(filter, sizes: wantSizes) }
             let needles = filter.needles
+            if joined == nil, let fieldLayout {
+                if let found = fieldLayout.search(needles, in: column.buffer, sizes: wantSizes) { return found }
+                joinFields()
+            }
             var reader = ByteReader(
                 UnsafeBufferPointer(rebasing: column.buffer[contentsStart...]), base: column.base + contentsStart)
             var starts: [Int] = []
@@ -146,7 +211,7 @@ enum LogBodyColumn {
             sizes.reserveCapacity(rows)
             for row in 0..<rows {
                 let before = reader.offset
-                if encoding == .lines {
+                if encoding == .lines || encoding == .fields {
                     let rest = UnsafeBufferPointer(rebasing: reader.buffer[before...])
                     guard let end = rest.firstIndex(of: newline) else { throw reader.error("a line without its newline") }
                     try reader.skip(end + 1)
@@ -180,7 +245,7 @@ enum LogBodyColumn {
         /// Text bodies are searched a needle at a time over the whole column with `memmem`, not line by line:
         /// each occurrence is mapped to the row it lies in (one straddling two rows is no match), and the rest of
         /// that row is skipped. A rare word then costs one vectorised pass over the page's text.
-        private static func rowsContaining(
+        static func rowsContaining(
             _ needle: [UInt8], base: UnsafePointer<UInt8>, end: Int, starts: [Int], ends: [Int]
         ) -> [Bool] {
             let rows = starts.count
@@ -202,5 +267,17 @@ enum LogBodyColumn {
             }
             return found
         }
+    }
+
+    /// Memory the reader's `column` can point into for as long as any copy of the reader lives.
+    private final class JoinedLines {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+
+        init(_ bytes: [UInt8]) {
+            buffer = .allocate(capacity: bytes.count)
+            _ = buffer.initialize(from: bytes)
+        }
+
+        deinit { buffer.deallocate() }
     }
 }

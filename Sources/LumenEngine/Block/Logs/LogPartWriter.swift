@@ -50,7 +50,7 @@ public struct LogPartWriter {
             BloomFilter.trigramHashes(record.line.utf8, into: &trigrams)
             if let traceID = record.traceID { traces.insert(BloomFilter.hash(traceID)) }
         }
-        var lineFilter = BloomFilter(capacity: trigrams.count)
+        var lineFilter = BloomFilter(capacity: trigrams.count, bitsPerItem: BloomFilter.trigramBitsPerItem)
         for hash in trigrams { lineFilter.insert(hash) }
         var traceFilter = BloomFilter(capacity: traces.count)
         for hash in traces { traceFilter.insert(hash) }
