@@ -13,7 +13,9 @@ import Synchronization
 /// Thread-safety: every method may be called from any thread or task.
 public final class WriteAheadLog: @unchecked Sendable {
     // `@unchecked` because the compiler cannot see these rules:
-    // - `condition` guards `state` (and only `state`);
+    // - `condition` guards `state` (and only `state`); the writer thread and `close` wait on it;
+    // - the applier thread waits on `durableGroups` instead, signalled once per fsynced group and once when the
+    //   writer stops, so an append wakes the writer alone;
     // - `writer` is touched by `replay` before the writer thread exists, then only by the writer thread, then by
     //   `close` after that thread has stopped; the lock hand-offs around those moments order the accesses.
     public static let defaultSegmentSize = 64 << 20
@@ -25,6 +27,7 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     let condition = NSCondition()
     var state = State()
+    let durableGroups = DispatchSemaphore(value: 0)
     let writer: WALWriter
     /// Told how long each group commit (write and fdatasync) took, for the fsync latency histogram.
     let onCommit: @Sendable (_ records: Int, _ duration: Duration) -> Void
@@ -147,7 +150,6 @@ public final class WriteAheadLog: @unchecked Sendable {
                 applierThread.name = "lumen-wal-applier"
                 applierThread.start()
             }
-            // Two threads wait on `condition`: wake both, each checks its own work.
             condition.broadcast()
         }
     }
@@ -183,6 +185,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 state.writerRunning = false
                 condition.broadcast()
                 condition.unlock()
+                durableGroups.signal()  // the applier sees the writer gone once the groups before are applied
                 return
             }
             var batch = state.pending
@@ -213,8 +216,8 @@ public final class WriteAheadLog: @unchecked Sendable {
                 // goes on writing and syncing the next group.
                 condition.lock()
                 state.durable.append(batch)
-                condition.broadcast()
                 condition.unlock()
+                durableGroups.signal()
             } catch {
                 let cause = error as? WALError ?? WALError(.io, "\(error)", path: directory)
                 logger.error("WAL write failed; no further appends will be accepted", metadata: [
@@ -234,9 +237,10 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Separate from the writer so that applying one group overlaps the fsync of the next.
     private func runApplier() {
         while true {
+            durableGroups.wait()
             condition.lock()
-            while state.durable.isEmpty && (state.writerRunning || state.phase != .closed) { condition.wait() }
-            if state.durable.isEmpty {
+            guard !state.durable.isEmpty else {
+                // Signalled by the writer stopping: every group before has been applied.
                 state.applierRunning = false
                 condition.broadcast()
                 condition.unlock()
