@@ -17,8 +17,8 @@ enum LogFieldColumns {
     /// The lines' bytes, each followed by the offsets of its first `fields` spaces.
     struct Split {
         let fields: Int
-        fileprivate var lines: [[UInt8]] = []
-        fileprivate var breaks: [[Int]] = []
+        private var lines: [[UInt8]] = []
+        private var breaks: [[Int]] = []
 
         init(_ lines: some Sequence<String>, fields: Int) {
             precondition((1...LogFieldColumns.maxFields).contains(fields))
