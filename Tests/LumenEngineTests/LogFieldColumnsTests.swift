@@ -17,7 +17,7 @@ struct LogFieldColumnsTests {
     private func column(_ lines: [String], fields: Int) -> [UInt8] {
         var out = ByteWriter()
         out.byte(LogBodyColumn.Encoding.fields.rawValue)
-        LogFieldColumns.Split(lines, fields: fields).write(to: &out)
+        LogFieldColumns.Split(lines).write(fields: fields, to: &out)
         return out.bytes
     }
 

@@ -58,7 +58,7 @@ struct PartGoldenTests {
     @Test func fieldColumnsGiveTheCommittedBytes() throws {
         var out = ByteWriter()
         out.byte(LogBodyColumn.Encoding.fields.rawValue)
-        LogFieldColumns.Split(LogTemplateTests.tricky, fields: 3).write(to: &out)
+        LogFieldColumns.Split(LogTemplateTests.tricky).write(fields: 3, to: &out)
         try check(out.bytes, "log-field-columns-v2.bin")
     }
 

@@ -74,6 +74,19 @@ struct ProtobufWireReader {
         return ProtobufWireReader(buffer, range: start..<offset)
     }
 
+    /// The next field `number`, a message, as a reader of its own; every other field stepped over. `nil` at the end.
+    mutating func nextEmbedded(_ number: UInt64, field: StaticString) throws(Malformed) -> ProtobufWireReader? {
+        while let (found, type) = try nextField() {
+            guard found == number else {
+                try skip(type)
+                continue
+            }
+            try Self.expect(type, .lengthDelimited, field: field)
+            return try embedded()
+        }
+        return nil
+    }
+
     /// A length-delimited field as UTF-8 text; invalid UTF-8 is malformed, as protobuf's `string` requires.
     mutating func string() throws(Malformed) -> String {
         let field = try embedded()

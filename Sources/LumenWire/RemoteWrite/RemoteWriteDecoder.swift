@@ -42,11 +42,7 @@ public final class RemoteWriteDecoder: Sendable {
         throws(ProtobufWireReader.Malformed) -> RemoteWriteResult
     {
         let keys = request.series.map { series in series.labelFields.map { SeriesLabelsCache.Key($0, in: buffer) } }
-        var known = [Labels?](repeating: nil, count: keys.count)
-        let keyed = keys.enumerated().compactMap { index, key in key.map { (index: index, key: $0) } }
-        for (entry, labels) in zip(keyed, seen.labels(for: keyed.map(\.key), in: buffer)) {
-            known[entry.index] = labels
-        }
+        let known = seen.labels(for: keys, in: buffer)
         var learned: [(key: SeriesLabelsCache.Key, labels: Labels)] = []
         var rejections = Rejections()
         var builder = SeriesBuilder(capacity: request.series.count)

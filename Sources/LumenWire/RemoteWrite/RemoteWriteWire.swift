@@ -42,13 +42,7 @@ enum RemoteWriteWire {
     static func request(in buffer: UnsafeBufferPointer<UInt8>) throws(ProtobufWireReader.Malformed) -> Request {
         var reader = ProtobufWireReader(buffer)
         var request = Request()
-        while let (number, type) = try reader.nextField() {
-            guard number == Field.requestTimeseries else {
-                try reader.skip(type)
-                continue
-            }
-            try ProtobufWireReader.expect(type, .lengthDelimited, field: "timeseries")
-            var message = try reader.embedded()
+        while var message = try reader.nextEmbedded(Field.requestTimeseries, field: "timeseries") {
             request.series.append(try series(&message, samples: &request.samples))
         }
         return request
@@ -60,13 +54,7 @@ enum RemoteWriteWire {
     {
         var message = ProtobufWireReader(buffer, range: series.labelFields ?? series.message)
         var labels: [(name: String, value: String)] = []
-        while let (number, type) = try message.nextField() {
-            guard number == Field.seriesLabels else {
-                try message.skip(type)
-                continue
-            }
-            try ProtobufWireReader.expect(type, .lengthDelimited, field: "labels")
-            var label = try message.embedded()
+        while var label = try message.nextEmbedded(Field.seriesLabels, field: "labels") {
             labels.append(try self.label(&label))
         }
         return labels

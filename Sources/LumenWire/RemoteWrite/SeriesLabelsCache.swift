@@ -67,10 +67,11 @@ final class SeriesLabelsCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// The cached labels of each key (`nil` where unknown), under one lock for the whole request.
-    func labels(for keys: [Key], in bytes: UnsafeBufferPointer<UInt8>) -> [Labels?] {
+    /// The cached labels of each key (`nil` where unknown or without a key), under one lock for the whole request.
+    func labels(for keys: [Key?], in bytes: UnsafeBufferPointer<UInt8>) -> [Labels?] {
         generations.withLock { generations in
             keys.map { key in
+                guard let key else { return nil }
                 let wire = UnsafeBufferPointer(rebasing: bytes[key.range])
                 if let entry = generations.newer[key.hash] {
                     return entry.matches(wire) ? entry.labels : nil

@@ -42,7 +42,7 @@ enum LogBodyColumn {
             writeValues(to: &plain)
         } else if let fields = fieldCount(strings) {
             plain.byte(Encoding.fields.rawValue)
-            LogFieldColumns.Split(strings, fields: fields).write(to: &plain)
+            LogFieldColumns.Split(strings).write(fields: fields, to: &plain)
         } else {
             writeLines(strings, to: &plain)
         }
@@ -82,15 +82,15 @@ enum LogBodyColumn {
             sample.append(line)
             sampleBytes += line.utf8.count + 1
         }
-        let most = min(LogFieldColumns.maxFields, LogFieldColumns.Split(sample, fields: LogFieldColumns.maxFields).mostBreaks)
-        guard most > 0 else { return nil }
+        let split = LogFieldColumns.Split(sample)
+        guard split.mostBreaks > 0 else { return nil }
         var whole = ByteWriter(capacity: sampleBytes + 1)
         writeLines(sample, to: &whole)
         var best: (fields: Int?, size: Int) = (nil, Zstd.compress(whole.bytes, level: trialLevel).count)
-        for fields in 1...most {
+        for fields in 1...split.mostBreaks {
             var cut = ByteWriter(capacity: sampleBytes + sample.count + 2)
             cut.byte(Encoding.fields.rawValue)
-            LogFieldColumns.Split(sample, fields: fields).write(to: &cut)
+            split.write(fields: fields, to: &cut)
             let size = Zstd.compress(cut.bytes, level: trialLevel).count
             if size < best.size { best = (fields, size) }
         }

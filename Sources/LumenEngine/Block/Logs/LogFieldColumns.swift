@@ -14,37 +14,37 @@ enum LogFieldColumns {
     private static let space = UInt8(ascii: " ")
     private static let newline = UInt8(ascii: "\n")
 
-    /// The lines' bytes, each followed by the offsets of its first `fields` spaces.
+    /// The lines' bytes and the offsets of each one's first `maxFields` spaces: found once, written at any field
+    /// count, so the counts a page tries share one pass over its lines.
     struct Split {
-        let fields: Int
         private var lines: [[UInt8]] = []
-        private var breaks: [[Int]] = []
+        private var spaces: [[Int]] = []
 
-        init(_ lines: some Sequence<String>, fields: Int) {
-            precondition((1...LogFieldColumns.maxFields).contains(fields))
-            self.fields = fields
+        init(_ lines: some Sequence<String>) {
             for line in lines {
                 let bytes = Array(line.utf8)
                 var found: [Int] = []
                 for (offset, byte) in bytes.enumerated() where byte == LogFieldColumns.space {
                     found.append(offset)
-                    if found.count == fields { break }
+                    if found.count == LogFieldColumns.maxFields { break }
                 }
                 self.lines.append(bytes)
-                breaks.append(found)
+                spaces.append(found)
             }
         }
 
-        /// The most breaks any line has: a larger `fields` splits nothing more.
-        var mostBreaks: Int { breaks.lazy.map(\.count).max() ?? 0 }
+        /// The most spaces any line has, up to `maxFields`: more fields would split nothing more.
+        var mostBreaks: Int { spaces.lazy.map(\.count).max() ?? 0 }
 
-        func write(to out: inout ByteWriter) {
+        /// The columns of the lines cut at their first `fields` spaces.
+        func write(fields: Int, to out: inout ByteWriter) {
+            precondition((1...LogFieldColumns.maxFields).contains(fields))
             out.byte(UInt8(fields))
-            for found in breaks { out.byte(UInt8(found.count)) }
+            for found in spaces { out.byte(UInt8(min(found.count, fields))) }
             for column in 0...fields {
-                for (line, found) in zip(lines, breaks) where found.count >= column {
+                for (line, found) in zip(lines, spaces) where min(found.count, fields) >= column {
                     let start = column == 0 ? 0 : found[column - 1] + 1
-                    let end = column < found.count ? found[column] : line.count
+                    let end = column < min(found.count, fields) ? found[column] : line.count
                     out.bytes += line[start..<end]
                     out.byte(LogFieldColumns.newline)
                 }
