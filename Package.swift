@@ -147,6 +147,7 @@ let package = Package(
             dependencies: [
                 "LumenServer", "LumenEngine", "LumenWire", "LumenModel", "LumenQuery", "LumenLoad",
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]),

@@ -3,6 +3,7 @@
 # batches to Lumen (release, fsync before every acknowledgement) and to Prometheus 2.42's own receiver
 # (--web.enable-remote-write-receiver), at 1,000 and 10,000 samples per request.
 # Usage: Scripts/bench/remote-write.sh [requests-at-1000] [concurrency]
+#   PIN=1   each receiver on core 1 alone and the client on core 0, so the client never takes a receiver's CPU
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,14 +12,16 @@ concurrency=${2:-4}
 command -v prometheus >/dev/null || Scripts/bootstrap.sh --test-peers
 . Scripts/bench/common.sh
 lumen=$(lumen_binary)
+on_receiver_core="" on_client_core=""
+if [ "${PIN:-0}" = 1 ]; then on_receiver_core="taskset -c 1" on_client_core="taskset -c 0"; fi
 work=$(mktemp -d)
 trap 'kill $lumen_pid $prometheus_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-$lumen serve --data-dir "$work/lumen" --otlp-http 127.0.0.1:24318 --api 127.0.0.1:29470 --statsd off --syslog off \
-    --log-level warning >"$work/lumen.log" 2>&1 &
+$on_receiver_core $lumen serve --data-dir "$work/lumen" --otlp-http 127.0.0.1:24318 --api 127.0.0.1:29470 \
+    --statsd off --syslog off --log-level warning >"$work/lumen.log" 2>&1 &
 lumen_pid=$!
 printf 'global:\n  scrape_interval: 1h\n' >"$work/prometheus.yml"
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
+$on_receiver_core prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
     --web.listen-address=127.0.0.1:29090 --web.enable-remote-write-receiver >"$work/prometheus.log" 2>&1 &
 prometheus_pid=$!
 for _ in $(seq 100); do
@@ -33,7 +36,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 send() {
     local before after
     before=$(cpu_ticks "$2")
-    $lumen bench remote-write --url "$3" --samples-per-request $samples --requests $count --concurrency "$concurrency" \
+    $on_client_core $lumen bench remote-write --url "$3" --samples-per-request $samples --requests $count \
+        --concurrency "$concurrency" \
         --series-prefix "r${round}_$samples" --name "$1 (round $round)"
     after=$(cpu_ticks "$2")
     echo "  receiver CPU: $(python3 -c "print(f'{($after - $before) / $(getconf CLK_TCK) / ($count * $samples / 1e6):.2f}')") s per million samples"

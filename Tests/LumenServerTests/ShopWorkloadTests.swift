@@ -1,6 +1,9 @@
 import Foundation
+import Hummingbird
+import Logging
 import LumenModel
 import LumenWire
+import Synchronization
 import Testing
 
 @testable import LumenLoad
@@ -234,6 +237,47 @@ struct LoadRunnerTests {
         }
 
         var last: LoadProgress? { lock.withLock { items.last } }
+    }
+
+    @Test func aBusyAnswerIsRetriedAfterItsRetryAfterAndABadRequestIsNot() async throws {
+        // The first POST is told to come back (429, Retry-After: 0); every metrics POST is refused as bad.
+        let posts = Mutex<[String]>([])
+        let router = Router()
+        router.post("/v1/:signal") { _, context -> Response in
+            let signal = context.parameters.get("signal") ?? ""
+            let first = posts.withLock { posts in
+                posts.append(signal)
+                return posts.count == 1
+            }
+            if first { return Response(status: .tooManyRequests, headers: [.retryAfter: "0"]) }
+            return Response(status: signal == "metrics" ? .badRequest : .ok)
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var quiet = Logger(label: "scripted-server")
+        quiet.logLevel = .critical  // its cancellation at the end is logged as an error
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: quiet)
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        var port = 0
+        for await bound in ports {
+            port = bound
+            break
+        }
+
+        let options = LoadOptions(
+            endpoint: URL(string: "http://127.0.0.1:\(port)")!, rate: 0, count: 10, concurrency: 1, batchSize: 10,
+            maxRetries: 2)
+        let progress = try await LoadRunner(options: options).run().progress
+
+        #expect(progress.retries == 1)
+        #expect(progress.spansAcknowledged == progress.spansSent && progress.spansSent > 0)
+        #expect(progress.logsAcknowledged == progress.logsSent)
+        // The metrics POST is not retried: a 400 cannot be fixed by sending it again.
+        #expect(progress.failures == 1 && progress.pointsAcknowledged == 0)
+        #expect(progress.lastFailure?.contains("answered 400") == true)
+        #expect(posts.withLock { $0 } == ["traces", "traces", "logs", "metrics"])
     }
 
     @Test func anEndpointThatNeverAnswersStopsTheRunWithAnError() async {

@@ -15,6 +15,9 @@ public struct RemoteWriteBenchmark: Sendable {
         public var requestsFailed = 0
         public var firstFailure: String?
         public var elapsedSeconds = 0.0
+        /// CPU seconds (user + system) this process spent while sending: the client's share of a machine it
+        /// shares with the receiver.
+        public var clientCPUSeconds = 0.0
         public var latenciesSeconds: [Double] = []
 
         public var samplesPerSecond: Double { elapsedSeconds > 0 ? Double(samplesAcknowledged) / elapsedSeconds : 0 }
@@ -40,6 +43,7 @@ public struct RemoteWriteBenchmark: Sendable {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: workload.bodies.count)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let started = ContinuousClock.now
+        let cpuBefore = Self.processCPUSeconds()
         var total = Result()
         await withTaskGroup(of: Result.self) { group in
             for bodies in workload.bodies {
@@ -53,8 +57,16 @@ public struct RemoteWriteBenchmark: Sendable {
             }
         }
         total.elapsedSeconds = (ContinuousClock.now - started).seconds
+        total.clientCPUSeconds = Self.processCPUSeconds() - cpuBefore
         try? await client.shutdown()
         return total
+    }
+
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// One worker's requests, in order, each sent when the one before is answered.

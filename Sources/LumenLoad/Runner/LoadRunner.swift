@@ -10,13 +10,14 @@ import Synchronization
 /// on how fast the endpoint acknowledges (a slow endpoint slows the run rather than piling up requests).
 public struct LoadRunner: Sendable {
     public let options: LoadOptions
-    private let sender: any OTLPSender
+    /// The caller's transport, which the caller closes; nil for OTLP/HTTP, which each run opens and closes.
+    private let sender: (any OTLPSender)?
 
     /// - Parameter sender: how requests travel; OTLP/HTTP to `options.endpoint` when `nil`.
     public init(options: LoadOptions, sender: (any OTLPSender)? = nil) throws(LoadError) {
         try options.validate()
         self.options = options
-        self.sender = sender ?? OTLPHTTPSender(options: options)
+        self.sender = sender
     }
 
     /// Failed POSTs, with none acknowledged yet, after which the endpoint is taken to be down or wrong.
@@ -32,7 +33,8 @@ public struct LoadRunner: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         let start = options.startTime ?? Timestamp.now()
-        let sender = self.sender
+        let http = self.sender == nil ? OTLPHTTPSender(options: options) : nil
+        let sender: any OTLPSender = self.sender ?? http!
         let tally = Tally()
         var workload = ShopWorkload(seed: options.seed)
         var metrics = ShopMetrics(startTime: start)
@@ -107,6 +109,7 @@ public struct LoadRunner: Sendable {
             }
             await group.waitForAll()
         }
+        await http?.close()
         if let hopeless { throw hopeless }
         let final = tally.snapshot(elapsed: clock.now - began)
         progress(final)

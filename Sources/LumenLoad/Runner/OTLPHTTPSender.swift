@@ -1,17 +1,18 @@
+import AsyncHTTPClient
 import Foundation
+import LumenModel
 import LumenWire
 import NIOCore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// POSTs OTLP protobuf bodies with `URLSession`, retrying what the protocol says is worth retrying.
+/// POSTs OTLP protobuf bodies with AsyncHTTPClient, retrying what the protocol says is worth retrying.
 ///
 /// 429 and 503 are retried after the server's `Retry-After` (seconds) or, without one, an exponential
 /// backoff from 250 ms; so are transport failures (refused connection, timeout). Any other non-2xx answer
 /// fails at once: retrying a 400 cannot fix the body.
-struct OTLPHTTPSender: OTLPSender {
+///
+/// Lifecycle: whoever creates it calls `close()` once the last `send` has returned. AsyncHTTPClient rather than
+/// `URLSession` (curl underneath on Linux), which took more CPU than the server it was loading.
+final class OTLPHTTPSender: OTLPSender {
     typealias Outcome = OTLPSendOutcome
 
     let endpoint: URL
@@ -19,7 +20,7 @@ struct OTLPHTTPSender: OTLPSender {
     let gzip: Bool
     let maxRetries: Int
     let timeout: Duration
-    private let session: URLSession
+    private let client: HTTPClient
 
     static let maximumBackoff: Duration = .seconds(5)
 
@@ -29,16 +30,23 @@ struct OTLPHTTPSender: OTLPSender {
         gzip = options.gzip
         maxRetries = options.maxRetries
         timeout = options.requestTimeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = max(1, options.concurrency)
-        configuration.timeoutIntervalForRequest = options.requestTimeout.seconds
-        session = URLSession(configuration: configuration)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, options.concurrency))
+        // A refused connection fails the attempt at once, so `send`'s own backoff decides, not the pool's
+        // reconnecting until the request's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    func close() async {
+        try? await client.shutdown()
     }
 
     func send(_ post: OTLPPost) async -> Outcome {
-        let request: URLRequest
+        let request: HTTPClientRequest
         do {
-            request = try urlRequest(post)
+            request = try httpRequest(post)
         } catch {
             return Outcome(acknowledged: false, retries: 0, failure: "\(post.signal.path): could not gzip the body: \(error)")
         }
@@ -47,23 +55,24 @@ struct OTLPHTTPSender: OTLPSender {
             let retryAfter: Duration?
             let failure: String
             do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                let answer = try await response.body.collect(upTo: 1 << 20)
+                let status = Int(response.status.code)
                 if (200..<300).contains(status) {
                     return Outcome(acknowledged: true, retries: retries, failure: nil)
                 }
-                failure = "POST \(post.signal.path) answered \(status): \(Self.excerpt(data))"
+                failure = "POST \(post.signal.path) answered \(status): \(Self.excerpt(answer))"
                 guard status == 429 || status == 503 else {
                     return Outcome(acknowledged: false, retries: retries, failure: failure)
                 }
-                retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
+                retryAfter = response.headers.first(name: "Retry-After")
                     .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                     .map { .seconds(max(0, $0)) }
             } catch {
                 if Task.isCancelled {
                     return Outcome(acknowledged: false, retries: retries, failure: "POST \(post.signal.path) cancelled")
                 }
-                failure = "POST \(post.signal.path) to \(endpoint.absoluteString) failed: \(error.localizedDescription)"
+                failure = "POST \(post.signal.path) to \(endpoint.absoluteString) failed: \(error)"
                 retryAfter = nil
             }
             guard retries < maxRetries else {
@@ -79,25 +88,24 @@ struct OTLPHTTPSender: OTLPSender {
         }
     }
 
-    private func urlRequest(_ post: OTLPPost) throws -> URLRequest {
-        var request = URLRequest(url: endpoint.appendingPathComponent(post.signal.path))
-        request.httpMethod = "POST"
-        request.timeoutInterval = timeout.seconds
-        request.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
-        if let tenant { request.setValue(tenant, forHTTPHeaderField: "X-Scope-OrgID") }
+    private func httpRequest(_ post: OTLPPost) throws -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: endpoint.appendingPathComponent(post.signal.path).absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-protobuf")
+        if let tenant { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
         if gzip {
-            let compressed = try ContentEncoding.encode(ByteBuffer(bytes: post.body), encoding: "gzip")
-            request.httpBody = Data(compressed.readableBytesView)
-            request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+            request.body = .bytes(try ContentEncoding.encode(ByteBuffer(bytes: post.body), encoding: "gzip"))
+            request.headers.add(name: "Content-Encoding", value: "gzip")
         } else {
-            request.httpBody = post.body
+            request.body = .bytes(ByteBuffer(bytes: post.body))
         }
         return request
     }
 
     /// The start of a response body, for an error message.
-    private static func excerpt(_ data: Data) -> String {
-        let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func excerpt(_ body: ByteBuffer) -> String {
+        let text = String(buffer: body.getSlice(at: body.readerIndex, length: min(200, body.readableBytes)) ?? body)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
     }
 }
