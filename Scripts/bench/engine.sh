@@ -21,9 +21,10 @@ echo "=== the engine against its targets (ratios are Lumen ÷ peer)"
 awk '/^ratio lumen\/prometheus/ {
     printf "metric bytes/sample, index included, ÷ Prometheus: %s (target ≤ 0.5)\n", $6 }' \
     "$out/metrics-size.txt"
+# The search target is set for the million lines; the real set is a few thousand, where a count takes ~2 ms.
 awk '$1 == "real" || $1 == "synthetic" {
-    printf "log size, %s: ÷ zstd -19 %s (≤ 1.0), ÷ chDB %s (≤ 0.7); count of a word: ÷ chDB %s, ÷ grep %s (≤ 0.5)\n",
-        $1, $7, $8, $13, $14 }' "$out/logs.txt"
-awk '/^bytes\/span/ { printf "span bytes ÷ chDB: %s (target ≤ 0.5)\n", $NF }
+    printf "log size, %s: ÷ zstd -19 %s (≤ 1.0), ÷ chDB %s (≤ 0.7); count of a word: ÷ chDB %s, ÷ grep %s%s\n",
+        $1, $7, $8, $13, $14, ($1 == "synthetic" ? " (≤ 0.5)" : "") }' "$out/logs.txt"
+awk '/^bytes\/span +lumen/ { printf "span bytes ÷ chDB: %s (target ≤ 0.5)\n", $NF }
     /^trace by ID/ { printf "trace by ID p99: %s ms (target ≤ 5 ms)\n", $(NF - 1) }
-    /^decode/ { printf "span decode on one core: %s spans/s\n", $2 }' "$out/spans.txt"
+    /^decode/ { printf "span decode per core: %s spans per CPU second\n", $2 }' "$out/spans.txt"

@@ -10,9 +10,10 @@
 # Usage: MINUTES=2 Scripts/bench/metrics-size.sh
 #   WORK=dir      keep the dataset and blocks there (default: a temporary directory, removed at exit)
 #   REUSE=1       with WORK, skip scraping when WORK/dump.txt exists
-#   LUMEN=path    the lumen binary (default: builds .build/release/lumen)
+#   LUMEN_BIN=path  reuse a release binary (default: a fresh release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. Scripts/bench/common.sh
 here=Scripts/bench/metrics
 
 minutes=${MINUTES:-10}
@@ -73,12 +74,9 @@ prom_index=$(find "$work/prom-block" -name index -type f -printf '%s\n' | awk '{
 prom_meta=$(find "$work/prom-block" -name meta.json -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 
 echo "== Lumen: lumen bench metric-block"
-if [[ -z "${LUMEN:-}" ]]; then
-    swift build -c release --product lumen >/dev/null
-    LUMEN=.build/release/lumen
-fi
+lumen=$(lumen_binary)
 rm -rf "$work/lumen-block"
-"$LUMEN" bench metric-block "$work/samples.txt" "$work/lumen-block" | tee "$work/lumen.txt"
+"$lumen" bench metric-block "$work/samples.txt" "$work/lumen-block" | tee "$work/lumen.txt"
 lumen_chunks=$(stat -c %s "$work/lumen-block/chunks")
 lumen_index=$(stat -c %s "$work/lumen-block/index")
 lumen_meta=$(stat -c %s "$work/lumen-block/meta.json")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Spans, side by side: 1M spans of the shop workload (as `lumen load` sends them) in 10 Lumen blocks against a
 # chDB MergeTree table of the same columns with CODEC(ZSTD(3)); trace-by-ID latency across the 10 blocks;
-# span decode throughput on one core.
+# span decode throughput per core (spans per CPU second; pages decode on every core at once).
 # Usage: Scripts/bench/spans.sh [spans]      LUMEN_BIN=path reuses a release binary
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,5 +26,5 @@ columns = sorted(lumen["column_bytes_per_span"].items(), key=lambda item: -item[
 print("bytes/span by column, each compressed alone (first block):",
       ", ".join(f"{name} {size:.2f}" for name, size in columns))
 print(f"trace by ID across {lumen['blocks']} blocks: p50 {lumen['lookup_p50_ms']:.3f} ms, p99 {lumen['lookup_p99_ms']:.3f} ms")
-print(f"decode {lumen['decode_spans_per_second']:,.0f} spans/s on one core; block write {lumen['write_seconds']:.1f} s")
+print(f"decode {lumen['decode_spans_per_cpu_second']:,.0f} spans per CPU second (per core); block write {lumen['write_seconds']:.1f} s")
 PY

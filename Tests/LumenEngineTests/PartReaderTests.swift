@@ -156,3 +156,27 @@ extension PartReaderTests {
         #expect(try SpanPage.decode(page, prefilter: SpanPrefilter(minDuration: 2, maxDuration: 1)).isEmpty)
     }
 }
+
+/// The newest-first order every page read ends with: by time, newest first, equal times in their order read,
+/// cut at the limit.
+struct NewestFirstTests {
+    @Test func itemsComeNewestFirstWithEqualTimesInTheOrderRead() {
+        let items = [(5, "a"), (9, "b"), (5, "c"), (1, "d"), (9, "e"), (7, "f")].map { (time: Int64($0), name: $1) }
+        let all = ConcurrentPages.newestFirst(items, time: \.time, limit: items.count)
+        #expect(all.map(\.name) == ["b", "e", "f", "a", "c", "d"])
+        // The same order as a stable sort of the items themselves, which it replaces.
+        #expect(all.map(\.name) == items.sorted { $0.time > $1.time }.map(\.name))
+        #expect(ConcurrentPages.newestFirst(items, time: \.time, limit: 3).map(\.name) == ["b", "e", "f"])
+        #expect(ConcurrentPages.newestFirst([(time: Int64, name: String)](), time: \.time, limit: 0).isEmpty)
+    }
+
+    @Test func aReadWithALimitKeepsTheNewestAcrossGroupsOfPages() throws {
+        // More pages than one group decodes at once, so the limit cuts between groups.
+        let pages = Array(0..<(3 * ConcurrentPages.groupSize))
+        let read = try ConcurrentPages.newest(
+            pages, newest: { Int64($0 * 10 + 9) }, limit: 25, from: .min, to: .max, time: { $0 },
+            decode: { page throws(BlockError) in (0..<10).map { Int64(page * 10 + $0) } }, filter: { $0 % 2 == 0 })
+        let expected = Array((0..<(pages.count * 10)).map(Int64.init).filter { $0 % 2 == 0 }.reversed().prefix(25))
+        #expect(read == expected)
+    }
+}

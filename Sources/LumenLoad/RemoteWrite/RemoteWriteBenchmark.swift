@@ -43,7 +43,7 @@ public struct RemoteWriteBenchmark: Sendable {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: workload.bodies.count)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let started = ContinuousClock.now
-        let cpuBefore = Self.processCPUSeconds()
+        let cpuBefore = ProcessCPUTime.seconds()
         var total = Result()
         await withTaskGroup(of: Result.self) { group in
             for bodies in workload.bodies {
@@ -57,16 +57,9 @@ public struct RemoteWriteBenchmark: Sendable {
             }
         }
         total.elapsedSeconds = (ContinuousClock.now - started).seconds
-        total.clientCPUSeconds = Self.processCPUSeconds() - cpuBefore
+        total.clientCPUSeconds = ProcessCPUTime.seconds() - cpuBefore
         try? await client.shutdown()
         return total
-    }
-
-    private static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// One worker's requests, in order, each sent when the one before is answered.
