@@ -44,10 +44,13 @@ struct RemoteWriteBenchCommand: AsyncParsableCommand {
             series: series, workers: concurrency, samplesPerRequest: samplesPerRequest, requests: requests,
             start: start, interval: interval, prefix: seriesPrefix)
         let result = await RemoteWriteBenchmark(url: target, workload: workload).run()
-        let figures = String(
-            format: "%.0f samples/s acknowledged, p50 %.1f ms, p99 %.1f ms, client CPU %.2f s per million samples",
-            result.samplesPerSecond, result.latencyQuantile(0.5) * 1000, result.latencyQuantile(0.99) * 1000,
-            result.clientCPUSeconds / Double(max(result.samplesAcknowledged, 1)) * 1_000_000)
+        var figures = String(
+            format: "%.0f samples/s acknowledged, p50 %.1f ms, p99 %.1f ms", result.samplesPerSecond,
+            result.latencyQuantile(0.5) * 1000, result.latencyQuantile(0.99) * 1000)
+        if result.samplesAcknowledged > 0 {
+            figures += String(format: ", client CPU %.2f s per million samples",
+                result.clientCPUSeconds / Double(result.samplesAcknowledged) * 1_000_000)
+        }
         print("\(name): \(samplesPerRequest) samples/request, \(requests) requests, \(series) series, "
             + "concurrency \(concurrency): \(figures), \(result.requestsFailed) failed")
         if let failure = result.firstFailure { print("  first failure: \(failure)") }

@@ -38,10 +38,7 @@ public struct RemoteWriteBenchmark: Sendable {
     }
 
     public func run() async -> Result {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: workload.bodies.count)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let client = LoadHTTPClient.make(connections: workload.bodies.count)
         let started = ContinuousClock.now
         let cpuBefore = ProcessCPUTime.seconds()
         var total = Result()
@@ -82,7 +79,7 @@ public struct RemoteWriteBenchmark: Sendable {
                 } else {
                     result.requestsFailed += 1
                     result.firstFailure = result.firstFailure
-                        ?? "\(response.status.code): \(String(buffer: answer).prefix(200))"
+                        ?? "\(response.status.code): \(LoadHTTPClient.excerpt(answer))"
                 }
             } catch {
                 result.requestsFailed += 1

@@ -30,13 +30,7 @@ final class OTLPHTTPSender: OTLPSender {
         gzip = options.gzip
         maxRetries = options.maxRetries
         timeout = options.requestTimeout
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, options.concurrency))
-        // A refused connection fails the attempt at once, so `send`'s own backoff decides, not the pool's
-        // reconnecting until the request's deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        client = LoadHTTPClient.make(connections: options.concurrency)
     }
 
     func close() async {
@@ -61,7 +55,7 @@ final class OTLPHTTPSender: OTLPSender {
                 if (200..<300).contains(status) {
                     return Outcome(acknowledged: true, retries: retries, failure: nil)
                 }
-                failure = "POST \(post.signal.path) answered \(status): \(Self.excerpt(answer))"
+                failure = "POST \(post.signal.path) answered \(status): \(LoadHTTPClient.excerpt(answer))"
                 guard status == 429 || status == 503 else {
                     return Outcome(acknowledged: false, retries: retries, failure: failure)
                 }
@@ -100,12 +94,5 @@ final class OTLPHTTPSender: OTLPSender {
             request.body = .bytes(ByteBuffer(bytes: post.body))
         }
         return request
-    }
-
-    /// The start of a response body, for an error message.
-    private static func excerpt(_ body: ByteBuffer) -> String {
-        let text = String(buffer: body.getSlice(at: body.readerIndex, length: min(200, body.readableBytes)) ?? body)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 }

@@ -21,20 +21,19 @@ public final class RemoteWriteDecoder: Sendable {
         seen = SeriesLabelsCache(capacity: cachedSeries)
     }
 
-    /// Series whose labels the decoder remembers.
+    /// Entries in the label cache's two generations: a series moved up from the older one counts in both until
+    /// the older is dropped.
     public var cachedSeries: Int { seen.count }
 
     /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
     public func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> RemoteWriteResult {
         let bytes = try Snappy.decompress(body, limit: limit)
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in
+            return try bytes.withUnsafeBufferPointer { buffer throws(ProtobufWireReader.Malformed) in
                 try map(RemoteWriteWire.request(in: buffer), in: buffer, tenant: tenant)
             }
-        } catch let error as ProtobufWireReader.Malformed {
-            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error.message)")
         } catch {
-            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error)")
+            throw .malformed("body is not a valid remote write 1.0 prometheus.WriteRequest: \(error.message)")
         }
     }
 

@@ -78,7 +78,8 @@ enum LogBodyColumn {
     private static func fieldCount(_ lines: [String]) -> Int? {
         var sample: [String] = []
         var sampleBytes = 0
-        for line in lines where sampleBytes < fieldTrialBytes {
+        for line in lines {
+            guard sampleBytes < fieldTrialBytes else { break }
             sample.append(line)
             sampleBytes += line.utf8.count + 1
         }
