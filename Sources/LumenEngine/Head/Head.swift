@@ -56,9 +56,7 @@ public final class Head: TelemetryReader, @unchecked Sendable {
     public func contents(of tenant: Tenant) -> BlockContents {
         read(tenant) { partition in
             var contents = BlockContents(tenant: tenant)
-            contents.series = partition.metrics.series.map { entry in
-                (entry.labels, zip(entry.timestamps, entry.values).map { Sample(timestamp: $0, value: $1) })
-            }
+            contents.series = partition.metrics.series.map { ($0.labels, $0.samples) }
             contents.logStreams = partition.logs.streams.map { ($0.labels, $0.records) }
             contents.spans = partition.spans.spans
             contents.exemplars = partition.metrics.series.lazy.filter { !$0.exemplars.isEmpty }

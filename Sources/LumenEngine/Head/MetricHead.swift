@@ -4,8 +4,9 @@ import LumenModel
 struct MetricHead {
     struct Series {
         let labels: Labels
-        var timestamps: [Int64] = []
-        var values: [Double] = []
+        /// In time order. One array of pairs rather than two of fields: an append touches one array's header
+        /// and end, and with a thousand series written in turn those are cache misses.
+        var samples: [Sample] = []
         /// In time order; at most `maxExemplarsPerSeries`, the oldest dropped first.
         var exemplars: [Exemplar] = []
     }
@@ -27,39 +28,44 @@ struct MetricHead {
     mutating func append(_ timeSeries: TimeSeries, report: inout AppendReport) {
         let id = seriesID(for: timeSeries.labels)
         let samples = timeSeries.samples
-        if let first = samples.first, first.timestamp > series[id].timestamps.last ?? .min,
-            zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp })
-        {
-            // In order and after what is stored, as a scraper or remote writer sends: appended whole, through
-            // one in-place access to the series rather than one per sample.
-            series.withUnsafeMutableBufferPointer { all in
-                all[id].timestamps.append(contentsOf: samples.lazy.map(\.timestamp))
-                all[id].values.append(contentsOf: samples.lazy.map(\.value))
-            }
+        // One in-place access to the series for the whole run: going through `series[id]` per step would copy
+        // the entry (retaining its arrays) each time.
+        let appended = series.withUnsafeMutableBufferPointer { all in Self.appendInOrder(samples, to: &all[id]) }
+        if appended {
             sampleCount += samples.count
             report.samples += samples.count
         } else {
             insert(samples, into: id, report: &report)
         }
-        if let last = series[id].timestamps.last { newestTimestamp = max(newestTimestamp, last) }
-        appendExemplars(timeSeries.exemplars, to: id, report: &report)
+        if let last = series[id].samples.last { newestTimestamp = max(newestTimestamp, last.timestamp) }
+        if !timeSeries.exemplars.isEmpty { appendExemplars(timeSeries.exemplars, to: id, report: &report) }
+    }
+
+    /// Appends `samples` whole if they are in order and after what `entry` holds, as a scraper or remote writer
+    /// sends them; returns false, changing nothing, otherwise.
+    private static func appendInOrder(_ samples: [Sample], to entry: inout Series) -> Bool {
+        guard let first = samples.first, first.timestamp > entry.samples.last?.timestamp ?? .min else { return false }
+        for index in samples.indices.dropFirst() where samples[index - 1].timestamp >= samples[index].timestamp {
+            return false
+        }
+        entry.samples.append(contentsOf: samples)
+        return true
     }
 
     /// Samples in any order: each inserted at its place, a repeated timestamp kept once.
     private mutating func insert(_ samples: [Sample], into id: Int, report: inout AppendReport) {
         for sample in samples {
             // Mutating through `series[id]` in place keeps the arrays uniquely referenced: no copies.
-            let index = Self.insertionIndex(series[id].timestamps, sample.timestamp)
-            if index < series[id].timestamps.count, series[id].timestamps[index] == sample.timestamp {
-                if series[id].values[index].bitPattern == sample.value.bitPattern {
+            let index = Self.insertionIndex(series[id].samples, sample.timestamp)
+            if index < series[id].samples.count, series[id].samples[index].timestamp == sample.timestamp {
+                if series[id].samples[index] == sample {
                     report.duplicateSamples += 1
                 } else {
                     report.conflictingSamples += 1
                 }
                 continue
             }
-            series[id].timestamps.insert(sample.timestamp, at: index)
-            series[id].values.insert(sample.value, at: index)
+            series[id].samples.insert(sample, at: index)
             sampleCount += 1
             report.samples += 1
         }
@@ -91,12 +97,11 @@ struct MetricHead {
     func select(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
         postings.select(matchers, count: series.count).compactMap { id in
             let entry = series[id]
-            let lower = Self.insertionIndex(entry.timestamps, from)
-            var upper = Self.insertionIndex(entry.timestamps, to)
-            if upper < entry.timestamps.count, entry.timestamps[upper] == to { upper += 1 }
+            let lower = Self.insertionIndex(entry.samples, from)
+            var upper = Self.insertionIndex(entry.samples, to)
+            if upper < entry.samples.count, entry.samples[upper].timestamp == to { upper += 1 }
             guard lower < upper else { return nil }
-            let samples = (lower..<upper).map { Sample(timestamp: entry.timestamps[$0], value: entry.values[$0]) }
-            return TimeSeries(labels: entry.labels, samples: samples)
+            return TimeSeries(labels: entry.labels, samples: Array(entry.samples[lower..<upper]))
         }
     }
 
@@ -112,13 +117,13 @@ struct MetricHead {
     func labelValues(_ name: String) -> [String] { postings.values(of: name) }
 
     /// The first index whose timestamp is not below `timestamp`.
-    static func insertionIndex(_ timestamps: [Int64], _ timestamp: Int64) -> Int {
-        if let last = timestamps.last, last < timestamp { return timestamps.count }
+    static func insertionIndex(_ samples: [Sample], _ timestamp: Int64) -> Int {
+        if let last = samples.last, last.timestamp < timestamp { return samples.count }
         var low = 0
-        var high = timestamps.count
+        var high = samples.count
         while low < high {
             let mid = (low + high) / 2
-            if timestamps[mid] < timestamp { low = mid + 1 } else { high = mid }
+            if samples[mid].timestamp < timestamp { low = mid + 1 } else { high = mid }
         }
         return low
     }

@@ -87,15 +87,18 @@ struct BatchRecordEncoder {
     private mutating func series(_ series: TimeSeries) {
         out.labels(series.labels)
         out.count(series.samples.count)
-        var previous: Int64 = 0
-        for (index, sample) in series.samples.enumerated() {
-            if index == 0 {
-                out.fixed64(UInt64(bitPattern: sample.timestamp))
-            } else {
-                out.varint(sample.timestamp &- previous)
+        // At most 8 bytes a time (the first fixed, the rest a varint difference of up to 10) and 8 a value.
+        out.run(maximum: series.samples.count * 18) { cursor in
+            var previous: Int64 = 0
+            for (index, sample) in series.samples.enumerated() {
+                if index == 0 {
+                    cursor.fixed64(UInt64(bitPattern: sample.timestamp))
+                } else {
+                    cursor.varint(sample.timestamp &- previous)
+                }
+                previous = sample.timestamp
+                cursor.fixed64(sample.value.bitPattern)
             }
-            previous = sample.timestamp
-            out.fixed64(sample.value.bitPattern)
         }
         out.count(series.exemplars.count)
         for exemplar in series.exemplars {

@@ -14,12 +14,8 @@ struct ByteWriter {
 
     @inline(__always)
     mutating func uvarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
+        guard value >= 0x80 else { return bytes.append(UInt8(value)) }
+        run(maximum: 10) { $0.uvarint(value) }
     }
 
     @inline(__always)
@@ -33,15 +29,16 @@ struct ByteWriter {
         uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    /// Byte by byte: appending a buffer of eight costs several times more, and every sample writes one.
     @inline(__always)
     mutating func fixed64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
     }
 
     /// Eight bytes, most significant first: the canonical byte order of trace and span IDs.
     @inline(__always)
     mutating func bigEndian64(_ value: UInt64) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        fixed64(value.byteSwapped)
     }
 
     mutating func string(_ value: String) {
@@ -52,8 +49,51 @@ struct ByteWriter {
         }
     }
 
+    /// Appends in one go what `body` writes, at most `maximum` bytes: a run of small values (a series'
+    /// samples) appended a byte at a time pays a capacity and uniqueness check for every byte.
+    mutating func run(maximum: Int, _ body: (inout RawCursor) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximum) { scratch in
+            var cursor = RawCursor(scratch)
+            body(&cursor)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<cursor.count]))
+        }
+    }
+
     mutating func blob(_ value: [UInt8]) {
         count(value.count)
         bytes.append(contentsOf: value)
+    }
+}
+
+/// Writes the codec's primitives into scratch memory for `ByteWriter.run`; the caller sizes the memory.
+struct RawCursor {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    @inline(__always)
+    mutating func uvarint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            buffer[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            count += 1
+            value >>= 7
+        }
+        buffer[count] = UInt8(value)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: Int64) {
+        uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    @inline(__always)
+    mutating func fixed64(_ value: UInt64) {
+        UnsafeMutableRawBufferPointer(buffer).storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
+        count += 8
     }
 }

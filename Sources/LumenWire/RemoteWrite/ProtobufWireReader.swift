@@ -3,6 +3,7 @@
 /// on Lumen's hottest ingest path. Anything malformed throws; nothing traps or over-allocates.
 ///
 /// Holds a pointer into memory it does not own: use it only inside the `withUnsafeBufferPointer` that made it.
+/// The primitives are inlined: a request holds one embedded message a sample, and calls cost more than reading.
 struct ProtobufWireReader {
     enum WireType: UInt64 {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
@@ -34,6 +35,7 @@ struct ProtobufWireReader {
     var unread: Range<Int> { offset..<end }
 
     /// The next field's number and wire type, or `nil` at the end.
+    @inline(__always)
     mutating func nextField() throws(Malformed) -> (number: UInt64, type: WireType)? {
         guard offset < end else { return nil }
         let key = try varint()
@@ -43,6 +45,7 @@ struct ProtobufWireReader {
         return (key >> 3, type)
     }
 
+    @inline(__always)
     mutating func varint() throws(Malformed) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -57,15 +60,16 @@ struct ProtobufWireReader {
         throw Malformed(message: "truncated varint")
     }
 
+    @inline(__always)
     mutating func fixed64() throws(Malformed) -> UInt64 {
         guard end - offset >= 8 else { throw Malformed(message: "truncated fixed64") }
-        var value: UInt64 = 0
-        for index in (0..<8).reversed() { value = value << 8 | UInt64(buffer[offset + index]) }
+        let value = UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
         offset += 8
-        return value
+        return UInt64(littleEndian: value)
     }
 
     /// A length-delimited field's bytes, as a reader of their own.
+    @inline(__always)
     mutating func embedded() throws(Malformed) -> ProtobufWireReader {
         let length = try varint()
         guard length <= UInt64(end - offset) else { throw Malformed(message: "length \(length) overruns the message") }
@@ -113,6 +117,7 @@ struct ProtobufWireReader {
     }
 
     /// Fails unless `type` is what the field must have.
+    @inline(__always)
     static func expect(_ type: WireType, _ expected: WireType, field: StaticString) throws(Malformed) {
         guard type == expected else { throw Malformed(message: "field \(field) has wire type \(type.rawValue)") }
     }
