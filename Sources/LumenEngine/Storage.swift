@@ -116,7 +116,10 @@ public final class Storage: Sendable {
     /// Removes samples (and exemplars) older than the tenant's newest sample minus the out-of-order window, and
     /// advances the newest sample. Returns how many of each were removed.
     private func dropTooOld(_ batch: inout Batch) -> (samples: Int, exemplars: Int) {
-        let newestInBatch = batch.series.lazy.flatMap(\.samples).map(\.timestamp).max() ?? .min
+        var newestInBatch = Int64.min
+        for series in batch.series {
+            for sample in series.samples { newestInBatch = max(newestInBatch, sample.timestamp) }
+        }
         let newest = state.withLock { state -> Int64 in
             let newest = max(state.newestSample[batch.tenant] ?? .min, newestInBatch)
             state.newestSample[batch.tenant] = newest
