@@ -87,7 +87,8 @@ struct BatchRecordEncoder {
     private mutating func series(_ series: TimeSeries) {
         out.labels(series.labels)
         out.count(series.samples.count)
-        // At most 8 bytes a time (the first fixed, the rest a varint difference of up to 10) and 8 a value.
+        // A sample takes at most 18 bytes: its time (8 for the first, then a varint difference of up to 10) and
+        // its value (8).
         out.run(maximum: series.samples.count * 18) { cursor in
             var previous: Int64 = 0
             for (index, sample) in series.samples.enumerated() {

@@ -29,7 +29,7 @@ struct ByteWriter {
         uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
-    /// Byte by byte: appending a buffer of eight costs several times more, and every sample writes one.
+    /// Byte by byte: appending an eight-byte buffer instead cost several times more.
     @inline(__always)
     mutating func fixed64(_ value: UInt64) {
         for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
@@ -65,7 +65,8 @@ struct ByteWriter {
     }
 }
 
-/// Writes the codec's primitives into scratch memory for `ByteWriter.run`; the caller sizes the memory.
+/// Writes the codec's primitives into scratch memory for `ByteWriter.run`. The caller sizes the memory; a write
+/// past its end traps rather than corrupting what lies beyond.
 struct RawCursor {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0
@@ -78,12 +79,10 @@ struct RawCursor {
     mutating func uvarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
-            buffer[count] = UInt8(truncatingIfNeeded: value) | 0x80
-            count += 1
+            byte(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        buffer[count] = UInt8(value)
-        count += 1
+        byte(UInt8(value))
     }
 
     @inline(__always)
@@ -93,7 +92,15 @@ struct RawCursor {
 
     @inline(__always)
     mutating func fixed64(_ value: UInt64) {
+        precondition(buffer.count - count >= 8, "RawCursor: write past the scratch memory")
         UnsafeMutableRawBufferPointer(buffer).storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
         count += 8
+    }
+
+    @inline(__always)
+    private mutating func byte(_ value: UInt8) {
+        precondition(count < buffer.count, "RawCursor: write past the scratch memory")
+        buffer[count] = value
+        count += 1
     }
 }
