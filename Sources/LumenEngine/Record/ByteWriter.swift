@@ -14,8 +14,7 @@ struct ByteWriter {
 
     @inline(__always)
     mutating func uvarint(_ value: UInt64) {
-        guard value >= 0x80 else { return bytes.append(UInt8(value)) }
-        run(maximum: 10) { $0.uvarint(value) }
+        bytes.appendUVarint(value)
     }
 
     @inline(__always)
@@ -26,13 +25,13 @@ struct ByteWriter {
     /// Zig-zag maps small negative numbers to small unsigned ones: 0, -1, 1, -2 … → 0, 1, 2, 3 …
     @inline(__always)
     mutating func varint(_ value: Int64) {
-        uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        bytes.appendVarint(value)
     }
 
-    /// Byte by byte: appending an eight-byte buffer instead cost several times more.
+    /// Byte by byte (`appendU64`): appending an eight-byte buffer instead cost several times more.
     @inline(__always)
     mutating func fixed64(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+        bytes.appendU64(value)
     }
 
     /// Eight bytes, most significant first: the canonical byte order of trace and span IDs.
@@ -87,7 +86,7 @@ struct RawCursor {
 
     @inline(__always)
     mutating func varint(_ value: Int64) {
-        uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        uvarint(ZigZag.encode(value))
     }
 
     @inline(__always)
