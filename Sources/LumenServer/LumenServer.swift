@@ -63,6 +63,7 @@ public struct LumenServer: Sendable {
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
         let otlp = Application(
             router: otlpRouter,
+            server: .http1OnEventLoops,
             configuration: .init(address: .hostname(configuration.otlpHTTP.host, port: configuration.otlpHTTP.port),
                 serverName: "lumen"),
             onServerRunning: { channel in

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import LumenModel
 import LumenWire
 import Synchronization
@@ -252,22 +251,11 @@ struct LoadRunnerTests {
             if first { return Response(status: .tooManyRequests, headers: [.retryAfter: "0"]) }
             return Response(status: signal == "metrics" ? .badRequest : .ok)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var quiet = Logger(label: "scripted-server")
-        quiet.logLevel = .critical  // its cancellation at the end is logged as an error
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: quiet)
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        var port = 0
-        for await bound in ports {
-            port = bound
-            break
-        }
+        let server = await LoopbackApplication.start(router)
+        defer { server.stop() }
 
         let options = LoadOptions(
-            endpoint: URL(string: "http://127.0.0.1:\(port)")!, rate: 0, count: 10, concurrency: 1, batchSize: 10,
+            endpoint: URL(string: "http://127.0.0.1:\(server.port)")!, rate: 0, count: 10, concurrency: 1, batchSize: 10,
             maxRetries: 2)
         let progress = try await LoadRunner(options: options).run().progress
 

@@ -39,7 +39,7 @@ struct LogBlockBenchCommand: ParsableCommand {
         })]
         let store = try ScratchStore([contents], level: level)
         let block = store.storage.blocks[0]
-        let search = try BenchTiming(passes: passes) {
+        let search = BenchTiming(passes: passes) {
             // Counted as `count_over_time({…} |= "word" […])` counts: the block's lines, no record built.
             store.storage.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [word], sizes: false)
                 .reduce(0) { $0 + $1.times.count }

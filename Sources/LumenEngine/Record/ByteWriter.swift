@@ -96,6 +96,16 @@ struct RawCursor {
         count += 8
     }
 
+    /// Its UTF-8 length, then its bytes.
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            uvarint(UInt64(utf8.count))
+            precondition(buffer.count - count >= utf8.count, "RawCursor: write past the scratch memory")
+            count = UnsafeMutableBufferPointer(rebasing: buffer[count...]).update(fromContentsOf: utf8) + count
+        }
+    }
+
     @inline(__always)
     private mutating func byte(_ value: UInt8) {
         precondition(count < buffer.count, "RawCursor: write past the scratch memory")

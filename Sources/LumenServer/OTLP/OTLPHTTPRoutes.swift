@@ -16,7 +16,7 @@ struct OTLPHTTPRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         for signal in [OTLPSignal.traces, .metrics, .logs] {
             router.post("/v1/\(signal.rawValue)") { request, _ in
-                await self.export(signal, request: request)
+                await onSharedPool { await self.export(signal, request: request) }
             }
         }
     }
