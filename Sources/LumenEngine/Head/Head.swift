@@ -76,11 +76,14 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { $0.metrics.select(matchers, from: from, to: to) }
     }
 
-    /// Active series of the tenant, and which of `candidates` are not among them yet: what a series limit needs.
-    public func seriesCount(_ tenant: Tenant, new candidates: [Labels]) -> (count: Int, new: Set<Labels>) {
-        read(tenant) { partition in
-            (partition.metrics.series.count, Set(candidates.filter { !partition.metrics.contains($0) }))
-        }
+    /// Active series of the tenant.
+    public func seriesCount(_ tenant: Tenant) -> Int {
+        read(tenant) { $0.metrics.series.count }
+    }
+
+    /// Which of `candidates` are not among the tenant's active series yet.
+    public func newSeries(_ tenant: Tenant, among candidates: [Labels]) -> Set<Labels> {
+        read(tenant) { partition in Set(candidates.filter { !partition.metrics.contains($0) }) }
     }
 
     public func exemplars(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {

@@ -62,8 +62,11 @@ public final class Ingestor: Sendable {
         defer { gate.release(bytes) }
 
         let tenantLimits = limits.limits(for: batch.tenant)
-        let (activeSeries, newSeries) = batch.series.isEmpty
-            ? (0, Set<Labels>()) : storage.head.seriesCount(batch.tenant, new: batch.series.map(\.labels))
+        let activeSeries = batch.series.isEmpty ? 0 : storage.head.seriesCount(batch.tenant)
+        // Which series are new matters only if the batch could pass the limit with them. Usually it cannot, and
+        // looking up every series of every request showed in profiles.
+        let newSeries = activeSeries + batch.series.count <= tenantLimits.maxActiveSeries
+            ? [] : storage.head.newSeries(batch.tenant, among: batch.series.map(\.labels))
         let (kept, violations) = LimitEnforcer.enforce(
             batch, limits: tenantLimits, activeSeries: activeSeries, newSeries: newSeries)
         for violation in violations {
