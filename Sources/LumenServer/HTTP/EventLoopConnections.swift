@@ -32,7 +32,7 @@ extension HTTPServerBuilder {
 }
 
 /// Runs `work` on Swift's shared pool: the way out of an event-loop connection for a route whose decoding
-/// is heavy (OTLP, Loki, Zipkin).
+/// is heavy (OTLP, Loki, Zipkin, remote-write bodies over `PushRoutes.remoteWriteOnEventLoopBytes`).
 func onSharedPool<T: Sendable>(_ work: () async -> T) async -> T {
     await withTaskExecutorPreference(globalConcurrentExecutor, operation: work)
 }
