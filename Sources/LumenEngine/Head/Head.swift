@@ -28,7 +28,7 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         lock.withWriteLock {
             var partition = partitions.removeValue(forKey: batch.tenant) ?? Partition()
             let seriesBefore = partition.metrics.series.count
-            for series in batch.series { partition.metrics.append(series, report: &report) }
+            partition.metrics.append(batch.series, report: &report)
             for record in batch.logs { partition.logs.append(record, report: &report) }
             for span in batch.spans { partition.spans.append(span, report: &report) }
             let newSeries = partition.metrics.series[seriesBefore...]

@@ -23,14 +23,30 @@ struct MetricHead {
     /// The newest sample time stored, `.min` without samples: kept as samples arrive, so asking costs nothing.
     private(set) var newestTimestamp = Int64.min
 
-    /// Adds samples; a repeated timestamp keeps the value first stored (an exact repeat is a retry, a different
-    /// value a conflict) and is reported in `conflicts`.
-    mutating func append(_ timeSeries: TimeSeries, report: inout AppendReport) {
-        let id = seriesID(for: timeSeries.labels)
+    /// Adds a batch's series; a repeated timestamp keeps the value first stored (an exact repeat is a retry, a
+    /// different value a conflict) and is reported in `conflicts`.
+    mutating func append(_ batch: [TimeSeries], report: inout AppendReport) {
+        let ids = batch.map { seriesID(for: $0.labels) }
+        // Where each series' samples end, read in a loop of its own. With a thousand series written in turn
+        // every such read misses the cache; here the processor overlaps the misses, where the appends would
+        // wait on each in turn.
+        let newest = series.withUnsafeBufferPointer { all in ids.map { all[$0].samples.last?.timestamp ?? .min } }
+        // A series twice in one batch (no decoder builds one) moves its own newest time: such a batch is
+        // appended with the times read as it goes.
+        let unique = Set(ids).count == ids.count
+        for index in batch.indices {
+            append(batch[index], id: ids[index], newest: unique ? newest[index] : nil, report: &report)
+        }
+    }
+
+    /// - Parameter newest: the series' newest stored time, when the caller has read it already.
+    private mutating func append(_ timeSeries: TimeSeries, id: Int, newest: Int64?, report: inout AppendReport) {
         let samples = timeSeries.samples
         // One in-place access to the series for the whole run: going through `series[id]` per step would copy
         // the entry (retaining its arrays) each time.
-        let appended = series.withUnsafeMutableBufferPointer { all in Self.appendInOrder(samples, to: &all[id]) }
+        let appended = series.withUnsafeMutableBufferPointer { all in
+            Self.appendInOrder(samples, after: newest ?? all[id].samples.last?.timestamp ?? .min, to: &all[id])
+        }
         if appended {
             sampleCount += samples.count
             report.samples += samples.count
@@ -41,10 +57,10 @@ struct MetricHead {
         if !timeSeries.exemplars.isEmpty { appendExemplars(timeSeries.exemplars, to: id, report: &report) }
     }
 
-    /// Appends `samples` whole if they are in order and after what `entry` holds, as a scraper or remote writer
-    /// sends them; returns false, changing nothing, otherwise.
-    private static func appendInOrder(_ samples: [Sample], to entry: inout Series) -> Bool {
-        guard let first = samples.first, first.timestamp > entry.samples.last?.timestamp ?? .min else { return false }
+    /// Appends `samples` whole if they are in order and after `newest`, the newest time `entry` holds, as a
+    /// scraper or remote writer sends them; returns false, changing nothing, otherwise.
+    private static func appendInOrder(_ samples: [Sample], after newest: Int64, to entry: inout Series) -> Bool {
+        guard let first = samples.first, first.timestamp > newest else { return false }
         for index in samples.indices.dropFirst() where samples[index - 1].timestamp >= samples[index].timestamp {
             return false
         }
