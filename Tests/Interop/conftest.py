@@ -14,10 +14,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 LUMEN = os.environ.get("LUMEN_BIN", os.path.join(ROOT, ".build", "debug", "lumen"))
 
 
+def free_ports(count):
+    """Ports the kernel picks for `count` sockets held open together: picked one at a time, two could be the
+    same port, and then the second listener of `lumen serve` fails to bind."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
 class LumenProcess:
@@ -26,11 +37,7 @@ class LumenProcess:
     def __init__(self, data_dir, extra_args=()):
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
-        self.otlp_port = free_port()
-        self.api_port = free_port()
-        self.statsd_port = free_port()
-        self.syslog_port = free_port()
-        self.grpc_port = free_port()
+        self.otlp_port, self.api_port, self.statsd_port, self.syslog_port, self.grpc_port = free_ports(5)
         self.process = None
 
     @property
@@ -41,14 +48,15 @@ class LumenProcess:
     def api(self):
         return f"http://127.0.0.1:{self.api_port}"
 
+    def command(self):
+        return [LUMEN, "serve", "--data-dir", self.data_dir,
+                "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}",
+                "--statsd", f"127.0.0.1:{self.statsd_port}", "--syslog", f"127.0.0.1:{self.syslog_port}",
+                "--otlp-grpc", f"127.0.0.1:{self.grpc_port}", "--statsd-flush-interval", "1s", *self.extra_args]
+
     def start(self):
         log = open(os.path.join(os.path.dirname(self.data_dir), "serve.log"), "a")
-        self.process = subprocess.Popen(
-            [LUMEN, "serve", "--data-dir", self.data_dir,
-             "--otlp-http", f"127.0.0.1:{self.otlp_port}", "--api", f"127.0.0.1:{self.api_port}",
-             "--statsd", f"127.0.0.1:{self.statsd_port}", "--syslog", f"127.0.0.1:{self.syslog_port}",
-             "--otlp-grpc", f"127.0.0.1:{self.grpc_port}", "--statsd-flush-interval", "1s", *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             assert self.process.poll() is None, "lumen serve exited: see serve.log"

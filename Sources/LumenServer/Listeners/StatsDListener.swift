@@ -34,7 +34,9 @@ struct StatsDListener: Service {
             .bind(host: address.host, port: address.port).get()
         if let local = channel.localAddress { onListening(local) }
 
-        try await withGracefulShutdownHandler {
+        // Cancelled too, not only shut down gracefully: when another listener fails to start, the service group
+        // cancels this one, and waiting on `closeFuture` alone would then never end.
+        try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await channel.closeFuture.get() }
                 tasks.addTask {
@@ -46,7 +48,7 @@ struct StatsDListener: Service {
                 try await tasks.next()
                 tasks.cancelAll()
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             channel.close(promise: nil)
         }
         await flush(aggregator)
