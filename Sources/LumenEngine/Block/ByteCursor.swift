@@ -82,12 +82,7 @@ struct ByteCursor {
 /// Appends the block files' primitives to a byte array (the writing half of `ByteCursor`).
 extension Array where Element == UInt8 {
     mutating func appendUVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        append(UInt8(value))
+        LEB128.encode(value) { append($0) }
     }
 
     mutating func appendVarint(_ value: Int64) { appendUVarint(ZigZag.encode(value)) }

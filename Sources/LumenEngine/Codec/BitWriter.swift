@@ -43,12 +43,7 @@ struct BitWriter {
 
     /// An unsigned LEB128 varint, in 8-bit groups on the bit stream (byte-aligned only if the stream is).
     mutating func writeUVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            write((value & 0x7f) | 0x80, bits: 8)
-            value >>= 7
-        }
-        write(value, bits: 8)
+        LEB128.encode(value) { write(UInt64($0), bits: 8) }
     }
 
     /// Pads to a whole byte with zero bits and returns the bytes.

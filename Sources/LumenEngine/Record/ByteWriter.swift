@@ -76,12 +76,7 @@ struct RawCursor {
 
     @inline(__always)
     mutating func uvarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            byte(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        byte(UInt8(value))
+        LEB128.encode(value) { byte($0) }
     }
 
     @inline(__always)
