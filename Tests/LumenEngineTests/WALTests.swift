@@ -48,10 +48,9 @@ struct WALTests {
         try wal.close()
 
         let bytes = try directory.bytes(of: "00000001.wal")
-        // "LWAL", version 1, reserved; then length 2, CRC-32C of the payload, payload.
-        let crc = CRC32C.checksum([0xAA, 0xBB] as [UInt8])
-        let expected: [UInt8] = [0x4C, 0x57, 0x41, 0x4C, 1, 0, 0, 0, 2, 0, 0, 0]
-            + [UInt8(crc & 0xff), UInt8(crc >> 8 & 0xff), UInt8(crc >> 16 & 0xff), UInt8(crc >> 24)] + [0xAA, 0xBB]
+        // "LWAL", version 2, reserved; then length 2, CRC-32C of the length's four bytes and the payload
+        // (0x9923EF16, from a bitwise CRC-32C outside this code), payload. Closing cut the zero-filled rest.
+        let expected: [UInt8] = [0x4C, 0x57, 0x41, 0x4C, 2, 0, 0, 0, 2, 0, 0, 0, 0x16, 0xEF, 0x23, 0x99, 0xAA, 0xBB]
         #expect(bytes == expected)
     }
 

@@ -17,6 +17,13 @@ struct WALFile {
         return WALFile(path: path, descriptor: descriptor)
     }
 
+    /// Opens an existing file for writing over it from its start.
+    static func openForOverwrite(_ path: String) throws -> WALFile {
+        let descriptor = retrying { open(path, O_WRONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw ioError("cannot open segment", path) }
+        return WALFile(path: path, descriptor: descriptor)
+    }
+
     /// Writes all of `buffer`, however many calls that takes.
     func writeAll(_ buffer: UnsafeRawBufferPointer, offset: Int) throws {
         var written = 0
@@ -38,6 +45,18 @@ struct WALFile {
         let result = Self.retrying { fdatasync(descriptor) }
         #endif
         guard result == 0 else { throw Self.ioError("fsync failed", path) }
+    }
+
+    /// Makes written data and the file's size durable: `fsync`.
+    func syncAll() throws {
+        guard Self.retrying({ fsync(descriptor) }) == 0 else { throw Self.ioError("fsync failed", path) }
+    }
+
+    /// Cuts the file to `length` bytes, without syncing: callers use it only to give back unused space.
+    func truncate(to length: Int) throws {
+        guard Self.retrying({ ftruncate(descriptor, off_t(length)) }) == 0 else {
+            throw Self.ioError("cannot truncate segment", path, offset: length)
+        }
     }
 
     mutating func close() throws {

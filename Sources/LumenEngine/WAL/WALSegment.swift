@@ -9,8 +9,10 @@
 public struct WALSegment: Hashable, Sendable, Comparable {
     /// The first four bytes of every segment: `LWAL`.
     public static let magic: [UInt8] = Array("LWAL".utf8)
-    /// The segment format this code writes and the only one it reads.
-    public static let formatVersion: UInt8 = 1
+    /// The segment format this code writes. Version 2 checksums each record's length with its payload and may
+    /// be zero-filled past its last record; version 1 (payload-only checksums, no zero tail) is still read.
+    public static let formatVersion: UInt8 = 2
+    public static let readableVersions: ClosedRange<UInt8> = 1...2
     /// Magic, version and three reserved zero bytes.
     public static let headerSize = 8
     public static let fileExtension = ".wal"
@@ -39,17 +41,28 @@ public struct WALSegment: Hashable, Sendable, Comparable {
     /// The bytes every segment starts with.
     public static var header: [UInt8] { magic + [formatVersion, 0, 0, 0] }
 
-    /// Why `bytes` (a file's start) is not a valid header, or `nil` if it is.
-    static func headerProblem(_ bytes: ArraySlice<UInt8>) -> String? {
+    /// The version in `bytes` (a file's start), or why they are not a valid header.
+    static func readHeader(_ bytes: ArraySlice<UInt8>) -> Result<UInt8, HeaderProblem> {
         guard bytes.count >= headerSize else {
-            return "segment header is short (\(bytes.count) of \(headerSize) bytes)"
+            return .failure(HeaderProblem("segment header is short (\(bytes.count) of \(headerSize) bytes)"))
         }
-        guard bytes.prefix(4).elementsEqual(magic) else { return "segment does not start with the magic \"LWAL\"" }
+        if bytes.prefix(headerSize).allSatisfy({ $0 == 0 }) {
+            return .failure(HeaderProblem("segment was prepared but a crash came before its first record was written"))
+        }
+        guard bytes.prefix(4).elementsEqual(magic) else {
+            return .failure(HeaderProblem("segment does not start with the magic \"LWAL\""))
+        }
         let version = bytes[bytes.startIndex + 4]
-        guard version == formatVersion else {
-            return "segment format version \(version) is not the supported \(formatVersion)"
+        guard readableVersions.contains(version) else {
+            let supported = "\(readableVersions.lowerBound)–\(readableVersions.upperBound)"
+            return .failure(HeaderProblem("segment format version \(version) is not a supported one (\(supported))"))
         }
-        return nil
+        return .success(version)
+    }
+
+    struct HeaderProblem: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
     }
 
     public static func < (lhs: WALSegment, rhs: WALSegment) -> Bool { lhs.index < rhs.index }

@@ -1,3 +1,5 @@
+import Logging
+
 /// The appending end of the log: the current segment, rotation, and one commit's writes and syncs.
 ///
 /// Not thread-safe: `WriteAheadLog` gives it one owner at a time (replay, then the writer thread, then close).
@@ -7,6 +9,8 @@ final class WALWriter {
 
     let directory: String
     let segmentSize: Int
+    /// The next segment's file, zero-filled ahead of use.
+    let spare: WALSpareSegment
     /// The index the next created segment gets; `replay` sets it past the last surviving segment.
     var nextSegmentIndex = 1
     private var segment: WALFile?
@@ -16,9 +20,10 @@ final class WALWriter {
     /// Set it before the first append; nothing else may touch it.
     var beforeSync: (() throws -> Void)?
 
-    init(directory: String, segmentSize: Int) {
+    init(directory: String, segmentSize: Int, logger: Logger) {
         self.directory = directory
         self.segmentSize = segmentSize
+        spare = WALSpareSegment(directory: directory, size: segmentSize, logger: logger)
     }
 
     /// Writes every payload as a record, in order, and syncs each touched segment once. A nil payload ends the
@@ -51,8 +56,7 @@ final class WALWriter {
             try beforeSync?()
             try segment!.sync()
             fsyncs += 1
-            try segment!.close()
-            segment = nil
+            try closeSegment()
         }
 
         for payload in payloads {
@@ -87,18 +91,29 @@ final class WALWriter {
         return (records, bytes, fsyncs, segments, rotations)
     }
 
-    /// Closes the current segment; everything in it was synced by its commit.
+    /// Closes the current segment, everything in which was synced by its commit, and drops the spare.
     func close() throws {
-        try segment?.close()
+        defer { spare.close() }
+        try closeSegment()
+    }
+
+    /// Cuts the zeros after the current segment's records (a segment ended early by a rotation, or at close)
+    /// and closes it. The cut is not synced: should it be lost, replay stops at the zeros all the same.
+    private func closeSegment() throws {
+        guard segment != nil else { return }
+        try? segment!.truncate(to: segmentBytes)
+        try segment!.close()
         segment = nil
     }
 
-    /// Creates the next numbered segment and makes its directory entry durable. The header is written by the
-    /// caller with the first records, so one write and one sync cover both.
+    /// Starts the next numbered segment, in the prepared spare if one is ready (else in a new empty file), and
+    /// makes its directory entry durable. The header is written by the caller with the first records, so one
+    /// write and one sync cover both.
     private func openNextSegment() throws {
-        let name = WALSegment(index: nextSegmentIndex).fileName
-        segment = try WALFile.create(directory + "/" + name)
+        let path = directory + "/" + WALSegment(index: nextSegmentIndex).fileName
+        segment = try spare.take(as: path) ? WALFile.openForOverwrite(path) : WALFile.create(path)
         nextSegmentIndex += 1
         try WALFile.syncDirectory(directory)
+        spare.prepare()
     }
 }

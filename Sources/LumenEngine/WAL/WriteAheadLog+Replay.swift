@@ -36,7 +36,7 @@ extension WriteAheadLog {
         var damagedAt: Int?  // position in `segments` of the segment where the log ends early
         var survivors = segments
 
-        for (position, segment) in segments.enumerated() {
+        reading: for (position, segment) in segments.enumerated() {
             if position > 0, segment.index != segments[position - 1].index + 1 {
                 logger.warning("WAL segments are not contiguous; replaying across the gap", metadata: [
                     "directory": "\(directory)", "after": "\(segments[position - 1].fileName)",
@@ -46,11 +46,15 @@ extension WriteAheadLog {
             let path = directory + "/" + segment.fileName
             let bytes = try WALFile.readAll(path)
             report.segments += 1
-            if let problem = WALSegment.headerProblem(bytes[...]) {
-                try removeSegment(segment, reason: problem, into: &report)
+            let version: UInt8
+            switch WALSegment.readHeader(bytes[...]) {
+            case .success(let read):
+                version = read
+            case .failure(let problem):
+                try removeSegment(segment, reason: problem.message, into: &report)
                 survivors.removeAll { $0 == segment }
                 damagedAt = position
-                break
+                break reading
             }
             var offset = WALSegment.headerSize
             while offset < bytes.count {
@@ -62,14 +66,20 @@ extension WriteAheadLog {
                 } else {
                     let header = WALRecordHeader.read(from: bytes, at: offset)
                     let length = Int(header.length)
-                    if length > WALRecordHeader.maxPayloadLength {
+                    if version >= 2 && header.isZero {
+                        // The zero-filled rest of a segment (`WALSpareSegment`): its records end here. Not damage,
+                        // so later segments stay; cutting the zeros off only returns the space.
+                        try WALFile.truncate(path, to: offset)
+                        break
+                    } else if length > WALRecordHeader.maxPayloadLength {
                         problem = "record length \(length) exceeds the limit of \(WALRecordHeader.maxPayloadLength)"
                     } else if length > bytes.count - payloadStart {
                         problem = "torn record: length \(length) runs past the end of the file "
                             + "(\(bytes.count - payloadStart) bytes left)"
                     } else {
                         payload = Array(bytes[payloadStart..<payloadStart + length])
-                        let checksum = CRC32C.checksum(payload)
+                        let checksum = WALRecordHeader.checksum(
+                            of: payload, length: header.length, segmentVersion: version)
                         if checksum != header.checksum {
                             problem = "checksum mismatch: stored \(hex(header.checksum)), computed \(hex(checksum))"
                         }
@@ -96,6 +106,7 @@ extension WriteAheadLog {
             try WALFile.syncDirectory(directory)
         }
         writer.nextSegmentIndex = max((survivors.last?.index ?? 0) + 1, firstSegment)
+        writer.spare.prepare()
         finished = true
         return report
     }

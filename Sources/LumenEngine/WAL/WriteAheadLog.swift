@@ -69,7 +69,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         self.segmentSize = segmentSize
         self.logger = logger
         self.onCommit = onCommit
-        self.writer = WALWriter(directory: directory, segmentSize: segmentSize)
+        self.writer = WALWriter(directory: directory, segmentSize: segmentSize, logger: logger)
     }
 
     /// Appends one record and returns once it is durable (written and fdatasynced).
