@@ -19,7 +19,8 @@ public struct Labels: Hashable, Comparable, Sendable, CustomStringConvertible, S
     public private(set) var labels: [Label]
     /// The labels' hash, computed once: a series' labels are looked up in several dictionaries on every write
     /// (the decoder's, the limits', the head's), and hashing every name and value each time showed in profiles.
-    private let fingerprint: Int
+    /// Equal labels have equal fingerprints; within one process run only (`Hasher` is seeded per process).
+    public let fingerprint: Int
 
     /// Sorts, drops empty values and keeps the last value given for a repeated name.
     public init(_ labels: [Label]) {

@@ -83,6 +83,26 @@ struct RemoteWriteDecoderTests {
         #expect(result.batch.series[0].samples.map(\.timestamp) == [1_000_000_000, 2_000_000_000])
     }
 
+    @Test func anEntryWithOnlyAnExemplarMergesIntoTheSeriesFirstSeen() throws {
+        var exemplarOnly = series([("job", "a"), ("__name__", "up")], samples: [])
+        exemplarOnly.exemplars = [
+            .with {
+                $0.labels = [label("trace_id", "5b8efff798038103d269b633813fc60c")]
+                $0.value = 1
+                $0.timestamp = 1500
+            }
+        ]
+        let result = try decode([
+            series([("__name__", "up"), ("job", "b")], samples: [(1000, 0)]),
+            series([("__name__", "up"), ("job", "a")], samples: [(1000, 1)]),
+            exemplarOnly,
+            series([("__name__", "up"), ("job", "a")], samples: [(2000, 1)]),
+        ])
+        #expect(result.batch.series.map { $0.labels["job"] } == ["b", "a"])
+        #expect(result.batch.series[1].samples.map(\.timestamp) == [1_000_000_000, 2_000_000_000])
+        #expect(result.batch.series[1].exemplars.map(\.timestamp) == [1_500_000_000])
+    }
+
     @Test func invalidSeriesAreRefusedAndTheRestKept() throws {
         let result = try decode([
             series([("job", "a")], samples: [(1, 1), (2, 2)]),

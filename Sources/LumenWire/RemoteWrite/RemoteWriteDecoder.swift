@@ -44,7 +44,8 @@ public final class RemoteWriteDecoder: Sendable {
         let known = seen.labels(for: keys, in: buffer)
         var learned: [(key: SeriesLabelsCache.Key, labels: Labels)] = []
         var rejections = Rejections()
-        var builder = SeriesBuilder(capacity: request.series.count)
+        var entries: [TimeSeries] = []
+        entries.reserveCapacity(request.series.count)
         for (i, wire) in request.series.enumerated() {
             let labels: Labels
             if let hit = known[i] {
@@ -72,7 +73,7 @@ public final class RemoteWriteDecoder: Sendable {
                 }
                 samples.append(Sample(timestamp: timestamp, value: sample.value))
             }
-            builder.append(labels, samples)
+            var exemplars: [Exemplar] = []
             for (e, wire) in wire.exemplars.enumerated() {
                 let path = "timeseries[\(i)] (\(labels)).exemplars[\(e)]"
                 if let bad = wire.labels.first(where: { !LabelValidation.isValidLabelName($0.name) }) {
@@ -91,12 +92,15 @@ public final class RemoteWriteDecoder: Sendable {
                         "\(path): labels of \(exemplar.labelRunes) characters exceed the limit of \(Exemplar.maxLabelRunes)")
                     continue
                 }
-                builder.append(labels, exemplar)
+                exemplars.append(exemplar)
+            }
+            if !samples.isEmpty || !exemplars.isEmpty {
+                entries.append(TimeSeries(labels: labels, samples: samples, exemplars: exemplars))
             }
         }
         seen.remember(learned, in: buffer)
         return RemoteWriteResult(
-            batch: Batch(tenant: tenant, series: builder.series), rejected: rejections.count,
+            batch: Batch(tenant: tenant, series: SeriesBuilder.merging(entries)), rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "samples"))
     }
 

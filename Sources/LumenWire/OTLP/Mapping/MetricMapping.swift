@@ -59,6 +59,20 @@ struct SeriesBuilder {
         series[position(of: labels)].exemplars.append(exemplar)
     }
 
+    /// `entries` with the samples and exemplars of repeated labels merged into the first entry, in order.
+    /// Most requests name each series once, which sorted fingerprints tell more cheaply than a dictionary.
+    static func merging(_ entries: [TimeSeries]) -> [TimeSeries] {
+        let fingerprints = entries.map(\.labels.fingerprint).sorted()
+        guard zip(fingerprints, fingerprints.dropFirst()).contains(where: ==) else { return entries }
+        var builder = SeriesBuilder(capacity: entries.count)
+        for entry in entries {
+            let position = builder.position(of: entry.labels)
+            builder.series[position].samples.append(contentsOf: entry.samples)
+            builder.series[position].exemplars.append(contentsOf: entry.exemplars)
+        }
+        return builder.series
+    }
+
     private mutating func position(of labels: Labels) -> Int {
         if let position = index[labels] { return position }
         index[labels] = series.count
