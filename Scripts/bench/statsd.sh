@@ -45,4 +45,4 @@ def run(name, rate):
 run("bench.blast", 0)
 run("bench.paced", 50_000)
 PY
-curl -s http://127.0.0.1:29470/metrics | grep -E '^lumen_ingest_(received|rejected)_total\{protocol="statsd"' || true
+curl -s http://127.0.0.1:29470/metrics | grep -E '^lumen_ingest_(received|rejected|refused_requests)_total\{protocol="statsd"' || true

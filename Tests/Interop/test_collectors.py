@@ -2,6 +2,7 @@
 and TCP, the OpenTelemetry Zipkin exporter, and a Loki push request as Loki's API documents it."""
 
 import json
+import signal
 import socket
 import subprocess
 import time
@@ -51,6 +52,26 @@ def test_statsd_client_metrics_are_aggregated_into_series(lumen):
     assert abs(metric_value(lumen, "shop_db_query_seconds_sum") - 0.06) < 1e-9
     metrics = requests.get(f"{lumen.api}/metrics", timeout=5).text
     assert 'lumen_ingest_rejected_total{protocol="statsd",signal="lines",reason="invalid"} 1' in metrics
+
+
+def test_statsd_datagrams_the_kernel_drops_are_counted(lumen):
+    # Stopped, the server reads nothing, so its socket's receive buffer fills and the kernel drops the rest.
+    sent = 60_000
+    lumen.process.send_signal(signal.SIGSTOP)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            for _ in range(sent):
+                sock.sendto(b"drop.probe:1|c", ("127.0.0.1", lumen.statsd_port))
+    finally:
+        lumen.process.send_signal(signal.SIGCONT)
+
+    def dropped():
+        metrics = requests.get(f"{lumen.api}/metrics", timeout=5).text
+        line = 'lumen_ingest_refused_requests_total{protocol="statsd",reason="receive_buffer_full"} '
+        return next((int(float(row[len(line):])) for row in metrics.splitlines() if row.startswith(line)), 0)
+
+    # Every datagram is either counted by the series or counted as dropped: none is lost silently.
+    assert wait_for(lambda: dropped() > 0 and (metric_value(lumen, "drop_probe_total") or 0) + dropped() == sent)
 
 
 def test_logger_over_udp_and_tcp_lands_as_log_records(lumen):

@@ -39,6 +39,11 @@ struct StatsDListener: Service {
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await channel.closeFuture.get() }
+                if let port = channel.localAddress?.port {
+                    tasks.addTask {
+                        try await UDPReceiveDrops.watch(port: port, protocol: "statsd", telemetry: telemetry)
+                    }
+                }
                 tasks.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: flushInterval)

@@ -45,6 +45,11 @@ struct SyslogListener: Service {
                         await batcher.flush()
                     }
                 }
+                if let port = udp.channel.localAddress?.port {
+                    tasks.addTask {
+                        try await UDPReceiveDrops.watch(port: port, protocol: "syslog", telemetry: telemetry)
+                    }
+                }
                 try await tasks.next()
                 tasks.cancelAll()
             }

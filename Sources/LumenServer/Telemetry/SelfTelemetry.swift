@@ -45,9 +45,9 @@ public final class SelfTelemetry: Sendable {
     }
 
     /// Requests or datagrams refused whole (overload, bad input) or dropped (UDP).
-    func refusedRequest(protocol name: String, reason: String) {
+    func refusedRequest(protocol name: String, reason: String, count: Int = 1) {
         Counter(label: "lumen_ingest_refused_requests_total", dimensions: [("protocol", name), ("reason", reason)],
-            factory: factory).increment()
+            factory: factory).increment(by: count)
     }
 
     func walCommit(records: Int, duration: Duration) {
