@@ -52,7 +52,7 @@ struct WALFile {
         guard Self.retrying({ fsync(descriptor) }) == 0 else { throw Self.ioError("fsync failed", path) }
     }
 
-    /// Cuts the file to `length` bytes, without syncing: callers use it only to give back unused space.
+    /// Cuts the file to `length` bytes. Not synced: `syncAll` makes the new size durable.
     func truncate(to length: Int) throws {
         guard Self.retrying({ ftruncate(descriptor, off_t(length)) }) == 0 else {
             throw Self.ioError("cannot truncate segment", path, offset: length)
@@ -93,13 +93,10 @@ struct WALFile {
 
     /// Cuts a file to `length` bytes and makes that durable.
     static func truncate(_ path: String, to length: Int) throws {
-        let descriptor = retrying { open(path, O_WRONLY | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw ioError("cannot open segment to truncate it", path) }
-        defer { _ = closeDescriptor(descriptor) }
-        guard retrying({ ftruncate(descriptor, off_t(length)) }) == 0 else {
-            throw ioError("cannot truncate segment", path, offset: length)
-        }
-        guard retrying({ fsync(descriptor) }) == 0 else { throw ioError("fsync after truncation failed", path) }
+        var file = try openForOverwrite(path)
+        defer { try? file.close() }
+        try file.truncate(to: length)
+        try file.syncAll()
     }
 
     static func remove(_ path: String) throws {

@@ -44,17 +44,6 @@ struct SeriesBuilder {
         series[position(of: labels)].samples.append(sample)
     }
 
-    /// A run of one series' samples; the first run of a series becomes its array as it is, uncopied.
-    mutating func append(_ labels: Labels, _ samples: [Sample]) {
-        guard !samples.isEmpty else { return }
-        if let position = index[labels] {
-            series[position].samples.append(contentsOf: samples)
-        } else {
-            index[labels] = series.count
-            series.append(TimeSeries(labels: labels, samples: samples))
-        }
-    }
-
     mutating func append(_ labels: Labels, _ exemplar: Exemplar) {
         series[position(of: labels)].exemplars.append(exemplar)
     }
