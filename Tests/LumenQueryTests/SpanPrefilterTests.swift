@@ -22,7 +22,8 @@ struct SpanPrefilterTests {
         #expect(try prefilter("{duration >= 1s && duration < 2s}")
             == SpanPrefilter(minDuration: 1_000_000_000, maxDuration: 2_000_000_000))
         #expect(try SpanPrefilter(.compare(.duration, .lessOrEqual, .number(1.5))) == SpanPrefilter(maxDuration: 2))
-        #expect(try prefilter("{status=nonsense}") == SpanPrefilter(statuses: []), "no status is called that")
+        #expect(try SpanPrefilter(.compare(.status, .equal, .string("nonsense"))) == SpanPrefilter(statuses: []),
+            "no status is called that (the parser refuses the name; a condition built in code may hold it)")
     }
 
     @Test func alternativesJoinAndWhatCannotBeToldAdmitsEverything() throws {
@@ -39,7 +40,7 @@ struct SpanPrefilterTests {
         let queries = [
             #"{service="checkout" && duration > 100ms}"#, "{status=error}", "{kind=client || duration < 20ms}",
             #"{name="GetCart" || service="payment"}"#, "{duration = 690ms}", #"{service="frontend" && kind!=server}"#,
-            "{duration > 0.5}", #"{span.http.status >= 500 || name=~"GET.*"}"#,
+            "{duration > 500us}", #"{span.http.status >= 500 || name=~"GET.*"}"#,
         ]
         for query in queries {
             let predicate = try SpanPredicate(condition(query))

@@ -76,7 +76,7 @@ public struct Parser {
         }
         index = start
         // `{job="a"} + 1` is PromQL; if it isn't PromQL either, the braced query's error says more.
-        if let expr = try? promQLExpression(), current.kind == .end { return .metrics(expr) }
+        if !bracedError.isDefinite, let expr = try? promQLExpression(), current.kind == .end { return .metrics(expr) }
         throw bracedError
     }
 
@@ -127,6 +127,7 @@ public struct Parser {
         if matchers.contains(where: { $0.name == Labels.metricName }) {
             return .metrics(.vectorSelector(VectorSelector(matchers: matchers)))
         }
+        try checkSeverityNames(conditions)
         guard matchers.contains(where: { !$0.matchesEmpty }) else {
             throw QueryError(
                 "a selector needs at least one matcher that does not match the empty string, like service=\"cart\"",
@@ -229,13 +230,12 @@ public struct Parser {
     private func streamMatchers(_ condition: Condition) throws(QueryError) -> [LabelMatcher] {
         switch condition.op {
         case .greater, .greaterOrEqual, .less, .lessOrEqual:
-            guard condition.field == "severity", case .string(let name) = condition.value,
-                let level = Severity.Level(name: name)
-            else {
+            guard condition.field == "severity" else {
                 throw QueryError(
                     "only severity can be compared with \(condition.op.rawValue) in a log selector "
                         + "(like severity>=\"warn\")", at: condition.position)
             }
+            let level = try severityLevel(condition)
             let levels = Severity.Level.allCases.filter { candidate in
                 switch condition.op {
                 case .greater: candidate > level

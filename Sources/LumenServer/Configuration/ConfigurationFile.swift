@@ -16,7 +16,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         public var statsd: String?
         public var syslog: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case otlpHTTP = "otlp_http", otlpGRPC = "otlp_grpc", api, statsd, syslog
         }
     }
@@ -24,13 +24,17 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public struct Limits: Codable, Sendable, Equatable {
         public var defaults: IngestLimits?
         public var tenants: [String: IngestLimits]?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case defaults, tenants
+        }
     }
 
     public struct Overload: Codable, Sendable, Equatable {
         public var maxInFlightBytes: Int?
         public var memoryCeilingBytes: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case maxInFlightBytes = "max_in_flight_bytes", memoryCeilingBytes = "memory_ceiling_bytes"
         }
     }
@@ -44,7 +48,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         public var compactionSpan: String?
         public var compactionMinBlocks: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case retention, oooWindow = "ooo_window", blockDuration = "block_duration"
             case headMaxBytes = "head_max_bytes", compactionSpan = "compaction_span"
             case compactionMinBlocks = "compaction_min_blocks"
@@ -57,7 +61,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         public var maxSamples: Int?
         public var maxSeries: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case timeout, maxSamples = "max_samples", maxSeries = "max_series"
         }
     }
@@ -74,7 +78,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var storage: Storage?
     public var query: Query?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage, query
     }
@@ -91,12 +95,21 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         } catch {
             throw Error(description: "\(path): cannot read the configuration file (\(error.localizedDescription))")
         }
+        return try decode(yaml: text, file: path)
+    }
+
+    /// Decodes a file's text; `file` names it in errors. A key the configuration doesn't have is an error (with
+    /// the nearest known key), never a setting silently left at its default.
+    public static func decode(yaml text: String, file: String) throws -> ConfigurationFile {
         do {
+            if let root = try Yams.compose(yaml: text) { try ConfigurationSchema.file.check(root, file: file) }
             return try YAMLDecoder().decode(ConfigurationFile.self, from: text)
+        } catch let error as Error {
+            throw error
         } catch let error as DecodingError {
-            throw Error(description: "\(path): \(Self.describe(error))")
+            throw Error(description: "\(file): \(Self.describe(error))")
         } catch {
-            throw Error(description: "\(path): \(error)")
+            throw Error(description: "\(file): \(error)")
         }
     }
 

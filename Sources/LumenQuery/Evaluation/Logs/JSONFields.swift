@@ -1,40 +1,40 @@
-import Foundation
 import LumenModel
 
-/// `| json`: a body's JSON object as fields, nested keys joined with `_` (`{"a":{"b":1}}` gives `a_b="1"`), names
-/// made valid label names, arrays kept as their JSON text. A structured body (an OTLP map) is read directly.
+/// `| json`: a body's JSON object as fields, as LogQL's `json` parser reads it: nested keys joined with `_`
+/// (`{"a":{"b":1}}` gives `a_b="1"`), names made valid label names, numbers as written, `null` as "", arrays
+/// skipped. A text body is read by ``JSONFieldReader``; a structured body (an OTLP map) is read directly.
 enum JSONFields {
-    /// The fields, or `nil` when the body is not a JSON object.
+    /// The deepest nesting of objects and arrays read; a deeper body is not JSON to `| json` (`JSONParserErr`).
+    static let maxDepth = 128
+
+    /// The fields, or `nil` when the body is not a JSON object (or nests deeper than `maxDepth`).
     static func flatten(_ body: AttributeValue) -> [Label]? {
-        let value: JSONValue
         switch body {
-        case .map: value = JSONValue(body)
+        case .map(let attributes):
+            var fields: [Label] = []
+            return flatten(attributes, prefix: "", depth: 1, into: &fields) ? fields : nil
         case .string(let text):
-            guard text.first(where: { !$0.isWhitespace }) == "{",
-                let decoded = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-            else { return nil }
-            value = decoded
-        default: return nil
+            return JSONFieldReader.fields(text)
+        default:
+            return nil
         }
-        guard case .object(let object) = value else { return nil }
-        var fields: [Label] = []
-        flatten(object, prefix: "", into: &fields)
-        return fields
     }
 
-    private static func flatten(_ object: [String: JSONValue], prefix: String, into fields: inout [Label]) {
-        for key in object.keys.sorted() {
-            let name = prefix.isEmpty ? LabelName.sanitize(key) : prefix + "_" + LabelName.sanitize(key)
-            switch object[key]! {
-            case .object(let nested): flatten(nested, prefix: name, into: &fields)
-            case .string(let text): fields.append(Label(name, text))
-            case .int(let number): fields.append(Label(name, String(number)))
+    private static func flatten(_ attributes: [Attribute], prefix: String, depth: Int, into fields: inout [Label])
+        -> Bool
+    {
+        guard depth <= maxDepth else { return false }
+        for attribute in attributes {
+            let key = LabelName.sanitize(attribute.key)
+            let name = prefix.isEmpty ? key : prefix + "_" + key
+            switch attribute.value {
+            case .map(let nested):
+                guard flatten(nested, prefix: name, depth: depth + 1, into: &fields) else { return false }
+            case .array: continue
             case .double(let number): fields.append(Label(name, PrometheusNumber.format(number)))
-            case .bool(let flag): fields.append(Label(name, String(flag)))
-            case .array:
-                let data = (try? JSONEncoder().encode(object[key]!)) ?? Data()
-                fields.append(Label(name, String(decoding: data, as: UTF8.self)))
+            case .string, .bool, .int, .bytes: fields.append(Label(name, attribute.value.text))
             }
         }
+        return true
     }
 }

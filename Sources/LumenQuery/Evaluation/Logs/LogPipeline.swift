@@ -93,8 +93,29 @@ struct LogPipeline: Sendable {
             let (left, right) = (try compile(lhs), try compile(rhs))
             return { left($0) || right($0) }
         case .compare(let field, let op, let value):
+            if let ordered = severityOrder(field, op, value) { return ordered }
             let comparison = try Comparison(op, value)
             return { comparison.field($0.value(of: field)) }
         }
+    }
+
+    /// `severity >= "warn"` (or `level`) compares levels in order, trace < debug < info < warn < error < fatal,
+    /// reading the field as a level name (`WARNING`, `err` … as `Severity.Level(name:)` takes them); a field that
+    /// names no level fails the test. `nil` for any other comparison.
+    private static func severityOrder(_ field: String, _ op: ComparisonOperator, _ value: QueryValue)
+        -> (@Sendable (Entry) -> Bool)?
+    {
+        guard field == "severity" || field == "level", case .string(let name) = value,
+            let level = Severity.Level(name: name)
+        else { return nil }
+        let holds: @Sendable (Severity.Level) -> Bool
+        switch op {
+        case .greater: holds = { $0 > level }
+        case .greaterOrEqual: holds = { $0 >= level }
+        case .less: holds = { $0 < level }
+        case .lessOrEqual: holds = { $0 <= level }
+        default: return nil
+        }
+        return { entry in entry.value(of: field).flatMap(Severity.Level.init(name:)).map(holds) ?? false }
     }
 }

@@ -103,6 +103,11 @@ extension Parser {
                 throw QueryError("\(error)", at: condition.position)
             }
         }
+        if condition.field == "severity" || condition.field == "level", case .string = condition.value,
+            [.greater, .greaterOrEqual, .less, .lessOrEqual].contains(condition.op)
+        {
+            _ = try severityLevel(condition)  // compared in level order by the pipeline, so it must name one
+        }
         return .compare(field: condition.field, condition.op, condition.value)
     }
 }

@@ -28,7 +28,9 @@ extension Parser {
         do throws(QueryError) {
             let selector = try selector(name: nil, at: position)
             // A pipeline that failed to parse says more than PromQL's complaint about the "|" after it.
-            if let failure, isSymbol("|") || isSymbol("|=") || isSymbol("|~") || isSymbol("!~") { throw failure }
+            if let failure, failure.isDefinite || isSymbol("|") || isSymbol("|=") || isSymbol("|~") || isSymbol("!~") {
+                throw failure
+            }
             return .vectorSelector(selector)
         } catch {
             throw failure ?? error

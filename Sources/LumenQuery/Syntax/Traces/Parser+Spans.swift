@@ -12,11 +12,11 @@ extension Parser {
     }
 
     mutating func spanQuery(first: Conditions) throws(QueryError) -> SpanQuery {
-        var spans = SpanSet.selector(try spanCondition(first))
+        var spans = SpanSet.selector(try checkedSpanCondition(first))
         while isSymbol(">>") || (isSymbol(">") && next == .symbol("{")) {
             let descendant = isSymbol(">>")
             advance()
-            let rhs = SpanSet.selector(try spanCondition(try braced()))
+            let rhs = SpanSet.selector(try checkedSpanCondition(try braced()))
             spans = descendant ? .descendant(spans, rhs) : .child(spans, rhs)
         }
         var query = SpanQuery(spans: spans)
@@ -76,6 +76,7 @@ extension Parser {
             throw QueryError("expected a number or a duration after \(word)(…) \(symbol), found \(current.display)",
                 at: current.position)
         }
+        if field == .duration { try Self.checkDuration(value, of: "\(word)(duration)", at: current.position) }
         advance()
         return TraceAggregate(function, field, op, value)
     }
