@@ -21,7 +21,7 @@ if ((${#missing[@]})); then
 fi
 
 [ "${1:-}" = "--test-peers" ] || exit 0
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.zipkin.json, statsd, requests" 2>/dev/null; then
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.zipkin.json, statsd, requests, prometheus_api_client" 2>/dev/null; then
     echo "== installing the Python test clients into .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r Tests/Interop/requirements.txt

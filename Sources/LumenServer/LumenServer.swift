@@ -57,7 +57,9 @@ public struct LumenServer: Sendable {
         AdminRoutes(storage: storage, telemetry: telemetry, gate: gate).register(on: apiRouter)
         NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
-        PrometheusRoutes(engine: engine, tenants: tenants).register(on: apiRouter)
+        PrometheusRoutes(
+            engine: engine, tenants: tenants, metadata: ingestor.metadata, retention: configuration.storage.retention
+        ).register(on: apiRouter)
 
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.

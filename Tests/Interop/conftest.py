@@ -1,7 +1,9 @@
 """Shared fixtures: a real `lumen serve` process on free loopback ports over a fresh data directory."""
 
+import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,3 +110,44 @@ def lumen(tmp_path):
     server = LumenProcess(str(tmp_path / "data")).start()
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def prometheus_writing_to(lumen, tmp_path, remote_write_options):
+    """Prometheus 2.42 (Debian's) scraping itself every second and remote-writing to `lumen` with
+    `remote_write_options` (YAML flow mappings, e.g. `queue_config: {batch_send_deadline: 1s}`); yields its URL."""
+    prometheus = shutil.which("prometheus")
+    if prometheus is None:
+        pytest.fail("prometheus is not installed: Scripts/bootstrap.sh --test-peers installs it")
+    port = free_port()
+    config = tmp_path / "prometheus.yml"
+    options = "".join(f"\n    {option}" for option in remote_write_options)
+    config.write_text(f"""
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ["127.0.0.1:{port}"]
+remote_write:
+  - url: {lumen.otlp}/api/v1/write{options}
+""")
+    log = open(tmp_path / "prometheus.log", "w")
+    process = subprocess.Popen(
+        [prometheus, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+         f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        assert process.poll() is None, "prometheus exited: see prometheus.log"
+        try:
+            return requests.get(f"{url}/-/ready", timeout=1).ok
+        except requests.ConnectionError:
+            return False
+
+    try:
+        wait_for(ready, timeout=30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

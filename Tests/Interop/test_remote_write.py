@@ -1,56 +1,19 @@
 """Prometheus 2.42 (Debian's) scrapes itself and remote-writes to Lumen: for the same series and time range,
 Lumen answers with Prometheus's own samples."""
 
-import shutil
-import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import free_port, wait_for
-
-PROMETHEUS = shutil.which("prometheus")
+from conftest import prometheus_writing_to, wait_for
 
 
 @pytest.fixture
 def prometheus(lumen, tmp_path):
-    if PROMETHEUS is None:
-        pytest.fail("prometheus is not installed: Scripts/bootstrap.sh --test-peers installs it")
-    port = free_port()
-    config = tmp_path / "prometheus.yml"
-    config.write_text(f"""
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: prometheus
-    static_configs:
-      - targets: ["127.0.0.1:{port}"]
-remote_write:
-  - url: {lumen.otlp}/api/v1/write
-    queue_config:
-      batch_send_deadline: 1s
-      max_samples_per_send: 1000
-""")
-    log = open(tmp_path / "prometheus.log", "w")
-    process = subprocess.Popen(
-        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        assert process.poll() is None, "prometheus exited: see prometheus.log"
-        try:
-            return requests.get(f"{url}/-/ready", timeout=1).ok
-        except requests.ConnectionError:
-            return False
-
-    try:
-        wait_for(ready, timeout=30)
+    with prometheus_writing_to(
+            lumen, tmp_path, ["queue_config: {batch_send_deadline: 1s, max_samples_per_send: 1000}"]) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def query_range(base, query, start, end):

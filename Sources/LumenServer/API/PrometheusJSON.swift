@@ -58,9 +58,35 @@ enum PrometheusJSON {
     case labelSets([Labels])
     /// `[{"seriesLabels": {…}, "exemplars": [{"labels": {…}, "value": "<value>", "timestamp": <seconds>}]}]`.
     case exemplars([TimeSeries])
+    /// A JSON string: `format_query`'s answer.
+    case text(String)
+    /// `{"<metric>": [{"type": …, "help": …, "unit": …}, …]}`, in the order given.
+    case metadata([(metric: String, descriptions: [MetricMetadata])])
+    /// `{"<key>": <value>, …}` in the order given: the status endpoints' answers.
+    case object([(String, Field)])
+
+    /// A value of `object`.
+    enum Field {
+        case string(String)
+        case integer(Int64)
+        case bool(Bool)
+    }
 
     func write(into writer: inout JSONWriter) {
         switch self {
+        case .text(let text):
+            writer.string(text)
+        case .metadata(let families):
+            writer.object(families.map { ($0.metric, $0.descriptions) }) { writer, descriptions in
+                writer.array(descriptions) { writer, description in
+                    writer.object([
+                        ("type", .string(description.type.rawValue)), ("help", .string(description.help)),
+                        ("unit", .string(description.unit)),
+                    ])
+                }
+            }
+        case .object(let fields):
+            writer.object(fields)
         case .strings(let strings):
             writer.array(strings) { writer, text in writer.string(text) }
         case .labelSets(let sets):
@@ -117,6 +143,29 @@ enum PrometheusJSON {
 }
 
 extension JSONWriter {
+    /// `{"<key>": <value>, …}` in the order given, each value written by `value`.
+    mutating func object<Value>(_ members: [(String, Value)], _ value: (inout JSONWriter, Value) -> Void) {
+        byte("{")
+        for (index, (key, member)) in members.enumerated() {
+            if index > 0 { byte(",") }
+            string(key)
+            byte(":")
+            value(&self, member)
+        }
+        byte("}")
+    }
+
+    /// `{"<key>": "text" | 12 | true, …}`.
+    mutating func object(_ fields: [(String, PrometheusJSON.Field)]) {
+        object(fields) { writer, field in
+            switch field {
+            case .string(let text): writer.string(text)
+            case .integer(let number): writer.integer(number)
+            case .bool(let flag): writer.raw(flag ? "true" : "false")
+            }
+        }
+    }
+
     /// Labels as an object, `{"__name__":"up","job":"a"}`.
     mutating func metric(_ labels: Labels) {
         byte("{")

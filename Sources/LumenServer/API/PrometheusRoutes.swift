@@ -3,22 +3,37 @@ import LumenEngine
 import LumenModel
 import LumenQuery
 
-/// The Prometheus-compatible HTTP API, so existing tools (Grafana, promtool, scripts) work unchanged:
-/// `/api/v1/query`, `/api/v1/query_range`, `/api/v1/query_exemplars`, `/api/v1/series`, `/api/v1/labels`,
-/// `/api/v1/label/<name>/values`.
+/// The Prometheus-compatible HTTP API, so existing tools (Grafana, promtool, prometheus-api-client, scripts)
+/// work unchanged: `/api/v1/query`, `/api/v1/query_range`, `/api/v1/query_exemplars`, `/api/v1/series`,
+/// `/api/v1/labels`, `/api/v1/label/<name>/values`, `/api/v1/metadata`, `/api/v1/format_query`, and the status
+/// endpoints (`StatusRoutes`).
 /// GET with query parameters or POST with a form body, answers in Prometheus' JSON envelope.
 struct PrometheusRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
+    let metadata: MetricMetadataRegistry
+    let status: StatusRoutes
+
+    init(engine: QueryEngine, tenants: TenantResolver, metadata: MetricMetadataRegistry, retention: Int64) {
+        self.engine = engine
+        self.tenants = tenants
+        self.metadata = metadata
+        status = StatusRoutes(retention: retention)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
-        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars", "/api/v1/series", "/api/v1/labels"] {
+        for path in [
+            "/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars", "/api/v1/series", "/api/v1/labels",
+            "/api/v1/format_query",
+        ] {
             router.get(RouterPath(path)) { request, _ in await self.handle(path, request) }
             router.post(RouterPath(path)) { request, _ in await self.handle(path, request) }
         }
+        router.get("/api/v1/metadata") { request, _ in await self.handle("/api/v1/metadata", request) }
         router.get("/api/v1/label/:name/values") { request, context in
             await self.handle("values:" + (context.parameters.get("name") ?? ""), request)
         }
+        status.register(on: router)
     }
 
     private func handle(_ route: String, _ request: Request) async -> Response {
@@ -36,8 +51,10 @@ struct PrometheusRoutes: Sendable {
             case "/api/v1/query_range": data = try rangeQuery(parameters, tenant: tenant)
             case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
             case "/api/v1/series": data = try series(parameters, tenant: tenant)
-            case "/api/v1/labels": data = .strings(engine.store.metricLabelNames(tenant))
-            default: data = .strings(engine.store.metricLabelValues(tenant, name: String(route.dropFirst(7))))
+            case "/api/v1/labels": data = .strings(try labelNames(parameters, tenant: tenant))
+            case "/api/v1/format_query": data = .text(try formatQuery(parameters))
+            case "/api/v1/metadata": data = try metricMetadata(parameters, tenant: tenant)
+            default: data = .strings(try labelValues(String(route.dropFirst(7)), parameters, tenant: tenant))
             }
             return PrometheusEnvelope(status: "success", data: data).response()
         } catch let error as APIError {
@@ -49,7 +66,7 @@ struct PrometheusRoutes: Sendable {
         }
     }
 
-    private func metricQuery(_ parameters: FormParameters) throws -> Query {
+    func metricQuery(_ parameters: FormParameters) throws -> Query {
         guard let text = parameters["query"], !text.isEmpty else {
             throw APIError(.badRequest, "missing the parameter \"query\"")
         }
@@ -97,15 +114,6 @@ struct PrometheusRoutes: Sendable {
         guard !selectors.isEmpty else { throw APIError(.badRequest, "series needs at least one match[]") }
         let end = try parameters["end"].map { try TimeParameter.time($0, name: "end") } ?? Timestamp.now()
         let start = try parameters["start"].map { try TimeParameter.time($0, name: "start") } ?? (end - 3600 * 1_000_000_000)
-        var found = Set<Labels>()
-        for selector in selectors {
-            guard let matchers = Query.metrics(try Parser.parsePromQL(selector)).selectorMatchers else {
-                throw APIError(.badRequest, "match[] takes metric selectors")
-            }
-            for entry in engine.store.series(tenant, matching: matchers, from: start, to: end) {
-                found.insert(entry.labels)
-            }
-        }
-        return .labelSets(found.sorted())
+        return .labelSets(labelSets(try Self.matcherSets(selectors), tenant: tenant, from: start, to: end).sorted())
     }
 }

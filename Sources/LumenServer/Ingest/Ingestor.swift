@@ -2,7 +2,8 @@ import LumenEngine
 import LumenModel
 
 /// The one path every collector's decoded data takes into the store: admission (back-pressure), the tenant's
-/// limits, then the durable append; counted at every step.
+/// limits, then the durable append; counted at every step. The metric metadata an admitted batch carries goes to
+/// `metadata`, in memory.
 ///
 /// Contract: `ingest` returns only once what it accepted is fsynced and queryable; what it refused is in the
 /// outcome, so each protocol can answer with its own form of partial success.
@@ -23,12 +24,17 @@ public final class Ingestor: Sendable {
     let limits: TenantLimits
     let gate: AdmissionGate
     let telemetry: SelfTelemetry
+    let metadata: MetricMetadataRegistry
 
-    init(storage: Storage, limits: TenantLimits, gate: AdmissionGate, telemetry: SelfTelemetry) {
+    init(
+        storage: Storage, limits: TenantLimits, gate: AdmissionGate, telemetry: SelfTelemetry,
+        metadata: MetricMetadataRegistry = MetricMetadataRegistry()
+    ) {
         self.storage = storage
         self.limits = limits
         self.gate = gate
         self.telemetry = telemetry
+        self.metadata = metadata
     }
 
     /// - Parameters:
@@ -60,6 +66,7 @@ public final class Ingestor: Sendable {
             }
         }
         defer { gate.release(bytes) }
+        metadata.record(batch.metadata, tenant: batch.tenant)
 
         let tenantLimits = limits.limits(for: batch.tenant)
         let activeSeries = batch.series.isEmpty ? 0 : storage.head.seriesCount(batch.tenant)

@@ -52,7 +52,8 @@ public enum OTLPDecoder {
         var rejections = Rejections()
         let series = MetricMapping.series(request, rejections: &rejections)
         return DecodeResult(
-            batch: Batch(tenant: tenant, series: series), rejected: rejections.count,
+            batch: Batch(tenant: tenant, series: series, metadata: MetricMapping.metadata(request)),
+            rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "data points"))
     }
 

@@ -10,7 +10,8 @@ import LumenModel
 ///   as a whole (its samples counted in `rejected`); the other series are kept.
 /// - Samples of the same series sent in several `TimeSeries` entries are merged, in order.
 /// - Exemplars stay with their series; one whose labels exceed `Exemplar.maxLabelRunes` is refused.
-/// - Metadata (HELP/TYPE/UNIT) is parsed and ignored.
+/// - Metadata (TYPE/HELP/UNIT of a metric family) goes into the batch's `metadata`; an entry without a family
+///   name is dropped, an unknown type reads as `unknown`.
 /// - Series already seen are recognized by their label bytes (`SeriesLabelsCache`), so one decoder serves a
 ///   whole receiver.
 public final class RemoteWriteDecoder: Sendable {
@@ -100,8 +101,21 @@ public final class RemoteWriteDecoder: Sendable {
         }
         seen.remember(learned, in: buffer)
         return RemoteWriteResult(
-            batch: Batch(tenant: tenant, series: SeriesBuilder.merging(entries)), rejected: rejections.count,
+            batch: Batch(
+                tenant: tenant, series: SeriesBuilder.merging(entries),
+                metadata: request.metadata.compactMap(Self.metadata)),
+            rejected: rejections.count,
             rejectionMessage: rejections.message(noun: "samples"))
+    }
+
+    private static let metadataTypes: [MetricMetadata.MetricType] = [
+        .unknown, .counter, .gauge, .histogram, .gaugehistogram, .summary, .info, .stateset,
+    ]
+
+    private static func metadata(_ wire: RemoteWriteWire.Metadata) -> MetricMetadata? {
+        guard !wire.family.isEmpty else { return nil }
+        let type = wire.type < metadataTypes.count ? metadataTypes[Int(wire.type)] : .unknown
+        return MetricMetadata(metric: wire.family, type: type, unit: wire.unit, help: wire.help)
     }
 
     /// Milliseconds → nanoseconds; `nil` past the year 2262 (or before 1677).

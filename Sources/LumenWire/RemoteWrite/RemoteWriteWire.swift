@@ -1,6 +1,6 @@
 /// A `prometheus.WriteRequest` read straight from its bytes (`types.proto`, `remote.proto`): each time series'
-/// labels, samples and exemplars as sent, nothing validated yet. Fields Lumen does not use (metadata, native
-/// histograms, unknown ones) are skipped.
+/// labels, samples and exemplars, and the metric families' metadata, as sent, nothing validated yet. Fields Lumen
+/// does not use (native histograms, unknown ones) are skipped.
 ///
 /// Hand-written because remote write is the hottest ingest path and swift-protobuf's generic decoding was a
 /// quarter of the receiver's CPU (docs/BENCHMARKS.md); the tests check it against swift-protobuf's encoder.
@@ -9,6 +9,17 @@ enum RemoteWriteWire {
     struct Request {
         var series: [Series] = []
         var samples: [(value: Double, milliseconds: Int64)] = []
+        /// `MetricMetadata` entries: Prometheus sends them in requests of their own, every minute by default.
+        var metadata: [Metadata] = []
+    }
+
+    /// One `MetricMetadata`: `type` is the wire enum (0 unknown, 1 counter, 2 gauge, 3 histogram,
+    /// 4 gauge histogram, 5 summary, 6 info, 7 state set).
+    struct Metadata {
+        var type: UInt64 = 0
+        var family = ""
+        var help = ""
+        var unit = ""
     }
 
     /// One `TimeSeries` entry. Its labels are left on the wire until asked for (`labels(of:in:)`): a series the
@@ -32,7 +43,9 @@ enum RemoteWriteWire {
 
     /// Field numbers, as `types.proto` and `remote.proto` give them.
     private enum Field {
-        static let requestTimeseries: UInt64 = 1
+        static let requestTimeseries: UInt64 = 1, requestMetadata: UInt64 = 3
+        static let metadataType: UInt64 = 1, metadataFamily: UInt64 = 2, metadataHelp: UInt64 = 4
+        static let metadataUnit: UInt64 = 5
         static let seriesLabels: UInt64 = 1, seriesSamples: UInt64 = 2, seriesExemplars: UInt64 = 3
         static let labelName: UInt64 = 1, labelValue: UInt64 = 2
         static let sampleValue: UInt64 = 1, sampleTimestamp: UInt64 = 2
@@ -42,8 +55,19 @@ enum RemoteWriteWire {
     static func request(in buffer: UnsafeBufferPointer<UInt8>) throws(ProtobufWireReader.Malformed) -> Request {
         var reader = ProtobufWireReader(buffer)
         var request = Request()
-        while var message = try reader.nextEmbedded(Field.requestTimeseries, field: "timeseries") {
-            request.series.append(try series(&message, samples: &request.samples))
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case Field.requestTimeseries:
+                try ProtobufWireReader.expect(type, .lengthDelimited, field: "timeseries")
+                var message = try reader.embedded()
+                request.series.append(try series(&message, samples: &request.samples))
+            case Field.requestMetadata:
+                try ProtobufWireReader.expect(type, .lengthDelimited, field: "metadata")
+                var message = try reader.embedded()
+                request.metadata.append(try metadata(&message))
+            default:
+                try reader.skip(type)
+            }
         }
         return request
     }
@@ -133,6 +157,29 @@ enum RemoteWriteWire {
             }
         }
         return sample
+    }
+
+    private static func metadata(_ message: inout ProtobufWireReader) throws(ProtobufWireReader.Malformed) -> Metadata {
+        var metadata = Metadata()
+        while let (number, type) = try message.nextField() {
+            switch number {
+            case Field.metadataType:
+                try ProtobufWireReader.expect(type, .varint, field: "type")
+                metadata.type = try message.varint()
+            case Field.metadataFamily:
+                try ProtobufWireReader.expect(type, .lengthDelimited, field: "metric_family_name")
+                metadata.family = try message.string()
+            case Field.metadataHelp:
+                try ProtobufWireReader.expect(type, .lengthDelimited, field: "help")
+                metadata.help = try message.string()
+            case Field.metadataUnit:
+                try ProtobufWireReader.expect(type, .lengthDelimited, field: "unit")
+                metadata.unit = try message.string()
+            default:
+                try message.skip(type)
+            }
+        }
+        return metadata
     }
 
     private static func exemplar(_ message: inout ProtobufWireReader) throws(ProtobufWireReader.Malformed) -> Exemplar {

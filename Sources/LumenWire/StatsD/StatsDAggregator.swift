@@ -16,7 +16,8 @@ import LumenModel
 ///
 /// Counters, gauges and summaries' `_sum`/`_count` are reported on every flush once seen (so `rate()` works
 /// and gauges hold their value, as statsd and statsd_exporter do); quantiles and sets only for intervals
-/// that had samples. State grows with the number of distinct series. Not thread-safe: one owner, e.g. the
+/// that had samples. Every flush carries the metadata of each family seen (its type; `seconds` for timers; a help
+/// text naming the StatsD name and type). State grows with the number of distinct series. Not thread-safe: one owner, e.g. the
 /// UDP listener's event loop, calls `add` and `flush`.
 public struct StatsDAggregator: Sendable {
     private let tenant: Tenant
@@ -27,6 +28,7 @@ public struct StatsDAggregator: Sendable {
     private var gauges: [Labels: Double] = [:]
     private var summaries: [Labels: Summary] = [:]
     private var sets: [Labels: Set<String>] = [:]
+    private var families: [String: MetricMetadata] = [:]
 
     /// One summary's cumulative sum and count, and the interval's weighted samples for the quantiles.
     private struct Summary: Sendable {
@@ -49,18 +51,24 @@ public struct StatsDAggregator: Sendable {
         case (.counter, .number(let value)):
             let base = name.hasSuffix("_total") ? String(name.dropLast("_total".count)) : name
             counters[labels(metric, name: base + "_total"), default: 0] += value / rate
+            learn(base + "_total", .counter, "counter", metric)
         case (.gauge(let delta), .number(let value)):
             let key = labels(metric, name: name)
             gauges[key] = delta ? (gauges[key] ?? 0) + value : value
+            learn(name, .gauge, "gauge", metric)
         case (.timer, .number(let value)):
             let base = name.hasSuffix("_seconds") ? name : name + "_seconds"
             observe(value / 1000, weight: 1 / rate, key: labels(metric, name: base))
+            learn(base, .summary, "timer (milliseconds, reported in seconds)", metric, unit: "seconds")
         case (.histogram, .number(let value)), (.distribution, .number(let value)):
             observe(value, weight: 1 / rate, key: labels(metric, name: name))
+            learn(name, .summary, metric.type == .histogram ? "histogram" : "distribution", metric)
         case (.set, .member(let member)):
             sets[labels(metric, name: name), default: []].insert(member)
+            learn(name, .gauge, "set (distinct members per flush interval)", metric)
         case (.set, .number(let value)):
             sets[labels(metric, name: name), default: []].insert(PrometheusNumber.format(value))
+            learn(name, .gauge, "set (distinct members per flush interval)", metric)
         case (_, .member):
             return  // a non-set with a text value cannot come from the parser; nothing to count
         }
@@ -87,7 +95,15 @@ public struct StatsDAggregator: Sendable {
             summaries[labels]?.samples.removeAll()
         }
         series.sort { $0.labels < $1.labels }
-        return Batch(tenant: tenant, series: series)
+        return Batch(tenant: tenant, series: series, metadata: families.values.sorted { $0.metric < $1.metric })
+    }
+
+    /// Records the family's metadata when first seen; a family keeps what its first StatsD name said.
+    private mutating func learn(
+        _ family: String, _ type: MetricMetadata.MetricType, _ kind: String, _ metric: StatsDMetric, unit: String = ""
+    ) {
+        guard families[family] == nil else { return }
+        families[family] = MetricMetadata(metric: family, type: type, unit: unit, help: "\(metric.name): StatsD \(kind)")
     }
 
     private mutating func observe(_ value: Double, weight: Double, key: Labels) {
