@@ -11,6 +11,11 @@ public struct Parser {
     /// Whether braces without a metric name inside an expression read as logs or spans (the native language),
     /// or always as a metric selector (PromQL only).
     var native = false
+    /// How deep the expression being parsed nests (parentheses, calls, operands of operators, chained
+    /// operators), checked against `maxNesting` so that no query can exhaust the stack of the parser or of
+    /// the evaluator that walks its tree.
+    var nesting = 0
+    static let maxNesting = 256
 
     public static func parse(_ text: String) throws(QueryError) -> Query {
         var parser = Parser(tokens: try Lexer.tokenize(text))
@@ -46,6 +51,14 @@ public struct Parser {
         let expr = try parser.promQLExpression()
         try parser.expectEnd()
         return expr
+    }
+
+    /// Counts one more level of nesting, plus `chained` operators of one chain, and refuses past `maxNesting`.
+    func checkNesting(chained: Int = 0) throws(QueryError) {
+        guard nesting + chained <= Self.maxNesting else {
+            throw QueryError("the query nests deeper than \(Self.maxNesting) levels (parentheses, calls and chained "
+                + "operators together); split it up", at: current.position)
+        }
     }
 
     func expectEnd() throws(QueryError) {

@@ -3,7 +3,8 @@ import LumenModel
 /// Calendar fields of a Unix time in UTC, for PromQL's date functions (no Foundation calendars: exact and fast).
 enum CivilDate {
     static func component(_ name: String, seconds: Double) -> Double {
-        guard seconds.isFinite else { return .nan }
+        // Beyond ±10^14 s (3 million years) no calendar field means anything, and the day count would trap.
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return .nan }
         let total = Int64(seconds.rounded(.down))
         let days = Int64((Double(total) / 86400).rounded(.down))
         let secondOfDay = total - days * 86400

@@ -40,7 +40,7 @@ extension PromQLEvaluator {
                 guard parameter.isFinite || parameter == .infinity else {
                     throw QueryError("Parameter value \(parameter) for \(aggregation.op) is not a valid number")
                 }
-                let k = parameter >= Double(Int.max) ? Int.max : max(0, Int(parameter))
+                let k = Self.count(parameter)
                 let top = aggregation.op == "topk"
                 let sorted = group.members.sorted { a, b in
                     if a.value.isNaN { return false }
@@ -50,7 +50,7 @@ extension PromQLEvaluator {
                 result += sorted.prefix(k)
                 continue
             case "limitk":
-                let k = parameter.isNaN ? 0 : max(0, Int(min(parameter, Double(Int.max / 2))))
+                let k = Self.count(parameter)
                 result += group.members.prefix(k)
                 continue
             default:
@@ -98,5 +98,12 @@ extension PromQLEvaluator {
         }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
             || ("0"..."9").contains($0) }
+    }
+
+    /// `topk`'s and `limitk`'s k, as Prometheus reads it: truncated, NaN and anything below 1 as none, and any
+    /// number past `Int.max` as all.
+    static func count(_ parameter: Double) -> Int {
+        guard parameter >= 1 else { return 0 }
+        return parameter < Double(Int.max) ? Int(parameter) : .max
     }
 }

@@ -20,8 +20,14 @@ extension Parser {
     }
 
     mutating func promQLExpression(minimumPrecedence: Int = 0) throws(QueryError) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        try checkNesting()
         var lhs = try unaryExpression()
+        var chained = 0
         while let op = binaryOperator(), op.precedence >= minimumPrecedence {
+            chained += 1
+            try checkNesting(chained: chained)
             let position = current.position
             advance()
             var binary = BinaryExpr(op: op, lhs: lhs, rhs: .number(0))
@@ -184,32 +190,40 @@ extension Parser {
         }
         var sign = 1.0
         if isSymbol("-") { sign = -1; advance() } else if isSymbol("+") { advance() }
+        let position = current.position
+        let time: Int64?
         switch current.kind {
         case .number(let seconds):
-            advance()
-            guard seconds.isFinite else { throw QueryError("timestamp out of bounds for @ modifier", at: current.position) }
-            return .time(Int64((sign * seconds * 1000).rounded()) * 1_000_000)
+            // Prometheus keeps milliseconds: `@ 1.0005` is 1.001 s.
+            time = ClientTime.instant(seconds: (sign * seconds * 1000).rounded() / 1000)
         case .duration(let nanoseconds):
-            advance()
-            return .time(Int64(sign) * nanoseconds)
+            time = ClientTime.instant(nanoseconds: sign < 0 ? -nanoseconds : nanoseconds)
         default:
             throw QueryError("expected a timestamp, start() or end() after @, found \(current.display)",
                 at: current.position)
         }
+        advance()
+        guard let time else {
+            throw QueryError("timestamp out of bounds for @ modifier: times must be \(ClientTime.instantsText)",
+                at: position)
+        }
+        return .time(time)
     }
 
     /// A duration, or a plain number of seconds.
     private mutating func durationValue(_ what: String) throws(QueryError) -> Int64 {
+        let position = current.position
+        let nanoseconds: Int64?
         switch current.kind {
-        case .duration(let nanoseconds):
-            advance()
-            return nanoseconds
-        case .number(let seconds) where seconds >= 0 && seconds.isFinite:
-            advance()
-            return Int64((seconds * 1e9).rounded())
-        default:
-            throw QueryError("expected \(what), found \(current.display)", at: current.position)
+        case .duration(let given): nanoseconds = ClientTime.duration(nanoseconds: given)
+        case .number(let seconds) where seconds >= 0: nanoseconds = ClientTime.duration(seconds: seconds)
+        default: throw QueryError("expected \(what), found \(current.display)", at: position)
         }
+        advance()
+        guard let nanoseconds else {
+            throw QueryError("\(what) is out of range: durations are \(ClientTime.durationsText)", at: position)
+        }
+        return nanoseconds
     }
 
     private mutating func primaryExpression() throws(QueryError) -> Expr {

@@ -39,8 +39,9 @@ extension Parser {
 
     private mutating func rangeTail(_ source: TelemetryRange.Source) throws(QueryError) -> TelemetryRange {
         advance()
-        guard case .duration(let range) = current.kind, range > 0 else {
-            throw QueryError("expected a range like 5m, found \(current.display)", at: current.position)
+        guard case .duration(let range) = current.kind, range > 0, ClientTime.duration(nanoseconds: range) != nil else {
+            throw QueryError("expected a range like 5m (\(ClientTime.durationsText)), found \(current.display)",
+                at: current.position)
         }
         advance()
         try expect("]", "to close the range")

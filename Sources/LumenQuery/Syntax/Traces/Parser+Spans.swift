@@ -13,7 +13,10 @@ extension Parser {
 
     mutating func spanQuery(first: Conditions) throws(QueryError) -> SpanQuery {
         var spans = SpanSet.selector(try checkedSpanCondition(first))
+        var chained = 0
         while isSymbol(">>") || (isSymbol(">") && next == .symbol("{")) {
+            chained += 1
+            try checkNesting(chained: chained)
             let descendant = isSymbol(">>")
             advance()
             let rhs = SpanSet.selector(try checkedSpanCondition(try braced()))
