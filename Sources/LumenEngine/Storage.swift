@@ -18,6 +18,8 @@ public final class Storage: Sendable {
     let wal: WriteAheadLog
     let logger: Logger
     let blocksDirectory: String
+    /// Held from `init` to `close`: a second process on the same directory would break this one's log.
+    let lock: DataDirectoryLock
 
     /// What reads see. Guarded by its mutex; swapped, never mutated in place, by appends' head swap and by
     /// the maintenance lane.
@@ -44,6 +46,8 @@ public final class Storage: Sendable {
         self.options = options
         self.logger = logger
         blocksDirectory = directory + "/blocks"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        lock = try DataDirectoryLock(directory: directory)
         try FileManager.default.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
         let (blocks, checkpoint) = try Self.loadBlocks(blocksDirectory, logger: logger)
         wal = try WriteAheadLog(directory: directory + "/wal", logger: logger, onCommit: onCommit)
@@ -149,8 +153,13 @@ public final class Storage: Sendable {
 
     public var walStats: WALStats { wal.stats }
 
-    /// Waits for pending appends and syncs the log.
+    /// Why the store refuses writes, or nil while it accepts them: after a failed write or fsync the log
+    /// refuses every append until it is reopened.
+    public var unwritableReason: String? { wal.failure?.description }
+
+    /// Waits for pending appends, syncs the log and gives up the directory's lock.
     public func close() throws {
+        defer { lock.release() }
         try wal.close()
     }
 }

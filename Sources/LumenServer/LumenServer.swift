@@ -40,6 +40,12 @@ public struct LumenServer: Sendable {
         ) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
+        do {
+            try ListenerPreflight.check(configuration)
+        } catch {
+            try? storage.close()
+            throw error
+        }
         let engine = QueryEngine(store: storage, limits: configuration.queryLimits)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)

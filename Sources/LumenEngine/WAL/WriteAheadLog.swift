@@ -169,6 +169,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         try writer.close()
     }
 
+    /// The sticky failure that refuses every append, if a write or fsync has failed.
+    public var failure: WALError? {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.failure
+    }
+
     /// Counters since `init`.
     public var stats: WALStats {
         condition.lock()

@@ -8,14 +8,20 @@ struct AdminRoutes: Sendable {
     let gate: AdmissionGate
 
     func register(on router: Router<BasicRequestContext>) {
-        // The server only listens once the write-ahead log is replayed, so answering at all means ready.
-        router.get("/ready") { _, _ in Response.text("ready") }
+        // The server only listens once the write-ahead log is replayed, so answering means ready, unless the
+        // store has stopped accepting writes.
+        router.get("/ready") { _, _ in
+            if let reason = self.storage.unwritableReason {
+                return Response.text("not ready: the store refuses writes: \(reason)", status: .serviceUnavailable)
+            }
+            return Response.text("ready")
+        }
         router.get("/healthy") { _, _ in Response.text("healthy") }
         router.get("/metrics") { _, _ in
             let text = self.telemetry.exposition(
                 head: self.storage.head.statistics, blocks: self.storage.blocks.count,
                 inFlightBytes: self.gate.inFlightBytes,
-                residentBytes: self.gate.residentBytes())
+                residentBytes: self.gate.residentBytes(), writable: self.storage.unwritableReason == nil)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

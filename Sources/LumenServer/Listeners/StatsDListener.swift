@@ -25,7 +25,6 @@ struct StatsDListener: Service {
         // Parsing in a channel handler, not an async sequence, keeps up with tens of thousands of datagrams a
         // second; a large receive buffer absorbs bursts while a flush holds the aggregator.
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
             .channelInitializer { channel in

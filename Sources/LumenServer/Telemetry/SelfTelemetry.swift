@@ -61,7 +61,9 @@ public final class SelfTelemetry: Sendable {
     }
 
     /// The text exposition, with the gauges read from the store at scrape time.
-    func exposition(head: Head.Statistics, blocks: Int, inFlightBytes: Int, residentBytes: Int) -> String {
+    func exposition(head: Head.Statistics, blocks: Int, inFlightBytes: Int, residentBytes: Int, writable: Bool)
+        -> String
+    {
         func gauge(_ name: String, _ value: Int) {
             Gauge(label: name, factory: factory).record(value)
         }
@@ -74,6 +76,7 @@ public final class SelfTelemetry: Sendable {
         gauge("lumen_blocks", blocks)
         gauge("lumen_ingest_in_flight_bytes", inFlightBytes)
         gauge("lumen_process_resident_memory_bytes", residentBytes)
+        gauge("lumen_storage_writable", writable ? 1 : 0)
         return registry.emitToString()
     }
 }
