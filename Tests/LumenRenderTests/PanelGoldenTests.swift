@@ -46,7 +46,7 @@ struct PanelGoldenTests {
         let many = (0..<6).map { ChartFixture.wave("s\($0)", low: 0, high: Double($0 + 1)) }
         let lines = Self.draw(.timeseries, .series(many), width: 50, height: 9)
         #expect(lines.count == 9)
-        #expect(lines.last == "   … 4 more series")
+        #expect(lines.last == "   +4 more series")
     }
 
     @Test func statShowsTheLastValueColouredAndASparkline() {

@@ -35,8 +35,8 @@ enum Sparkline {
             cells.map { value -> Character in
                 guard value.isFinite else { return " " }
                 guard span > 0 else { return levels[0] }
-                let index = Int(((value - low) / span * Double(levels.count - 1)).rounded())
-                return levels[max(0, min(levels.count - 1, index))]
+                let last = levels.count - 1
+                return levels[AxisScale.position((value - low) / span, last: last, within: 0...last)]
             })
     }
 

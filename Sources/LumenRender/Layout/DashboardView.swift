@@ -1,8 +1,8 @@
 /// A dashboard with its data, ready to draw: the templated titles, each panel's data and the time range.
 ///
 /// Pure: the same view, format and size always give the same text. Panels sit on the file's grid — columns
-/// spread evenly over the width, rows one line each, or stretched to `height` when one is given — each in
-/// its own bordered box, under a one-line header.
+/// spread evenly over the width, rows one line each, or fitted to `height` when one is given (see
+/// ``GridLines``) — each in its own bordered box, under a one-line header.
 public struct DashboardView: Sendable {
     public struct Item: Sendable {
         public var panel: Panel
@@ -43,30 +43,25 @@ public struct DashboardView: Sendable {
         }
     }
 
-    /// The whole dashboard as lines of exactly `width` cells (the header line may be shorter).
+    /// The whole dashboard as lines of exactly `width` cells (the header line may be shorter), and at most
+    /// `height` lines when one is given (two at the least).
     func frame(width: Int, height: Int?, style: ANSIStyle) -> [String] {
         let width = max(20, width)
-        let gridRows = items.map { $0.panel.y + $0.panel.height }.max() ?? 0
-        let available = height.map { max(gridRows == 0 ? 1 : 3, $0 - 1) }
-        let line = { (row: Int) -> Int in
-            guard let available, gridRows > 0 else { return row }
-            return row * available / gridRows
-        }
-        let column = { (grid: Int) -> Int in grid * width / self.columns }
-        let totalLines = line(gridRows)
-        var canvas = Array(repeating: [(x: Int, text: String)](), count: totalLines)
-        for item in items {
+        let grid = GridLines(panels: items.map(\.panel), height: height.map { max(1, $0 - 1) })
+        let column = { (gridColumn: Int) -> Int in gridColumn * width / self.columns }
+        var canvas = Array(repeating: [(x: Int, text: String)](), count: grid.total)
+        for (index, item) in items.enumerated() where grid.shown.contains(index) {
             let panel = item.panel
             let x = column(panel.x)
+            let top = grid.line(panel.y)
             let box = PanelBox(
                 title: item.title, width: column(panel.x + panel.width) - x,
-                height: line(panel.y + panel.height) - line(panel.y))
+                height: grid.line(panel.y + panel.height) - top)
             let content = PanelRenderer.render(
                 panel.type, data: item.data, options: panel.options, start: start, end: end,
                 width: box.innerWidth, height: box.innerHeight, style: style)
-            for (offset, text) in box.render(content, style: style).enumerated()
-            where line(panel.y) + offset < totalLines {
-                canvas[line(panel.y) + offset].append((x, text))
+            for (offset, text) in box.render(content, style: style).enumerated() where top + offset < grid.total {
+                canvas[top + offset].append((x, text))
             }
         }
         let header =
@@ -84,5 +79,12 @@ public struct DashboardView: Sendable {
                 }
                 return text
             }
+            + (grid.hidden == 0 ? [] : [style.apply(ANSIStyle.dim, TextCell.truncate(overflowNote(grid), to: width))])
+    }
+
+    /// What the last line says when panels do not fit the height: how many, and the height they need.
+    private func overflowNote(_ grid: GridLines) -> String {
+        let needed = "\(grid.needed + 1) lines needed"
+        return grid.shown.isEmpty ? "too small: \(needed)" : "+\(grid.hidden) more panels · \(needed)"
     }
 }

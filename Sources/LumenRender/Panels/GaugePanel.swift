@@ -1,6 +1,7 @@
 /// Each series' reduced value as a horizontal meter between the panel's `min` and `max` (0 and 100 by
 /// default, 0 and 1 for ratios): the value centred above a bar filled in the threshold's colour, with the
-/// threshold steps marked on a scale line below.
+/// threshold steps marked on a scale line below. Several series that do not fit as gauges become the rows of a
+/// bar gauge over the same range.
 struct GaugePanel {
     let series: [ChartSeries]
     let options: PanelOptions
@@ -8,9 +9,13 @@ struct GaugePanel {
     func render(width: Int, height: Int, style: ANSIStyle) -> [String] {
         guard !series.isEmpty else { return ["no data"] }
         let (low, high) = GaugePanel.bounds(options)
-        let perGauge = series.count > 1 ? 4 : 3
+        if series.count > 1, (height + 1) / 4 < series.count {
+            var bars = options
+            (bars.min, bars.max) = (low, high)
+            return BarGaugePanel(series: series, options: bars).render(width: width, height: height, style: style)
+        }
         var lines: [String] = []
-        for one in series.prefix(max(1, height / perGauge)) {
+        for one in series {
             let value = (options.reduce ?? .last).apply(one)
             let color = options.color(for: value)
             var title = options.format(value)
@@ -22,7 +27,7 @@ struct GaugePanel {
             lines.append(style.apply(ANSIStyle.dim, scale(low: low, high: high, width: width)))
             if series.count > 1 { lines.append("") }
         }
-        return lines
+        return Array(lines.prefix(series.count > 1 ? lines.count - 1 : lines.count))
     }
 
     /// The gauge's range: the options' bounds, else 0–1 for ratios and 0–100 otherwise.
@@ -36,8 +41,7 @@ struct GaugePanel {
     private func scale(low: Double, high: Double, width: Int) -> String {
         var cells = Array(repeating: Character(" "), count: width)
         for line in (options.thresholds ?? []).lines where line.value > low && line.value < high {
-            let position = Int(((line.value - low) / (high - low) * Double(width)).rounded(.down))
-            if position < width { cells[position] = "┴" }
+            cells[AxisScale.cell((line.value - low) / (high - low), of: width)] = "┴"
         }
         let left = options.format(low)
         let right = options.format(high)

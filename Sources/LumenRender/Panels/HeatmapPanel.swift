@@ -20,8 +20,10 @@ struct HeatmapPanel {
         let labels = (0..<rows).map { row in
             label(for: groupBounds(row: row, rows: rows, buckets: buckets.map(\.bound)))
         }
-        let labelWidth = labels.map(\.count).max() ?? 1
-        let columns = max(1, width - labelWidth - 1)
+        let fullLabelWidth = labels.map(\.count).max() ?? 1
+        // Narrower than a time series' minimum plot, the bounds give their cells to the shades.
+        let labelWidth = width - fullLabelWidth - 1 >= TimeSeriesPanel.minimumPlotWidth ? fullLabelWidth : 0
+        let columns = max(1, width - (labelWidth > 0 ? labelWidth + 1 : 0))
         // counts[column][bucket]: per-bucket counts, from the cumulative series at each column's time.
         let counts = (0..<columns).map { column -> [Double] in
             let time = start + Int64(Double(end - start) * (Double(column) + 1) / Double(columns))
@@ -45,14 +47,13 @@ struct HeatmapPanel {
             let cells = grouped.map { column -> Character in
                 let value = column[row]
                 guard value.isFinite, value > 0, peak > 0 else { return " " }
-                let level = Int((value / peak * Double(Self.shades.count - 1)).rounded(.up))
-                return Self.shades[max(1, min(Self.shades.count - 1, level))]
+                let last = Self.shades.count - 1
+                return Self.shades[AxisScale.position(value / peak, last: last, within: 1...last, rule: .up)]
             }
-            lines.append(
-                style.apply(ANSIStyle.dim, TextCell.fit(labels[row], to: labelWidth, alignment: .right) + "┤")
-                    + style.apply(ChartColor.orange.sgr, String(cells)))
+            let label = labelWidth > 0 ? TextCell.fit(labels[row], to: labelWidth, alignment: .right) + "┤" : ""
+            lines.append(style.apply(ANSIStyle.dim, label) + style.apply(ChartColor.orange.sgr, String(cells)))
         }
-        let pad = String(repeating: " ", count: labelWidth + 1)
+        let pad = String(repeating: " ", count: labelWidth > 0 ? labelWidth + 1 : 0)
         lines.append(pad + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: columns)))
         if height > rows + 1 {
             lines.append(

@@ -32,11 +32,16 @@ enum PanelRenderer {
         case (.logs, .logs(let logs)):
             lines = LogsPanel(logs: logs, options: options).render(width: width, height: height, style: style)
         case (.trace, .trace(let spans, let logs)):
-            guard !spans.isEmpty else { return ["no trace found"] }
+            guard !spans.isEmpty else {
+                lines = ["no trace found"]
+                break
+            }
             let waterfall = TraceWaterfall(
                 spans: spans, logs: options.traceLogs == true ? logs : [], width: width,
                 color: style.enabled, criticalPath: true)
-            lines = waterfall.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let all = waterfall.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let overflow = Overflow(all, lines: height)
+            lines = Array(overflow.shown) + (overflow.note("lines").map { [style.apply(ANSIStyle.dim, $0)] } ?? [])
         case (.servicegraph, .serviceGraph(let graph)):
             lines = ServiceGraphPanel(graph: graph, options: options).render(width: width, height: height, style: style)
         default:

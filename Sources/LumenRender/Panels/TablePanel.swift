@@ -1,5 +1,6 @@
 /// A table: header, rule and rows, columns aligned (numbers right), sorted by a column when the options name
-/// one, cells that carry a number coloured by the thresholds. Columns narrow as ``TextTable`` narrows them.
+/// one, cells that carry a number coloured by the thresholds. Columns narrow as ``TextTable`` narrows them;
+/// rows that do not fit the height end in `+N more rows`.
 struct TablePanel {
     let table: TableData
     let options: PanelOptions
@@ -14,8 +15,12 @@ struct TablePanel {
             columns: table.columns.enumerated().map { index, title in
                 TextTable.Column(title, alignment: numeric[index] ? .right : .left)
             })
-        let limit = min(options.limit ?? Int.max, max(1, height - 2))
-        let shown = Array(rows.prefix(limit))
+        let limited = Array(rows.prefix(options.limit ?? Int.max))
+        // The header costs a line only when a row fits below it, the rule only when two (or all) do.
+        let headed = height >= 2
+        let ruled = height - 2 >= min(limited.count, 2)
+        let overflow = Overflow(limited, lines: height - (ruled ? 2 : headed ? 1 : 0))
+        let shown = Array(overflow.shown)
         for row in shown { text.append(row.map(\.text)) }
         let widths = text.columnWidths(maxWidth: width)
         func line(_ cells: [String], colors: [ChartColor?]) -> String {
@@ -27,18 +32,20 @@ struct TablePanel {
             }
             return TextCell.trimTrailing(fitted.joined(separator: TextTable.separator))
         }
-        var lines = [style.apply(ANSIStyle.bold, line(table.columns, colors: widths.map { _ in nil }))]
-        lines.append(
-            style.apply(
-                ANSIStyle.dim,
-                widths.map { String(repeating: "─", count: $0) }
-                    .joined(separator: TextTable.separator)))
+        var lines = headed ? [style.apply(ANSIStyle.bold, line(table.columns, colors: widths.map { _ in nil }))] : []
+        if ruled {
+            lines.append(
+                style.apply(
+                    ANSIStyle.dim,
+                    widths.map { String(repeating: "─", count: $0) }.joined(separator: TextTable.separator)))
+        }
         for row in shown {
             let colors = widths.indices.map { index in
                 index < row.count ? row[index].value.flatMap { options.color(for: $0) } : nil
             }
             lines.append(line(row.map(\.text), colors: colors))
         }
+        if let note = overflow.note("rows") { lines.append(style.apply(ANSIStyle.dim, note)) }
         return lines
     }
 

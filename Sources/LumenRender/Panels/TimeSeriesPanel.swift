@@ -11,22 +11,28 @@ struct TimeSeriesPanel {
     let start: Int64
     let end: Int64
 
+    /// Narrower than this, the value axis gives its cells to the plot.
+    static let minimumPlotWidth = 8
+
     func render(width: Int, height: Int, style: ANSIStyle) -> [String] {
-        guard !series.isEmpty else { return ["no data"] }
+        guard series.contains(where: { !$0.finiteValues.isEmpty }) else { return ["no data"] }
         let legendRows = options.showLegend == false ? 0 : min(series.count + 1, max(0, height - 5))
         let plotHeight = max(1, height - 1 - (legendRows > 1 ? legendRows : 0))
         let (low, high) = valueRange()
         let ticks = [high, (low + high) / 2, low].map(options.format)
-        let labelWidth = ticks.map(\.count).max() ?? 1
-        let plotWidth = max(1, width - labelWidth - 1)
+        let tickWidth = ticks.map(\.count).max() ?? 1
+        let labelWidth = width - tickWidth - 1 >= Self.minimumPlotWidth ? tickWidth : 0
+        let plotWidth = max(1, width - (labelWidth > 0 ? labelWidth + 1 : 0))
 
         var canvas = BrailleCanvas(width: plotWidth, height: plotHeight)
         let (dotWidth, dotHeight) = (canvas.dotWidth, canvas.dotHeight)
         let scaleY = { (value: Double) -> Int in
-            Int(((high - value) / (high - low) * Double(dotHeight - 1)).rounded())
+            AxisScale.position((high - value) / (high - low), last: dotHeight - 1, within: -dotHeight...2 * dotHeight)
         }
         let span = Double(max(1, end - start))
-        let scaleX = { (time: Int64) -> Int in Int((Double(time - start) / span * Double(dotWidth - 1)).rounded()) }
+        let scaleX = { (time: Int64) -> Int in
+            AxisScale.position(Double(time - start) / span, last: dotWidth - 1, within: 0...dotWidth - 1)
+        }
         for line in (options.thresholds ?? []).lines where line.value >= low && line.value <= high {
             let y = scaleY(line.value)
             for x in stride(from: 0, to: dotWidth, by: 3) { canvas.set(x: x, y: y, color: line.color) }
@@ -36,18 +42,30 @@ struct TimeSeriesPanel {
         }
 
         var lines: [String] = []
-        let tickRows = [0: ticks[0], plotHeight / 2: ticks[1], plotHeight - 1: ticks[2]]
         for (row, text) in canvas.lines(style: style).enumerated() {
+            guard labelWidth > 0 else {
+                lines.append(text)
+                continue
+            }
+            let tick = tickRow(row, of: plotHeight, ticks: ticks)
             let label =
-                tickRows[row].map { TextCell.fit($0, to: labelWidth, alignment: .right) + "┤" }
+                tick.map { TextCell.fit($0, to: labelWidth, alignment: .right) + "┤" }
                 ?? String(repeating: " ", count: labelWidth) + "│"
             lines.append(style.apply(ANSIStyle.dim, label) + text)
         }
         lines.append(
-            String(repeating: " ", count: labelWidth + 1)
+            String(repeating: " ", count: labelWidth > 0 ? labelWidth + 1 : 0)
                 + style.apply(ANSIStyle.dim, TimeAxis(start: start, end: end).render(width: plotWidth)))
         if legendRows > 1 { lines += legend(width: width, rows: legendRows - 1, style: style) }
         return lines
+    }
+
+    /// The tick on a row of the plot: the top on the first row, the bottom on the last, the middle between
+    /// them when there is a row for it; a plot of one row shows only the top.
+    private func tickRow(_ row: Int, of rows: Int, ticks: [String]) -> String? {
+        if row == 0 { return ticks[0] }
+        if row == rows - 1 { return ticks[2] }
+        return row == rows / 2 ? ticks[1] : nil
     }
 
     private func draw(
@@ -94,20 +112,19 @@ struct TimeSeriesPanel {
                 .map(options.format)
         }
         let valueWidth = (table.flatMap { $0 } + titles).map(\.count).max() ?? 1
-        let numbers = titles.count * (valueWidth + 1)
-        let nameWidth = max(4, width - numbers - 3)
+        // Statistics give way from the right (avg first) so that a narrow legend keeps the names.
+        let columns = max(0, min(titles.count, (width - 3 - 4) / (valueWidth + 1)))
+        let nameWidth = max(4, width - columns * (valueWidth + 1) - 3)
         func row(_ marker: String, _ name: String, _ cells: [String]) -> String {
             marker + " " + TextCell.fit(name, to: nameWidth)
-                + cells.map { " " + TextCell.fit($0, to: valueWidth, alignment: .right) }.joined()
+                + cells.prefix(columns).map { " " + TextCell.fit($0, to: valueWidth, alignment: .right) }.joined()
         }
         var lines = [style.apply(ANSIStyle.dim, row("  ", "", titles))]
-        let shown = series.count > rows ? rows - 1 : rows
-        for (index, one) in series.prefix(shown).enumerated() {
+        let overflow = Overflow(series, lines: rows)
+        for (index, one) in overflow.shown.enumerated() {
             lines.append(row(style.apply(ChartColor.series(index).sgr, "━━"), one.name, table[index]))
         }
-        if series.count > shown {
-            lines.append(style.apply(ANSIStyle.dim, "   … \(series.count - shown) more series"))
-        }
+        if let note = overflow.note("series") { lines.append(style.apply(ANSIStyle.dim, "   " + note)) }
         return lines.map(TextCell.trimTrailing)
     }
 }

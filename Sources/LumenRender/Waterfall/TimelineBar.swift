@@ -11,8 +11,9 @@ struct TimelineBar {
     func render(start: Int64, end: Int64, shaded: Bool = false) -> String {
         guard width > 0 else { return "" }
         let total = Double(max(traceDuration, 1))
-        let startCell = min(width - 1, max(0, Int(Double(start - traceStart) / total * Double(width))))
-        let halves = max(1, Int((Double(max(0, end - start)) / total * Double(width * 2)).rounded()))
+        let startCell = AxisScale.cell(Double(start - traceStart) / total, of: width)
+        let length = Double(max(0, end - start)) / total
+        let halves = max(1, AxisScale.position(length, last: width * 2, within: 0...width * 2))
         let available = (width - startCell) * 2
         let drawn = min(halves, available)
         if shaded { return String(repeating: " ", count: startCell) + String(repeating: "▒", count: (drawn + 1) / 2) }
