@@ -25,6 +25,12 @@ struct OTLPGRPCListener: Service {
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
                 config.rpc.maxRequestPayloadSize = context.configuration.maxBodyBytes
+                config.connection.maxIdleTime = context.configuration.connections.idleTimeout
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = { [connections = context.connections] channel in
+                    // Closed here when over budget; the transport then sees the connection end.
+                    connections.admit(channel, listener: .otlpGRPC)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
             })
         let server = GRPCServer(
             transport: transport,

@@ -46,6 +46,7 @@ public struct LumenServer: Sendable {
             try? storage.close()
             throw error
         }
+        let connections = Self.connectionBudget(configuration, telemetry: telemetry, logger: logger)
         let engine = QueryEngine(store: storage, limits: configuration.queryLimits)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
@@ -60,7 +61,7 @@ public struct LumenServer: Sendable {
 
         let apiRouter = Router()
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
-        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate).register(on: apiRouter)
+        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections).register(on: apiRouter)
         NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
         PrometheusRoutes(
@@ -69,9 +70,13 @@ public struct LumenServer: Sendable {
 
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
+        let idleTimeout = TimeAmount.nanoseconds(configuration.connections.idleTimeout.nanoseconds)
+        let requestTimeout = TimeAmount.nanoseconds(configuration.connections.requestTimeout.nanoseconds)
         let otlp = Application(
             router: otlpRouter,
-            server: .http1OnEventLoops,
+            server: .http1(
+                budget: connections, listener: .otlpHTTP, idleTimeout: idleTimeout, requestTimeout: requestTimeout,
+                onEventLoops: true),
             configuration: .init(address: .hostname(configuration.otlpHTTP.host, port: configuration.otlpHTTP.port),
                 serverName: "lumen"),
             onServerRunning: { channel in
@@ -80,6 +85,9 @@ public struct LumenServer: Sendable {
             logger: quietLogger)
         let api = Application(
             router: apiRouter,
+            server: .http1(
+                budget: connections, listener: .api, idleTimeout: idleTimeout, requestTimeout: requestTimeout,
+                onEventLoops: false),
             configuration: .init(address: .hostname(configuration.api.host, port: configuration.api.port),
                 serverName: "lumen"),
             onServerRunning: { channel in
@@ -101,10 +109,12 @@ public struct LumenServer: Sendable {
         if let address = configuration.syslog {
             services.append(.init(service: SyslogListener(
                 address: address, tenant: configuration.listenerTenant, ingestor: ingestor, telemetry: telemetry,
-                logger: logger, onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
+                connections: connections, logger: logger,
+                onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
         }
         let context = ListenerContext(
-            configuration: configuration, ingestor: ingestor, tenants: tenants, logger: logger, onListening: onListening)
+            configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
+            onListening: onListening)
         services += plugins.compactMap { $0.makeService(context) }.map { .init(service: $0) }
         let group = ServiceGroup(
             configuration: .init(
@@ -123,5 +133,19 @@ public struct LumenServer: Sendable {
         }
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")
+    }
+
+    /// Raises the open-file limit and sizes each TCP listener's share of it.
+    private static func connectionBudget(
+        _ configuration: ServerConfiguration, telemetry: SelfTelemetry, logger: Logger
+    ) -> ConnectionBudget {
+        let descriptors = FileDescriptorLimit.raise()
+        let tcpListeners = ListenerPreflight.endpoints(configuration).filter(\.isTCP).count
+        let perListener = configuration.connections.maxPerListener
+            ?? FileDescriptorLimit.defaultConnectionsPerListener(limit: descriptors, listeners: tcpListeners)
+        logger.info("connections", metadata: [
+            "perListener": "\(perListener)", "openFileLimit": "\(descriptors)",
+        ])
+        return ConnectionBudget(limit: perListener, telemetry: telemetry)
     }
 }

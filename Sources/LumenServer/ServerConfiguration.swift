@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var storage = StorageOptions()
     /// How often the store checks whether to cut the head, drop expired blocks or compact.
     public var maintenanceSeconds = 15
+    /// How many connections each TCP listener serves and how long a connection may idle or take to send a
+    /// request.
+    public var connections = ConnectionLimits()
 
     public init() {}
 
@@ -48,6 +51,20 @@ public struct ServerConfiguration: Sendable, Equatable {
     public static var defaultMemoryCeiling: Int {
         Int(Double(sysconf(Int32(_SC_PHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))) * 0.75)
     }
+}
+
+/// The budget of the TCP listeners' connections (`ConnectionBudget`).
+public struct ConnectionLimits: Sendable, Equatable {
+    /// Connections one TCP listener serves at once; nil: an equal share of the open-file limit, less a
+    /// reserve for the store (`FileDescriptorLimit`).
+    public var maxPerListener: Int?
+    /// An HTTP connection with no request in progress for this long is closed (also a request head that
+    /// trickles in slower than this).
+    public var idleTimeout: Duration = .seconds(60)
+    /// An HTTP request whose head has arrived must be read whole within this long.
+    public var requestTimeout: Duration = .seconds(60)
+
+    public init() {}
 }
 
 /// A `host:port` to listen on.

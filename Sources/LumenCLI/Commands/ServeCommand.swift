@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, after decompression, in MiB (default 20).")
     var maxBodyMiB: Int?
 
+    @Option(name: .customLong("max-connections"), help: "Connections each TCP listener serves at once (default: a share of the open-file limit).")
+    var maxConnections: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -92,6 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try duration(oooWindow, "ooo-window") { configuration.storage.outOfOrderWindow = value }
         if let value = try duration(blockDuration, "block-duration") { configuration.storage.headMaxAge = value }
         if let value = try duration(queryTimeout, "query-timeout") { configuration.queryLimits.timeout = .nanoseconds(value) }
+        if let maxConnections {
+            guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+            configuration.connections.maxPerListener = maxConnections
+        }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

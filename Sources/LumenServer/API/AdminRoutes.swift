@@ -6,6 +6,7 @@ struct AdminRoutes: Sendable {
     let storage: Storage
     let telemetry: SelfTelemetry
     let gate: AdmissionGate
+    let connections: ConnectionBudget
 
     func register(on router: Router<BasicRequestContext>) {
         // The server only listens once the write-ahead log is replayed, so answering means ready, unless the
@@ -21,7 +22,10 @@ struct AdminRoutes: Sendable {
             let text = self.telemetry.exposition(
                 head: self.storage.head.statistics, blocks: self.storage.blocks.count,
                 inFlightBytes: self.gate.inFlightBytes,
-                residentBytes: self.gate.residentBytes(), writable: self.storage.unwritableReason == nil)
+                residentBytes: self.gate.residentBytes(), writable: self.storage.unwritableReason == nil,
+                connections: Dictionary(uniqueKeysWithValues: self.connections.openConnections.map {
+                    ($0.key.metricLabel, $0.value)
+                }))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

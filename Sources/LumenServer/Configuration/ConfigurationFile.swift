@@ -66,7 +66,19 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// Each TCP listener's connection budget; durations like `60s`.
+    public struct Connections: Codable, Sendable, Equatable {
+        public var maxPerListener: Int?
+        public var idleTimeout: String?
+        public var requestTimeout: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxPerListener = "max_per_listener", idleTimeout = "idle_timeout", requestTimeout = "request_timeout"
+        }
+    }
+
     public var listen: Listen?
+    public var connections: Connections?
     public var dataDir: String?
     public var statsdFlushSeconds: Int?
     public var listenerTenant: String?
@@ -79,7 +91,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var query: Query?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
+        case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage, query
     }
 
@@ -130,6 +142,25 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             configuration.api = try address(listen.api, "api") ?? configuration.api
             configuration.statsd = try optionalAddress(listen.statsd, "statsd", configuration.statsd)
             configuration.syslog = try optionalAddress(listen.syslog, "syslog", configuration.syslog)
+        }
+        if let connections {
+            if let count = connections.maxPerListener {
+                guard count > 0 else { throw Error(description: "connections.max_per_listener must be positive") }
+                configuration.connections.maxPerListener = count
+            }
+            func duration(_ text: String?, _ key: String) throws -> Duration? {
+                guard let text else { return nil }
+                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
+                    throw Error(description: "connections.\(key): expected a positive duration like 60s, got \"\(text)\"")
+                }
+                return .nanoseconds(nanoseconds)
+            }
+            if let value = try duration(connections.idleTimeout, "idle_timeout") {
+                configuration.connections.idleTimeout = value
+            }
+            if let value = try duration(connections.requestTimeout, "request_timeout") {
+                configuration.connections.requestTimeout = value
+            }
         }
         if let dataDir { configuration.dataDirectory = dataDir }
         if let statsdFlushSeconds {
@@ -207,6 +238,10 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             otlpHTTP: configuration.otlpHTTP.description, otlpGRPC: configuration.otlpGRPC?.description ?? "off",
             api: configuration.api.description,
             statsd: configuration.statsd?.description ?? "off", syslog: configuration.syslog?.description ?? "off")
+        connections = Connections(
+            maxPerListener: configuration.connections.maxPerListener,
+            idleTimeout: DurationText.format(configuration.connections.idleTimeout.nanoseconds),
+            requestTimeout: DurationText.format(configuration.connections.requestTimeout.nanoseconds))
         dataDir = configuration.dataDirectory
         statsdFlushSeconds = configuration.statsdFlushSeconds
         listenerTenant = configuration.listenerTenant.id

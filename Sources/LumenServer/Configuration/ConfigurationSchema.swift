@@ -14,6 +14,7 @@ indirect enum ConfigurationSchema: Sendable {
 
     static let file = ConfigurationSchema.section(keys(ConfigurationFile.CodingKeys.self, [
         .listen: section(ConfigurationFile.Listen.CodingKeys.self),
+        .connections: section(ConfigurationFile.Connections.CodingKeys.self),
         .tokens: .map(.value),
         .limits: .section([
             ConfigurationFile.Limits.CodingKeys.defaults.rawValue: section(IngestLimits.CodingKeys.self),

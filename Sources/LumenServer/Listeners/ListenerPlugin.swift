@@ -15,6 +15,8 @@ public struct ListenerContext: Sendable {
     public let configuration: ServerConfiguration
     public let ingestor: Ingestor
     public let tenants: TenantResolver
+    /// Every TCP listener admits its connections through it.
+    public let connections: ConnectionBudget
     public let logger: Logger
     public let onListening: @Sendable (LumenServer.Listener, SocketAddress) -> Void
 }

@@ -12,6 +12,7 @@ struct SyslogListener: Service {
     let tenant: Tenant
     let ingestor: Ingestor
     let telemetry: SelfTelemetry
+    let connections: ConnectionBudget
     let logger: Logger
     let onListening: @Sendable (_ transport: String, SocketAddress) -> Void
 
@@ -88,6 +89,10 @@ struct SyslogListener: Service {
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, batcher: LogBatcher) async {
+        guard connections.admit(connection.channel, listener: .syslogTCP) else {
+            try? await connection.executeThenClose { _, _ in }
+            return
+        }
         var framer = SyslogFramer()
         do {
             try await connection.executeThenClose { inbound, _ in

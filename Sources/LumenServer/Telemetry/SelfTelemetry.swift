@@ -50,6 +50,12 @@ public final class SelfTelemetry: Sendable {
             factory: factory).increment(by: count)
     }
 
+    /// Connections closed at once because their listener had no place left (`ConnectionBudget`).
+    func refusedConnection(listener: String) {
+        Counter(label: "lumen_connections_refused_total", dimensions: [("listener", listener)], factory: factory)
+            .increment()
+    }
+
     func walCommit(records: Int, duration: Duration) {
         Timer(label: "lumen_wal_fsync_duration_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
     }
@@ -61,9 +67,10 @@ public final class SelfTelemetry: Sendable {
     }
 
     /// The text exposition, with the gauges read from the store at scrape time.
-    func exposition(head: Head.Statistics, blocks: Int, inFlightBytes: Int, residentBytes: Int, writable: Bool)
-        -> String
-    {
+    func exposition(
+        head: Head.Statistics, blocks: Int, inFlightBytes: Int, residentBytes: Int, writable: Bool,
+        connections: [String: Int]
+    ) -> String {
         func gauge(_ name: String, _ value: Int) {
             Gauge(label: name, factory: factory).record(value)
         }
@@ -77,6 +84,9 @@ public final class SelfTelemetry: Sendable {
         gauge("lumen_ingest_in_flight_bytes", inFlightBytes)
         gauge("lumen_process_resident_memory_bytes", residentBytes)
         gauge("lumen_storage_writable", writable ? 1 : 0)
+        for (listener, open) in connections {
+            Gauge(label: "lumen_connections", dimensions: [("listener", listener)], factory: factory).record(open)
+        }
         return registry.emitToString()
     }
 }

@@ -1,0 +1,46 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// A Hummingbird listener's connections, each admitted by the `ConnectionBudget` before it is served.
+///
+/// The check is in `handle`, not `setup`: a failed setup is reported to the server channel as an error,
+/// which would end its accept loop. A refused connection is closed and still handed to the inner `handle`,
+/// which ends at once: its async channel must be run to its end, as dropping one unfinished traps.
+struct BudgetedConnections<Connection: ServerChildChannel>: ServerChildChannel {
+    let connection: Connection
+    let budget: ConnectionBudget
+    let listener: LumenServer.Listener
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
+        connection.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Connection.Value, logger: Logger) async {
+        budget.admit(value.channel, listener: listener)
+        await connection.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 within `budget`, closing a connection idle for `idleTimeout` between requests (which also ends
+    /// a client that sends a request head too slowly) or whose request does not arrive whole within
+    /// `requestTimeout`; on their event loops (`EventLoopConnections`) or on Swift's pool.
+    static func http1(
+        budget: ConnectionBudget, listener: LumenServer.Listener, idleTimeout: TimeAmount, requestTimeout: TimeAmount,
+        onEventLoops: Bool
+    ) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            let http = HTTP1Channel(
+                responder: responder,
+                configuration: .init(
+                    additionalChannelHandlers: [RequestReadDeadline(timeout: requestTimeout)],
+                    idleTimeout: idleTimeout))
+            if onEventLoops {
+                return BudgetedConnections(
+                    connection: EventLoopConnections(connection: http), budget: budget, listener: listener)
+            }
+            return BudgetedConnections(connection: http, budget: budget, listener: listener)
+        }
+    }
+}
