@@ -29,7 +29,8 @@ public final class Storage: Sendable {
         /// records end before.
         var cutting: (head: Head, walSegmentsBefore: Int)?
         var blocks: [Block] = []
-        /// Per tenant, the newest sample time accepted: the out-of-order window trails it.
+        /// Per tenant, the newest sample time accepted (at most the future window ahead of the clock): the
+        /// out-of-order window of a series the head holds no samples of trails it.
         var newestSample: [Tenant: Int64] = [:]
     }
 
@@ -69,6 +70,9 @@ public final class Storage: Sendable {
         for tenant in head.tenants {
             if let time = head.newestSample(tenant) { newest[tenant] = max(newest[tenant] ?? .min, time) }
         }
+        // A sample stored ahead of the clock before the future window existed must not hold the window back.
+        let latestAccepted = Timestamp.now() + options.futureWindow
+        newest = newest.mapValues { min($0, latestAccepted) }
         state.withLock {
             $0.head = head
             $0.blocks = blocks
@@ -100,6 +104,7 @@ public final class Storage: Sendable {
     public func append(_ batch: Batch) async throws -> AppendReport {
         var kept = batch
         var report = AppendReport()
+        dropTooNew(&kept, report: &report)
         if !kept.series.isEmpty {
             (report.tooOldSamples, report.tooOldExemplars) = dropTooOld(&kept)
             (report.duplicateSamples, report.conflictingSamples) = dropHeldInOlderSources(&kept)
@@ -115,40 +120,6 @@ public final class Storage: Sendable {
         }
         report += applied.withLock { $0 }
         return report
-    }
-
-    /// Removes samples (and exemplars) older than the tenant's newest sample minus the out-of-order window, and
-    /// advances the newest sample. Returns how many of each were removed.
-    private func dropTooOld(_ batch: inout Batch) -> (samples: Int, exemplars: Int) {
-        var newestInBatch = Int64.min
-        for series in batch.series {
-            for sample in series.samples { newestInBatch = max(newestInBatch, sample.timestamp) }
-        }
-        let newest = state.withLock { state -> Int64 in
-            let newest = max(state.newestSample[batch.tenant] ?? .min, newestInBatch)
-            state.newestSample[batch.tenant] = newest
-            return newest
-        }
-        var dropped = (samples: 0, exemplars: 0)
-        // Without samples yet (exemplars alone set no window), or so far back the window passes the first time,
-        // nothing is too old.
-        guard newest > Int64.min + options.outOfOrderWindow else { return dropped }
-        let oldestAccepted = newest - options.outOfOrderWindow
-        // Looked for before removing: the batch's arrays are shared with the caller's copy, and a removal that
-        // finds nothing would still copy every one of them.
-        for index in batch.series.indices
-        where batch.series[index].samples.contains(where: { $0.timestamp < oldestAccepted })
-            || batch.series[index].exemplars.contains(where: { $0.timestamp < oldestAccepted })
-        {
-            let samples = batch.series[index].samples.count
-            batch.series[index].samples.removeAll { $0.timestamp < oldestAccepted }
-            dropped.samples += samples - batch.series[index].samples.count
-            let exemplars = batch.series[index].exemplars.count
-            batch.series[index].exemplars.removeAll { $0.timestamp < oldestAccepted }
-            dropped.exemplars += exemplars - batch.series[index].exemplars.count
-        }
-        if dropped != (0, 0) { batch.series.removeAll { $0.samples.isEmpty && $0.exemplars.isEmpty } }
-        return dropped
     }
 
     public var walStats: WALStats { wal.stats }

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ooo-window"), help: "Accept samples up to this far behind a tenant's newest one (default 1h).")
     var oooWindow: String?
 
+    @Option(name: .customLong("future-window"), help: "Refuse samples, log records and spans more than this far ahead of the clock (default 10m).")
+    var futureWindow: String?
+
     @Option(name: .customLong("block-duration"), help: "Cut the head into blocks once its oldest data is this old (default 2h).")
     var blockDuration: String?
 
@@ -93,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let value = try duration(retention, "retention") { configuration.storage.retention = value }
         if let value = try duration(oooWindow, "ooo-window") { configuration.storage.outOfOrderWindow = value }
+        if let value = try duration(futureWindow, "future-window") { configuration.storage.futureWindow = value }
         if let value = try duration(blockDuration, "block-duration") { configuration.storage.headMaxAge = value }
         if let value = try duration(queryTimeout, "query-timeout") { configuration.queryLimits.timeout = .nanoseconds(value) }
         if let maxConnections {

@@ -14,6 +14,12 @@ public struct AppendReport: Sendable, Equatable {
     public var exemplars = 0
     /// Exemplars older than the out-of-order window, refused like samples.
     public var tooOldExemplars = 0
+    /// Samples, exemplars, log records and spans (by start) more than the future window ahead of the clock:
+    /// refused before the log, never moving any window.
+    public var tooNewSamples = 0
+    public var tooNewExemplars = 0
+    public var tooNewLogs = 0
+    public var tooNewSpans = 0
 
     public init() {}
 
@@ -27,5 +33,9 @@ public struct AppendReport: Sendable, Equatable {
         lhs.tooOldSamples += rhs.tooOldSamples
         lhs.exemplars += rhs.exemplars
         lhs.tooOldExemplars += rhs.tooOldExemplars
+        lhs.tooNewSamples += rhs.tooNewSamples
+        lhs.tooNewExemplars += rhs.tooNewExemplars
+        lhs.tooNewLogs += rhs.tooNewLogs
+        lhs.tooNewSpans += rhs.tooNewSpans
     }
 }

@@ -81,6 +81,11 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { $0.metrics.series.count }
     }
 
+    /// The newest sample time of each series of `labels` (nil for one the head holds no samples of).
+    public func newestSamples(_ tenant: Tenant, of labels: [Labels]) -> [Int64?] {
+        read(tenant) { partition in labels.map { partition.metrics.newest(of: $0) } }
+    }
+
     /// Which of `candidates` are not among the tenant's active series yet.
     public func newSeries(_ tenant: Tenant, among candidates: [Labels]) -> Set<Labels> {
         read(tenant) { partition in Set(candidates.filter { !partition.metrics.contains($0) }) }

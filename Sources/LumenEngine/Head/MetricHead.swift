@@ -100,6 +100,9 @@ struct MetricHead {
 
     func contains(_ labels: Labels) -> Bool { idByLabels[labels] != nil }
 
+    /// The series' newest sample time, or nil if the head holds no samples of it.
+    func newest(of labels: Labels) -> Int64? { idByLabels[labels].flatMap { series[$0].samples.last?.timestamp } }
+
     private mutating func seriesID(for labels: Labels) -> Int {
         if let id = idByLabels[labels] { return id }
         let id = series.count

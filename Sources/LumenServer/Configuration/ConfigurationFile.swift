@@ -43,13 +43,14 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public struct Storage: Codable, Sendable, Equatable {
         public var retention: String?
         public var oooWindow: String?
+        public var futureWindow: String?
         public var blockDuration: String?
         public var headMaxBytes: Int?
         public var compactionSpan: String?
         public var compactionMinBlocks: Int?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case retention, oooWindow = "ooo_window", blockDuration = "block_duration"
+            case retention, oooWindow = "ooo_window", futureWindow = "future_window", blockDuration = "block_duration"
             case headMaxBytes = "head_max_bytes", compactionSpan = "compaction_span"
             case compactionMinBlocks = "compaction_min_blocks"
         }
@@ -217,6 +218,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             }
             if let value = try duration(storage.retention, "retention") { configuration.storage.retention = value }
             if let value = try duration(storage.oooWindow, "ooo_window") { configuration.storage.outOfOrderWindow = value }
+            if let value = try duration(storage.futureWindow, "future_window") { configuration.storage.futureWindow = value }
             if let value = try duration(storage.blockDuration, "block_duration") { configuration.storage.headMaxAge = value }
             if let value = try duration(storage.compactionSpan, "compaction_span") {
                 configuration.storage.compactionSpan = value
@@ -260,6 +262,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         storage = Storage(
             retention: DurationText.format(configuration.storage.retention),
             oooWindow: DurationText.format(configuration.storage.outOfOrderWindow),
+            futureWindow: DurationText.format(configuration.storage.futureWindow),
             blockDuration: DurationText.format(configuration.storage.headMaxAge),
             headMaxBytes: configuration.storage.headMaxBytes,
             compactionSpan: DurationText.format(configuration.storage.compactionSpan),

@@ -105,6 +105,16 @@ public final class Ingestor: Sendable {
                     + "(\(DurationText.format(storage.options.outOfOrderWindow))) behind the newest sample")
             telemetry.rejected(count, protocol: protocolName, signal: signal, reason: "too_old")
         }
+        for (count, signal) in [
+            (report.tooNewSamples, "samples"), (report.tooNewExemplars, "exemplars"), (report.tooNewLogs, "logs"),
+            (report.tooNewSpans, "spans"),
+        ] where count > 0 {
+            outcome.rejected += count
+            outcome.messages.append(
+                "\(count) \(signal) refused: more than the future window "
+                    + "(\(DurationText.format(storage.options.futureWindow))) ahead of the server's clock")
+            telemetry.rejected(count, protocol: protocolName, signal: signal, reason: "too_far_in_future")
+        }
         telemetry.accepted(report.spans, protocol: protocolName, signal: "spans")
         telemetry.accepted(report.logs, protocol: protocolName, signal: "logs")
         telemetry.accepted(report.samples, protocol: protocolName, signal: "samples")
