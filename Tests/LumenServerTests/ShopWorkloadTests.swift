@@ -89,7 +89,8 @@ struct ShopWorkloadTests {
             let root = request.spans.first(where: \.isRoot)
             #expect(root?.status.code == .error)
             #expect(root?.attributes["http.response.status_code"] == .int(502))
-            #expect(request.logs.contains { $0.severity.level == .error && $0.line.hasPrefix("payment declined for order") })
+            let paymentError = request.failure == .declined ? "payment declined for order" : "payment failed for order"
+            #expect(request.logs.contains { $0.severity.level == .error && $0.line.hasPrefix(paymentError) })
         }
         for request in slow {
             #expect(request.logs.contains { $0.severity.level == .warn })
@@ -97,6 +98,45 @@ struct ShopWorkloadTests {
         let fine = requests.filter { !$0.failed && !$0.slow }
         #expect(fine.allSatisfy { $0.spans.allSatisfy { $0.status.code != .error } })
         #expect(fine.allSatisfy { $0.logs.allSatisfy { $0.severity.level == .info } })
+    }
+
+    /// The tour's `{service="frontend"} >> {service="database" && status=error}` needs a database that fails.
+    @Test func aShareOfPaymentsFailInTheDatabaseAsADeadlockSeenByTracesLogsAndMetrics() throws {
+        let requests = Self.requests(seed: 42, count: 1_000)
+        let deadlocked = requests.filter { $0.failure == .databaseDeadlock }
+        #expect((3...20).contains(deadlocked.count), "\(deadlocked.count) deadlocks")
+        // `lumen load --rate 60 --duration 5s` (the interop test) sends the first 300 of seed 42, the README's
+        // tour (`--rate 20 --duration 30s`) the first 600.
+        #expect(requests.prefix(300).contains { $0.failure == .databaseDeadlock })
+        for request in deadlocked {
+            let database = try #require(request.spans.first { $0.serviceName == "database" && $0.status.code == .error })
+            #expect(database.status.message == "deadlock detected")
+            #expect(database.attributes["db.response.status_code"] == .string("40P01"))
+            #expect(database.attributes["db.statement"]?.text.hasPrefix("INSERT INTO payments") == true)
+            #expect(database.duration >= 1_000_000_000, "aborted after deadlock_timeout")
+            // The error climbs through payment's client span and every server span up to the frontend.
+            let client = try #require(request.spans.first { $0.spanID == database.parentSpanID })
+            #expect(client.serviceName == "payment" && client.status.code == .error)
+            #expect(client.events.map(\.name) == ["exception"])
+            for service in ["payment", "checkout", "frontend"] {
+                #expect(request.spans.contains { $0.serviceName == service && $0.kind == .server && $0.status.code == .error })
+            }
+            #expect(request.logs.contains {
+                $0.serviceName == "database" && $0.severity.level == .error && $0.line.contains("deadlock detected")
+                    && $0.spanID == database.spanID
+            })
+            #expect(request.logs.contains { $0.serviceName == "payment" && $0.severity.level == .error })
+            #expect(request.serverCalls.map(\.statusCode) == [502, 500, 500, 200])  // frontend, checkout, payment, cart
+        }
+        var metrics = ShopMetrics(startTime: Self.start)
+        for request in requests { metrics.record(request) }
+        let export = metrics.exportRequest(at: Self.start + 1)
+        let payment5xx = export.resourceMetrics
+            .filter { $0.resource.attributes.contains { $0.key == "service.name" && $0.value.stringValue == "payment" } }
+            .flatMap { $0.scopeMetrics[0].metrics.filter { $0.name == ShopMetrics.requestsName }.flatMap(\.sum.dataPoints) }
+            .filter { $0.attributes.contains { $0.key == "http.response.status_code" && $0.value.intValue == 500 } }
+            .reduce(0) { $0 + $1.asInt }
+        #expect(payment5xx == Int64(requests.filter(\.failed).count))
     }
 }
 

@@ -9,8 +9,9 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Send a seeded demo workload: a small shop of services with correlated traces, logs and metrics.",
         discussion: """
-            frontend → checkout → cart, and checkout → payment → database, with about 2 % payment errors and \
-            5 % slow calls. The same --seed gives the same traces. --rate 0 sends as fast as the server acknowledges.
+            frontend → checkout → cart, and checkout → payment → database, with about 2 % of payments declined, \
+            1 % failing in the database (a deadlock) and 5 % slow calls. The same --seed gives the same traces. \
+            --rate 0 sends as fast as the server acknowledges.
             """)
 
     @Option(help: "Where to send: an http:// URL for OTLP/HTTP, or a grpc://host:port for OTLP/gRPC.")

@@ -74,6 +74,7 @@ struct QueryCommand: AsyncParsableCommand {
             return
         }
         let response = try JSONDecoder().decode(QueryResponse.self, from: data)
+        for warning in response.warnings ?? [] { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         if client.output == .csv {
             print(QueryTable.csv(response), terminator: "")
             return

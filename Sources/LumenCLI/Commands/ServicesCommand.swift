@@ -10,7 +10,9 @@ struct ServicesCommand: AsyncParsableCommand {
         abstract: "Show the service graph: who calls whom, how often, how often it fails and how slowly.",
         discussion: """
             Built from the spans of the range: an edge caller → callee for every span whose parent span is in \
-            another service; a service's own figures from its server and root spans. Latencies are seconds.
+            another service; a service's own figures from its server and root spans. RATE/S is calls per second \
+            over the time each edge or service was seen (its first call to its last, at least a second), not \
+            the whole range, so a load that ran 30 s of the last 5 m shows its own rate.
             """)
 
     @Option(help: "Look back this far from now (e.g. 15m, 1h).")
@@ -52,7 +54,11 @@ struct ServicesCommand: AsyncParsableCommand {
         }
         print("CALLS BETWEEN SERVICES\n" + edges.render(maxWidth: Terminal.width))
         print("\nSERVICES\n" + services.render(maxWidth: Terminal.width))
+        print("\n" + Self.rateFootnote)
     }
+
+    static let rateFootnote =
+        "RATE/S: calls per second from the first call to the last of each (at least 1 s), not over the whole range."
 
     static func tables(_ graph: ServiceGraphResponse.Data) -> (edges: TextTable, services: TextTable) {
         let figures: [TextTable.Column] = [
@@ -68,16 +74,19 @@ struct ServicesCommand: AsyncParsableCommand {
     }
 
     /// One table for programs: edges (`kind` edge, caller and callee) then services (`kind` service, the
-    /// service as callee); raw numbers, latencies in seconds.
+    /// service as callee); raw numbers, latencies in seconds, `rate` over `rate_seconds` (see `CallStats`).
     static func csv(_ graph: ServiceGraphResponse.Data) -> String {
         func numbers(_ stats: CallStats) -> [String] {
             [String(stats.calls), String(stats.errors)]
-                + [stats.rate, stats.errorRatio, stats.p50, stats.p95, stats.p99].map(PrometheusNumber.format)
+                + [stats.rate, stats.rateSeconds, stats.errorRatio, stats.p50, stats.p95, stats.p99]
+                .map(PrometheusNumber.format)
         }
         let rows = graph.edges.map { ["edge", $0.caller, $0.callee] + numbers($0.stats) }
             + graph.services.map { ["service", "", $0.service] + numbers($0.stats) }
         return CSV.render(
-            header: ["kind", "caller", "callee", "calls", "errors", "rate", "error_ratio", "p50", "p95", "p99"],
+            header: [
+                "kind", "caller", "callee", "calls", "errors", "rate", "rate_seconds", "error_ratio", "p50", "p95", "p99",
+            ],
             rows: rows)
     }
 

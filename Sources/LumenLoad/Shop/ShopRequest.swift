@@ -7,10 +7,19 @@ public struct ShopRequest: Hashable, Sendable {
     public var spans: [Span]
     public var logs: [LogRecord]
     public var serverCalls: [ServerCall]
+    /// Why the payment failed, when it did; the error reached the frontend as a 5xx.
+    public var failure: Failure?
     /// The payment failed and the error reached the frontend as a 5xx.
-    public var failed: Bool
+    public var failed: Bool { failure != nil }
     /// A cart or database call took 10–50 times its usual latency.
     public var slow: Bool
+
+    /// How a request fails: the card processor declines the card, or the database aborts payment's
+    /// `INSERT INTO payments` as the loser of a deadlock (PostgreSQL's SQLSTATE 40P01).
+    public enum Failure: Hashable, Sendable {
+        case declined
+        case databaseDeadlock
+    }
 
     /// One request a service served, as `http.server.requests` and `http.server.request.duration` see it.
     public struct ServerCall: Hashable, Sendable {

@@ -89,42 +89,76 @@ extension ShopScenario {
 
     /// Payment's client span for one SQL statement and the database's server span inside it; the database
     /// logs the statement with its duration, as PostgreSQL's `log_min_duration_statement` does.
-    mutating func query(_ parent: SpanID, _ operation: String, table: String, _ statement: String, factor: Int64) {
+    ///
+    /// With `deadlocked`, the database aborts the statement as a deadlock's victim once its
+    /// `deadlock_timeout` (1 s) has passed: both spans end in error with SQLSTATE 40P01, the database logs
+    /// it at error, and payment's client span records the exception its driver raised.
+    mutating func query(
+        _ parent: SpanID, _ operation: String, table: String, _ statement: String, factor: Int64,
+        deadlocked: Bool = false
+    ) {
         let client = spanID()
         let clientStart = clock
         advance(0.05, 0.15)
         let server = spanID()
         let serverStart = clock
-        advance(0.3, 2.5, factor: factor)
+        if deadlocked {
+            advance(1_000, 1_030)
+        } else {
+            advance(0.3, 2.5, factor: factor)
+        }
         let duration = Double(clock - serverStart) / 1e6
         let millis = (duration * 1000).rounded() / 1000
-        if factor > 1 {
+        if deadlocked {
+            log(.database, server, .error,
+                "deadlock detected (SQLSTATE 40P01) after \(millis) ms  statement: \(statement)",
+                [Attribute("db.response.status_code", .string(Self.deadlockState))])
+        } else if factor > 1 {
             log(.database, server, .warn, "slow query: duration: \(millis) ms  statement: \(statement)")
         } else {
             log(.database, server, .info, "duration: \(millis) ms  statement: \(statement)")
         }
         let name = "\(operation) shop.\(table)"
-        let database = [
+        var database = [
             Attribute("db.system", .string("postgresql")),
             Attribute("db.name", .string("shop")),
             Attribute("db.operation", .string(operation)),
             Attribute("db.sql.table", .string(table)),
             Attribute("db.statement", .string(statement)),
         ]
+        var status = SpanStatus()
+        var events: [SpanEvent] = []
+        if deadlocked {
+            database += [
+                Attribute("db.response.status_code", .string(Self.deadlockState)),
+                Attribute("error.type", .string(Self.deadlockState)),
+            ]
+            status = SpanStatus(code: .error, message: Self.deadlockMessage)
+        }
         spans.append(Span(
             traceID: traceID, spanID: server, parentSpanID: client, name: name, kind: .server, startTime: serverStart,
-            endTime: clock, attributes: database, resource: ShopService.database.resource,
+            endTime: clock, status: status, attributes: database, resource: ShopService.database.resource,
             scope: ShopService.database.scope))
         advance(0.05, 0.15)
+        if deadlocked {
+            events.append(SpanEvent(time: clock, name: "exception", attributes: [
+                Attribute("exception.type", .string("DeadlockDetected")),
+                Attribute("exception.message", .string(Self.deadlockMessage)),
+            ]))
+        }
         spans.append(Span(
             traceID: traceID, spanID: client, parentSpanID: parent, name: name, kind: .client, startTime: clientStart,
-            endTime: clock,
+            endTime: clock, status: status,
             attributes: database + [
                 Attribute("server.address", .string(ShopService.database.hostName)),
                 Attribute("server.port", .int(5432)),
             ],
-            resource: ShopService.payment.resource, scope: ShopService.payment.scope))
+            events: events, resource: ShopService.payment.resource, scope: ShopService.payment.scope))
     }
+
+    /// PostgreSQL's SQLSTATE and message for a transaction aborted to break a deadlock.
+    static let deadlockState = "40P01"
+    static let deadlockMessage = "deadlock detected"
 
     private static func rpcAttributes(_ rpc: (service: String, method: String), failed: Bool) -> [Attribute] {
         [

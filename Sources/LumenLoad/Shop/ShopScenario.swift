@@ -29,11 +29,16 @@ struct ShopScenario {
         let items = random.int(in: 1...6)
         let cents = random.int(in: 500...50_000)
         let amount = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100) USD"
-        let failed = random.chance(ShopWorkload.errorRate)
+        let declined = random.chance(ShopWorkload.errorRate)
+        // Drawn for every request, so that the rest of the sequence does not depend on whether it fails.
+        let deadlocked = random.chance(ShopWorkload.databaseErrorRate) && !declined
+        let failure: ShopRequest.Failure? = declined ? .declined : deadlocked ? .databaseDeadlock : nil
+        let failed = failure != nil
         let slow = random.chance(ShopWorkload.slowRate)
         let slowService: ShopService = random.chance(0.5) ? .cart : .database
         let slowFactor = random.int(in: 10...50)
-        let reason = random.element(of: Self.declineReasons)
+        let declineReason = random.element(of: Self.declineReasons)
+        let reason = deadlocked ? "database error" : declineReason
         func factor(_ service: ShopService) -> Int64 { slow && slowService == service ? slowFactor : 1 }
         let orderAttribute = Attribute("app.order.id", .int(order))
 
@@ -90,7 +95,7 @@ struct ShopScenario {
         advance(2, 8)  // the card processor's answer
         var chargeStatus = SpanStatus()
         var chargeEvents: [SpanEvent] = []
-        if failed {
+        if declined {
             let message = "payment declined for order \(order): \(reason)"
             chargeStatus = SpanStatus(code: .error, message: "card declined: \(reason)")
             chargeEvents.append(SpanEvent(time: clock, name: "exception", attributes: [
@@ -100,9 +105,22 @@ struct ShopScenario {
             log(.payment, chargeServer, .error, message, [orderAttribute, Attribute("app.decline.reason", .string(reason))])
         } else {
             query(chargeServer, "INSERT", table: "payments",
-                  "INSERT INTO payments (order_id, amount_cents, status) VALUES ($1, $2, 'captured')", factor: 1)
-            log(.payment, chargeServer, .info, "payment captured for order \(order) (txn \(sessionText()))",
-                [orderAttribute])
+                  "INSERT INTO payments (order_id, amount_cents, status) VALUES ($1, $2, 'captured')", factor: 1,
+                  deadlocked: deadlocked)
+            if deadlocked {
+                let message =
+                    "payment failed for order \(order): \(Self.deadlockMessage) (SQLSTATE \(Self.deadlockState))"
+                chargeStatus = SpanStatus(code: .error, message: "database error: \(Self.deadlockMessage)")
+                chargeEvents.append(SpanEvent(time: clock, name: "exception", attributes: [
+                    Attribute("exception.type", .string("DeadlockDetected")),
+                    Attribute("exception.message", .string(message)),
+                ]))
+                log(.payment, chargeServer, .error, message,
+                    [orderAttribute, Attribute("db.response.status_code", .string(Self.deadlockState))])
+            } else {
+                log(.payment, chargeServer, .info, "payment captured for order \(order) (txn \(sessionText()))",
+                    [orderAttribute])
+            }
         }
         advance(0.1, 0.3)
         serverSpan(.payment, chargeServer, parent: chargeClient, "Charge", from: chargeStart,
@@ -141,7 +159,7 @@ struct ShopScenario {
         spans.sort { $0.startTime != $1.startTime ? $0.startTime < $1.startTime : $0.kind.rawValue < $1.kind.rawValue }
         logs.sort { $0.time < $1.time }
         calls.reverse()  // outermost call first, as the request flowed
-        return ShopRequest(traceID: traceID, spans: spans, logs: logs, serverCalls: calls, failed: failed,
+        return ShopRequest(traceID: traceID, spans: spans, logs: logs, serverCalls: calls, failure: failure,
                            slow: slow)
     }
 }

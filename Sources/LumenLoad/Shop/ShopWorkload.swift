@@ -4,10 +4,12 @@ import LumenModel
 /// checkout → payment → database — and returns the spans, log records and server calls it produced.
 ///
 /// Deterministic: the same seed and the same start times give the same IDs, timings and text, so runs,
-/// tests and benchmarks can be repeated. About ``errorRate`` of requests fail in payment (the error
-/// reaches the frontend as a 5xx) and about ``slowRate`` hit a cart or database call 10–50× slower.
+/// tests and benchmarks can be repeated. About ``errorRate`` of requests fail in payment (the card is
+/// declined), about ``databaseErrorRate`` more fail in the database (payment's insert is a deadlock's victim);
+/// either error reaches the frontend as a 5xx. About ``slowRate`` hit a cart or database call 10–50× slower.
 public struct ShopWorkload: Sendable {
     public static let errorRate = 0.02
+    public static let databaseErrorRate = 0.01
     public static let slowRate = 0.05
 
     public let seed: UInt64

@@ -53,6 +53,9 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var traces: [TraceSummaryJSON]?
     /// A metric answer's exemplars, where the series it read have any (see `QueryEngine.exemplars`).
     public var exemplars: [ExemplarSeries]?
+    /// What the answer should warn of, as Prometheus' `warnings`: a metric query that matched nothing because
+    /// it names a metric that does not exist, with the names that do (see `QueryEngine.warnings`).
+    public var warnings: [String]?
 
     /// The matched spans of every trace in a span query's answer, newest trace first (not encoded: the traces
     /// hold them).
@@ -61,8 +64,9 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     /// Nanoseconds since the epoch, for `string` answers.
     public var time: Int64?
 
-    public init(_ result: QueryResult, exemplars: [TimeSeries] = []) {
+    public init(_ result: QueryResult, exemplars: [TimeSeries] = [], warnings: [String] = []) {
         self.exemplars = exemplars.isEmpty ? nil : exemplars.map(ExemplarSeries.init)
+        self.warnings = warnings.isEmpty ? nil : warnings
         switch result {
         case .vector(let samples):
             kind = .vector

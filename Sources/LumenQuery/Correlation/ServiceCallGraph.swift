@@ -5,7 +5,8 @@ import LumenModel
 /// An edge caller → callee is a span whose parent span belongs to another service: its calls, errors and
 /// latency are those of the child (callee) span. A service's own figures come from its entry spans: server
 /// spans, and root spans (a request that started there). Spans whose parent lies outside the range are not
-/// edges: the range decides which calls are counted, as for a metric over it.
+/// edges: the range decides which calls are counted, as for a metric over it. An edge's or service's rate is
+/// over the time it was seen (see ``CallStats/rate``), so a load that ran 30 s of a 5 m range shows its own rate.
 ///
 /// A call to something that sends no spans of its own (a database, a cache, a third-party API) is a client
 /// span without children; it is an edge to a node named by its `peer.service`, `db.system` or
@@ -77,6 +78,8 @@ public struct ServiceCallGraph: Sendable, Equatable {
         let service: String
         let kind: SpanKind
         let failed: Bool
+        /// Nanoseconds since the epoch.
+        let start: Int64
         let duration: Int64
         /// What a client or producer span names as the other side, for a call to something that sends no spans.
         let peer: String?
@@ -88,6 +91,7 @@ public struct ServiceCallGraph: Sendable, Equatable {
             service = span.serviceName
             kind = span.kind
             failed = span.status.code == .error
+            start = span.startTime
             duration = span.duration
             peer = span.kind == .client || span.kind == .producer ? ServiceCallGraph.peer(of: span) : nil
         }
@@ -100,7 +104,7 @@ public struct ServiceCallGraph: Sendable, Equatable {
 
     /// The graph of the spans `calls` were taken from, which started in `[from, to]`.
     init(calls: [Call], from: Int64, to: Int64) {
-        let seconds = Double(to - from) / 1e9
+        let range = Double(to - from) / 1e9
         // Each call found by trace and span ID, as an index into `calls`.
         var index: [SpanKey: Int] = [:]
         index.reserveCapacity(calls.count)
@@ -126,11 +130,10 @@ public struct ServiceCallGraph: Sendable, Equatable {
             edgeCalls[route, default: Calls()].add(call)
         }
         edges = edgeCalls.map { route, calls in
-            Edge(caller: route.caller, callee: route.callee,
-                stats: CallStats(durations: calls.durations, errors: calls.errors, seconds: seconds))
+            Edge(caller: route.caller, callee: route.callee, stats: calls.stats(range: range))
         }.sorted { ($0.caller, $0.callee) < ($1.caller, $1.callee) }
         services = serviceCalls.map { name, calls in
-            Service(service: name, stats: CallStats(durations: calls.durations, errors: calls.errors, seconds: seconds))
+            Service(service: name, stats: calls.stats(range: range))
         }.sorted { $0.service < $1.service }
     }
 
@@ -148,10 +151,18 @@ public struct ServiceCallGraph: Sendable, Equatable {
     private struct Calls {
         var durations: [Int64] = []
         var errors = 0
+        var first = Int64.max
+        var last = Int64.min
 
         mutating func add(_ call: Call) {
             durations.append(call.duration)
             if call.failed { errors += 1 }
+            first = min(first, call.start)
+            last = max(last, call.start)
+        }
+
+        func stats(range: Double) -> CallStats {
+            CallStats(durations: durations, errors: errors, seen: Double(last - first) / 1e9, range: range)
         }
     }
 

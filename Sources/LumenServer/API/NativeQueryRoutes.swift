@@ -40,7 +40,9 @@ struct NativeQueryRoutes: Sendable {
             let tenant = try tenants.tenant(of: request)
             let query = try Parser.parse(text)
             let result = try engine.execute(query, tenant: tenant, window: window, limit: limit)
-            return .json(QueryResponse(result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window)))
+            return .json(QueryResponse(
+                result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
+                warnings: engine.warnings(of: query, result: result, tenant: tenant)))
         } catch let error as QueryError {
             throw APIError(.badRequest, "bad query: \(error)")
         } catch let error as APIError {

@@ -2,7 +2,8 @@ import Hummingbird
 import LumenModel
 import LumenQuery
 
-/// Prometheus' response envelope: `{"status":"success","data":…}` or `{"status":"error","errorType":…,"error":…}`.
+/// Prometheus' response envelope: `{"status":"success","data":…,"warnings":[…]}` (warnings only when there are
+/// some) or `{"status":"error","errorType":…,"error":…}`.
 ///
 /// Written by hand rather than through `JSONEncoder`: a range query over a few hundred series answers with
 /// hundreds of thousands of points, and the encoder's intermediate tree cost more than evaluating them.
@@ -11,10 +12,12 @@ struct PrometheusEnvelope {
     var data: PrometheusJSON?
     var errorType: String?
     var error: String?
+    var warnings: [String] = []
 
-    init(status: String, data: PrometheusJSON) {
+    init(status: String, data: PrometheusJSON, warnings: [String] = []) {
         self.status = status
         self.data = data
+        self.warnings = warnings
     }
 
     init(errorType: String, error: String) {
@@ -30,6 +33,10 @@ struct PrometheusEnvelope {
         if let data {
             writer.raw(",\"data\":")
             data.write(into: &writer)
+        }
+        if !warnings.isEmpty {
+            writer.raw(",\"warnings\":")
+            writer.array(warnings) { writer, text in writer.string(text) }
         }
         if let errorType {
             writer.raw(",\"errorType\":")

@@ -46,9 +46,10 @@ struct PrometheusRoutes: Sendable {
             }
             let tenant = try tenants.tenant(of: request)
             let data: PrometheusJSON
+            var warnings: [String] = []
             switch route {
-            case "/api/v1/query": data = try instantQuery(parameters, tenant: tenant)
-            case "/api/v1/query_range": data = try rangeQuery(parameters, tenant: tenant)
+            case "/api/v1/query": (data, warnings) = try instantQuery(parameters, tenant: tenant)
+            case "/api/v1/query_range": (data, warnings) = try rangeQuery(parameters, tenant: tenant)
             case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
             case "/api/v1/series": data = try series(parameters, tenant: tenant)
             case "/api/v1/labels": data = .strings(try labelNames(parameters, tenant: tenant))
@@ -56,7 +57,7 @@ struct PrometheusRoutes: Sendable {
             case "/api/v1/metadata": data = try metricMetadata(parameters, tenant: tenant)
             default: data = .strings(try labelValues(String(route.dropFirst(7)), parameters, tenant: tenant))
             }
-            return PrometheusEnvelope(status: "success", data: data).response()
+            return PrometheusEnvelope(status: "success", data: data, warnings: warnings).response()
         } catch let error as APIError {
             return PrometheusEnvelope(errorType: "bad_data", error: error.message).response(status: error.status)
         } catch let error as QueryError {
@@ -74,19 +75,22 @@ struct PrometheusRoutes: Sendable {
         return .metrics(try Parser.parsePromQL(text))
     }
 
-    private func instantQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+    /// The answer, and its warnings (`QueryEngine.warnings`: a metric name that does not exist).
+    private func instantQuery(_ parameters: FormParameters, tenant: Tenant) throws -> (PrometheusJSON, [String]) {
         let query = try metricQuery(parameters)
         let time = try parameters["time"].map { try TimeParameter.time($0, name: "time") } ?? Timestamp.now()
-        switch try engine.execute(query, tenant: tenant, window: .instant(time)) {
-        case .vector(let samples): return .vector(samples)
-        case .matrix(let matrix): return .matrix(matrix)
-        case .scalar(let sample): return .scalar(sample)
-        case .string(let text, let at): return .string(text, at: at)
-        default: return .vector([])
+        let result = try engine.execute(query, tenant: tenant, window: .instant(time))
+        let warnings = engine.warnings(of: query, result: result, tenant: tenant)
+        switch result {
+        case .vector(let samples): return (.vector(samples), warnings)
+        case .matrix(let matrix): return (.matrix(matrix), warnings)
+        case .scalar(let sample): return (.scalar(sample), warnings)
+        case .string(let text, let at): return (.string(text, at: at), warnings)
+        default: return (.vector([]), warnings)
         }
     }
 
-    private func rangeQuery(_ parameters: FormParameters, tenant: Tenant) throws -> PrometheusJSON {
+    private func rangeQuery(_ parameters: FormParameters, tenant: Tenant) throws -> (PrometheusJSON, [String]) {
         let query = try metricQuery(parameters)
         guard let start = parameters["start"], let end = parameters["end"], let step = parameters["step"] else {
             throw APIError(.badRequest, "query_range needs start, end and step")
@@ -94,10 +98,10 @@ struct PrometheusRoutes: Sendable {
         let window = QueryWindow(
             start: try TimeParameter.time(start, name: "start"), end: try TimeParameter.time(end, name: "end"),
             step: try TimeParameter.duration(step, name: "step"))
-        guard case .matrix(let matrix) = try engine.execute(query, tenant: tenant, window: window) else {
-            return .matrix([])
-        }
-        return .matrix(matrix)
+        let result = try engine.execute(query, tenant: tenant, window: window)
+        let warnings = engine.warnings(of: query, result: result, tenant: tenant)
+        guard case .matrix(let matrix) = result else { return (.matrix([]), warnings) }
+        return (.matrix(matrix), warnings)
     }
 
     /// Exemplars of the series the query's selectors select, in `[start, end]` (by default the last hour).
