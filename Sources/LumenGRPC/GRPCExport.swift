@@ -11,16 +11,19 @@ struct GRPCExport: Sendable {
     let ingestor: Ingestor
     let tenants: TenantResolver
 
-    /// Returns how many items were refused and why, for the response's partial success.
-    func ingest(
-        _ metadata: Metadata, decode: (Tenant) -> DecodeResult, bytes: Int
+    /// Returns how many items were refused and why, for the response's partial success. A request whose
+    /// protobuf has a field of the wrong wire type is refused whole, INVALID_ARGUMENT (`WireTypeCheck`).
+    func ingest<Message: SwiftProtobuf.Message>(
+        _ request: ServerRequest<Message>, decode: (Message, Tenant) -> DecodeResult
     ) async throws(RPCError) -> (rejected: Int, message: String) {
+        let metadata = request.metadata
         let tenant: Tenant
         do {
             tenant = try tenants.tenant(
                 authorization: metadata[stringValues: "authorization"].first(where: { _ in true }),
                 scopeOrgID: metadata[stringValues: "x-scope-orgid"].first(where: { _ in true }))
         } catch {
+            ingestor.refused(.otlpGRPC, RequestRefusalReason(error))
             let code: RPCError.Code =
                 switch error.kind {
                 case .unauthenticated: .unauthenticated
@@ -29,7 +32,14 @@ struct GRPCExport: Sendable {
                 }
             throw RPCError(code: code, message: error.message)
         }
-        let decoded = decode(tenant)
+        do {
+            try WireTypeCheck.check(request.message, name: Message.protoMessageName)
+        } catch {
+            ingestor.refused(.otlpGRPC, .invalid)
+            throw RPCError(code: .invalidArgument, message: error.message)
+        }
+        let decoded = decode(request.message, tenant)
+        let bytes = request.message.serializedByteCount
         do {
             let outcome = try await ingestor.ingest(
                 decoded.batch, protocol: .otlpGRPC, bytes: bytes, decodeRejected: decoded.rejected,

@@ -10,9 +10,7 @@ struct TraceExportService: Opentelemetry_Proto_Collector_Trace_V1_TraceService.S
     func export(
         request: ServerRequest<OTLPTraceRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse> {
-        let (rejected, message) = try await export.ingest(
-            request.metadata, decode: { OTLPDecoder.traces(request.message, tenant: $0) },
-            bytes: request.message.serializedByteCount)
+        let (rejected, message) = try await export.ingest(request) { OTLPDecoder.traces($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
         if rejected > 0 {
             response.partialSuccess.rejectedSpans = Int64(rejected)
@@ -29,9 +27,7 @@ struct MetricsExportService: Opentelemetry_Proto_Collector_Metrics_V1_MetricsSer
     func export(
         request: ServerRequest<OTLPMetricsRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse> {
-        let (rejected, message) = try await export.ingest(
-            request.metadata, decode: { OTLPDecoder.metrics(request.message, tenant: $0) },
-            bytes: request.message.serializedByteCount)
+        let (rejected, message) = try await export.ingest(request) { OTLPDecoder.metrics($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
         if rejected > 0 {
             response.partialSuccess.rejectedDataPoints = Int64(rejected)
@@ -48,10 +44,9 @@ struct LogsExportService: Opentelemetry_Proto_Collector_Logs_V1_LogsService.Serv
     func export(
         request: ServerRequest<OTLPLogsRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse> {
-        let (rejected, message) = try await export.ingest(
-            request.metadata,
-            decode: { OTLPDecoder.logs(request.message, tenant: $0, receivedAt: Timestamp.now()) },
-            bytes: request.message.serializedByteCount)
+        let (rejected, message) = try await export.ingest(request) {
+            OTLPDecoder.logs($0, tenant: $1, receivedAt: Timestamp.now())
+        }
         var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
         if rejected > 0 {
             response.partialSuccess.rejectedLogRecords = Int64(rejected)

@@ -5,7 +5,8 @@ import NIOCore
 import ServiceLifecycle
 
 /// Plugs OTLP/gRPC into `lumen serve` on `configuration.otlpGRPC` (default 0.0.0.0:4317): the trace, metrics and
-/// logs services over HTTP/2 in plaintext, gzip and deflate accepted, requests up to the body limit.
+/// logs services over HTTP/2 in plaintext, gzip and deflate accepted, requests up to the body limit: a message
+/// over it, or one that inflates past it, is answered RESOURCE_EXHAUSTED with a message (`GRPCMessageLimitHandler`).
 public struct OTLPGRPCPlugin: ListenerPlugin {
     public init() {}
 
@@ -25,6 +26,14 @@ struct OTLPGRPCListener: Service {
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
                 config.rpc.maxRequestPayloadSize = context.configuration.maxBodyBytes
+                config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { [context] stream in
+                    stream.eventLoop.makeCompletedFuture {
+                        let limit = GRPCMessageLimitHandler(limit: context.configuration.maxBodyBytes) {
+                            context.ingestor.refused(.otlpGRPC, $0)
+                        }
+                        try stream.pipeline.syncOperations.addHandler(limit, position: .first)
+                    }
+                }
                 config.connection.maxIdleTime = context.configuration.connections.idleTimeout
                 config.channelDebuggingCallbacks.onAcceptTCPConnection = { [connections = context.connections] channel in
                     // Closed here when over budget; the transport then sees the connection end.

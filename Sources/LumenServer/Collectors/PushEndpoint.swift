@@ -4,7 +4,8 @@ import LumenWire
 
 /// What the HTTP push protocols other than OTLP share: tenant, a body read under the tenant's limit and
 /// decompressed, ingest, and plain-text answers in the shape Prometheus, Loki and Zipkin clients expect
-/// (2xx on success, 400 naming what was refused, 429/503 with `Retry-After` under overload).
+/// (2xx on success, 400 naming what was refused, 429/503 with `Retry-After` under overload). Every request
+/// refused whole is counted in `lumen_ingest_refused_requests_total` with its reason.
 struct PushEndpoint: Sendable {
     let ingestor: Ingestor
     let tenants: TenantResolver
@@ -31,15 +32,11 @@ struct PushEndpoint: Sendable {
             }
             return Response(status: success)
         } catch let error as APIError {
+            ingestor.refused(name, RequestRefusalReason(status: error.status))
             return .text(error.message, status: error.status)
         } catch let error as WireError {
-            let status: HTTPResponse.Status =
-                switch error.kind {
-                case .malformed: .badRequest
-                case .tooLarge: .contentTooLarge
-                case .unsupportedMediaType, .unsupportedEncoding: .unsupportedMediaType
-                }
-            return .text(error.message, status: status)
+            ingestor.refused(name, RequestRefusalReason(error))
+            return .text(error.message, status: error.httpStatus)
         } catch let refusal as Ingestor.Refusal {
             var response: Response
             switch refusal {
@@ -52,6 +49,7 @@ struct PushEndpoint: Sendable {
             }
             return response
         } catch {
+            ingestor.refused(name, .invalid)
             return .text("\(error)", status: .badRequest)
         }
     }

@@ -1,15 +1,22 @@
 import Hummingbird
 import LumenWire
+import NIOCore
 
 extension Request {
     /// The body, read up to `limit` bytes and, unless told not to, un-gzipped under the same limit (enforced
-    /// while inflating). Throws `WireError.tooLarge` past the limit.
+    /// while inflating). Throws `WireError.tooLarge` past the limit — before reading anything when the
+    /// `Content-Length` already says so, so a client declaring a huge body is answered at once, not when it
+    /// gives up sending.
     func decodedBody(limit: Int, decompress: Bool = true) async throws -> ByteBuffer {
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw WireError.tooLarge(
+                "request body is \(declared) bytes (Content-Length), over the limit of \(limit) bytes (max_body_bytes)")
+        }
         var request = self
         let raw: ByteBuffer
         do {
             raw = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw WireError.tooLarge("request body is larger than the limit of \(limit) bytes (max_body_bytes)")
         }
         guard decompress else { return raw }

@@ -7,7 +7,8 @@ import LumenWire
 ///
 /// A request is answered 200 only after its data is fsynced in the write-ahead log and visible to queries.
 /// Data the decoder or the limits refuse is reported through OTLP partial success; the rest is kept.
-/// Overload answers 429 or 503 with `Retry-After`, which OTLP exporters honour.
+/// Overload answers 429 or 503 with `Retry-After`, which OTLP exporters honour. Every request refused whole is
+/// counted in `lumen_ingest_refused_requests_total` with its reason.
 struct OTLPHTTPRoutes: Sendable {
     let ingestor: Ingestor
     let tenants: TenantResolver
@@ -24,6 +25,7 @@ struct OTLPHTTPRoutes: Sendable {
     private func export(_ signal: OTLPSignal, request: Request) async -> Response {
         let contentType = request.headers[.contentType] ?? ""
         guard let format = OTLPFormat(contentType: contentType) else {
+            ingestor.refused(.otlpHTTP, .unsupportedMediaType)
             return .text(
                 "unsupported content type \"\(contentType)\": send application/x-protobuf or application/json",
                 status: .unsupportedMediaType)
@@ -32,6 +34,7 @@ struct OTLPHTTPRoutes: Sendable {
         do {
             tenant = try tenants.tenant(of: request)
         } catch {
+            ingestor.refused(.otlpHTTP, RequestRefusalReason(status: error.status))
             return failure(error.status, .invalidArgument, error.message, format: format)
         }
         let maxBytes = limits.limits(for: tenant).maxBodyBytes
@@ -48,13 +51,8 @@ struct OTLPHTTPRoutes: Sendable {
                     byteBuffer: OTLPResponse.encode(
                         signal, rejected: outcome.rejected, message: outcome.message, format: format)))
         } catch let error as WireError {
-            let status: HTTPResponse.Status =
-                switch error.kind {
-                case .malformed: .badRequest
-                case .tooLarge: .contentTooLarge
-                case .unsupportedMediaType, .unsupportedEncoding: .unsupportedMediaType
-                }
-            return failure(status, .invalidArgument, error.message, format: format)
+            ingestor.refused(.otlpHTTP, RequestRefusalReason(error))
+            return failure(error.httpStatus, .invalidArgument, error.message, format: format)
         } catch let refusal as Ingestor.Refusal {
             switch refusal {
             case .busy(let seconds, let message):
@@ -63,6 +61,7 @@ struct OTLPHTTPRoutes: Sendable {
                 return failure(.serviceUnavailable, .unavailable, message, format: format, retryAfter: seconds)
             }
         } catch {
+            ingestor.refused(.otlpHTTP, .invalid)
             return failure(.badRequest, .invalidArgument, "\(error)", format: format)
         }
     }

@@ -9,8 +9,10 @@ public enum ContentEncoding {
     /// Returns the decoded body. `nil`, empty or `identity` returns the body as it is (still held to `limit`);
     /// `gzip` and `deflate` (zlib, or raw deflate as some clients send) are inflated.
     ///
-    /// `limit` bounds the *decoded* size and is enforced while inflating, in growing steps, so a small
-    /// compressed bomb fails with `.tooLarge` after allocating about `limit` bytes, never the full output.
+    /// `limit` bounds the *decoded* size to the byte, for every encoding: a body that decodes to `limit` bytes
+    /// is returned, one byte more is `.tooLarge`. It is enforced while inflating (`Inflater`), so a small
+    /// compressed bomb fails after allocating about `limit` bytes, never the full output. A gzip body of several
+    /// members (RFC 1952) decodes to their concatenation, the limit counting all of them.
     public static func decode(_ body: ByteBuffer, encoding: String?, limit: Int) throws(WireError) -> ByteBuffer {
         let name = (encoding ?? "").trimmingWhitespace().lowercased()
         switch name {
@@ -20,14 +22,12 @@ public enum ContentEncoding {
             }
             return body
         case "gzip", "x-gzip":
-            let inflated = try inflate(body, with: .gzip(), name: "gzip", limit: limit)
-            try checkGzipTrailer(body, inflatedSize: inflated.readableBytes)
-            return inflated
+            return try Inflater.inflate(body, format: .gzip, limit: limit, name: "gzip")
         case "deflate":
             do {
-                return try inflate(body, with: .zlib(), name: "deflate", limit: limit)
+                return try Inflater.inflate(body, format: .zlib, limit: limit, name: "deflate")
             } catch where error.kind == .malformed {
-                return try inflate(body, with: .deflate(), name: "deflate", limit: limit)
+                return try Inflater.inflate(body, format: .rawDeflate, limit: limit, name: "deflate")
             }
         default:
             throw WireError(
@@ -57,31 +57,6 @@ public enum ContentEncoding {
             return output
         } catch {
             throw .malformed("\(encoding) compression failed: \(error)")
-        }
-    }
-
-    /// zlib stops quietly at the end of its input, so a truncated stream would pass as a short body. A gzip
-    /// member ends with the uncompressed size (ISIZE, little-endian, mod 2³²): it must match what came out.
-    private static func checkGzipTrailer(_ body: ByteBuffer, inflatedSize: Int) throws(WireError) {
-        let minimumMember = 18  // 10-byte header + 8-byte trailer
-        guard body.readableBytes >= minimumMember,
-            let size = body.getInteger(at: body.readerIndex + body.readableBytes - 4, endianness: .little, as: UInt32.self),
-            size == UInt32(truncatingIfNeeded: inflatedSize)
-        else {
-            throw .malformed("gzip body is truncated or corrupt: its trailer does not match the \(inflatedSize) bytes it inflates to")
-        }
-    }
-
-    private static func inflate(
-        _ body: ByteBuffer, with algorithm: CompressionAlgorithm, name: String, limit: Int
-    ) throws(WireError) -> ByteBuffer {
-        var input = body
-        do {
-            return try input.decompress(with: algorithm, maxSize: limit)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw .tooLarge("\(name) body inflates to more than the limit of \(limit) bytes")
-        } catch {
-            throw .malformed("\(name) body could not be inflated: \(error)")
         }
     }
 }

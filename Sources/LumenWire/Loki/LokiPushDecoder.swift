@@ -31,6 +31,7 @@ public enum LokiPushDecoder {
             } catch {
                 throw .malformed("body is not a valid Loki logproto.PushRequest: \(error)")
             }
+            try WireTypeCheck.check(request, name: "body (Loki logproto.PushRequest)")
             return map(request, tenant: tenant, receivedAt: receivedAt)
         default:
             throw WireError(

@@ -6,7 +6,7 @@ import SwiftProtobuf
 /// Decodes OTLP/HTTP export bodies into a `Batch`. Pure: no I/O, no shared state, safe from any thread.
 ///
 /// The body must already be decompressed (`ContentEncoding.decode`). A body that cannot be parsed throws
-/// `WireError` (.malformed); items that parse but are invalid — bad IDs, delta temporality, exponential
+/// `WireError` (.malformed), as does a protobuf field whose wire type is not its schema's (`WireTypeCheck`); items that parse but are invalid — bad IDs, delta temporality, exponential
 /// histograms — are left out and counted in the result, so the rest of the request is still ingested.
 public enum OTLPDecoder {
     public static func decode(
@@ -61,10 +61,11 @@ public enum OTLPDecoder {
         _ type: Request.Type, _ bytes: Data, format: OTLPFormat, signal: OTLPSignal
     ) throws(WireError) -> Request {
         let name = String(describing: Request.protoMessageName.split(separator: ".").last ?? "request")
+        let request: Request
         do {
             switch format {
             case .protobuf:
-                return try Request(serializedBytes: bytes)
+                request = try Request(serializedBytes: bytes)
             case .json:
                 var options = JSONDecodingOptions()
                 options.ignoreUnknownFields = true
@@ -74,5 +75,7 @@ public enum OTLPDecoder {
             let form = format == .json ? "OTLP/JSON" : "OTLP/protobuf"
             throw .malformed("body of \(signal.path) is not a valid \(form) \(name): \(error)")
         }
+        try WireTypeCheck.check(request, name: "body of \(signal.path) (OTLP/protobuf \(name))")
+        return request
     }
 }
