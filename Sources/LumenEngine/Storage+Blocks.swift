@@ -169,10 +169,18 @@ extension Storage {
     // MARK: Start-up
 
     /// Opens every complete block, after removing what a crash may have left: `.tmp` directories, blocks of a
-    /// cut whose checkpoint was never written, and sources of a compaction that were not yet deleted.
-    /// Returns the blocks, oldest first, and the checkpoint (the first log segment to replay).
-    static func loadBlocks(_ directory: String, logger: Logger) throws -> (blocks: [Block], checkpoint: Int) {
-        let checkpoint = readCheckpoint(in: directory)
+    /// cut whose checkpoint was never written while the log still holds their records, and sources of a
+    /// compaction that were not yet deleted. Returns the blocks, oldest first, and the checkpoint (the first
+    /// log segment to replay).
+    ///
+    /// A block is only ever removed when another copy of its data exists. A checkpoint that is missing or
+    /// unreadable while a block's log segments are gone (deleted after a finished cut, then the checkpoint
+    /// lost) means the block is the only copy: it is kept, and the checkpoint is rebuilt past it.
+    static func loadBlocks(_ directory: String, oldestLogSegment: Int?, logger: Logger) throws
+        -> (blocks: [Block], checkpoint: Int)
+    {
+        var checkpoint = readCheckpoint(in: directory)
+        let checkpointRead = checkpoint
         var blocks: [Block] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
             let path = directory + "/" + name
@@ -194,14 +202,22 @@ extension Storage {
             if replaced.contains(block.meta.id) {
                 try BlockFile.removeTree(block.directory)
                 logger.warning("removed a block already compacted into another", metadata: ["block": "\(block.meta.id)"])
-            } else if block.meta.level == 1 && block.meta.walSegmentsBefore > checkpoint {
+            } else if block.meta.level == 1 && block.meta.walSegmentsBefore > checkpointRead,
+                let oldest = oldestLogSegment, oldest < block.meta.walSegmentsBefore
+            {
                 try BlockFile.removeTree(block.directory)
                 logger.warning("removed a block of an unfinished head cut; the log still holds its data",
-                    metadata: ["block": "\(block.meta.id)"])
+                    metadata: ["block": "\(block.meta.id)", "firstLogSegment": "\(oldest)"])
             } else {
+                if block.meta.level == 1 && block.meta.walSegmentsBefore > checkpointRead {
+                    logger.warning("kept a block the checkpoint does not cover: the log no longer holds its data",
+                        metadata: ["block": "\(block.meta.id)", "checkpoint": "\(checkpointRead)"])
+                    checkpoint = max(checkpoint, block.meta.walSegmentsBefore)
+                }
                 kept.append(block)
             }
         }
+        if checkpoint != checkpointRead { try writeCheckpoint(checkpoint, in: directory) }
         return (kept.sorted { $0.meta.minTime < $1.meta.minTime }, checkpoint)
     }
 

@@ -50,8 +50,12 @@ public final class Storage: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         lock = try DataDirectoryLock(directory: directory)
         try FileManager.default.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
-        let (blocks, checkpoint) = try Self.loadBlocks(blocksDirectory, logger: logger)
-        wal = try WriteAheadLog(directory: directory + "/wal", logger: logger, onCommit: onCommit)
+        let logDirectory = directory + "/wal"
+        let oldestLogSegment = ((try? WALFile.list(logDirectory)) ?? []).compactMap(WALSegment.init(fileName:))
+            .map(\.index).min()
+        let (blocks, checkpoint) = try Self.loadBlocks(
+            blocksDirectory, oldestLogSegment: oldestLogSegment, logger: logger)
+        wal = try WriteAheadLog(directory: logDirectory, logger: logger, onCommit: onCommit)
         let head = Head()
         var skipped = 0
         let report = try wal.replay(from: checkpoint) { payload in
