@@ -3,6 +3,8 @@ public struct AppendReport: Sendable, Equatable {
     public var spans = 0
     public var duplicateSpans = 0
     public var logs = 0
+    /// Equal in stream, time and body to a record the head holds: a client's retry, stored once.
+    public var duplicateLogs = 0
     public var samples = 0
     /// Same series and timestamp, same value: a client's retry, stored once.
     public var duplicateSamples = 0
@@ -27,6 +29,7 @@ public struct AppendReport: Sendable, Equatable {
         lhs.spans += rhs.spans
         lhs.duplicateSpans += rhs.duplicateSpans
         lhs.logs += rhs.logs
+        lhs.duplicateLogs += rhs.duplicateLogs
         lhs.samples += rhs.samples
         lhs.duplicateSamples += rhs.duplicateSamples
         lhs.conflictingSamples += rhs.conflictingSamples

@@ -18,6 +18,10 @@ struct LogHead {
     private var idByLabels: [Labels: Int] = [:]
     private var postings = Postings()
     private var byTrace: [TraceID: [Reference]] = [:]
+    /// Where the first record of each (stream, time, body) is, by the hash of the three: a retried delivery
+    /// whose acknowledgement was lost is stored once, as Loki drops a line equal in stream, time and text. A hash
+    /// shared by two different records keeps both (the second is only not looked up as a duplicate later).
+    private var firstByFingerprint: [Int: Reference] = [:]
     private(set) var recordCount = 0
 
     /// The labels that identify a record's stream: the resource's labels and `severity`.
@@ -36,9 +40,22 @@ struct LogHead {
             idByLabels[labels] = id
             postings.add(id: id, labels: labels)
         }
-        if let traceID = record.traceID {
-            byTrace[traceID, default: []].append(Reference(stream: id, index: streams[id].records.count))
+        let reference = Reference(stream: id, index: streams[id].records.count)
+        var hasher = Hasher()
+        hasher.combine(id)
+        hasher.combine(record.time)
+        hasher.combine(record.body)
+        let fingerprint = hasher.finalize()
+        if let first = firstByFingerprint[fingerprint] {
+            let stored = streams[first.stream].records[first.index]
+            if first.stream == id && stored.time == record.time && stored.body == record.body {
+                report.duplicateLogs += 1
+                return
+            }
+        } else {
+            firstByFingerprint[fingerprint] = reference
         }
+        if let traceID = record.traceID { byTrace[traceID, default: []].append(reference) }
         streams[id].records.append(record)
         recordCount += 1
         report.logs += 1

@@ -121,6 +121,7 @@ public final class Ingestor: Sendable {
         telemetry.accepted(report.exemplars, protocol: protocolName, signal: "exemplars")
         telemetry.rejected(report.duplicateSpans, protocol: protocolName, signal: "spans", reason: "duplicate")
         telemetry.rejected(report.duplicateSamples, protocol: protocolName, signal: "samples", reason: "duplicate")
+        telemetry.rejected(report.duplicateLogs, protocol: protocolName, signal: "logs", reason: "duplicate")
         return outcome
     }
 
