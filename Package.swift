@@ -1,5 +1,16 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
+
+// The commit and date `lumen version` reports: `Scripts/stamp.sh` writes them into a git-ignored Swift file and
+// exports LUMEN_BUILD_STAMP=1 for the build it precedes (Scripts/run.sh, Scripts/test.sh); the file is compiled in
+// with `-D LUMEN_BUILD_STAMP` only then. SwiftPM re-reads this manifest when the environment changes, not when a
+// file appears, so the variable, not the file alone, decides. A plain `swift build` says "unknown".
+let buildStampSettings: [SwiftSetting] =
+    ProcessInfo.processInfo.environment["LUMEN_BUILD_STAMP"] == "1"
+        && FileManager.default.fileExists(
+            atPath: Context.packageDirectory + "/Sources/LumenServer/API/BuildStamp+Generated.swift")
+    ? [.define("LUMEN_BUILD_STAMP")] : []
 
 // The folder tree is the architecture (see "How it is built" in README.md):
 // model → wire formats / engine → query → server → the `lumen` CLI.
@@ -88,7 +99,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            ],
+            swiftSettings: buildStampSettings
         ),
 
         // OTLP over gRPC (grpc-swift-2). Its own target: gRPC's build cost stays out of everything else.
@@ -129,6 +141,9 @@ let package = Package(
         ),
 
         .testTarget(name: "LumenModelTests", dependencies: ["LumenModel"]),
+        // The CLI's pure logic: table layout of answers, number formatting, arguments.
+        .testTarget(
+            name: "LumenCLITests", dependencies: ["LumenCLI", "LumenQuery", "LumenModel", "LumenRender", "LumenLoad"]),
         .testTarget(
             name: "LumenWireTests",
             dependencies: [

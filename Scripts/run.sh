@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 
 Scripts/bootstrap.sh
 echo "== building lumen (release)"
+Scripts/stamp.sh
+export LUMEN_BUILD_STAMP=1  # compiles the stamp in (see Package.swift)
 swift build -c release --product lumen
 exec .build/release/lumen serve "$@"

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 Scripts/bootstrap.sh --test-peers
 
 echo "== swift build"
+Scripts/stamp.sh
+export LUMEN_BUILD_STAMP=1  # compiles the stamp in (see Package.swift)
 swift build --build-tests
 
 echo "== swift test"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LumenServer
 
 @main
 struct Lumen: AsyncParsableCommand {
@@ -8,10 +9,13 @@ struct Lumen: AsyncParsableCommand {
         discussion: """
             Start a server with `lumen serve`, feed it with `lumen load` (or any OpenTelemetry SDK), \
             then ask it questions with `lumen query` and `lumen trace`, follow logs with `lumen tail`, see \
-            who calls whom with `lumen services`, or watch it all with `lumen dash`.
+            who calls whom with `lumen services`, or watch it all with `lumen dash`. Every command prints with \
+            --output table|json|jsonl|csv (docs/cli.md).
             """,
+        version: BuildInfo.current.line,
         subcommands: [
             ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
-            ServicesCommand.self, DashCommand.self, PromQLTestCommand.self, BenchCommand.self,
+            ServicesCommand.self, DashCommand.self, VersionCommand.self, PromQLTestCommand.self,
+            BenchCommand.self,
         ])
 }

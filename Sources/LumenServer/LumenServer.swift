@@ -48,6 +48,7 @@ public struct LumenServer: Sendable {
         }
         let connections = Self.connectionBudget(configuration, telemetry: telemetry, logger: logger)
         let engine = QueryEngine(store: storage, limits: configuration.queryLimits)
+        let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
         let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)
@@ -62,10 +63,11 @@ public struct LumenServer: Sendable {
         let apiRouter = Router()
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
         AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections).register(on: apiRouter)
-        NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit)
+        NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit, queries: queries)
             .register(on: apiRouter)
         PrometheusRoutes(
-            engine: engine, tenants: tenants, metadata: ingestor.metadata, retention: configuration.storage.retention
+            engine: engine, tenants: tenants, metadata: ingestor.metadata, retention: configuration.storage.retention,
+            queries: queries
         ).register(on: apiRouter)
 
         var quietLogger = logger
@@ -128,9 +130,11 @@ public struct LumenServer: Sendable {
                 try await tasks.waitForAll()
             }
         } catch {
+            await queries.shutdown()
             try? storage.close()
             throw error
         }
+        await queries.shutdown()
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")
     }

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var memoryCeilingBytes = ServerConfiguration.defaultMemoryCeiling
     /// The most log records or spans a native query returns.
     public var maxQueryLimit = 5_000
+    /// Queries evaluated at once (on threads of their own, `QueryExecutor`); one more is answered 503.
+    public var maxConcurrentQueries = 20
     /// How long one query may run, and how many samples and series it may touch.
     public var queryLimits = QueryLimits()
     /// Retention, out-of-order window, when the head is cut into blocks and how blocks are compacted.

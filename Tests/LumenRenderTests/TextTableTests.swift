@@ -52,3 +52,28 @@ struct TextTableTests {
         #expect(table.render() == "NAME  COUNT\n────  ─────")
     }
 }
+
+struct TextTableOverflowTests {
+    @Test func aKeptColumnNeverNarrowsHoweverNarrowTheTable() {
+        var table = TextTable(columns: [.init("NAME"), .init("TRACE", overflow: .keep)])
+        table.append(["checkout", "9b567d448577d27025f3a1c0e2b4d6f8"])
+        #expect(table.render(maxWidth: 20).contains("9b567d448577d27025f3a1c0e2b4d6f8"))
+    }
+
+    @Test func aWrappingColumnBreaksAfterACommaOntoContinuationLines() {
+        var table = TextTable(columns: [.init("SERIES", overflow: .wrap), .init("VALUE", alignment: .right)])
+        table.append(["{code=\"200\", method=\"GET\", route=\"/cart\"}", "1520"])
+        #expect(table.render(maxWidth: 30) == """
+            SERIES                   VALUE
+            ───────────────────────  ─────
+            {code="200",              1520
+            method="GET",
+            route="/cart"}
+            """)
+    }
+
+    @Test func aWordLongerThanTheColumnIsBrokenInside() {
+        #expect(TextCell.wrap("abcdefghij", to: 4) == ["abcd", "efgh", "ij"])
+        #expect(TextCell.wrap("short", to: 10) == ["short"])
+    }
+}

@@ -3,22 +3,21 @@ import Foundation
 
 /// Options every command that talks to a running server shares.
 struct ClientOptions: ParsableArguments {
-    @Option(name: .customLong("api"), help: "The query API's URL (or set LUMEN_API).")
+    @Option(
+        name: .customLong("api"),
+        help: "The query API: a URL or host:port (or set LUMEN_API; default http://127.0.0.1:9470).")
     var apiURL: String = ProcessInfo.processInfo.environment["LUMEN_API"] ?? "http://127.0.0.1:9470"
 
     @Option(help: "The tenant to read (sent as X-Scope-OrgID).")
     var tenant: String?
 
-    @Option(help: "table for people, json or csv for programs.")
-    var output: OutputFormat = .table
+    @OptionGroup var outputOptions: OutputOptions
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv
-    }
+    var output: Output { Output(outputOptions.output) }
 
     func client() throws -> APIClient {
-        guard let url = URL(string: apiURL), url.scheme == "http" || url.scheme == "https" else {
-            throw ValidationError("--api must be an http(s) URL, got \"\(apiURL)\"")
+        guard let url = ServerAddress.url(apiURL) else {
+            throw ValidationError("--api takes a URL or host:port, like http://127.0.0.1:9470; got \"\(apiURL)\"")
         }
         return APIClient(baseURL: url, tenant: tenant)
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LumenModel
 
-/// `--from`/`--to` values: RFC 3339 (`2026-11-21T10:00:00Z`), Unix seconds, `now`, or relative to now
+/// `--from`/`--to`/`--time` values: RFC 3339 (`2026-11-21T10:00:00Z`), Unix seconds, `now`, or relative to now
 /// (`-15m`, `-1h30m`). Sent to the server as Unix seconds.
 enum TimeArgument {
     static func unixSeconds(_ text: String, now: Date = Date()) -> String? {
@@ -19,9 +19,9 @@ enum TimeArgument {
         return nil
     }
 
-    /// Refuses `--from`/`--to` values that are none of the accepted forms, before anything is sent.
-    static func validate(from: String?, to: String?) throws {
-        for (name, value) in [("--from", from), ("--to", to)] {
+    /// Refuses `--from`/`--to`/`--time` values that are none of the accepted forms, before anything is sent.
+    static func validate(from: String?, to: String?, time: String? = nil) throws {
+        for (name, value) in [("--from", from), ("--to", to), ("--time", time)] {
             if let value, unixSeconds(value) == nil {
                 throw ValidationError("\(name) takes RFC 3339 (2026-11-21T10:00:00Z), Unix seconds or -15m")
             }

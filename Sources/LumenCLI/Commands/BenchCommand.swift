@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Prints one result as a line of JSON with sorted keys, what the `Scripts/bench/` scripts parse.
     static func printJSON(_ object: [String: Any]) throws {
-        let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         print(String(decoding: json, as: UTF8.self))
     }
 

@@ -47,15 +47,20 @@ struct DashRenderCommand: AsyncParsableCommand {
         if watch != nil, let format, format != .ansi && format != .text {
             throw ValidationError("--watch draws ansi or text; export markdown or json without --watch")
         }
+        let output = client.outputOptions.output
+        if output != .table, watch != nil {
+            throw ValidationError("--watch draws for people; --output \(output.rawValue) exports one frame, without --watch")
+        }
+        if output != .table, let format, format != .json || output != .json {
+            throw ValidationError("give --output \(output.rawValue) or --format \(format.rawValue), not both")
+        }
         for variable in variables where !variable.contains("=") {
             throw ValidationError("-v takes name=value, got \"\(variable)\"")
         }
     }
 
     func run() async throws {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw ValidationError("cannot read \(file)")
-        }
+        let text = try Self.read(file)
         let dashboard: DashboardFile
         do { dashboard = try DashboardLoader.load(yaml: text, file: file) } catch { throw ValidationError("\(error)") }
         let overrides = Dictionary(
@@ -80,8 +85,32 @@ struct DashRenderCommand: AsyncParsableCommand {
         var state = DashSession.State()
         let view = try await session.view(width: width ?? Terminal.width, state: &state)
         let chosen = format ?? (Terminal.useColor ? .ansi : .text)
-        let output = view.render(chosen, width: width ?? Terminal.width, height: height)
-        print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+        client.output.print(
+            table: { view.render(chosen, width: width ?? Terminal.width, height: height) },
+            json: { Data(view.render(.json, width: width ?? Terminal.width, height: height).utf8) },
+            records: { DashRecords.series(of: view) })
+    }
+}
+
+extension DashRenderCommand {
+    /// The dashboard file's text; an error naming the file and why it cannot be read (no usage text: the
+    /// command was right, the path was not), with where the shipped dashboards are.
+    static func read(_ file: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        let reason: String
+        if !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) {
+            reason = "No such file or directory"
+        } else if isDirectory.boolValue {
+            reason = "it is a directory"
+        } else if !FileManager.default.isReadableFile(atPath: file) {
+            reason = "Permission denied"
+        } else if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            return text
+        } else {
+            reason = "it is not UTF-8 text"
+        }
+        let shipped = file.hasPrefix("Dashboards/") ? " (the shipped dashboards are in Dashboards/ of the Lumen checkout: run from there or give the full path)" : ""
+        throw APIClient.Failure(description: "cannot read \(file): \(reason)\(shipped)")
     }
 }
 

@@ -14,7 +14,7 @@ struct LoadCommand: AsyncParsableCommand {
             --rate 0 sends as fast as the server acknowledges.
             """)
 
-    @Option(help: "Where to send: an http:// URL for OTLP/HTTP, or a grpc://host:port for OTLP/gRPC.")
+    @Option(help: "Where to send: OTLP/HTTP at a URL or host:port (lumen serve --otlp-http), or grpc://host:port for OTLP/gRPC.")
     var endpoint = "http://127.0.0.1:4318"
 
     @Option(help: "Simulated shop requests per second (0: as fast as possible).")
@@ -47,8 +47,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines, only the summary.")
     var quiet = false
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func run() async throws {
-        guard let url = URL(string: endpoint) else { throw ValidationError("--endpoint must be a URL") }
+        guard let url = endpoint.hasPrefix("grpc://") ? URL(string: endpoint) : ServerAddress.url(endpoint) else {
+            throw ValidationError("--endpoint takes a URL or host:port, like http://127.0.0.1:4318; got \"\(endpoint)\"")
+        }
         guard let nanoseconds = DurationText.parse(duration), nanoseconds > 0 else {
             throw ValidationError("--duration takes a duration like 30s or 5m")
         }
@@ -73,8 +77,12 @@ struct LoadCommand: AsyncParsableCommand {
         let runner: LoadRunner
         do { runner = try LoadRunner(options: httpOptions, sender: grpc) } catch { throw ValidationError("\(error)") }
         let target = count.map { "\($0) requests" } ?? duration
-        print("lumen load: seed \(seed), \(rate == 0 ? "unlimited" : "\(Self.number(rate))/s") for \(target) → \(endpoint)")
-        let quiet = self.quiet
+        let output = Output(outputOptions.output)
+        // Progress is for people: a program asking for json or csv gets the summary alone.
+        let quiet = self.quiet || output.format != .table
+        if output.format == .table {
+            print("lumen load: seed \(seed), \(rate == 0 ? "unlimited" : "\(Self.number(rate))/s") for \(target) → \(url.absoluteString)")
+        }
         let connection = grpc.map { sender in Task { try await sender.start() } }
         let summary = try await runner.run { progress in
             guard !quiet else { return }
@@ -84,18 +92,42 @@ struct LoadCommand: AsyncParsableCommand {
         grpc?.stop()
         _ = await connection?.result
         let progress = summary.progress
-        print("""
-            done in \(Self.number(summary.elapsed.seconds))s: \(progress.requestsSimulated) requests, \
+        output.print(
+            table: { Self.describe(summary) },
+            json: { Data(Self.records(summary).jsonLines.utf8) }, records: { Self.records(summary) })
+        if progress.failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The summary for people.
+    static func describe(_ summary: LoadSummary) -> String {
+        let progress = summary.progress
+        var text = """
+            done in \(number(summary.elapsed.seconds))s: \(progress.requestsSimulated) requests, \
             \(progress.spansAcknowledged) spans, \(progress.logsAcknowledged) logs, \
-            \(progress.pointsAcknowledged) points acknowledged (\(Self.number(summary.acknowledgedSpansPerSecond)) spans/s), \
+            \(progress.pointsAcknowledged) points acknowledged (\(number(summary.acknowledgedSpansPerSecond)) spans/s), \
             \(progress.failures) failures
-            """)
-        print("""
             acknowledgement latency per POST: p50 \(DurationText.format(progress.acknowledgementLatency(quantile: 0.5).nanoseconds)), \
             p99 \(DurationText.format(progress.acknowledgementLatency(quantile: 0.99).nanoseconds))
-            """)
-        if let failure = progress.lastFailure { print("last failure: \(failure)") }
-        if progress.failures > 0 { throw ExitCode.failure }
+            """
+        if let failure = progress.lastFailure { text += "\nlast failure: \(failure)" }
+        return text
+    }
+
+    /// The summary for programs, one row: counts, seconds and nanoseconds.
+    static func records(_ summary: LoadSummary) -> Records {
+        let progress = summary.progress
+        let numbers: [(String, String)] = [
+            ("elapsed_seconds", String(summary.elapsed.seconds)), ("requests", String(progress.requestsSimulated)),
+            ("spans_acknowledged", String(progress.spansAcknowledged)),
+            ("logs_acknowledged", String(progress.logsAcknowledged)),
+            ("points_acknowledged", String(progress.pointsAcknowledged)), ("failures", String(progress.failures)),
+            ("retries", String(progress.retries)),
+            ("latency_p50_nanos", String(progress.acknowledgementLatency(quantile: 0.5).nanoseconds)),
+            ("latency_p99_nanos", String(progress.acknowledgementLatency(quantile: 0.99).nanoseconds)),
+        ]
+        return Records(
+            header: numbers.map(\.0) + ["last_failure"], rows: [numbers.map(\.1) + [progress.lastFailure ?? ""]],
+            numeric: Set(numbers.map(\.0)))
     }
 
     static func describe(_ progress: LoadProgress) -> String {

@@ -29,7 +29,8 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "For metrics over --since: evaluate every step (e.g. 30s, 1m).")
     var step: String?
 
-    @Option(help: "Evaluate at this time (Unix seconds or RFC 3339) instead of now.")
+    @Option(parsing: .unconditional,
+        help: "Evaluate at this time instead of now: RFC 3339, Unix seconds, or relative like -5m.")
     var time: String?
 
     // Unconditional, so a relative time like -15m is read as the value rather than as an option.
@@ -50,7 +51,7 @@ struct QueryCommand: AsyncParsableCommand {
             throw ValidationError("--step needs --since or --from (the range to evaluate)")
         }
         if since != nil && from != nil { throw ValidationError("give --since or --from, not both") }
-        try TimeArgument.validate(from: from, to: to)
+        try TimeArgument.validate(from: from, to: to, time: time)
         if let since, DurationText.parse(since) == nil { throw ValidationError("--since takes a duration like 15m") }
         if let step, DurationText.parse(step) == nil { throw ValidationError("--step takes a duration like 30s") }
         if limit <= 0 { throw ValidationError("--limit must be positive") }
@@ -60,7 +61,7 @@ struct QueryCommand: AsyncParsableCommand {
         var parameters = ["query": query, "limit": String(limit)]
         parameters["since"] = since
         parameters["step"] = step
-        parameters["time"] = time
+        parameters["time"] = time.flatMap { TimeArgument.unixSeconds($0) }
         parameters["start"] = from.flatMap { TimeArgument.unixSeconds($0) }
         parameters["end"] = to.flatMap { TimeArgument.unixSeconds($0) }
         let data: Data
@@ -69,17 +70,13 @@ struct QueryCommand: AsyncParsableCommand {
         } catch let failure as APIClient.Failure {
             throw APIClient.Failure(description: QueryErrorCaret.render(query: query, message: failure.description))
         }
-        if client.output == .json {
-            Terminal.printJSON(data)
-            return
-        }
         let response = try JSONDecoder().decode(QueryResponse.self, from: data)
         for warning in response.warnings ?? [] { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        if client.output == .csv {
-            print(QueryTable.csv(response), terminator: "")
-            return
-        }
-        let text = QueryTable.render(response, width: Terminal.width)
-        print(text.isEmpty ? "no results" : text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        client.output.print(
+            table: {
+                let text = QueryTable.render(response, query: query, width: Terminal.tableWidth)
+                return text.isEmpty ? "no results" : text
+            },
+            json: { data }, records: { QueryTable.records(response) })
     }
 }

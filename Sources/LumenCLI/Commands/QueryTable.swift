@@ -3,15 +3,20 @@ import LumenModel
 import LumenQuery
 import LumenRender
 
-/// Query results as tables for people.
+/// Query results as tables for people, and as rows for programs (``records(_:)``).
+///
+/// Identifiers (trace IDs) are never cut; series names wrap rather than cut, after first dropping the labels
+/// every row shares (printed once above the table) when the full names do not fit the width.
 enum QueryTable {
     /// Exemplars listed under a metric answer: the newest, so a spike just seen leads to its traces.
     static let shownExemplars = 10
 
-    static func render(_ response: QueryResponse, width: Int) -> String {
+    /// The answer as text at most `width` wide where the columns allow (`.max`: nothing is narrowed). Values in
+    /// seconds — a `*_seconds` series, a `histogram_quantile` over `*_seconds_bucket` — read as durations.
+    static func render(_ response: QueryResponse, query: String = "", width: Int) -> String {
         if response.kind == .string { return response.string ?? "" }
-        guard let table = table(response), !table.isEmpty else { return "" }
-        return table.render(maxWidth: width) + exemplars(response.exemplars ?? [], width: width)
+        guard let text = table(response, query: query, width: width) else { return "" }
+        return text + exemplars(response.exemplars ?? [], width: width)
     }
 
     /// The newest exemplars as a table, with how to open their traces; empty without any.
@@ -20,16 +25,14 @@ enum QueryTable {
         guard !all.isEmpty else { return "" }
         let newest = all.sorted { $0.exemplar.t > $1.exemplar.t }.prefix(shownExemplars)
         var table = TextTable(columns: [
-            .init("EXEMPLAR AT"), .init("VALUE", alignment: .right), .init("TRACE"), .init("SERIES"),
+            .init("EXEMPLAR AT"), .init("VALUE", alignment: .right), .init("TRACE", overflow: .keep),
+            .init("SERIES", overflow: .wrap),
         ])
         // Labels every listed series shares (service, instance …) only make the rows long: show what tells them apart.
-        var shared = newest.first?.series ?? [:]
-        for (series, _) in newest { shared = shared.filter { series[$0.key] == $0.value } }
-        if Set(newest.map(\.series)).count == 1 { shared = [:] }
-        for (series, exemplar) in newest {
+        let names = SeriesNames(newest.map(\.series), keepingName: true)
+        for ((_, exemplar), name) in zip(newest, names.distinct) {
             let trace = exemplar.traceId ?? seriesName(exemplar.labels)
-            let distinct = series.filter { $0.key == Labels.metricName || shared[$0.key] == nil }
-            table.append([clock(exemplar.t), exemplar.v, trace, seriesName(distinct)])
+            table.append([clock(exemplar.t), ValueText.format(exemplar.v), trace, name])
         }
         var text = "\n\n" + table.render(maxWidth: width)
         if !text.hasSuffix("\n") { text += "\n" }
@@ -38,59 +41,110 @@ enum QueryTable {
         return text
     }
 
-    /// The same rows as comma-separated values with a header, for spreadsheets and scripts; a matrix gives one
-    /// row per point rather than a summary per series.
-    static func csv(_ response: QueryResponse) -> String {
-        if response.kind == .string { return CSV.render(header: ["string", "time"],
-            rows: [[response.string ?? "", response.time.map(String.init) ?? ""]]) }
-        if response.kind == .matrix {
+    /// The answer as rows for `--output csv` and `jsonl`, never rounded: a metric answer (instant, range, scalar
+    /// or string) is one row per point under the same `series,time_unix_nano,value`; logs and traces one row each.
+    static func records(_ response: QueryResponse) -> Records {
+        switch response.kind {
+        case .string:
+            return Records(
+                header: metricHeader, rows: [["", response.time.map(String.init) ?? "", response.string ?? ""]],
+                numeric: ["time_unix_nano"])
+        case .vector, .scalar, .matrix:
             let rows = sorted(response.series ?? []).flatMap { entry in
                 entry.points.map { [seriesName(entry.labels), String($0.t), $0.v] }
             }
-            return CSV.render(header: ["series", "time_unix_nano", "value"], rows: rows)
+            return Records(header: metricHeader, rows: rows, numeric: ["time_unix_nano", "value"])
+        case .logs:
+            return records(response.logs ?? [])
+        case .traces:
+            return Records(
+                header: ["trace_id", "start_unix_nano", "root_service", "root_name", "duration_nanos", "spans",
+                    "errors", "matched_span_ids"],
+                rows: (response.traces ?? []).map { trace in
+                    [trace.traceId, String(trace.startTimeUnixNano), trace.rootServiceName, trace.rootTraceName,
+                        String(trace.durationNanos), String(trace.spanCount), String(trace.errorCount),
+                        trace.spans.map(\.spanId).joined(separator: " ")]
+                },
+                numeric: ["start_unix_nano", "duration_nanos", "spans", "errors"])
         }
-        guard let table = table(response) else { return "" }
-        return CSV.render(header: table.columns.map(\.title), rows: table.rows)
     }
 
-    private static func table(_ response: QueryResponse) -> TextTable? {
+    static let metricHeader = ["series", "time_unix_nano", "value"]
+
+    /// Log lines as rows, as `lumen query` and `lumen tail` print them for programs.
+    static func records(_ logs: [LogJSON]) -> Records {
+        Records(
+            header: ["time_unix_nano", "service", "level", "trace_id", "span_id", "line"],
+            rows: logs.map { record in
+                [String(record.timeUnixNano), record.service, record.level, record.traceId ?? "",
+                    record.spanId ?? "", record.record.line]
+            },
+            numeric: ["time_unix_nano"])
+    }
+
+    private static func table(_ response: QueryResponse, query: String, width: Int) -> String? {
         switch response.kind {
-        case .vector, .scalar: vector(response.series ?? [])
-        case .string: nil
-        case .matrix: matrix(response.series ?? [])
-        case .logs: logs(response.logs ?? [])
-        case .traces: traces(response.traces ?? [])
+        case .vector, .scalar, .matrix:
+            let series = sorted(response.series ?? [])
+            guard !series.isEmpty else { return nil }
+            let seconds = series.map { isSeconds($0.labels, query: query) }
+            let build = response.kind == .matrix ? matrix : vector
+            let full = build(series, seconds, series.map { seriesName($0.labels) }).render(maxWidth: .max)
+            guard full.split(separator: "\n").contains(where: { $0.count > width }) else { return full }
+            let names = SeriesNames(series.map(\.labels))
+            let heading = names.shared.isEmpty ? "" : "every series: \(seriesName(names.shared))\n"
+            return heading + build(series, seconds, names.distinct).render(maxWidth: width)
+        case .string: return nil
+        case .logs: return nonEmpty(logs(response.logs ?? []))?.render(maxWidth: width)
+        case .traces: return nonEmpty(traces(response.traces ?? []))?.render(maxWidth: width)
         }
     }
 
-    private static func vector(_ series: [QueryResponse.Series]) -> TextTable {
-        var table = TextTable(columns: [.init("SERIES"), .init("VALUE", alignment: .right), .init("AT")])
-        for entry in sorted(series) {
-            let point = entry.points.last
-            table.append([seriesName(entry.labels), point?.v ?? "", point.map { clock($0.t) } ?? ""])
-        }
-        return table
-    }
+    private static func nonEmpty(_ table: TextTable) -> TextTable? { table.isEmpty ? nil : table }
 
-    private static func matrix(_ series: [QueryResponse.Series]) -> TextTable {
+    private static func vector(_ series: [QueryResponse.Series], seconds: [Bool], names: [String]) -> TextTable {
         var table = TextTable(columns: [
-            .init("SERIES"), .init("POINTS", alignment: .right), .init("MIN", alignment: .right),
-            .init("MAX", alignment: .right), .init("LAST", alignment: .right), .init("TREND"),
+            .init("SERIES", overflow: .wrap), .init("VALUE", alignment: .right), .init("AT"),
         ])
-        for entry in sorted(series) {
-            let values = entry.points.compactMap { Double($0.v) }
+        for (index, entry) in series.enumerated() {
+            let point = entry.points.last
             table.append([
-                seriesName(entry.labels), String(entry.points.count),
-                values.min().map(PrometheusNumber.format) ?? "", values.max().map(PrometheusNumber.format) ?? "",
-                entry.points.last?.v ?? "", Sparkline.render(values, width: 24),
+                names[index], point.map { ValueText.format($0.v, seconds: seconds[index]) } ?? "",
+                point.map { clock($0.t) } ?? "",
             ])
         }
         return table
     }
 
+    private static func matrix(_ series: [QueryResponse.Series], seconds: [Bool], names: [String]) -> TextTable {
+        var table = TextTable(columns: [
+            .init("SERIES", overflow: .wrap), .init("POINTS", alignment: .right), .init("MIN", alignment: .right),
+            .init("MAX", alignment: .right), .init("LAST", alignment: .right), .init("TREND"),
+        ])
+        for (index, entry) in series.enumerated() {
+            let values = entry.points.compactMap { Double($0.v) }
+            func format(_ text: String) -> String { ValueText.format(text, seconds: seconds[index]) }
+            table.append([
+                names[index], String(entry.points.count),
+                values.min().map { format(PrometheusNumber.format($0)) } ?? "",
+                values.max().map { format(PrometheusNumber.format($0)) } ?? "",
+                entry.points.last.map { format($0.v) } ?? "", Sparkline.render(values, width: 24),
+            ])
+        }
+        return table
+    }
+
+    /// Whether a series' values are seconds: its name ends in `_seconds`, or, nameless, it is a quantile of a
+    /// `*_seconds_bucket` histogram or an average of `*_seconds_sum` over `*_seconds_count`.
+    static func isSeconds(_ labels: [String: String], query: String) -> Bool {
+        if let name = labels[Labels.metricName] { return name.hasSuffix("_seconds") }
+        return (query.contains("histogram_quantile") && query.contains("_seconds_bucket"))
+            || (query.contains("_seconds_sum") && query.contains("_seconds_count") && query.contains("/"))
+    }
+
     private static func logs(_ records: [LogJSON]) -> TextTable {
         var table = TextTable(columns: [
-            .init("TIME"), .init("SERVICE"), .init("LEVEL"), .init("TRACE"), .init("LINE"),
+            .init("TIME"), .init("SERVICE"), .init("LEVEL"), .init("TRACE", overflow: .keep), .init("LINE"),
         ])
         for record in records {
             table.append([
@@ -104,7 +158,8 @@ enum QueryTable {
     private static func traces(_ traces: [TraceSummaryJSON]) -> TextTable {
         var table = TextTable(columns: [
             .init("START"), .init("ROOT SERVICE"), .init("ROOT NAME"), .init("DURATION", alignment: .right),
-            .init("SPANS", alignment: .right), .init("ERRORS", alignment: .right), .init("MATCHED"), .init("TRACE"),
+            .init("SPANS", alignment: .right), .init("ERRORS", alignment: .right), .init("MATCHED", overflow: .wrap),
+            .init("TRACE", overflow: .keep),
         ])
         for trace in traces {
             let matched = trace.spans.prefix(3).map { "\($0.service):\($0.name) \(DurationText.format($0.durationNanos))" }
@@ -122,7 +177,7 @@ enum QueryTable {
         series.sorted { seriesName($0.labels) < seriesName($1.labels) }
     }
 
-    private static func seriesName(_ labels: [String: String]) -> String {
+    static func seriesName(_ labels: [String: String]) -> String {
         Labels(labels.map { Label($0.key, $0.value) }).description
     }
 

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("otlp-grpc"), help: "Where to receive OTLP/gRPC (host:port or off; default 0.0.0.0:4317).")
     var otlpGRPC: String?
 
-    @Option(help: "Where to serve the query API (host:port; default 127.0.0.1:9470).")
+    @Option(help: "Where to serve the query API (host:port or http://host:port; default 127.0.0.1:9470).")
     var api: String?
 
     @Option(help: "StatsD over UDP (host:port or off; default 0.0.0.0:8125).")
@@ -71,8 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
+        // host:port, or a URL with it (what a client's --api takes), so one address pastes into either.
         func address(_ text: String, _ flag: String) throws -> ListenAddress {
-            guard let parsed = ListenAddress(text) else { throw ValidationError("--\(flag) must be host:port, got \"\(text)\"") }
+            guard let parsed = ListenAddress(ServerAddress.hostAndPort(text)) else {
+                throw ValidationError("--\(flag) must be host:port (or http://host:port), got \"\(text)\"")
+            }
             return parsed
         }
         if let otlpHTTP { configuration.otlpHTTP = try address(otlpHTTP, "otlp-http") }
@@ -126,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "lumen")
         logger.logLevel = level
-        announce("Lumen \(LumenVersion.current) — data in \(URL(fileURLWithPath: configuration.dataDirectory).standardized.path)")
+        announce("Lumen \(BuildInfo.current.version) — data in \(URL(fileURLWithPath: configuration.dataDirectory).standardized.path)")
 
         try await LumenServer(configuration: configuration, logger: logger).run(plugins: [OTLPGRPCPlugin()]) {
             listener, address in
@@ -157,8 +160,4 @@ extension SocketAddress {
         let host = ipAddress ?? "?"
         return (host.contains(":") ? "[\(host)]" : host) + ":" + (port.map(String.init) ?? "?")
     }
-}
-
-enum LumenVersion {
-    static let current = "0.1.0"
 }

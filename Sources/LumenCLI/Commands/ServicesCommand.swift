@@ -38,23 +38,17 @@ struct ServicesCommand: AsyncParsableCommand {
         }
         parameters["end"] = to.flatMap { TimeArgument.unixSeconds($0) }
         let data = try await client.client().get("lumen/v1/service-graph", query: parameters)
-        if client.output == .json {
-            Terminal.printJSON(data)
-            return
-        }
         let graph = try JSONDecoder().decode(ServiceGraphResponse.self, from: data).data
-        let (edges, services) = Self.tables(graph)
-        if client.output == .csv {
-            print(Self.csv(graph), terminator: "")
-            return
-        }
-        guard !edges.isEmpty || !services.isEmpty else {
-            print(from == nil ? "no spans in the last \(since)" : "no spans in that range")
-            return
-        }
-        print("CALLS BETWEEN SERVICES\n" + edges.render(maxWidth: Terminal.width))
-        print("\nSERVICES\n" + services.render(maxWidth: Terminal.width))
-        print("\n" + Self.rateFootnote)
+        client.output.print(
+            table: {
+                let (edges, services) = Self.tables(graph)
+                guard !edges.isEmpty || !services.isEmpty else {
+                    return from == nil ? "no spans in the last \(since)" : "no spans in that range"
+                }
+                return "CALLS BETWEEN SERVICES\n" + edges.render(maxWidth: Terminal.tableWidth)
+                    + "\n\nSERVICES\n" + services.render(maxWidth: Terminal.tableWidth) + "\n\n" + Self.rateFootnote
+            },
+            json: { data }, records: { Self.records(graph) })
     }
 
     static let rateFootnote =
@@ -75,7 +69,7 @@ struct ServicesCommand: AsyncParsableCommand {
 
     /// One table for programs: edges (`kind` edge, caller and callee) then services (`kind` service, the
     /// service as callee); raw numbers, latencies in seconds, `rate` over `rate_seconds` (see `CallStats`).
-    static func csv(_ graph: ServiceGraphResponse.Data) -> String {
+    static func records(_ graph: ServiceGraphResponse.Data) -> Records {
         func numbers(_ stats: CallStats) -> [String] {
             [String(stats.calls), String(stats.errors)]
                 + [stats.rate, stats.rateSeconds, stats.errorRatio, stats.p50, stats.p95, stats.p99]
@@ -83,11 +77,8 @@ struct ServicesCommand: AsyncParsableCommand {
         }
         let rows = graph.edges.map { ["edge", $0.caller, $0.callee] + numbers($0.stats) }
             + graph.services.map { ["service", "", $0.service] + numbers($0.stats) }
-        return CSV.render(
-            header: [
-                "kind", "caller", "callee", "calls", "errors", "rate", "rate_seconds", "error_ratio", "p50", "p95", "p99",
-            ],
-            rows: rows)
+        let numeric = ["calls", "errors", "rate", "rate_seconds", "error_ratio", "p50", "p95", "p99"]
+        return Records(header: ["kind", "caller", "callee"] + numeric, rows: rows, numeric: Set(numeric))
     }
 
     private static func row(_ stats: CallStats) -> [String] {

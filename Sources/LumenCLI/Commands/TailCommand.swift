@@ -10,6 +10,10 @@ struct TailCommand: AsyncParsableCommand {
         discussion: """
             lumen tail '{service="payment"} |= "declined"'
             lumen tail '{severity>="warn"} | json | status >= 500' --since 5m
+            lumen tail '{service="cart"}' --output jsonl | jq .line
+
+            --output csv prints the header once, then rows as lines arrive; json and jsonl both print one \
+            object per line (a stream has no end to close an array at).
             """)
 
     @Argument(help: "A log query: a stream selector and its pipeline.")
@@ -36,6 +40,8 @@ struct TailCommand: AsyncParsableCommand {
         let api = try client.client()
         let interval = DurationText.parse(every)!
         var follower = LogFollower(start: Timestamp.now() - DurationText.parse(since)!)
+        let format = client.outputOptions.output
+        if format == .csv { Self.write(QueryTable.records([]).csvHeader) }
         while !Task.isCancelled {
             let now = Timestamp.now()
             let parameters = [
@@ -52,11 +58,23 @@ struct TailCommand: AsyncParsableCommand {
             guard response.kind == .logs else {
                 throw ValidationError("lumen tail follows log queries; this query answers \(response.kind.rawValue)")
             }
-            // Written straight to the descriptor: a tail piped into grep must not wait for a buffer to fill.
-            let text = follower.fresh(response.logs ?? [], now: now).map { Self.line($0) + "\n" }.joined()
-            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+            Self.write(Self.text(follower.fresh(response.logs ?? [], now: now), format: format))
             try await Task.sleep(for: .nanoseconds(interval))
         }
+    }
+
+    /// New lines as the format prints them: rows without a header for csv, an object a line for json and jsonl.
+    static func text(_ records: [LogJSON], format: OutputOptions.Format) -> String {
+        switch format {
+        case .table: records.map { line($0) + "\n" }.joined()
+        case .csv: QueryTable.records(records).csvRows
+        case .json, .jsonl: QueryTable.records(records).jsonLines
+        }
+    }
+
+    /// Written straight to the descriptor: a tail piped into grep must not wait for a buffer to fill.
+    private static func write(_ text: String) {
+        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 
     private static func line(_ record: LogJSON) -> String {

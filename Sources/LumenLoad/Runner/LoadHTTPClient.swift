@@ -18,8 +18,7 @@ enum LoadHTTPClient {
 
     /// The start of a response body, for an error message.
     static func excerpt(_ body: ByteBuffer) -> String {
-        let text = String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = FailureText.message(body, contentType: nil)
         return text.isEmpty ? "(empty body)" : text
     }
 }

@@ -22,6 +22,8 @@ public struct LoadRunner: Sendable {
 
     /// Failed POSTs, with none acknowledged yet, after which the endpoint is taken to be down or wrong.
     static let failuresBeforeGivingUp = 3
+    /// How long after `duration` a POST may still be retried.
+    static let retryGrace: Duration = .seconds(3)
 
     /// Runs until `duration` or `count` is reached, or the calling task is cancelled (then it stops sending,
     /// waits for the POSTs in flight and returns a summary marked cancelled). `progress` is called at most
@@ -33,7 +35,9 @@ public struct LoadRunner: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         let start = options.startTime ?? Timestamp.now()
-        let http = self.sender == nil ? OTLPHTTPSender(options: options) : nil
+        // Retries stop a little after the run's end, so a failing server cannot hold a 2 s run for a minute.
+        let deadline = options.duration.map { began + $0 + Self.retryGrace }
+        let http = self.sender == nil ? OTLPHTTPSender(options: options, deadline: deadline) : nil
         let sender: any OTLPSender = self.sender ?? http!
         let tally = Tally()
         var workload = ShopWorkload(seed: options.seed)
@@ -86,7 +90,7 @@ public struct LoadRunner: Sendable {
                     await submit(.logs(requests))
                 }
                 if let failure = tally.hopelessFailure(after: Self.failuresBeforeGivingUp) {
-                    hopeless = LoadError(.unreachable, failure + "; is `lumen serve` running and the endpoint right?")
+                    hopeless = LoadError(.unreachable, "nothing was acknowledged: " + failure)
                     break
                 }
                 let now = clock.now

@@ -17,6 +17,28 @@ enum TextCell {
         return alignment == .left ? cut + padding : padding + cut
     }
 
+    /// The text broken into lines of at most `width` characters: after the last `, ` or space that fits, else
+    /// in the middle of a word. The pieces joined again give back the text, save the spaces at the breaks.
+    static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0, text.count > width else { return [text] }
+        var lines: [String] = []
+        var rest = Substring(text)
+        while rest.count > width {
+            let head = rest.prefix(width + 1)
+            // A break after a space: the space ends this line (and is trimmed), the next starts after it.
+            let cut = head.lastIndex(of: " ").flatMap { $0 > rest.startIndex ? $0 : nil }
+            if let cut {
+                lines.append(trimTrailing(String(rest[..<cut])))
+                rest = rest[rest.index(after: cut)...]
+            } else {
+                lines.append(String(rest.prefix(width)))
+                rest = rest.dropFirst(width)
+            }
+        }
+        if !rest.isEmpty { lines.append(String(rest)) }
+        return lines
+    }
+
     /// One line of text: line breaks and tabs become spaces so a cell can never break a row.
     static func singleLine(_ text: String) -> String {
         guard text.contains(where: { $0.isNewline || $0 == "\t" }) else { return text }

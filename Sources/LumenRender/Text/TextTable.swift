@@ -1,11 +1,24 @@
 /// Aligned columns for tabular terminal output: a header row, a rule, then one line per row.
 ///
 /// Cells are single lines (line breaks become spaces). When the table is wider than the width it is rendered
-/// in, the widest columns give way first, and cut cells end in `…`; no column shrinks below three characters.
+/// in, the widest columns give way first; what a narrowed column does with a cell that no longer fits is its
+/// ``Overflow``: cut it with `…` (the default), wrap it onto continuation lines, or never narrow at all (an
+/// identifier a reader copies). No column shrinks below three characters; render with `maxWidth: .max` for a
+/// table that is never narrowed (a pipe or a file).
 public struct TextTable: Sendable {
     public enum Alignment: Sendable {
         case left
         case right
+    }
+
+    /// What a column does with a cell wider than the column.
+    public enum Overflow: Sendable {
+        /// Cut, ending in `…`.
+        case truncate
+        /// Broken onto continuation lines of the row, after a comma or a space where there is one.
+        case wrap
+        /// Never: the column keeps its natural width however narrow the table must be (trace and span IDs).
+        case keep
     }
 
     public struct Column: Sendable {
@@ -13,11 +26,13 @@ public struct TextTable: Sendable {
         public var alignment: Alignment
         /// A ceiling for this column regardless of the table's width; `nil` lets it grow to fit its cells.
         public var maxWidth: Int?
+        public var overflow: Overflow
 
-        public init(_ title: String, alignment: Alignment = .left, maxWidth: Int? = nil) {
+        public init(_ title: String, alignment: Alignment = .left, maxWidth: Int? = nil, overflow: Overflow = .truncate) {
             self.title = title
             self.alignment = alignment
             self.maxWidth = maxWidth
+            self.overflow = overflow
         }
     }
 
@@ -27,6 +42,8 @@ public struct TextTable: Sendable {
     /// The space between two columns.
     static let separator = "  "
     static let minimumColumnWidth = 3
+    /// How narrow a wrapping column becomes before the other columns are cut.
+    static let minimumWrapWidth = 16
 
     public init(columns: [Column]) {
         self.columns = columns
@@ -46,8 +63,17 @@ public struct TextTable: Sendable {
         var lines: [String] = []
         lines.append(line(columns.map(\.title), widths: widths))
         lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: Self.separator))
-        for row in rows { lines.append(line(row, widths: widths)) }
+        for row in rows { lines += wrappedLines(row, widths: widths) }
         return lines.joined(separator: "\n")
+    }
+
+    /// A row as one line, or as several when a wrapping column's cell is wider than its column.
+    private func wrappedLines(_ row: [String], widths: [Int]) -> [String] {
+        let parts = columns.indices.map { index in
+            columns[index].overflow == .wrap ? TextCell.wrap(row[index], to: widths[index]) : [row[index]]
+        }
+        let height = parts.map(\.count).max() ?? 1
+        return (0..<height).map { lineIndex in line(parts.map { lineIndex < $0.count ? $0[lineIndex] : "" }, widths: widths) }
     }
 
     private func line(_ cells: [String], widths: [Int]) -> String {
@@ -57,20 +83,24 @@ public struct TextTable: Sendable {
         return TextCell.trimTrailing(fitted.joined(separator: Self.separator))
     }
 
-    /// Natural widths, capped per column, then narrowed one character at a time from the widest column
-    /// until the table fits — so that a single long column (a log body) absorbs the cut, not the short ones.
+    /// Natural widths, capped per column, then narrowed one character at a time from the widest column that
+    /// may narrow until the table fits — so that a single long column (a log body) absorbs the cut, not the
+    /// short ones, and a ``Overflow/keep`` column never does. Wrapping columns give way first, down to
+    /// ``minimumWrapWidth``: a wrapped cell loses nothing, a cut one does.
     func columnWidths(maxWidth: Int) -> [Int] {
         var widths = columns.enumerated().map { index, column in
             let natural = rows.reduce(column.title.count) { max($0, $1[index].count) }
-            return min(natural, column.maxWidth ?? natural)
+            return column.overflow == .keep ? natural : min(natural, column.maxWidth ?? natural)
         }
         let separators = Self.separator.count * (columns.count - 1)
         var excess = widths.reduce(separators, +) - maxWidth
-        while excess > 0, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-            widths[widest] > Self.minimumColumnWidth
-        {
-            widths[widest] -= 1
-            excess -= 1
+        let wrapping = widths.indices.filter { columns[$0].overflow == .wrap }
+        let narrowable = widths.indices.filter { columns[$0].overflow != .keep }
+        for (candidates, floor) in [(wrapping, Self.minimumWrapWidth), (narrowable, Self.minimumColumnWidth)] {
+            while excess > 0, let widest = candidates.max(by: { widths[$0] < widths[$1] }), widths[widest] > floor {
+                widths[widest] -= 1
+                excess -= 1
+            }
         }
         return widths
     }

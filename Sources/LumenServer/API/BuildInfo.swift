@@ -20,8 +20,10 @@ public struct BuildInfo: Sendable, Hashable {
         self.compilerVersion = compilerVersion
     }
 
-    /// This build's.
-    public static let current = BuildInfo(version: "0.1.0")
+    /// This build's: the revision, branch and date `Scripts/stamp.sh` wrote into `BuildStamp+Generated.swift`,
+    /// or "unknown" for a build without it (see ``BuildStamp``). `lumen version` prints the same.
+    public static let current = BuildInfo(
+        version: "0.1.0", revision: BuildStamp.revision, branch: BuildStamp.branch, buildDate: BuildStamp.date)
 
     /// `swift6.2`: the language mode's compiler, as far as `#if compiler` tells.
     public static var swiftVersion: String {

@@ -14,21 +14,24 @@ import SwiftProtobuf
 struct CorrelationRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
+    let queries: QueryExecutor
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/lumen/v1/service-graph") { request, _ in
-            try self.serviceGraph(request)
+            try await self.serviceGraph(request)
         }
         router.get("/api/traces/:traceID") { request, context in
             try self.otlpTrace(request, id: context.parameters.get("traceID") ?? "")
         }
     }
 
-    private func serviceGraph(_ request: Request) throws(APIError) -> Response {
+    private func serviceGraph(_ request: Request) async throws(APIError) -> Response {
         let window = try NativeQueryRoutes.window(FormParameters(request.uri.query))
         do {
-            return .json(ServiceGraphResponse(
-                try engine.serviceGraph(try tenants.tenant(of: request), from: window.start, to: window.end)))
+            let tenant = try tenants.tenant(of: request)
+            return .json(try await queries.run { [engine] in
+                ServiceGraphResponse(try engine.serviceGraph(tenant, from: window.start, to: window.end))
+            })
         } catch let error as QueryError {
             throw APIError(.badRequest, "\(error)")
         } catch let error as APIError {

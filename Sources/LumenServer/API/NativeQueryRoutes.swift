@@ -12,6 +12,7 @@ struct NativeQueryRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
     let maxLimit: Int
+    let queries: QueryExecutor
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/lumen/v1/query") { request, _ in
@@ -20,7 +21,7 @@ struct NativeQueryRoutes: Sendable {
         router.get("/lumen/v1/traces/:traceID") { request, context in
             try self.trace(request, id: context.parameters.get("traceID") ?? "")
         }
-        CorrelationRoutes(engine: engine, tenants: tenants).register(on: router)
+        CorrelationRoutes(engine: engine, tenants: tenants, queries: queries).register(on: router)
     }
 
     private func query(_ request: Request) async throws(APIError) -> Response {
@@ -39,10 +40,12 @@ struct NativeQueryRoutes: Sendable {
         do {
             let tenant = try tenants.tenant(of: request)
             let query = try Parser.parse(text)
-            let result = try engine.execute(query, tenant: tenant, window: window, limit: limit)
-            return .json(QueryResponse(
-                result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
-                warnings: engine.warnings(of: query, result: result, tenant: tenant)))
+            return .json(try await queries.run { [engine, limit] in
+                let result = try engine.execute(query, tenant: tenant, window: window, limit: limit)
+                return QueryResponse(
+                    result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
+                    warnings: engine.warnings(of: query, result: result, tenant: tenant))
+            })
         } catch let error as QueryError {
             throw APIError(.badRequest, "bad query: \(error)")
         } catch let error as APIError {
@@ -75,7 +78,9 @@ struct NativeQueryRoutes: Sendable {
 
     private func trace(_ request: Request, id: String) throws(APIError) -> Response {
         guard let traceID = TraceID(hex: id) else {
-            throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
+            // The path parameter arrives percent-encoded: echo what the user typed (`…`, not `%E2%80%A6`).
+            let typed = id.removingPercentEncoding ?? id
+            throw APIError(.badRequest, "invalid trace ID \"\(typed.prefix(64))\": expected 32 hexadecimal digits")
         }
         let (spans, logs) = engine.store.trace(try tenants.tenant(of: request), id: traceID)
         guard !spans.isEmpty || !logs.isEmpty else {

@@ -54,7 +54,7 @@ struct PrometheusEnvelope {
 }
 
 /// The `data` member, shaped as Prometheus shapes each answer.
-enum PrometheusJSON {
+enum PrometheusJSON: Sendable {
     case vector([InstantSample])
     case matrix([TimeSeries])
     /// `resultType: scalar`, `result: [<time>, "<value>"]`.

@@ -13,8 +13,13 @@ struct PrometheusRoutes: Sendable {
     let tenants: TenantResolver
     let metadata: MetricMetadataRegistry
     let status: StatusRoutes
+    let queries: QueryExecutor
 
-    init(engine: QueryEngine, tenants: TenantResolver, metadata: MetricMetadataRegistry, retention: Int64) {
+    init(
+        engine: QueryEngine, tenants: TenantResolver, metadata: MetricMetadataRegistry, retention: Int64,
+        queries: QueryExecutor
+    ) {
+        self.queries = queries
         self.engine = engine
         self.tenants = tenants
         self.metadata = metadata
@@ -45,26 +50,38 @@ struct PrometheusRoutes: Sendable {
                 parameters.merge(FormParameters(String(buffer: body)))
             }
             let tenant = try tenants.tenant(of: request)
-            let data: PrometheusJSON
-            var warnings: [String] = []
-            switch route {
-            case "/api/v1/query": (data, warnings) = try instantQuery(parameters, tenant: tenant)
-            case "/api/v1/query_range": (data, warnings) = try rangeQuery(parameters, tenant: tenant)
-            case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
-            case "/api/v1/series": data = try series(parameters, tenant: tenant)
-            case "/api/v1/labels": data = .strings(try labelNames(parameters, tenant: tenant))
-            case "/api/v1/format_query": data = .text(try formatQuery(parameters))
-            case "/api/v1/metadata": data = try metricMetadata(parameters, tenant: tenant)
-            default: data = .strings(try labelValues(String(route.dropFirst(7)), parameters, tenant: tenant))
-            }
+            let (data, warnings) = try await queries.run { [self, parameters] in try answer(route, parameters, tenant: tenant) }
             return PrometheusEnvelope(status: "success", data: data, warnings: warnings).response()
         } catch let error as APIError {
-            return PrometheusEnvelope(errorType: "bad_data", error: error.message).response(status: error.status)
+            var response = PrometheusEnvelope(
+                errorType: error.status == .serviceUnavailable ? "unavailable" : "bad_data", error: error.message
+            ).response(status: error.status)
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as QueryError {
             return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
         } catch {
             return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
         }
+    }
+
+    /// The `data` of one route's answer, and its warnings; run on a query thread.
+    private func answer(_ route: String, _ parameters: FormParameters, tenant: Tenant) throws
+        -> (PrometheusJSON, [String])
+    {
+        let data: PrometheusJSON
+        var warnings: [String] = []
+        switch route {
+        case "/api/v1/query": (data, warnings) = try instantQuery(parameters, tenant: tenant)
+        case "/api/v1/query_range": (data, warnings) = try rangeQuery(parameters, tenant: tenant)
+        case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
+        case "/api/v1/series": data = try series(parameters, tenant: tenant)
+        case "/api/v1/labels": data = .strings(try labelNames(parameters, tenant: tenant))
+        case "/api/v1/format_query": data = .text(try formatQuery(parameters))
+        case "/api/v1/metadata": data = try metricMetadata(parameters, tenant: tenant)
+        default: data = .strings(try labelValues(String(route.dropFirst(7)), parameters, tenant: tenant))
+        }
+        return (data, warnings)
     }
 
     func metricQuery(_ parameters: FormParameters) throws -> Query {

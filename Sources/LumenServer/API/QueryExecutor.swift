@@ -1,0 +1,37 @@
+import Hummingbird
+import NIOPosix
+import Synchronization
+
+/// Where queries run: threads of their own, never Swift's shared pool, where ingest decodes request bodies and
+/// every connection's task runs. A query is synchronous work that may take seconds (a regular expression over
+/// every label value, a long range at a short step); on the pool, two of them took both of a 2-core machine's
+/// threads and every ingest acknowledgement waited behind them.
+///
+/// At most `maxConcurrent` queries are admitted at once (as Prometheus' `--query.max-concurrency`); they share
+/// `threads` threads, and one more is refused with 503 and Retry-After instead of queueing without bound.
+final class QueryExecutor: Sendable {
+    let maxConcurrent: Int
+    private let pool: NIOThreadPool
+    private let admitted = Atomic<Int>(0)
+
+    init(threads: Int, maxConcurrent: Int) {
+        self.maxConcurrent = maxConcurrent
+        pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
+    }
+
+    /// Runs `work` on a query thread; throws 503 when `maxConcurrent` queries are already admitted.
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard admitted.add(1, ordering: .relaxed).newValue <= maxConcurrent else {
+            admitted.subtract(1, ordering: .relaxed)
+            throw APIError(.serviceUnavailable,
+                "too many queries at once (the limit is \(maxConcurrent)): retry shortly", retryAfterSeconds: 1)
+        }
+        defer { admitted.subtract(1, ordering: .relaxed) }
+        return try await pool.runIfActive(work)
+    }
+
+    func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+}
