@@ -149,18 +149,11 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
                 guard count > 0 else { throw Error(description: "connections.max_per_listener must be positive") }
                 configuration.connections.maxPerListener = count
             }
-            func duration(_ text: String?, _ key: String) throws -> Duration? {
-                guard let text else { return nil }
-                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
-                    throw Error(description: "connections.\(key): expected a positive duration like 60s, got \"\(text)\"")
-                }
-                return .nanoseconds(nanoseconds)
+            if let value = try Self.duration(connections.idleTimeout, "connections.idle_timeout") {
+                configuration.connections.idleTimeout = .nanoseconds(value)
             }
-            if let value = try duration(connections.idleTimeout, "idle_timeout") {
-                configuration.connections.idleTimeout = value
-            }
-            if let value = try duration(connections.requestTimeout, "request_timeout") {
-                configuration.connections.requestTimeout = value
+            if let value = try Self.duration(connections.requestTimeout, "connections.request_timeout") {
+                configuration.connections.requestTimeout = .nanoseconds(value)
             }
         }
         if let dataDir { configuration.dataDirectory = dataDir }
@@ -193,10 +186,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         }
         if let maxQueryLimit { configuration.maxQueryLimit = maxQueryLimit }
         if let query {
-            if let text = query.timeout {
-                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
-                    throw Error(description: "query.timeout: expected a positive duration like 2m, got \"\(text)\"")
-                }
+            if let nanoseconds = try Self.duration(query.timeout, "query.timeout") {
                 configuration.queryLimits.timeout = .nanoseconds(nanoseconds)
             }
             if let samples = query.maxSamples {
@@ -209,13 +199,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             }
         }
         if let storage {
-            func duration(_ text: String?, _ key: String) throws -> Int64? {
-                guard let text else { return nil }
-                guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
-                    throw Error(description: "storage.\(key): expected a positive duration like 2h, got \"\(text)\"")
-                }
-                return nanoseconds
-            }
+            func duration(_ text: String?, _ key: String) throws -> Int64? { try Self.duration(text, "storage." + key) }
             if let value = try duration(storage.retention, "retention") { configuration.storage.retention = value }
             if let value = try duration(storage.oooWindow, "ooo_window") { configuration.storage.outOfOrderWindow = value }
             if let value = try duration(storage.futureWindow, "future_window") { configuration.storage.futureWindow = value }
@@ -267,6 +251,15 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             headMaxBytes: configuration.storage.headMaxBytes,
             compactionSpan: DurationText.format(configuration.storage.compactionSpan),
             compactionMinBlocks: configuration.storage.compactionMinBlocks)
+    }
+
+    /// A positive duration like `2h` or `60s` at `key`, or nil when the file doesn't set it.
+    private static func duration(_ text: String?, _ key: String) throws -> Int64? {
+        guard let text else { return nil }
+        guard let nanoseconds = DurationText.parse(text), nanoseconds > 0 else {
+            throw Error(description: "\(key): expected a positive duration like 2h or 60s, got \"\(text)\"")
+        }
+        return nanoseconds
     }
 
     public func yaml() throws -> String {
