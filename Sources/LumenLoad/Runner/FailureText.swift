@@ -1,4 +1,5 @@
 import Foundation
+import LumenWire
 import NIOCore
 
 /// What went wrong with one POST, said so a person can act on it: the status's own message rather than the
@@ -9,7 +10,7 @@ enum FailureText {
     static func message(_ body: ByteBuffer, contentType: String?) -> String {
         let bytes = Array(body.readableBytesView.prefix(4096))
         let type = contentType?.lowercased() ?? ""
-        if type.contains("protobuf"), let message = statusMessage(bytes) { return excerpt(message) }
+        if type.contains("protobuf"), let message = RPCStatusMessage.decode(bytes) { return excerpt(message) }
         if type.contains("json"),
             let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
             let message = (object["message"] ?? object["error"]) as? String
@@ -17,37 +18,6 @@ enum FailureText {
             return excerpt(message)
         }
         return excerpt(String(decoding: bytes, as: UTF8.self))
-    }
-
-    /// Field 2 (`message`, a string) of a `google.rpc.Status`; `nil` when the bytes are not one.
-    static func statusMessage(_ bytes: [UInt8]) -> String? {
-        var index = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count, shift < 64 {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
-        var message: String?
-        while index < bytes.count {
-            guard let key = varint() else { return nil }
-            switch key & 7 {
-            case 0: guard varint() != nil else { return nil }
-            case 2:
-                guard let length = varint(), length <= UInt64(bytes.count - index) else { return nil }
-                let field = bytes[index..<index + Int(length)]
-                index += Int(length)
-                if key >> 3 == 2 { message = String(validating: field, as: UTF8.self) }
-            default: return nil
-            }
-        }
-        return message
     }
 
     /// Why a connection failed, in a few words: `connection refused`, `timed out`, `unknown host`; otherwise

@@ -87,31 +87,12 @@ public enum WireTypeCheck {
     /// The field numbers and wire types of unknown fields, as swift-protobuf keeps them: valid wire format.
     private enum UnknownFields {
         static func forEach(in data: Data, _ body: (Int, Int) throws(Mismatch) -> Void) throws(Mismatch) {
-            let bytes = [UInt8](data)
-            var offset = 0
-            func varint() -> UInt64? {
-                var value: UInt64 = 0
-                var shift: UInt64 = 0
-                while offset < bytes.count, shift < 64 {
-                    let byte = bytes[offset]
-                    offset += 1
-                    value |= UInt64(byte & 0x7f) << shift
-                    if byte < 0x80 { return value }
-                    shift += 7
-                }
-                return nil
-            }
-            while offset < bytes.count, let key = varint() {
-                let field = Int(truncatingIfNeeded: key >> 3), wireType = Int(key & 7)
-                try body(field, wireType)
-                switch wireType {
-                case 0: guard varint() != nil else { return }
-                case 1: offset += 8
-                case 2:
-                    guard let length = varint(), length <= UInt64(bytes.count - offset) else { return }
-                    offset += Int(length)
-                case 5: offset += 4
-                default: return  // groups: proto3 has none, and OTLP and logproto are proto3
+            try [UInt8](data).withUnsafeBufferPointer { buffer throws(Mismatch) in
+                var reader = ProtobufWireReader(buffer)
+                // Groups: proto3 has none, and OTLP and logproto are proto3; the reader stops at one.
+                while let (number, type) = try? reader.nextField() {
+                    try body(Int(truncatingIfNeeded: number), Int(type.rawValue))
+                    guard (try? reader.skip(type)) != nil else { return }
                 }
             }
         }
