@@ -56,7 +56,7 @@ struct WALRepairTests {
         #expect(try directory.size(of: name) == 8 + 2 * 48)
     }
 
-    @Test func aCorruptRecordTruncatesItsSegmentAndRemovesLaterOnes() async throws {
+    @Test func aCorruptLastRecordOfASegmentCostsThatRecordAndLaterSegmentsReplay() async throws {
         let directory = try WALTemporaryDirectory()
         defer { directory.remove() }
         try await fill(directory, count: 6, segmentSize: 100)  // three segments of two records
@@ -67,22 +67,40 @@ struct WALRepairTests {
 
         let (logger, log) = WALRecordingLogHandler.logger()
         let (wal, payloads, report) = try openAndReplay(directory.path, segmentSize: 100, logger: logger)
-        #expect(payloads == (1...3).map { walPayload($0) })
-        #expect(report.truncations.count == 2)
+        #expect(payloads == [1, 2, 3, 5, 6].map { walPayload($0) })
+        #expect(report.truncations.count == 1)
         #expect(report.truncations[0].segment == "00000002.wal")
         #expect(report.truncations[0].offset == 8 + 48)
         #expect(report.truncations[0].reason.contains("checksum mismatch"))
-        #expect(report.truncations[1] == .init(segment: "00000003.wal", offset: 0,
-            reason: "follows a damaged segment", removed: true))
-        #expect(try directory.segmentNames() == ["00000001.wal", "00000002.wal"])
-        #expect(log.warnings.count == 2)
+        #expect(try directory.segmentNames() == ["00000001.wal", "00000002.wal", "00000003.wal"])
+        #expect(log.warnings.count == 1)
 
         try await wal.append(walPayload(9))
         try wal.close()
         let (reopened, all, clean) = try openAndReplay(directory.path, segmentSize: 100)
         try reopened.close()
-        #expect(all == [1, 2, 3, 9].map { walPayload($0) })
+        #expect(all == [1, 2, 3, 5, 6, 9].map { walPayload($0) })
         #expect(clean.isClean)
+    }
+
+    @Test func aCorruptRecordBetweenIntactOnesIsSkippedAloneAndSaidSo() async throws {
+        let directory = try WALTemporaryDirectory()
+        defer { directory.remove() }
+        try await fill(directory, count: 6, segmentSize: 100)
+        var bytes = try directory.bytes(of: "00000002.wal")
+        bytes[8 + 8 + 5] ^= 0x01  // a payload byte of the segment's first record
+        try directory.write(bytes, to: "00000002.wal")
+
+        let (logger, log) = WALRecordingLogHandler.logger()
+        let (wal, payloads, report) = try openAndReplay(directory.path, segmentSize: 100, logger: logger)
+        try wal.close()
+        #expect(payloads == [1, 2, 4, 5, 6].map { walPayload($0) })
+        #expect(report.truncations.isEmpty)
+        #expect(report.skipped == [.init(segment: "00000002.wal", offset: 8, bytes: 48,
+            reason: report.skipped.first?.reason ?? "")])
+        #expect(report.skipped.first?.reason.contains("checksum mismatch") == true)
+        #expect(!report.isClean)
+        #expect(log.warnings.count == 1)
     }
 
     @Test func anImpossibleLengthIsTreatedAsCorruptionWithoutAllocatingIt() async throws {
@@ -99,7 +117,7 @@ struct WALRepairTests {
         #expect(report.truncations.first?.reason.contains("exceeds the limit") == true)
     }
 
-    @Test func aSegmentWithABadHeaderIsRemovedWithTheSegmentsAfterIt() async throws {
+    @Test func aSegmentWithABadHeaderIsRemovedAndTheSegmentsAfterItReplay() async throws {
         let directory = try WALTemporaryDirectory()
         defer { directory.remove() }
         try await fill(directory, count: 6, segmentSize: 100)
@@ -109,10 +127,10 @@ struct WALRepairTests {
 
         let (wal, payloads, report) = try openAndReplay(directory.path, segmentSize: 100)
         try wal.close()
-        #expect(payloads == (1...2).map { walPayload($0) })
-        #expect(report.truncations.map(\.segment) == ["00000002.wal", "00000003.wal"])
+        #expect(payloads == [1, 2, 5, 6].map { walPayload($0) })
+        #expect(report.truncations.map(\.segment) == ["00000002.wal"])
         #expect(report.truncations.allSatisfy { $0.removed })
-        #expect(try directory.segmentNames() == ["00000001.wal"])
+        #expect(try directory.segmentNames() == ["00000001.wal", "00000003.wal"])
     }
 
     @Test func anEmptySegmentLeftByACrashAtCreationIsRemoved() async throws {

@@ -5,8 +5,16 @@ public struct WALReplayReport: Hashable, Sendable {
         public var segment: String
         public var offset: Int
         public var reason: String
-        /// The file was deleted rather than shortened: a bad header, or a segment after a corrupt one.
+        /// The file was deleted rather than shortened: its header was bad.
         public var removed: Bool
+    }
+
+    /// One damaged record passed over between intact ones: `bytes` from `offset`, header included.
+    public struct SkippedRecord: Hashable, Sendable {
+        public var segment: String
+        public var offset: Int
+        public var bytes: Int
+        public var reason: String
     }
 
     /// Intact records handed to the replay body, in order.
@@ -16,6 +24,7 @@ public struct WALReplayReport: Hashable, Sendable {
     /// Segment files read (whole or up to a truncation).
     public var segments = 0
     public var truncations: [Truncation] = []
+    public var skipped: [SkippedRecord] = []
 
-    public var isClean: Bool { truncations.isEmpty }
+    public var isClean: Bool { truncations.isEmpty && skipped.isEmpty }
 }

@@ -1,14 +1,17 @@
 import Logging
 
 extension WriteAheadLog {
-    /// Hands every intact record's payload to `body`, oldest first, and repairs a damaged tail.
+    /// Hands every intact record's payload to `body`, oldest first, and contains the damage it finds.
     ///
-    /// Must run exactly once, before the first `append`. A torn or corrupt record (short header, length past
-    /// the end of the file or over the limit, checksum mismatch) or a bad segment header ends the log there:
-    /// the segment is truncated at that record's start (removed if its header is bad), every later segment is
-    /// removed, each with a warning naming file and offset. This is not an error — it is what a crash mid-write
-    /// leaves behind. An error thrown by `body` stops replay and is rethrown, with nothing repaired.
-    /// Appends after replay go to a fresh segment.
+    /// Must run exactly once, before the first `append`. Every record is checksummed, so damage costs only what
+    /// it touched, each loss reported with a warning naming file, offset and reason:
+    /// - a record whose checksum fails while the record after it is intact (bit rot) is skipped alone;
+    /// - a record past which nothing can be read (a torn header, a length past the end of the file or over the
+    ///   limit, a bad last record) ends its segment: the segment is truncated there — in the last segment this
+    ///   is what a crash mid-write leaves, and not an error — and later segments are still replayed;
+    /// - a segment whose header is bad is removed, and later segments are still replayed.
+    /// An error thrown by `body` stops replay and is rethrown, with nothing repaired. Appends after replay go
+    /// to a fresh segment.
     ///
     /// Segments below `firstSegment` hold only records already in blocks: they are deleted unread, and new
     /// segments are numbered from `firstSegment` at least, so a later start-up cannot mistake them for old ones.
@@ -33,10 +36,9 @@ extension WriteAheadLog {
         if !covered.isEmpty { try WALFile.syncDirectory(directory) }
         let segments = all.filter { $0.index >= firstSegment }
         var report = WALReplayReport()
-        var damagedAt: Int?  // position in `segments` of the segment where the log ends early
         var survivors = segments
 
-        reading: for (position, segment) in segments.enumerated() {
+        for (position, segment) in segments.enumerated() {
             if position > 0, segment.index != segments[position - 1].index + 1 {
                 logger.warning("WAL segments are not contiguous; replaying across the gap", metadata: [
                     "directory": "\(directory)", "after": "\(segments[position - 1].fileName)",
@@ -53,62 +55,49 @@ extension WriteAheadLog {
             case .failure(let problem):
                 try removeSegment(segment, reason: problem.message, into: &report)
                 survivors.removeAll { $0 == segment }
-                damagedAt = position
-                break reading
+                continue
             }
             var offset = WALSegment.headerSize
-            while offset < bytes.count {
-                let payloadStart = offset + WALRecordHeader.size
-                var problem: String?
-                var payload: [UInt8] = []
-                if payloadStart > bytes.count {
-                    problem = "torn record header (\(bytes.count - offset) of \(WALRecordHeader.size) bytes)"
-                } else {
-                    let header = WALRecordHeader.read(from: bytes, at: offset)
-                    let length = Int(header.length)
-                    if version >= 2 && header.isZero {
-                        // The zero-filled rest of a segment (`WALSpareSegment`): its records end here. Not damage,
-                        // so later segments stay; cutting the zeros off only returns the space.
-                        try WALFile.truncate(path, to: offset)
-                        break
-                    } else if length > WALRecordHeader.maxPayloadLength {
-                        problem = "record length \(length) exceeds the limit of \(WALRecordHeader.maxPayloadLength)"
-                    } else if length > bytes.count - payloadStart {
-                        problem = "torn record: length \(length) runs past the end of the file "
-                            + "(\(bytes.count - payloadStart) bytes left)"
-                    } else {
-                        payload = Array(bytes[payloadStart..<payloadStart + length])
-                        let checksum = WALRecordHeader.checksum(
-                            of: payload, length: header.length, segmentVersion: version)
-                        if checksum != header.checksum {
-                            problem = "checksum mismatch: stored \(hex(header.checksum)), computed \(hex(checksum))"
-                        }
+            records: while offset < bytes.count {
+                switch WALRecordRead.at(offset, in: bytes, segmentVersion: version) {
+                case .intact(let payload, let next):
+                    try body(payload)
+                    report.records += 1
+                    report.bytes += payload.count
+                    offset = next
+                case .zeros:
+                    // The zero-filled rest of a segment (`WALSpareSegment`): its records end here. Not damage;
+                    // cutting the zeros off only returns the space.
+                    try WALFile.truncate(path, to: offset)
+                    break records
+                case .damaged(let reason, let next):
+                    if let next, next < bytes.count,
+                        case .intact = WALRecordRead.at(next, in: bytes, segmentVersion: version)
+                    {
+                        skipRecord(segment, at: offset, length: next - offset, reason: reason, into: &report)
+                        offset = next
+                        continue records
                     }
+                    try truncateSegment(segment, at: offset, reason: reason, into: &report)
+                    break records
                 }
-                if let problem {
-                    try truncateSegment(segment, at: offset, reason: problem, into: &report)
-                    damagedAt = position
-                    break
-                }
-                try body(payload)
-                report.records += 1
-                report.bytes += payload.count
-                offset = payloadStart + payload.count
             }
-            if damagedAt != nil { break }
         }
-
-        if let damagedAt {
-            for later in segments[(damagedAt + 1)...] {
-                try removeSegment(later, reason: "follows a damaged segment", into: &report)
-                survivors.removeAll { $0 == later }
-            }
-            try WALFile.syncDirectory(directory)
-        }
+        if !report.truncations.isEmpty { try WALFile.syncDirectory(directory) }
         writer.nextSegmentIndex = max((survivors.last?.index ?? 0) + 1, firstSegment)
         writer.spare.prepare()
         finished = true
         return report
+    }
+
+    private func skipRecord(
+        _ segment: WALSegment, at offset: Int, length: Int, reason: String, into report: inout WALReplayReport
+    ) {
+        let path = directory + "/" + segment.fileName
+        logger.warning("WAL record skipped: it is damaged, the records around it are intact", metadata: [
+            "segment": "\(path)", "offset": "\(offset)", "bytes": "\(length)", "reason": "\(reason)",
+        ])
+        report.skipped.append(.init(segment: segment.fileName, offset: offset, bytes: length, reason: reason))
     }
 
     private func truncateSegment(
@@ -129,9 +118,5 @@ extension WriteAheadLog {
         ])
         try WALFile.remove(path)
         report.truncations.append(.init(segment: segment.fileName, offset: 0, reason: reason, removed: true))
-    }
-
-    private func hex(_ value: UInt32) -> String {
-        "0x" + String(value, radix: 16, uppercase: true)
     }
 }
