@@ -193,7 +193,7 @@ extension Storage {
             do {
                 blocks.append(try Block(directory: path))
             } catch {
-                logger.error("a block cannot be opened and is left out", metadata: ["error": "\(error)"])
+                try quarantine(path, because: error, logger: logger)
             }
         }
         let replaced = Set(blocks.flatMap(\.meta.sources))
@@ -220,6 +220,27 @@ extension Storage {
         if checkpoint != checkpointRead { try writeCheckpoint(checkpoint, in: directory) }
         return (kept.sorted { $0.meta.minTime < $1.meta.minTime }, checkpoint)
     }
+
+    /// Moves a block that cannot be opened to `<data>/quarantine/`, out of every read, compaction and
+    /// retention, but never deleted: what it holds may still be recovered by hand.
+    private static func quarantine(_ path: String, because error: any Error, logger: Logger) throws {
+        let name = (path as NSString).lastPathComponent
+        let quarantine = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+            + "/" + quarantineDirectoryName
+        try FileManager.default.createDirectory(atPath: quarantine, withIntermediateDirectories: true)
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []
+        let bytes = files.reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path + "/" + file)[.size] as? Int) ?? 0)
+        }
+        try BlockFile.rename(path, to: quarantine + "/" + name)
+        try BlockFile.syncDirectory((path as NSString).deletingLastPathComponent)
+        logger.error("a block that cannot be opened was moved to quarantine; nothing of it is read", metadata: [
+            "block": "\(name)", "to": "\(quarantine)/\(name)", "files": "\(files.count)", "bytes": "\(bytes)",
+            "error": "\(error)",
+        ])
+    }
+
+    static let quarantineDirectoryName = "quarantine"
 
     static func readCheckpoint(in directory: String) -> Int {
         guard let text = try? String(contentsOfFile: directory + "/" + checkpointFileName, encoding: .utf8) else {
