@@ -12,16 +12,22 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
     public let name: String
     public let op: Operator
     public let value: String
-    private let regex: AnchoredRegex?
+    private let regex: LinearRegex?
 
-    /// Throws `LabelMatcherError` when a regex does not compile.
+    /// Throws `LabelMatcherError` when a regex does not compile. Regexes are RE2's and match in linear time;
+    /// as in Prometheus, `.` also matches a newline.
     public init(_ name: String, _ op: Operator, _ value: String) throws {
         self.name = name
         self.op = op
         self.value = value
         switch op {
         case .equal, .notEqual: regex = nil
-        case .matchesRegex, .notMatchesRegex: regex = try AnchoredRegex(value)
+        case .matchesRegex, .notMatchesRegex:
+            do {
+                regex = try LinearRegex(value, options: .dotMatchesNewline)
+            } catch {
+                throw LabelMatcherError(pattern: value, reason: error.description)
+            }
         }
     }
 
@@ -29,8 +35,8 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         switch op {
         case .equal: candidate == value
         case .notEqual: candidate != value
-        case .matchesRegex: regex!.matches(candidate)
-        case .notMatchesRegex: !regex!.matches(candidate)
+        case .matchesRegex: regex!.wholeMatch(candidate)
+        case .notMatchesRegex: !regex!.wholeMatch(candidate)
         }
     }
 
@@ -64,22 +70,4 @@ public struct LabelMatcherError: Error, Sendable, CustomStringConvertible {
     public let pattern: String
     public let reason: String
     public var description: String { "invalid regular expression \"\(pattern)\": \(reason)" }
-}
-
-/// A compiled regular expression that must match the whole string, as PromQL and LogQL matchers do.
-/// Compiled once; `Regex` is not `Sendable`, so it is guarded here by immutability.
-final class AnchoredRegex: @unchecked Sendable {
-    private let regex: Regex<AnyRegexOutput>
-
-    init(_ pattern: String) throws {
-        do {
-            regex = try Regex("^(?:" + pattern + ")$")
-        } catch {
-            throw LabelMatcherError(pattern: pattern, reason: "\(error)")
-        }
-    }
-
-    func matches(_ candidate: String) -> Bool {
-        (try? regex.wholeMatch(in: candidate)) != nil
-    }
 }

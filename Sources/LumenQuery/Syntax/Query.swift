@@ -148,19 +148,19 @@ public enum QueryValue: Equatable, Sendable {
     case bytes(Double)
 }
 
-/// Searches anywhere in the text; compiled once.
-final class UnanchoredRegex: @unchecked Sendable {
-    private let regex: Regex<AnyRegexOutput>
+/// Searches anywhere in the text, in linear time (RE2 syntax, see `LinearRegex`); compiled once.
+struct UnanchoredRegex: Sendable {
+    private let regex: LinearRegex
 
     init(_ pattern: String) throws(QueryError) {
         do {
-            regex = try Regex(pattern)
+            regex = try LinearRegex(pattern)
         } catch {
             throw QueryError("invalid regular expression \"\(pattern)\": \(error)")
         }
     }
 
     func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
+        regex.contains(text)
     }
 }

@@ -200,9 +200,13 @@ extension PromQLEvaluator {
         let replacement = try stringValue(arguments[2], at: time)
         let source = try stringValue(arguments[3], at: time)
         let pattern = try stringValue(arguments[4], at: time)
+        // The linear-time engine decides whether a value matches; Swift's backtracking `Regex` only extracts
+        // the groups of a value that does, so no label value can make it run away.
+        let linear: LinearRegex
         let regex: Regex<AnyRegexOutput>
         do {
-            regex = try Regex("^(?s:" + pattern + ")$")
+            linear = try LinearRegex(pattern, options: .dotMatchesNewline)
+            regex = try Regex("^(?s:" + pattern + ")$").matchingSemantics(.unicodeScalar)
         } catch {
             throw QueryError("invalid regular expression in label_replace(): \(pattern)")
         }
@@ -212,7 +216,8 @@ extension PromQLEvaluator {
         let elements = try vectorValue(arguments[0], at: time)
         return try unique(elements.map { element in
             let labels = labelSets[element.series]
-            guard let match = try? regex.wholeMatch(in: labels[source] ?? "") else { return element }
+            let value = labels[source] ?? ""
+            guard linear.wholeMatch(value), let match = try? regex.wholeMatch(in: value) else { return element }
             let expanded = Self.expand(replacement, match)
             return StepValue.Element(series: labelSets.id(labels.setting(destination, expanded)), value: element.value)
         })
