@@ -1,26 +1,47 @@
 import Foundation
+import Synchronization
 import Testing
 
-/// Queries run on threads of their own, admitted up to a limit: one more is told to come back (503 with
-/// Retry-After, Prometheus' `unavailable`) instead of queueing on the threads ingest needs.
-struct QueryExecutorTests {
-    /// About a hundred thousand evaluations: long enough to still be running when the second query arrives.
-    static let slow = "max_over_time(max_over_time(vector(1)[200s:1s])[1000s:1s])"
+@testable import LumenServer
 
-    @Test func aQueryPastTheConcurrencyLimitIsToldToRetry() async throws {
-        let server = try await TestServer.start { $0.maxConcurrentQueries = 1 }
-        defer { Task { await server.stop() } }
-        let first = Task { try await server.get("api/v1/query", query: ["query": Self.slow, "time": "2000"]) }
-        var refused: TestServer.HTTPResult?
-        for _ in 0..<50 where refused == nil {
-            try await Task.sleep(for: .milliseconds(20))
-            let second = try await server.get("api/v1/query", query: ["query": "vector(1)", "time": "2000"])
-            if second.status == 503 { refused = second }
+/// Queries run on threads of their own, admitted up to a limit: one more is told to come back (503 with
+/// Retry-After) instead of queueing on the threads ingest needs.
+struct QueryExecutorTests {
+    @Test func aQueryPastTheConcurrencyLimitIsToldToRetryAndTheNextAfterItIsAdmitted() async throws {
+        let executor = QueryExecutor(threads: 1, maxConcurrent: 1)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let running = Task { try await executor.run { started.signal(); release.wait(); return 1 } }
+        // Waited for on a thread of its own: a semaphore must not block Swift's pool.
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { started.wait(); continuation.resume() }
         }
-        #expect(refused?.headers["retry-after"] == "1")
-        #expect(refused?.text.contains(#""errorType":"unavailable""#) == true)
-        #expect(try await first.value.status == 200)
-        // Once the slow one is done, the next is admitted.
-        #expect(try await server.get("api/v1/query", query: ["query": "vector(1)", "time": "2000"]).status == 200)
+        await #expect(throws: APIError.self) { try await executor.run { 2 } }
+        do {
+            _ = try await executor.run { 2 }
+        } catch let error as APIError {
+            #expect(error.status == .serviceUnavailable)
+            #expect(error.retryAfterSeconds == 1)
+        }
+        release.signal()
+        #expect(try await running.value == 1)
+        #expect(try await executor.run { 3 } == 3)
+        await executor.shutdown()
+    }
+
+    @Test func theQueryThreadIsNotOneOfSwiftsPool() async throws {
+        let executor = QueryExecutor(threads: 1, maxConcurrent: 4)
+        let name = try await executor.run { Thread.current.name ?? "" }
+        #expect(!name.isEmpty && !name.contains("cooperative") && !name.contains("default-qos"), "\(name)")
+        await executor.shutdown()
+    }
+
+    @Test func aRefusedPrometheusQueryAnswersUnavailableWithRetryAfter() async throws {
+        let server = try await TestServer.start { $0.maxConcurrentQueries = 0 }
+        defer { Task { await server.stop() } }
+        let response = try await server.get("api/v1/query", query: ["query": "vector(1)", "time": "100"])
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "1")
+        #expect(response.text.contains(#""errorType":"unavailable""#))
     }
 }
