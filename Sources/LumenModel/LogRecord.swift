@@ -29,6 +29,10 @@ public struct LogRecord: Hashable, Sendable {
     }
 
     public var serviceName: String { resource.serviceName }
+    /// The labels of the stream the record belongs to: its resource's labels and `severity`, as Loki groups
+    /// lines into streams by labels.
+    public var streamLabels: Labels { Labels(resource.labels + [Label("severity", severity.level.name)]) }
+
     /// The body as a line of text.
     public var line: String { body.text }
 }

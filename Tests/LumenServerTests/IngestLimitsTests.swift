@@ -48,6 +48,27 @@ struct IngestLimitsTests {
         #expect(!again.text.contains("refused"))
     }
 
+    @Test func linesOfNewLogStreamsPastTheStreamLimitAreRefused() async throws {
+        let server = try await TestServer.start { $0.limits.defaults.maxActiveLogStreams = 2 }
+        defer { Task { await server.stop() } }
+        func push(_ services: [String], at time: Int64 = Fixtures.start) async throws -> TestServer.HTTPResult {
+            let streams = services.map { service in
+                #"{"stream":{"service":"\#(service)"},"values":[["\#(time)","a line from \#(service)"]]}"#
+            }
+            return try await server.post(
+                "loki/api/v1/push", body: Data(#"{"streams":[\#(streams.joined(separator: ","))]}"#.utf8),
+                headers: Self.json)
+        }
+        let refused = try await push(["a", "b", "c"])
+        #expect(refused.text.contains("max_active_log_streams"), "\(refused.text)")
+        #expect(refused.text.contains("the limit is 2"), "\(refused.text)")
+        // Lines of the streams already there are still taken.
+        let again = try await push(["a"], at: Fixtures.start + 1)
+        #expect(again.status == 204, "\(again.text)")
+        let metrics = try await server.get("metrics").text
+        #expect(metrics.contains(#"signal="logs",reason="max_active_log_streams"} 1"#), "\(metrics)")
+    }
+
     @Test func overTheMemoryCeilingIngestAnswers503WithRetryAfter() async throws {
         let server = try await TestServer.start { $0.memoryCeilingBytes = 1 }
         defer { Task { await server.stop() } }

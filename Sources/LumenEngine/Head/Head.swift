@@ -86,6 +86,16 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         read(tenant) { partition in labels.map { partition.metrics.newest(of: $0) } }
     }
 
+    /// Log streams in the head.
+    public func logStreamCount(_ tenant: Tenant) -> Int {
+        read(tenant) { $0.logs.streams.count }
+    }
+
+    /// Which of `candidates` are not among the tenant's log streams yet.
+    public func newLogStreams(_ tenant: Tenant, among candidates: Set<Labels>) -> Set<Labels> {
+        read(tenant) { partition in candidates.filter { !partition.logs.contains($0) } }
+    }
+
     /// Which of `candidates` are not among the tenant's active series yet.
     public func newSeries(_ tenant: Tenant, among candidates: [Labels]) -> Set<Labels> {
         read(tenant) { partition in Set(candidates.filter { !partition.metrics.contains($0) }) }

@@ -24,13 +24,10 @@ struct LogHead {
     private var firstByFingerprint: [Int: Reference] = [:]
     private(set) var recordCount = 0
 
-    /// The labels that identify a record's stream: the resource's labels and `severity`.
-    static func streamLabels(of record: LogRecord) -> Labels {
-        Labels(record.resource.labels + [Label("severity", record.severity.level.name)])
-    }
+    func contains(_ labels: Labels) -> Bool { idByLabels[labels] != nil }
 
     mutating func append(_ record: LogRecord, report: inout AppendReport) {
-        let labels = Self.streamLabels(of: record)
+        let labels = record.streamLabels
         let id: Int
         if let existing = idByLabels[labels] {
             id = existing

@@ -9,6 +9,9 @@ public struct IngestLimits: Codable, Sendable, Equatable {
     /// Series in the head at once; a request that would add more has its new series refused.
     public var maxActiveSeries = 1_000_000
     public var maxLogLineBytes = 256 << 10
+    /// Log streams in the head at once (a stream: a resource and a severity); lines of new streams past it are
+    /// refused, as Loki's `max_global_streams_per_user` refuses them.
+    public var maxActiveLogStreams = 100_000
     public var maxSpanAttributes = 128
 
     public init() {}
@@ -20,6 +23,7 @@ public struct IngestLimits: Codable, Sendable, Equatable {
         case maxLabelValueLength = "max_label_value_length"
         case maxActiveSeries = "max_active_series"
         case maxLogLineBytes = "max_log_line_bytes"
+        case maxActiveLogStreams = "max_active_log_streams"
         case maxSpanAttributes = "max_span_attributes"
     }
 
@@ -45,6 +49,7 @@ public struct IngestLimits: Codable, Sendable, Equatable {
         try read(.maxLabelValueLength, &maxLabelValueLength)
         try read(.maxActiveSeries, &maxActiveSeries)
         try read(.maxLogLineBytes, &maxLogLineBytes)
+        try read(.maxActiveLogStreams, &maxActiveLogStreams)
         try read(.maxSpanAttributes, &maxSpanAttributes)
     }
 }

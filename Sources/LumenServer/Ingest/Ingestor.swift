@@ -74,8 +74,13 @@ public final class Ingestor: Sendable {
         // looking up every series of every request showed in profiles.
         let newSeries = activeSeries + batch.series.count <= tenantLimits.maxActiveSeries
             ? [] : storage.head.newSeries(batch.tenant, among: batch.series.map(\.labels))
+        // The same for log streams: a batch can add at most one stream per line.
+        let activeLogStreams = batch.logs.isEmpty ? 0 : storage.head.logStreamCount(batch.tenant)
+        let newLogStreams = activeLogStreams + batch.logs.count <= tenantLimits.maxActiveLogStreams
+            ? [] : storage.head.newLogStreams(batch.tenant, among: Set(batch.logs.map(\.streamLabels)))
         let (kept, violations) = LimitEnforcer.enforce(
-            batch, limits: tenantLimits, activeSeries: activeSeries, newSeries: newSeries)
+            batch, limits: tenantLimits, activeSeries: activeSeries, newSeries: newSeries,
+            activeLogStreams: activeLogStreams, newLogStreams: newLogStreams)
         for violation in violations {
             outcome.rejected += violation.count
             outcome.messages.append(

@@ -14,7 +14,8 @@ struct LimitViolation: Sendable, Equatable {
 /// Pure: the head's view of active series is passed in.
 enum LimitEnforcer {
     static func enforce(
-        _ batch: Batch, limits: IngestLimits, activeSeries: Int, newSeries: Set<Labels>
+        _ batch: Batch, limits: IngestLimits, activeSeries: Int, newSeries: Set<Labels>,
+        activeLogStreams: Int = 0, newLogStreams: Set<Labels> = []
     ) -> (Batch, [LimitViolation]) {
         var kept = batch
         var violations: [LimitViolation] = []
@@ -50,12 +51,24 @@ enum LimitEnforcer {
             }
             return true
         }
+        var admittedStreams = Set<Labels>()
         kept.logs = batch.logs.filter { record in
             let size = record.line.utf8.count
             guard size <= limits.maxLogLineBytes else {
                 refuse("max_log_line_bytes", .logs, 1,
                     "a log line of \(size) bytes is over the limit of \(limits.maxLogLineBytes)")
                 return false
+            }
+            guard !newLogStreams.isEmpty else { return true }
+            let stream = record.streamLabels
+            if newLogStreams.contains(stream), !admittedStreams.contains(stream) {
+                guard activeLogStreams + admittedStreams.count < limits.maxActiveLogStreams else {
+                    refuse("max_active_log_streams", .logs, 1,
+                        "the tenant has \(activeLogStreams) log streams, the limit is \(limits.maxActiveLogStreams): "
+                            + "lines of new streams refused")
+                    return false
+                }
+                admittedStreams.insert(stream)
             }
             return true
         }
