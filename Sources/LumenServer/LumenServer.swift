@@ -52,7 +52,7 @@ public struct LumenServer: Sendable {
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
         let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)
-        let tenants = TenantResolver(tokens: configuration.tokens)
+        let tenants = TenantResolver(tokens: configuration.tokens, adminToken: configuration.adminToken)
 
         let otlpRouter = Router()
         otlpRouter.add(middleware: RequestMetricsMiddleware(listener: "otlp_http", telemetry: telemetry))
@@ -62,7 +62,8 @@ public struct LumenServer: Sendable {
 
         let apiRouter = Router()
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
-        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections).register(on: apiRouter)
+        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants)
+            .register(on: apiRouter)
         NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit, queries: queries)
             .register(on: apiRouter)
         PrometheusRoutes(

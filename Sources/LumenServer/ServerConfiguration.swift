@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var listenerTenant = Tenant.anonymous
     /// Bearer tokens and the tenant each one writes and reads as. When any is set, HTTP requests need one.
     public var tokens: [String: Tenant] = [:]
+    /// The bearer token of the operator: once tokens are set, the admin endpoints (flush, compact, status,
+    /// `/metrics`) answer only it, and refuse everyone while it is unset.
+    public var adminToken: String?
     public var limits = TenantLimits()
     /// Decoded request bytes ingest may hold at once; beyond it requests get 429.
     public var maxInFlightBytes = 256 << 20

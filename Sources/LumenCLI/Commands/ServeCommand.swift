@@ -64,13 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func effectiveConfiguration() throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        if let config {
-            do {
-                try ConfigurationFile.load(config).apply(to: &configuration)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-        }
+        // A file's error names the file, line and key: it is printed as it is, without the flags' usage text.
+        if let config { try ConfigurationFile.load(config).apply(to: &configuration) }
         // host:port, or a URL with it (what a client's --api takes), so one address pastes into either.
         func address(_ text: String, _ flag: String) throws -> ListenAddress {
             guard let parsed = ListenAddress(ServerAddress.hostAndPort(text)) else {

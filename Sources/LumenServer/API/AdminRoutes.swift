@@ -1,12 +1,14 @@
 import Hummingbird
 import LumenEngine
 
-/// Liveness, readiness, self-telemetry and maintenance.
+/// Liveness, readiness, self-telemetry and maintenance. Once tokens are configured, everything but `/ready` and
+/// `/healthy` (which supervisors probe) needs the admin token (`TenantResolver.authorizeAdmin`).
 struct AdminRoutes: Sendable {
     let storage: Storage
     let telemetry: SelfTelemetry
     let gate: AdmissionGate
     let connections: ConnectionBudget
+    let tenants: TenantResolver
 
     func register(on router: Router<BasicRequestContext>) {
         // The server only listens once the write-ahead log is replayed, so answering means ready, unless the
@@ -18,7 +20,8 @@ struct AdminRoutes: Sendable {
             return Response.text("ready")
         }
         router.get("/healthy") { _, _ in Response.text("healthy") }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { request, _ in
+            try self.tenants.authorizeAdmin(request)
             let text = self.telemetry.exposition(
                 head: self.storage.head.statistics, blocks: self.storage.blocks.count,
                 inFlightBytes: self.gate.inFlightBytes,
@@ -30,16 +33,19 @@ struct AdminRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        router.post("/api/v1/admin/flush") { _, _ in
+        router.post("/api/v1/admin/flush") { request, _ in
+            try self.tenants.authorizeAdmin(request)
             try await self.storage.flush()
             return Response.text("flushed")
         }
-        router.post("/api/v1/admin/compact") { _, _ in
+        router.post("/api/v1/admin/compact") { request, _ in
+            try self.tenants.authorizeAdmin(request)
             try await self.storage.compactNow()
             return Response.text("compacted")
         }
-        router.get("/lumen/v1/status") { _, _ in
-            Response.json(StoreStatus(
+        router.get("/lumen/v1/status") { request, _ in
+            try self.tenants.authorizeAdmin(request)
+            return Response.json(StoreStatus(
                 head: self.storage.head.statistics, blocks: self.storage.blocks, wal: self.storage.walStats))
         }
     }

@@ -85,6 +85,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var listenerTenant: String?
     /// Bearer token → tenant.
     public var tokens: [String: String]?
+    /// The operator's bearer token for the admin endpoints once `tokens` are set.
+    public var adminToken: String?
     public var limits: Limits?
     public var overload: Overload?
     public var maxQueryLimit: Int?
@@ -93,7 +95,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
-        case listenerTenant = "listener_tenant", tokens, limits, overload, maxQueryLimit = "max_query_limit", storage, query
+        case listenerTenant = "listener_tenant", tokens, adminToken = "admin_token", limits, overload
+        case maxQueryLimit = "max_query_limit", storage, query
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -173,6 +176,10 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
                 return tenant
             }
         }
+        if let adminToken {
+            guard !adminToken.isEmpty else { throw Error(description: "admin_token must not be empty") }
+            configuration.adminToken = adminToken
+        }
         if let limits {
             if let defaults = limits.defaults { configuration.limits.defaults = defaults }
             for (tenant, overrides) in limits.tenants ?? [:] {
@@ -235,6 +242,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         tokens = configuration.tokens.isEmpty ? nil : Dictionary(
             uniqueKeysWithValues: configuration.tokens.values.map(\.id).sorted().enumerated()
                 .map { ("<token \($0.offset + 1)>", $0.element) })
+        adminToken = configuration.adminToken.map { _ in "<admin token>" }
         limits = Limits(defaults: configuration.limits.defaults,
             tenants: configuration.limits.overrides.isEmpty ? nil : configuration.limits.overrides)
         overload = Overload(

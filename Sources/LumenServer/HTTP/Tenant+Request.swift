@@ -18,9 +18,27 @@ public struct TenantResolver: Sendable {
     }
 
     let tokens: [String: Tenant]
+    let adminToken: String?
 
-    public init(tokens: [String: Tenant]) {
+    public init(tokens: [String: Tenant], adminToken: String? = nil) {
         self.tokens = tokens
+        self.adminToken = adminToken
+    }
+
+    /// Whether the request may use the admin endpoints: anyone while no tokens are configured (the API listens
+    /// on loopback by default); once they are, only the admin token — a tenant's token reads its own data, not
+    /// the server's.
+    func authorizeAdmin(_ request: Request) throws(APIError) {
+        guard !tokens.isEmpty else { return }
+        guard let adminToken else {
+            throw APIError(.forbidden, "admin endpoints need the admin token, and none is configured (admin_token)")
+        }
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else {
+            throw APIError(.unauthorized, "the admin token is required (Authorization: Bearer <admin token>)")
+        }
+        guard authorization.dropFirst(7) == adminToken else {
+            throw APIError(.forbidden, "this token may not use the admin endpoints")
+        }
     }
 
     public func tenant(authorization: String?, scopeOrgID header: String?) throws(Refusal) -> Tenant {
