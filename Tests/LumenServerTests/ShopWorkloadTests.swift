@@ -302,10 +302,13 @@ struct LoadRunnerTests {
         #expect(progress.retries == 1)
         #expect(progress.spansAcknowledged == progress.spansSent && progress.spansSent > 0)
         #expect(progress.logsAcknowledged == progress.logsSent)
-        // The metrics POST is not retried: a 400 cannot be fixed by sending it again.
-        #expect(progress.failures == 1 && progress.pointsAcknowledged == 0)
+        // A metrics POST is not retried: a 400 cannot be fixed by sending it again. (A slow run may flush the
+        // metrics twice, each failing once: `retries` above shows neither was sent again.)
+        let sent = posts.withLock { $0 }
+        #expect(Array(sent.prefix(3)) == ["traces", "traces", "logs"])
+        #expect(sent.count > 3 && sent.dropFirst(3).allSatisfy { $0 == "metrics" }, "\(sent)")
+        #expect(progress.failures == sent.count - 3 && progress.pointsAcknowledged == 0)
         #expect(progress.lastFailure?.contains("answered 400") == true)
-        #expect(posts.withLock { $0 } == ["traces", "traces", "logs", "metrics"])
     }
 
     @Test func anEndpointThatNeverAnswersStopsTheRunWithAnError() async {
