@@ -7,7 +7,7 @@ extension Storage {
     /// Removes samples, exemplars, log records and spans (by start time) more than `futureWindow` ahead of
     /// the clock, counting them in `report`.
     func dropTooNew(_ batch: inout Batch, report: inout AppendReport) {
-        let latestAccepted = Timestamp.now() + options.futureWindow
+        let latestAccepted = latestAcceptedTime
         let tooNew: (Int64) -> Bool = { $0 > latestAccepted }
         // Looked for before removing, as removing copies arrays shared with the caller's batch.
         if batch.series.contains(where: {
@@ -33,6 +33,12 @@ extension Storage {
             batch.spans.removeAll { tooNew($0.startTime) }
             report.tooNewSpans -= batch.spans.count
         }
+    }
+
+    /// The newest time accepted now: the clock plus the future window (saturating: the window is configured).
+    var latestAcceptedTime: Int64 {
+        let (sum, overflow) = Timestamp.now().addingReportingOverflow(options.futureWindow)
+        return overflow ? .max : sum
     }
 
     /// Removes samples (and exemplars) older than the out-of-order window behind their series' newest sample —

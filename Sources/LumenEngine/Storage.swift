@@ -75,7 +75,7 @@ public final class Storage: Sendable {
             if let time = head.newestSample(tenant) { newest[tenant] = max(newest[tenant] ?? .min, time) }
         }
         // A sample stored ahead of the clock before the future window existed must not hold the window back.
-        let latestAccepted = Timestamp.now() + options.futureWindow
+        let latestAccepted = latestAcceptedTime
         newest = newest.mapValues { min($0, latestAccepted) }
         state.withLock {
             $0.head = head
