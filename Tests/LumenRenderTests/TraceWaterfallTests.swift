@@ -60,6 +60,16 @@ struct TraceWaterfallTests {
         #expect(lines.contains { $0.contains("└─ PlaceOrd…") })
     }
 
+    @Test func intoAPipeTheHeaderAndLogLinesAreWhole() {
+        let text = TraceWaterfall(spans: TraceFixture.spans, logs: TraceFixture.logs, width: 60, cutsText: false)
+            .render()
+        #expect(text.contains("payment declined for order 8812: card_expired"))
+        let header = text.split(separator: "\n")[0]
+        #expect(!header.contains("…") && header.hasSuffix("payment"), "\(header)")
+        // The span rows keep their layout: the timeline is scaled to the width.
+        #expect(text.contains("└─ PlaceOrd…"))
+    }
+
     @Test func childrenAreOrderedByStartTimeWhateverTheInputOrder() {
         let reversed = TraceWaterfall(spans: TraceFixture.spans.reversed(), logs: TraceFixture.logs.reversed())
         #expect(reversed.render() == TraceWaterfall(spans: TraceFixture.spans, logs: TraceFixture.logs).render())

@@ -39,7 +39,7 @@ struct TraceCommand: AsyncParsableCommand {
             table: {
                 TraceWaterfall(
                     spans: trace.spans.compactMap(\.span), logs: trace.logs.map(\.record), width: Terminal.width,
-                    color: Terminal.useColor
+                    color: Terminal.useColor, cutsText: Terminal.isTerminal
                 ).render()
             },
             json: { data }, records: { Self.records(trace) })

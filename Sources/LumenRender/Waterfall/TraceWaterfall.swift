@@ -5,7 +5,9 @@ import LumenModel
 /// A header line summarises the trace (ID, spans, services, total duration, errors); then one row per span —
 /// service, name indented by depth, offset from the trace's start, duration, status and a bar scaled to the
 /// whole trace — each followed by the log records logged inside it. Records whose span is unknown close the
-/// output under "trace logs". Every line fits `width` characters; escape sequences are added only when
+/// output under "trace logs". Every line fits `width` characters — unless `cutsText` is false (output to a pipe
+/// or a file), when the header and log lines are whole and only the span rows keep the width; escape sequences
+/// are added only when
 /// `color` is true and never count towards a column's width. With `criticalPath`, bars of spans off the
 /// critical path are shaded (`▒`) so that the chain that decided the trace's duration stands out in plain text.
 public struct TraceWaterfall: Sendable {
@@ -14,13 +16,20 @@ public struct TraceWaterfall: Sendable {
     public var width: Int
     public var color: Bool
     public var criticalPath: Bool
+    /// Whether the header and log lines are cut to `width`: on a terminal; into a pipe or a file, nothing that
+    /// can be copied (a service list, a log line) is cut.
+    public var cutsText: Bool
 
-    public init(spans: [Span], logs: [LogRecord], width: Int = 120, color: Bool = false, criticalPath: Bool = false) {
+    public init(
+        spans: [Span], logs: [LogRecord], width: Int = 120, color: Bool = false, criticalPath: Bool = false,
+        cutsText: Bool = true
+    ) {
         self.spans = spans
         self.logs = logs
         self.width = max(40, width)
         self.color = color
         self.criticalPath = criticalPath
+        self.cutsText = cutsText
     }
 
     static let separator = "  "
@@ -71,7 +80,7 @@ public struct TraceWaterfall: Sendable {
         if !services.isEmpty {
             parts.append(Self.plural(services.count, "service") + ": " + services.joined(separator: ", "))
         }
-        let text = TextCell.truncate(parts.joined(separator: " · "), to: width)
+        let text = TextCell.truncate(parts.joined(separator: " · "), to: cutsText ? width : .max)
         return style.apply(errors > 0 ? "\(ANSIStyle.bold);\(ANSIStyle.red)" : ANSIStyle.bold, text)
     }
 
@@ -117,7 +126,7 @@ public struct TraceWaterfall: Sendable {
         }
         let start = (offset >= 0 ? "+" : "") + DurationText.format(offset) + " "
         let used = lead.count + start.count + levelCell.count + 1
-        let body = TextCell.truncate(TextCell.singleLine(log.line), to: max(1, width - used))
+        let body = TextCell.truncate(TextCell.singleLine(log.line), to: cutsText ? max(1, width - used) : .max)
         return TextCell.trimTrailing(lead + start + style.apply(levelColor, levelCell) + " " + body)
     }
 
