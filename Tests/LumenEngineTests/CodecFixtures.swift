@@ -2,19 +2,13 @@ import LumenModel
 
 /// Series shaped like real scrapes, plus adversarial ones, shared by the codec and block tests.
 enum CodecFixtures {
-    /// A deterministic generator, so failures reproduce: SplitMix64.
+    /// A deterministic generator, so failures reproduce.
     struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        private var generator: SplitMix64
+        init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        mutating func unit() -> Double { generator.unit() }
     }
 
     static let start: Int64 = 1_763_700_000_000 * Timestamp.nanosecondsPerMillisecond

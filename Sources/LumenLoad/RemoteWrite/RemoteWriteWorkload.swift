@@ -1,3 +1,4 @@
+import LumenModel
 import LumenWire
 import SwiftProtobuf
 

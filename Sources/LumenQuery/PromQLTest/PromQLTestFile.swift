@@ -192,7 +192,7 @@ public struct PromQLTestFile: Sendable {
 
     /// `0`, `10s`, `1h30m`, or a number of seconds.
     static func time(_ text: Substring) -> Int64? {
-        if let seconds = Double(text) { return Int64((seconds * 1e9).rounded()) }
+        if let seconds = Double(text) { return Int64(exactly: (seconds * 1e9).rounded()) }
         if text.hasPrefix("-"), let duration = DurationText.parse(text.dropFirst()) { return -duration }
         return DurationText.parse(text)
     }
