@@ -12,9 +12,13 @@ extension Storage {
         try await lane.run { try await cutHead() }
     }
 
-    /// Merges adjacent blocks now, as maintenance would (`POST /api/v1/admin/compact`).
-    public func compactNow() async throws {
-        try await lane.run { try await compact() }
+    /// Drops the blocks past retention and merges adjacent blocks now, as maintenance would
+    /// (`POST /api/v1/admin/compact`).
+    public func compactNow(now: Int64 = Timestamp.now()) async throws {
+        try await lane.run {
+            try dropExpiredBlocks(now: now)
+            try await compact()
+        }
     }
 
     /// What the server runs periodically: cuts the head when it is old or big enough, drops blocks past
