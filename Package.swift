@@ -51,6 +51,9 @@ let package = Package(
         // glibc's memmem, declared: log pages search their text a column at a time.
         .systemLibrary(name: "CMemmem"),
 
+        // nats.c, from the system (libnats-dev): JetStream and Key-Value for the cluster (docs/cluster.md).
+        .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+
         // CRC-32C by the CPU's instruction (SSE 4.2): the checksum of WAL records and block pages.
         .target(name: "CCRC32C"),
 
@@ -78,6 +81,15 @@ let package = Package(
 
         // Lexer, parser and evaluator of the query language.
         .target(name: "LumenQuery", dependencies: ["LumenModel", "LumenEngine"]),
+
+        // Lumen on many machines: NATS JetStream ingest, partitions, leases, the storage nodes' apply path.
+        .target(
+            name: "LumenCluster",
+            dependencies: [
+                "LumenModel", "LumenEngine", "CNATS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
 
         // Terminal rendering: charts, tables, trace waterfalls, dashboard files (YAML through Yams).
         .target(name: "LumenRender", dependencies: ["LumenModel", .product(name: "Yams", package: "Yams")]),
@@ -161,6 +173,9 @@ let package = Package(
             dependencies: ["LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]),
         .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
+        .testTarget(
+            name: "LumenClusterTests",
+            dependencies: ["LumenCluster", "LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LumenRenderTests", dependencies: ["LumenRender", "LumenModel"], exclude: ["Golden"]),
         .testTarget(
             name: "LumenServerTests",

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers (Debian).
-# With --test-peers, also what the tests drive: Prometheus and util-linux's `logger` (Debian), and a virtualenv
+# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers and nats.c
+# (Debian). With --test-peers, also what the tests drive: Prometheus, util-linux's `logger` and nats-server (Debian), and a virtualenv
 # with the real clients (PyPI). Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
-packages=(zlib1g-dev libsnappy-dev libzstd-dev)
-[ "${1:-}" = "--test-peers" ] && packages+=(prometheus bsdutils)
+packages=(zlib1g-dev libsnappy-dev libzstd-dev libnats-dev)
+[ "${1:-}" = "--test-peers" ] && packages+=(prometheus bsdutils nats-server)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

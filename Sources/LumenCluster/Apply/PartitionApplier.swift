@@ -1,0 +1,193 @@
+import Dispatch
+import Foundation
+import Logging
+import LumenEngine
+import LumenModel
+import Synchronization
+
+/// A storage node's apply loop for one partition it owns: a durable pull consumer of its own epoch
+/// (`p<partition>-e<epoch>`, starting after the highest sequence this node applied), and for each fetch: drop the
+/// messages already applied (by sequence or batch ID), append the rest to the local store (WAL fsync, then the
+/// head), record them as applied, then acknowledge them.
+///
+/// Fencing: before appending and before acknowledging it asks `mayApply` (the lease is still valid); once that
+/// says no, it stops without acknowledging, so the next owner receives those messages.
+///
+/// Contract: runs on a thread of its own (`natsSubscription_Fetch` blocks); `stop` waits for it to end.
+public final class PartitionApplier: Sendable {
+    public enum State: String, Sendable {
+        case starting, active, stopped, fenced, failed
+    }
+
+    public struct Progress: Sendable {
+        public var state: State = .starting
+        /// The highest stream sequence applied (or found already applied).
+        public var appliedSequence: UInt64 = 0
+        public var appliedMessages = 0
+        public var duplicateMessages = 0
+        public var lastError: String?
+    }
+
+    public let partition: Int
+    public let epoch: UInt64
+    private let jetStream: JetStream
+    private let layout: StreamLayout
+    private let storage: Storage
+    private let applied: Mutex<AppliedBatches>
+    private let mayApply: @Sendable () -> Bool
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let progressState = Mutex(Progress())
+    let fetchSize: Int
+    let fetchWait: Duration
+
+    public init(
+        partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
+        applied: AppliedBatches, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500), logger: Logger,
+        mayApply: @escaping @Sendable () -> Bool
+    ) {
+        self.partition = partition
+        self.epoch = epoch
+        self.layout = layout
+        self.jetStream = jetStream
+        self.storage = storage
+        self.applied = Mutex(applied)
+        self.fetchSize = fetchSize
+        self.fetchWait = fetchWait
+        self.logger = logger
+        self.mayApply = mayApply
+        progressState.withLock { $0.appliedSequence = applied.highestSequence }
+    }
+
+    public var progress: Progress { progressState.withLock { $0 } }
+
+    public var consumerName: String { "p\(partition)-e\(epoch)" }
+
+    /// Starts the apply thread.
+    public func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "lumen-apply-p\(partition)"
+        thread.start()
+    }
+
+    /// Asks the loop to stop (after its current fetch, at most `fetchWait`) and waits for it. Blocks.
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        finished.wait()
+    }
+
+    private func run() {
+        let consumer: PullConsumer
+        do {
+            consumer = try PullConsumer(
+                jetStream: jetStream,
+                configuration: ConsumerConfiguration(
+                    stream: layout.stream(ofPartition: partition), durableName: consumerName,
+                    filterSubject: layout.subject(ofPartition: partition),
+                    startSequence: progress.appliedSequence + 1))
+        } catch {
+            finish(.failed, error: "\(error)")
+            return
+        }
+        defer { consumer.close() }
+        progressState.withLock { $0.state = .active }
+        while !stopping.load(ordering: .sequentiallyConsistent) {
+            guard mayApply() else {
+                finish(.fenced, error: nil)
+                return
+            }
+            do {
+                let messages = try consumer.fetch(max: fetchSize, maxWait: fetchWait)
+                if !messages.isEmpty { try apply(messages) }
+            } catch let error as NATSError where error.isTimeout || error.isNoResponders {
+                continue  // nothing to fetch, or the stream's leader is moving: fetch again
+            } catch ApplyStop.fenced {
+                finish(.fenced, error: nil)
+                return
+            } catch {
+                // The store refused the write (disk full, a failed fsync): nothing was acknowledged, so the
+                // messages come again; stop rather than spin, and say why.
+                finish(.failed, error: "\(error)")
+                return
+            }
+        }
+        finish(.stopped, error: nil)
+    }
+
+    private enum ApplyStop: Error { case fenced }
+
+    private func finish(_ state: State, error: String?) {
+        progressState.withLock {
+            $0.state = state
+            if let error { $0.lastError = error }
+        }
+        if let error { logger.error("partition \(partition) stopped applying: \(error)") }
+        if state == .fenced { logger.warning("partition \(partition) epoch \(epoch): lease no longer valid, stopped") }
+    }
+
+    /// Applies one fetch: the new messages' batches, merged per tenant in stream order, in one append each.
+    private func apply(_ messages: [FetchedMessage]) throws {
+        var fresh: [(sequence: UInt64, id: String)] = []
+        var batches: [Batch] = []
+        var seen: Set<String> = []
+        var duplicates = 0
+        var highest: UInt64 = 0
+        applied.withLock { applied in
+            for message in messages {
+                highest = max(highest, message.streamSequence)
+                let id = message.header(BatchID.header) ?? "sequence-\(message.streamSequence)"
+                if applied.contains(sequence: message.streamSequence, id: id) || !seen.insert(id).inserted {
+                    duplicates += 1
+                    continue
+                }
+                fresh.append((message.streamSequence, id))
+                do {
+                    let batch = try BatchRecord.decode(message.payload)
+                    if let last = batches.indices.last, batches[last].tenant == batch.tenant {
+                        batches[last].spans += batch.spans
+                        batches[last].logs += batch.logs
+                        batches[last].series += batch.series
+                    } else {
+                        batches.append(batch)
+                    }
+                } catch {
+                    // Not a batch record this build reads: skipped (and acknowledged), never retried forever.
+                    logger.error("partition \(partition): skipping message \(message.streamSequence): \(error)")
+                }
+            }
+        }
+        for batch in batches {
+            guard mayApply() else { throw ApplyStop.fenced }
+            try append(batch)
+        }
+        guard mayApply() else { throw ApplyStop.fenced }
+        try applied.withLock { try $0.record(fresh) }
+        for message in messages { try? message.acknowledge() }
+        progressState.withLock {
+            $0.appliedSequence = max($0.appliedSequence, highest)
+            $0.appliedMessages += fresh.count
+            $0.duplicateMessages += duplicates
+        }
+    }
+
+    /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here.
+    private func append(_ batch: Batch) throws {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<(any Error)?>(nil)
+        let storage = self.storage
+        Task {
+            do {
+                try await storage.append(batch)
+            } catch {
+                result.withLock { $0 = error }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = result.withLock({ $0 }) { throw error }
+    }
+}

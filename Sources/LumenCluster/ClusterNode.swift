@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import LumenEngine
+import NIOPosix
+
+/// This process as a member of a cluster: its NATS connection, the streams and buckets (created or reused), the
+/// collector's publisher and the storage node's partition ownership, per its roles.
+public final class ClusterNode: Sendable {
+    public static let leaseBucket = "lumen-leases"
+    public static let nodeBucket = "lumen-nodes"
+    public static let layoutBucket = "lumen-cluster"
+
+    public let configuration: ClusterConfiguration
+    /// The layout the cluster was created with (the first node's partition and stream counts win).
+    public let layout: StreamLayout
+    public let jetStream: JetStream
+    /// Set on collectors: where ingest goes instead of the local store.
+    public let publisher: ClusterPublisher?
+    let ownership: PartitionOwnership?
+    let leases: KeyValueBucket
+    let nodes: KeyValueBucket
+    let logger: Logger
+
+    /// Connects and sets everything up. Blocks (NATS requests): call it off Swift's cooperative pool, e.g. with
+    /// `start(…)`.
+    public init(
+        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger
+    ) throws {
+        if let problem = configuration.problem { throw ClusterConfigurationError(message: problem) }
+        self.configuration = configuration
+        self.logger = logger
+        let connection = try NATSConnection(urls: configuration.servers, name: "lumen-\(configuration.node)")
+        jetStream = try JetStream(connection: connection)
+        let replicas = StreamConfiguration.replicas(forServers: configuration.servers.count)
+        let layoutBucket = try KeyValueBucket(
+            jetStream: jetStream, name: Self.layoutBucket, ttl: nil, replicas: replicas)
+        defer { layoutBucket.close() }
+        layout = try Self.agreedLayout(configuration, bucket: layoutBucket, logger: logger)
+        for (index, name) in layout.streamNames.enumerated() {
+            try jetStream.createOrReuseStream(StreamConfiguration(
+                name: name, subjects: layout.subjects(ofStream: index), replicas: replicas,
+                maxAge: configuration.streamMaxAge, maxBytes: configuration.streamMaxBytes))
+        }
+        leases = try KeyValueBucket(
+            jetStream: jetStream, name: Self.leaseBucket, ttl: configuration.leaseTTL, replicas: replicas)
+        nodes = try KeyValueBucket(
+            jetStream: jetStream, name: Self.nodeBucket, ttl: configuration.leaseTTL, replicas: replicas)
+        publisher = configuration.roles.contains(.collector)
+            ? ClusterPublisher(jetStream: jetStream, layout: layout) : nil
+        if configuration.roles.contains(.storage), let storage {
+            ownership = PartitionOwnership(
+                node: configuration.node, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
+                leaseTTL: configuration.leaseTTL, storage: storage,
+                appliedDirectory: dataDirectory + "/cluster", logger: logger)
+            ownership?.start()
+        } else {
+            ownership = nil
+        }
+        logger.info(
+            "joined the cluster",
+            metadata: [
+                "node": "\(configuration.node)", "roles": "\(configuration.roles.sorted().map(\.rawValue))",
+                "partitions": "\(layout.partitions)", "streams": "\(layout.streams)",
+            ])
+    }
+
+    /// `init` on a thread of its own.
+    public static func start(
+        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger
+    ) async throws -> ClusterNode {
+        try await NIOThreadPool.singleton.runIfActive {
+            try ClusterNode(configuration: configuration, storage: storage, dataDirectory: dataDirectory, logger: logger)
+        }
+    }
+
+    /// The partition and stream counts are the cluster's, written once by the first node.
+    private static func agreedLayout(
+        _ configuration: ClusterConfiguration, bucket: KeyValueBucket, logger: Logger
+    ) throws -> StreamLayout {
+        let wanted = "\(configuration.partitions) \(configuration.streams)"
+        if try bucket.create("layout", value: Array(wanted.utf8)) != nil {
+            return StreamLayout(partitions: configuration.partitions, streams: configuration.streams)
+        }
+        guard let entry = try bucket.get("layout") else {
+            return StreamLayout(partitions: configuration.partitions, streams: configuration.streams)
+        }
+        let fields = String(decoding: entry.value, as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        guard fields.count == 2, fields[0] > 0, fields[1] > 0 else {
+            throw ClusterConfigurationError(message: "the cluster's layout record is unreadable: \(entry.value)")
+        }
+        if fields[0] != configuration.partitions || fields[1] != configuration.streams {
+            let asked = "\(configuration.partitions) over \(configuration.streams)"
+            logger.warning(
+                "the cluster was created with \(fields[0]) partitions over \(fields[1]) streams; using those, not \(asked)")
+        }
+        return StreamLayout(partitions: fields[0], streams: fields[1])
+    }
+
+    /// Every partition: its owner and epoch from the lease bucket, and, where this node holds it, how far it is
+    /// applied and how far behind the stream it is. Blocks.
+    public func status() throws -> ClusterStatus {
+        let held = ownership?.heldPartitions ?? [:]
+        var lastSequence: [String: UInt64] = [:]
+        for name in layout.streamNames { lastSequence[name] = try jetStream.streamState(name)?.lastSequence }
+        var partitions: [PartitionStatus] = []
+        for partition in 0..<layout.partitions {
+            let record = try leases.get(OwnershipRecord.key(ofPartition: partition)).flatMap {
+                entry in OwnershipRecord(bytes: entry.value).map { ($0, entry.revision) }
+            }
+            let epoch = record.map { $0.0.epoch == 0 ? $0.1 : $0.0.epoch }
+            if let local = held[partition] {
+                // The stream's last sequence bounds the partition's (other partitions share the stream).
+                let last = lastSequence[layout.stream(ofPartition: partition)] ?? 0
+                partitions.append(PartitionStatus(
+                    partition: partition, owner: configuration.node, epoch: local.epoch,
+                    appliedSequence: local.progress.appliedSequence,
+                    lag: last > local.progress.appliedSequence ? last - local.progress.appliedSequence : 0,
+                    state: local.progress.state.rawValue))
+            } else {
+                partitions.append(PartitionStatus(
+                    partition: partition, owner: record?.0.node, epoch: epoch, appliedSequence: nil, lag: nil,
+                    state: record == nil ? "unowned" : "remote"))
+            }
+        }
+        let members = try nodes.keys().filter { $0.hasPrefix(PartitionOwnership.nodeKeyPrefix) }
+            .map { String($0.dropFirst(PartitionOwnership.nodeKeyPrefix.count)) }.sorted()
+        return ClusterStatus(
+            node: configuration.node, roles: configuration.roles.sorted().map(\.rawValue),
+            servers: configuration.servers, storageNodes: members, partitions: partitions)
+    }
+
+    /// Gives up leases (others take over at once), waits for pending publishes, closes the connection. Blocks.
+    public func shutdown() async {
+        await publisher?.shutdown()
+        ownership?.stop()
+        leases.close()
+        nodes.close()
+        jetStream.close()
+    }
+}
+
+/// What `GET /lumen/v1/cluster` and `lumen cluster` show.
+public struct ClusterStatus: Equatable, Sendable, Codable {
+    public var node: String
+    public var roles: [String]
+    public var servers: [String]
+    /// The storage nodes that announced themselves within the lease TTL.
+    public var storageNodes: [String]
+    public var partitions: [PartitionStatus]
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import LumenEngine
+import LumenModel
+import Synchronization
+
+/// A storage node's side of the lease protocol (`Lease`), on a thread of its own: every tick it announces itself
+/// in the nodes bucket, computes who should own each partition (`Rendezvous` over the live storage nodes),
+/// renews the leases it holds, gives up those another node should have, and acquires the free ones it should
+/// have — starting a `PartitionApplier` of the new epoch for each, and stopping it when the lease ends.
+///
+/// Until shared block storage exists (issue 19, item 5), a new owner starts after the highest sequence it applied
+/// itself, so data a previous owner applied stays in that owner's store.
+public final class PartitionOwnership: Sendable {
+    public static let nodeKeyPrefix = "n."
+
+    let node: String
+    let layout: StreamLayout
+    let jetStream: JetStream
+    let leases: KeyValueBucket
+    let nodes: KeyValueBucket
+    let storage: Storage
+    let appliedDirectory: String
+    let logger: Logger
+    let clock: @Sendable () -> ContinuousClock.Instant
+    let ttl: Duration
+
+    private struct Held {
+        var lease: Lease
+        var applier: PartitionApplier
+    }
+
+    private let held = Mutex<[Int: Held]>([:])
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let liveNodes = Mutex<[String]>([])
+
+    public init(
+        node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
+        leaseTTL: Duration, storage: Storage, appliedDirectory: String, logger: Logger,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.node = node
+        self.layout = layout
+        self.jetStream = jetStream
+        self.leases = leases
+        self.nodes = nodes
+        self.ttl = leaseTTL
+        self.storage = storage
+        self.appliedDirectory = appliedDirectory
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func start() {
+        let thread = Thread { [self] in
+            while !stopping.load(ordering: .sequentiallyConsistent) {
+                tick()
+                Thread.sleep(forTimeInterval: (ttl / 6).seconds)
+            }
+            finished.signal()
+        }
+        thread.name = "lumen-ownership"
+        thread.start()
+    }
+
+    /// Stops the loop, stops every applier and gives up every lease (so others take over at once). Blocks.
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        finished.wait()
+        for partition in held.withLock({ Array($0.keys) }) { release(partition) }
+        try? nodes.delete(Self.nodeKeyPrefix + node)
+    }
+
+    /// The storage nodes alive at the last tick.
+    public var storageNodes: [String] { liveNodes.withLock { $0 } }
+
+    /// The partitions this node holds, with their appliers' progress.
+    public var heldPartitions: [Int: (epoch: UInt64, progress: PartitionApplier.Progress)] {
+        held.withLock { $0.mapValues { ($0.lease.epoch ?? 0, $0.applier.progress) } }
+    }
+
+    /// Whether this node may apply `partition` now (its lease is held and fresh).
+    func mayApply(_ partition: Int) -> Bool {
+        let now = clock()
+        return held.withLock { $0[partition]?.lease.isValid(at: now) ?? false }
+    }
+
+    func tick() {
+        do {
+            try nodes.put(Self.nodeKeyPrefix + node, value: Array("storage".utf8))
+            let live = try nodes.keys().filter { $0.hasPrefix(Self.nodeKeyPrefix) }
+                .map { String($0.dropFirst(Self.nodeKeyPrefix.count)) }.sorted()
+            liveNodes.withLock { $0 = live }
+            for partition in 0..<layout.partitions {
+                let wanted = Rendezvous.owner(of: partition, among: live) == node
+                if held.withLock({ $0[partition] != nil }) {
+                    wanted ? renew(partition) : release(partition)
+                } else if wanted {
+                    acquire(partition)
+                }
+            }
+        } catch {
+            logger.warning("cluster: ownership round failed: \(error)")
+            // Leases still age: stop what can no longer be renewed.
+            for partition in held.withLock({ Array($0.keys) }) where !mayApply(partition) { drop(partition) }
+        }
+    }
+
+    private func acquire(_ partition: Int) {
+        let key = OwnershipRecord.key(ofPartition: partition)
+        let sentAt = clock()
+        guard let revision = try? leases.create(key, value: OwnershipRecord(node: node, epoch: 0).bytes) else {
+            return  // held by another node (it gives it up, or its key expires): poll again next tick
+        }
+        var lease = Lease(ttl: ttl)
+        lease.acquired(revision: revision, sentAt: sentAt)
+        // Write the epoch into the record, so readers need not know how it was chosen.
+        if let renewed = try? leases.update(
+            key, value: OwnershipRecord(node: node, epoch: revision).bytes, expectedRevision: revision)
+        {
+            lease.renewed(revision: renewed, sentAt: sentAt)
+        }
+        do {
+            let applier = PartitionApplier(
+                partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
+                applied: try AppliedBatches(directory: appliedDirectory, partition: partition), logger: logger
+            ) { [weak self] in self?.mayApply(partition) ?? false }
+            held.withLock { $0[partition] = Held(lease: lease, applier: applier) }
+            applier.start()
+            logger.info("cluster: acquired partition \(partition), epoch \(revision)")
+        } catch {
+            logger.error("cluster: cannot open partition \(partition)'s applied state: \(error)")
+            try? leases.delete(key)
+        }
+    }
+
+    private func renew(_ partition: Int) {
+        guard let current = held.withLock({ $0[partition] }) else { return }
+        let now = clock()
+        switch current.lease.action(at: now) {
+        case .none:
+            if current.applier.progress.state == .failed || current.applier.progress.state == .fenced {
+                release(partition)  // let it be acquired afresh, with a new applier
+            }
+        case .stop:
+            drop(partition)
+        case .renew(let revision):
+            let epoch = current.lease.epoch ?? revision
+            do {
+                if let renewed = try leases.update(
+                    OwnershipRecord.key(ofPartition: partition),
+                    value: OwnershipRecord(node: node, epoch: epoch).bytes, expectedRevision: revision)
+                {
+                    held.withLock { $0[partition]?.lease.renewed(revision: renewed, sentAt: now) }
+                } else {
+                    logger.warning("cluster: lost the lease of partition \(partition) (epoch \(epoch))")
+                    drop(partition)
+                }
+            } catch {
+                logger.warning("cluster: renewing partition \(partition) failed: \(error)")
+            }
+        }
+    }
+
+    /// Stops applying and forgets the lease, without touching the key (it is someone else's, or expiring).
+    private func drop(_ partition: Int) {
+        guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
+        current.applier.stop()
+    }
+
+    /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once.
+    private func release(_ partition: Int) {
+        guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
+        current.applier.stop()
+        let key = OwnershipRecord.key(ofPartition: partition)
+        // Only while it is still ours: a compare-and-swap would be exact, a get first is close enough here since
+        // the holder itself is the only writer of its key.
+        if let entry = try? leases.get(key), OwnershipRecord(bytes: entry.value)?.node == node {
+            try? leases.delete(key)
+        }
+        logger.info("cluster: released partition \(partition)")
+    }
+}

@@ -1,0 +1,23 @@
+/// One partition as this node sees it: who owns it, since which epoch, and how far it is applied here.
+public struct PartitionStatus: Equatable, Sendable, Codable {
+    public var partition: Int
+    public var owner: String?
+    public var epoch: UInt64?
+    /// The highest stream sequence applied here (storage nodes holding the lease).
+    public var appliedSequence: UInt64?
+    /// Messages in the partition's stream past the applied sequence, where known.
+    public var lag: UInt64?
+    /// `active`, `starting`, `fenced`, `failed`, `stopped`, or `remote` (owned elsewhere) / `unowned`.
+    public var state: String
+
+    public init(
+        partition: Int, owner: String?, epoch: UInt64?, appliedSequence: UInt64?, lag: UInt64?, state: String
+    ) {
+        self.partition = partition
+        self.owner = owner
+        self.epoch = epoch
+        self.appliedSequence = appliedSequence
+        self.lag = lag
+        self.state = state
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import LumenCluster
+import LumenEngine
+import LumenModel
+import Testing
+
+/// The whole write path on a real nats-server: a collector's batch split by partition and published; storage-node
+/// appliers pulling each partition into a real store, each message applied exactly once.
+@Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(1)))
+struct ClusterApplyTests {
+    let layout = StreamLayout(partitions: 6, streams: 2)
+
+    static func batch(traces: Int, tenant: Tenant = Tenant("shop")!) -> Batch {
+        let now = Int64(Date().timeIntervalSince1970) * 1_000_000_000
+        let resource = Resource(attributes: [Attribute("service.name", .string("cart"))])
+        var batch = Batch(tenant: tenant)
+        for index in 0..<traces {
+            let trace = TraceID(high: 7, low: UInt64(index + 1))
+            batch.spans.append(Span(
+                traceID: trace, spanID: SpanID(UInt64(index + 1)), name: "GET /cart", kind: .server,
+                startTime: now + Int64(index), endTime: now + Int64(index) + 1_000, resource: resource))
+            batch.logs.append(LogRecord(
+                time: now + Int64(index), body: .string("loaded cart \(index)"), traceID: trace, resource: resource))
+            batch.series.append(TimeSeries(
+                labels: Labels([Label("__name__", "carts_total"), Label("cart", String(index))]),
+                samples: [Sample(timestamp: now, value: Double(index))]))
+        }
+        return batch
+    }
+
+    func createStreams(_ jetStream: JetStream) throws {
+        for (index, name) in layout.streamNames.enumerated() {
+            try jetStream.createOrReuseStream(StreamConfiguration(
+                name: name, subjects: layout.subjects(ofStream: index), replicas: 1, maxAge: .seconds(3600),
+                maxBytes: 64 << 20))
+        }
+    }
+
+    /// Appliers for every partition into `storage`, until every stream's last sequence is applied.
+    func applyAll(
+        _ jetStream: JetStream, storage: Storage, directory: String, epoch: UInt64
+    ) throws -> [PartitionApplier] {
+        var appliers: [PartitionApplier] = []
+        for partition in 0..<layout.partitions {
+            let applier = PartitionApplier(
+                partition: partition, epoch: epoch, layout: layout, jetStream: jetStream, storage: storage,
+                applied: try AppliedBatches(directory: directory, partition: partition),
+                fetchWait: .milliseconds(100), logger: ClusterTestSupport.quietLogger) { true }
+            applier.start()
+            appliers.append(applier)
+        }
+        return appliers
+    }
+
+    @Test func aBatchSplitByPartitionIsAppliedExactlyOnceEvenWhenPublishedTwice() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try createStreams(jetStream)
+        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
+        let batch = Self.batch(traces: 40)
+        let id = BatchID.random()
+        let receipts = try await publisher.publish(batch, id: id)
+        #expect(Set(receipts.map(\.partition)).count > 3)
+        // A retry after a lost acknowledgement: the same parts under the same IDs, stored a second time.
+        let retried = try await publisher.publish(batch, id: id)
+        #expect(retried.map(\.batchID) == receipts.map(\.batchID))
+        #expect(Set(retried.map(\.sequence)).isDisjoint(with: receipts.map(\.sequence)) || layout.streams > 1)
+        await publisher.shutdown()
+
+        let directory = ClusterTestSupport.scratch("apply")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        let appliers = try applyAll(jetStream, storage: storage, directory: directory + "/cluster", epoch: 1)
+        let lastSequences = try layout.streamNames.map { try #require(try jetStream.streamState($0)).lastSequence }
+        let applied = await ClusterTestSupport.eventually {
+            appliers.allSatisfy { $0.progress.state == .active }
+                && appliers.reduce(0) { $0 + $1.progress.appliedMessages + $1.progress.duplicateMessages }
+                    == 2 * receipts.count
+        }
+        appliers.forEach { $0.stop() }
+        #expect(applied, "\(appliers.map(\.progress))")
+        #expect(appliers.reduce(0) { $0 + $1.progress.appliedMessages } == receipts.count)
+        #expect(appliers.reduce(0) { $0 + $1.progress.duplicateMessages } == receipts.count)
+        #expect(Set(appliers.map(\.progress.appliedSequence)).isSubset(of: Set(lastSequences + [0]).union(
+            Set(receipts.map(\.sequence) + retried.map(\.sequence)))))
+        let stats = storage.head.statistics
+        #expect(stats.spans == 40 && stats.logs == 40 && stats.samples == 40 && stats.series == 40)
+        try storage.close()
+
+        // Restarted on its disk: the applied sequences and IDs are recovered, nothing is applied again.
+        let reopened = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        defer { try? reopened.close() }
+        let resumed = try applyAll(jetStream, storage: reopened, directory: directory + "/cluster", epoch: 2)
+        #expect(await ClusterTestSupport.eventually { resumed.allSatisfy { $0.progress.state == .active } })
+        try await Task.sleep(for: .milliseconds(300))  // a few empty fetches
+        resumed.forEach { $0.stop() }
+        #expect(resumed.allSatisfy { $0.progress.appliedMessages == 0 })
+        #expect(zip(resumed, appliers).allSatisfy { $0.progress.appliedSequence == $1.progress.appliedSequence })
+        let again = reopened.head.statistics
+        #expect(again.spans == 40 && again.logs == 40 && again.samples == 40)
+    }
+
+    @Test func anApplierWhoseLeaseLapsedStopsWithoutApplying() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try createStreams(jetStream)
+        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
+        try await publisher.publish(Self.batch(traces: 10))
+        await publisher.shutdown()
+        let directory = ClusterTestSupport.scratch("fenced")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        defer { try? storage.close() }
+        let applier = PartitionApplier(
+            partition: 0, epoch: 1, layout: layout, jetStream: jetStream, storage: storage,
+            applied: try AppliedBatches(directory: directory, partition: 0), logger: ClusterTestSupport.quietLogger
+        ) { false }
+        applier.start()
+        #expect(await ClusterTestSupport.eventually { applier.progress.state == .fenced })
+        applier.stop()
+        #expect(storage.head.statistics.spans == 0 && applier.progress.appliedMessages == 0)
+    }
+
+    @Test func publishingPastTheRetryBudgetFailsWithRetryAfter() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        // No stream holds the subjects: every attempt gets "no responders", so nothing is stored.
+        let publisher = ClusterPublisher(
+            jetStream: jetStream, layout: layout,
+            policy: PublishRetryPolicy(budget: .milliseconds(400), firstBackoff: .milliseconds(20), retryAfterSeconds: 7))
+        let started = ContinuousClock.now
+        await #expect {
+            try await publisher.publish(Self.batch(traces: 3))
+        } throws: { error in
+            (error as? ClusterPublishError)?.retryAfterSeconds == 7
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        await publisher.shutdown()
+    }
+
+    @Test func aLargePartIsSplitIntoMessagesUnderTheSizeLimitWithDistinctIDs() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        let publisher = ClusterPublisher(
+            jetStream: jetStream, layout: StreamLayout(partitions: 1, streams: 1), maxMessageBytes: 4096)
+        let messages = publisher.messages(of: Self.batch(traces: 200), id: BatchID(request: "r"))
+        #expect(messages.count > 4)
+        #expect(messages.allSatisfy { $0.payload.count <= 4096 })
+        #expect(Set(messages.map(\.batchID)).count == messages.count)
+        let decoded = try messages.map { try BatchRecord.decode($0.payload) }
+        #expect(decoded.reduce(0) { $0 + $1.spans.count } == 200 && decoded.reduce(0) { $0 + $1.logs.count } == 200)
+    }
+}

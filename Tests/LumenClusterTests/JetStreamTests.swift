@@ -1,0 +1,117 @@
+import Foundation
+import LumenCluster
+import Testing
+
+/// nats.c through the wrapper against a real nats-server with JetStream on loopback.
+@Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(1)))
+struct JetStreamTests {
+    let configuration = StreamConfiguration(
+        name: "TEST", subjects: ["t.0", "t.1"], replicas: 1, maxAge: .seconds(3600), maxBytes: 64 << 20)
+
+    @Test func publishedMessagesAreAcknowledgedFetchedInOrderAndAcknowledgedOnce() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        let created = try jetStream.createOrReuseStream(configuration)
+        #expect(created.messages == 0 && created.replicas == 1)
+
+        var sequences: [UInt64] = []
+        for index in 0..<20 {
+            let outcome = await jetStream.publish(
+                subject: "t.1", payload: Array("message \(index)".utf8), headers: [("Lumen-Batch-Id", "b\(index)")])
+            guard case .stored(let stream, let sequence) = outcome else {
+                Issue.record("not stored: \(outcome)")
+                return
+            }
+            #expect(stream == "TEST")
+            sequences.append(sequence)
+        }
+        #expect(sequences == Array(1...20))
+        #expect(jetStream.pendingPublishes == 0)
+
+        let consumer = try PullConsumer(
+            jetStream: jetStream,
+            configuration: ConsumerConfiguration(stream: "TEST", durableName: "c1", filterSubject: "t.1", startSequence: 6))
+        defer { consumer.close() }
+        var received: [FetchedMessage] = []
+        _ = try await ClusterTestSupport.eventually {
+            received += try consumer.fetch(max: 10, maxWait: .milliseconds(200))
+            return received.count >= 15
+        }
+        #expect(received.map(\.streamSequence) == Array(6...20))
+        #expect(received.map { String(decoding: $0.payload, as: UTF8.self) } == (5..<20).map { "message \($0)" })
+        #expect(received.map { $0.header("Lumen-Batch-Id") } == (5..<20).map { "b\($0)" })
+        #expect(received.allSatisfy { $0.subject == "t.1" && $0.deliveries == 1 })
+        for message in received { try message.acknowledge() }
+        #expect(try consumer.fetch(max: 10, maxWait: .milliseconds(100)).isEmpty)
+        #expect(try await ClusterTestSupport.eventually { try consumer.pending() == (0, 0) })
+    }
+
+    @Test func anUnacknowledgedMessageIsDeliveredAgainAfterTheAckWait() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try jetStream.createOrReuseStream(configuration)
+        #expect(await jetStream.publish(subject: "t.0", payload: [1, 2, 3]).isStored)
+        let consumer = try PullConsumer(
+            jetStream: jetStream,
+            configuration: ConsumerConfiguration(
+                stream: "TEST", durableName: "slow", filterSubject: "t.0", ackWait: .milliseconds(300)))
+        defer { consumer.close() }
+        let first = try consumer.fetch(max: 1, maxWait: .seconds(2))
+        #expect(first.map(\.payload) == [[1, 2, 3]])
+        var again: [FetchedMessage] = []
+        _ = try await ClusterTestSupport.eventually(within: .seconds(5)) {
+            again = try consumer.fetch(max: 1, maxWait: .milliseconds(200))
+            return !again.isEmpty
+        }
+        #expect(again.map(\.streamSequence) == [1])
+        #expect(again.first?.deliveries == 2)
+    }
+
+    @Test func aStreamIsReusedAfterTheServerRestartsNeverRecreated() async throws {
+        let server = try NATSServerProcess()
+        do {
+            let jetStream = try ClusterTestSupport.jetStream([server.url])
+            defer { jetStream.close() }
+            let created = try jetStream.createOrReuseStream(configuration)
+            for index in 0..<3 {
+                #expect(await jetStream.publish(subject: "t.0", payload: [UInt8(index)]).isStored)
+            }
+            #expect(try jetStream.streamState("TEST")?.messages == 3)
+            server.stop(kill: true)
+            try server.start()
+            // The same connection reconnects by itself; the stream and its messages are the ones from before.
+            var state: StreamState?
+            _ = await ClusterTestSupport.eventually(within: .seconds(15)) {
+                state = try? jetStream.createOrReuseStream(configuration)
+                return state != nil
+            }
+            let reused = try #require(state)
+            #expect(reused.created == created.created)
+            #expect(reused.messages == 3 && reused.lastSequence == 3)
+            // A changed limit is updated in place, still the same stream.
+            var bigger = configuration
+            bigger.maxBytes = 128 << 20
+            let updated = try jetStream.createOrReuseStream(bigger)
+            #expect(updated.created == created.created && updated.messages == 3)
+        }
+    }
+
+    @Test func closingTwiceAndPublishingAfterCloseAreHarmless() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        jetStream.close()
+        jetStream.close()
+        #expect(throws: NATSError.self) {
+            try jetStream.publish(subject: "t.0", payload: []) { _ in }
+        }
+        #expect(!jetStream.connection.isConnected)
+    }
+
+    @Test func connectingWhereNoServerListensFailsClearly() {
+        #expect(throws: NATSError.self) {
+            _ = try NATSConnection(urls: ["nats://127.0.0.1:1"], name: "nobody", connectTimeout: .milliseconds(200))
+        }
+    }
+}
