@@ -9,8 +9,6 @@ import Glibc
 /// The kernel drops the lock when the process dies, `kill -9` included, so a crash never leaves a stale lock.
 /// The file holds the owner's PID, only to name it when another process is refused.
 public final class DataDirectoryLock: Sendable {
-    public static let fileName = "lock"
-
     /// The locked file's descriptor; -1 once released.
     private let descriptor: Mutex<Int32>
 

@@ -5,8 +5,6 @@ import LumenModel
 /// Cutting the head into blocks, retention and compaction: the store's maintenance, run one step at a time on
 /// its lane so that none overlaps another. Ingest and queries go on meanwhile.
 extension Storage {
-    static let checkpointFileName = "checkpoint"
-
     /// Cuts the head into blocks now (one per tenant), then releases the log segments they hold.
     public func flush() async throws {
         try await lane.run { try await cutHead() }
@@ -188,7 +186,7 @@ extension Storage {
         var blocks: [Block] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
             let path = directory + "/" + name
-            if name.hasSuffix(BlockFormat.temporarySuffix) {
+            if name.hasSuffix(Block.temporarySuffix) {
                 try BlockFile.removeTree(path)
                 logger.warning("removed an unfinished block", metadata: ["directory": "\(path)"])
                 continue
@@ -244,8 +242,6 @@ extension Storage {
         ])
     }
 
-    static let quarantineDirectoryName = "quarantine"
-
     static func readCheckpoint(in directory: String) -> Int {
         guard let text = try? String(contentsOfFile: directory + "/" + checkpointFileName, encoding: .utf8) else {
             return 0
@@ -256,21 +252,10 @@ extension Storage {
     /// Replaces the checkpoint durably: written beside, fsynced, renamed over.
     static func writeCheckpoint(_ segment: Int, in directory: String) throws {
         let path = directory + "/" + checkpointFileName
-        let temporary = path + BlockFormat.temporarySuffix
+        let temporary = path + Block.temporarySuffix
         if BlockFile.exists(temporary) { try FileManager.default.removeItem(atPath: temporary) }
         try BlockFile.writeDurably(Array("\(segment)\n".utf8), to: temporary)
         try BlockFile.rename(temporary, to: path)
         try BlockFile.syncDirectory(directory)
-    }
-}
-
-/// A span's identity: a retried delivery has the same one.
-struct SpanKey: Hashable {
-    let traceID: TraceID
-    let spanID: SpanID
-
-    init(_ span: Span) {
-        traceID = span.traceID
-        spanID = span.spanID
     }
 }

@@ -46,12 +46,12 @@ public final class Storage: Sendable {
         self.directory = directory
         self.options = options
         self.logger = logger
-        blocksDirectory = directory + "/blocks"
+        blocksDirectory = directory + "/" + Self.blocksDirectoryName
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         lock = try DataDirectoryLock(directory: directory)
         try FileManager.default.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
-        let logDirectory = directory + "/wal"
-        let oldestLogSegment = ((try? WALFile.list(logDirectory)) ?? []).compactMap(WALSegment.init(fileName:))
+        let logDirectory = directory + "/" + Self.walDirectoryName
+        let oldestLogSegment = ((try? WALFileSystem.list(logDirectory)) ?? []).compactMap(WALSegment.init(fileName:))
             .map(\.index).min()
         let (blocks, checkpoint) = try Self.loadBlocks(
             blocksDirectory, oldestLogSegment: oldestLogSegment, logger: logger)
@@ -117,6 +117,7 @@ public final class Storage: Sendable {
         let batch = kept
         let applied = Mutex(AppendReport())
         try await wal.append(BatchRecord.encode(batch)) { [self] in
+            assert(Thread.current.name == "lumen-wal-applier", "the head is appended to on the WAL's applier thread")
             // The head is looked up here, in log order, so a head swap splits the log exactly.
             let head = state.withLock { $0.head }
             let result = head.append(batch)

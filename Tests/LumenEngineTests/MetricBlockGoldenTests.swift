@@ -4,18 +4,18 @@ import Testing
 @testable import LumenEngine
 
 /// Pins the block format: if this fails, the bytes on disk changed. If that was deliberate, bump
-/// `BlockFormat.version`, update `docs/format/index.md`, and regenerate with
+/// `MetricPart.version`, update `docs/format/index.md`, and regenerate with
 /// `LUMEN_UPDATE_GOLDEN=1 swift test --filter MetricBlockGoldenTests`.
 @Suite(.serialized)
 struct MetricBlockGoldenTests {
     private static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     private static let files = [
-        (BlockFormat.chunksFileName, "block-chunks.bin"), (BlockFormat.indexFileName, "block-index.bin"),
-        (BlockFormat.metaFileName, "block-meta.json"),
+        (MetricPart.chunksFileName, "block-chunks.bin"), (MetricPart.indexFileName, "block-index.bin"),
+        (MetricPart.metaFileName, "block-meta.json"),
     ]
 
     @Test func writingTheFixtureGivesTheCommittedFiles() throws {
-        let encoded = MetricBlockWriter().encode(MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID)
+        let encoded = MetricPartWriter().encode(MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID)
         let contents = [encoded.chunks, encoded.index, encoded.meta]
         for ((_, golden), bytes) in zip(Self.files, contents) {
             let path = Self.golden.appendingPathComponent(golden).path
@@ -33,7 +33,7 @@ struct MetricBlockGoldenTests {
         for (name, golden) in Self.files {
             try FileManager.default.copyItem(atPath: Self.golden.appendingPathComponent(golden).path, toPath: scratch + "/" + name)
         }
-        let reader = try MetricBlockReader(directory: scratch)
+        let reader = try MetricPartReader(directory: scratch)
         #expect(reader.meta.id == MetricBlockFixtures.fixedID.description)
         let all = try reader.series(matching: [], from: .min, to: .max)
         let expected = MetricBlockFixtures.small.sorted { $0.labels < $1.labels }

@@ -8,16 +8,16 @@ struct MetricBlockTests {
     /// Writes a block into a fresh scratch directory; the caller removes `scratch`.
     private func makeBlock(
         _ series: [(labels: Labels, samples: [Sample])] = MetricBlockFixtures.small, maxSamplesPerChunk: Int = 1024
-    ) throws -> (reader: MetricBlockReader, directory: String, scratch: String) {
+    ) throws -> (reader: MetricPartReader, directory: String, scratch: String) {
         let scratch = try MetricBlockFixtures.scratchDirectory()
         let directory = scratch + "/block"
-        try MetricBlockWriter(maxSamplesPerChunk: maxSamplesPerChunk).write(series, to: directory)
-        return (try MetricBlockReader(directory: directory), directory, scratch)
+        try MetricPartWriter(maxSamplesPerChunk: maxSamplesPerChunk).write(series, to: directory)
+        return (try MetricPartReader(directory: directory), directory, scratch)
     }
 
     private func names(_ result: [TimeSeries]) -> [String] { result.map(\.labels.description) }
 
-    private func select(_ reader: MetricBlockReader, _ matchers: [(String, LabelMatcher.Operator, String)]) throws -> [String] {
+    private func select(_ reader: MetricPartReader, _ matchers: [(String, LabelMatcher.Operator, String)]) throws -> [String] {
         names(try reader.series(matching: matchers.map { try LabelMatcher($0.0, $0.1, $0.2) }, from: .min, to: .max))
     }
 
@@ -34,7 +34,7 @@ struct MetricBlockTests {
             #expect(reader.meta.minTime == MetricBlockFixtures.t0)
             #expect(reader.meta.maxTime == MetricBlockFixtures.t0 + 4 * MetricBlockFixtures.second)
             #expect(BlockID(reader.meta.id) != nil)
-            #expect(!FileManager.default.fileExists(atPath: directory + BlockFormat.temporarySuffix))
+            #expect(!FileManager.default.fileExists(atPath: directory + Block.temporarySuffix))
         }
     }
 
@@ -126,10 +126,10 @@ struct MetricBlockTests {
         let directory = scratch + "/block"
         try FileManager.default.createDirectory(atPath: directory + ".tmp", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: directory + ".tmp/chunks", contents: Data([1, 2, 3]))
-        try MetricBlockWriter().write(MetricBlockFixtures.small, to: directory)
-        #expect(try MetricBlockReader(directory: directory).meta.stats.series == 6)
+        try MetricPartWriter().write(MetricBlockFixtures.small, to: directory)
+        #expect(try MetricPartReader(directory: directory).meta.stats.series == 6)
         let error = try #require(throws: BlockError.self) {
-            try MetricBlockWriter().write(MetricBlockFixtures.small, to: directory)
+            try MetricPartWriter().write(MetricBlockFixtures.small, to: directory)
         }
         #expect(error.code == .invalidArgument)
     }

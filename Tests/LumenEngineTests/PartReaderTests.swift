@@ -1,5 +1,6 @@
 import Foundation
 import LumenModel
+import Synchronization
 import Testing
 
 @testable import LumenEngine
@@ -24,7 +25,8 @@ struct PartReaderTests {
         let pages = logs.streams.flatMap(\.pages)
         #expect(pages.count > 2, "several pages per stream at this size")
         #expect(pages.allSatisfy { !$0.lineFilter.mayContainSubstring("no such text here") })
-        let timeouts = try logs.logs(matching: [], from: .min, to: .max, limit: .max, lineContains: ["timeout"]) {
+        let candidates = logs.pages(ReadRequest(tenant: .anonymous, lineContains: ["timeout"]))
+        let timeouts = NewestFirst(candidates, limit: .max, dedupe: false) { Issue.record($0) }.filter {
             $0.line.contains("timeout")
         }
         #expect(timeouts.count == (0..<20_000).filter { $0 % 7 == 0 }.count)
@@ -42,7 +44,7 @@ struct PartReaderTests {
         }
         #expect(try spans.traces([F.traceID(5_000)]).isEmpty)
         let logs = try #require(block.logs)
-        #expect(try logs.records(of: F.traceID(1_234)).count == 1)
+        #expect(try logs.records(of: F.traceID(1_234), ReadRequest(tenant: .anonymous)).count == 1)
     }
 
     @Test func manyTracesAreReadTogetherFromThePagesHoldingThem() throws {
@@ -157,26 +159,50 @@ extension PartReaderTests {
     }
 }
 
-/// The newest-first order every page read ends with: by time, newest first, equal times in their order read,
-/// cut at the limit.
+/// The newest-first order every page read yields: by time, newest first, equal times in their order read,
+/// pages decoded only as far as the caller reads.
 struct NewestFirstTests {
-    @Test func itemsComeNewestFirstWithEqualTimesInTheOrderRead() {
-        let items = [(5, "a"), (9, "b"), (5, "c"), (1, "d"), (9, "e"), (7, "f")].map { (time: Int64($0), name: $1) }
-        let all = ConcurrentPages.newestFirst(items, time: \.time, limit: items.count)
-        #expect(all.map(\.name) == ["b", "e", "f", "a", "c", "d"])
-        // The same order as a stable sort of the items themselves, which it replaces.
-        #expect(all.map(\.name) == items.sorted { $0.time > $1.time }.map(\.name))
-        #expect(ConcurrentPages.newestFirst(items, time: \.time, limit: 3).map(\.name) == ["b", "e", "f"])
-        #expect(ConcurrentPages.newestFirst([(time: Int64, name: String)](), time: \.time, limit: 0).isEmpty)
+    private static func record(_ time: Int64, _ body: String) -> LogRecord {
+        LogRecord(time: time, body: .string(body), resource: Resource())
     }
 
-    @Test func aReadWithALimitKeepsTheNewestAcrossGroupsOfPages() throws {
-        // More pages than one group decodes at once, so the limit cuts between groups.
-        let pages = Array(0..<(3 * ConcurrentPages.groupSize))
-        let read = try ConcurrentPages.newest(
-            pages, newest: { Int64($0 * 10 + 9) }, limit: 25, from: .min, to: .max, time: { $0 },
-            decode: { page throws(BlockError) in (0..<10).map { Int64(page * 10 + $0) } }, filter: { $0 % 2 == 0 })
-        let expected = Array((0..<(pages.count * 10)).map(Int64.init).filter { $0 % 2 == 0 }.reversed().prefix(25))
-        #expect(read == expected)
+    /// Counts the pages decoded, from the threads that decode them.
+    private final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    private static func page(_ records: [LogRecord], decoded: Counter? = nil) -> SourcePage<LogRecord> {
+        SourcePage(newest: records.map(\.time).max() ?? .min, stream: Labels([Label("service", "test")])) {
+            decoded?.count.withLock { $0 += 1 }
+            return records
+        }
+    }
+
+    @Test func itemsComeNewestFirstWithEqualTimesInTheOrderRead() {
+        let records = [(5, "a"), (9, "b"), (5, "c"), (1, "d"), (9, "e"), (7, "f")].map { Self.record(Int64($0), $1) }
+        let all = NewestFirst([Self.page(records)], limit: .max, dedupe: false) { Issue.record($0) }
+        #expect(all.map(\.line) == ["b", "e", "f", "a", "c", "d"])
+        let three = NewestFirst([Self.page(records)], limit: 3, dedupe: false) { Issue.record($0) }
+        #expect(three.map(\.line) == ["b", "e", "f"])
+        #expect(Array(NewestFirst([Self.page([])], limit: 0, dedupe: false) { Issue.record($0) }).isEmpty)
+    }
+
+    @Test func aReaderThatStopsEarlyLeavesOlderPagesUndecoded() {
+        // More pages than one group decodes at once, newest first by page number.
+        let decoded = Counter()
+        let pages = (0..<(3 * NewestFirst<LogRecord>.groupSize)).map { page in
+            Self.page((0..<10).map { Self.record(Int64(page * 10 + $0), "\(page)-\($0)") }, decoded: decoded)
+        }
+        let newest = Array(NewestFirst(pages, limit: .max, dedupe: false) { Issue.record($0) }.prefix(25))
+        #expect(newest.map(\.time) == Array((0..<Int64(pages.count * 10)).reversed().prefix(25)))
+        #expect(decoded.count.withLock { $0 } == NewestFirst<LogRecord>.groupSize, "one group answers 25 records")
+    }
+
+    @Test func aRecordTwoSourcesHoldIsYieldedOnceAndDistinctLinesAtOneTimeAreKept() {
+        let retried = [Self.record(3, "retried"), Self.record(3, "other line, same time"), Self.record(2, "b")]
+        let read = NewestFirst([Self.page(retried), Self.page([retried[0]])], limit: .max, dedupe: true) {
+            Issue.record($0)
+        }
+        #expect(read.map(\.line) == ["retried", "other line, same time", "b"])
     }
 }

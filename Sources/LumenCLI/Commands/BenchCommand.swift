@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
         var directory: String
 
         @Option(name: .customLong("samples-per-chunk"), help: "Samples per chunk at most.")
-        var samplesPerChunk = BlockFormat.defaultMaxSamplesPerChunk
+        var samplesPerChunk = MetricPart.defaultMaxSamplesPerChunk
 
         @Option(help: "Decode passes to time (the best is reported).")
         var passes = 5
@@ -48,21 +48,21 @@ struct BenchCommand: ParsableCommand {
             let series = try DumpFile.parse(path: file)
             let samples = series.reduce(0) { $0 + $1.samples.count }
             let parsed = Date()
-            let meta = try MetricBlockWriter(maxSamplesPerChunk: samplesPerChunk).write(series, to: directory)
+            let meta = try MetricPartWriter(maxSamplesPerChunk: samplesPerChunk).write(series, to: directory)
             let written = Date()
             let size = { (name: String) in
                 ((try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.size] as? Int) ?? 0
             }
-            let chunksBytes = size(BlockFormat.chunksFileName)
-            let indexBytes = size(BlockFormat.indexFileName)
-            let metaBytes = size(BlockFormat.metaFileName)
+            let chunksBytes = size(MetricPart.chunksFileName)
+            let indexBytes = size(MetricPart.indexFileName)
+            let metaBytes = size(MetricPart.metaFileName)
             print("parsed \(series.count) series, \(samples) samples in \(Self.seconds(parsed, started)); "
                 + "wrote block \(meta.id) in \(Self.seconds(written, parsed))")
             print("lumen chunks \(chunksBytes) B, index \(indexBytes) B, meta \(metaBytes) B")
             print(String(format: "lumen bytes/sample: chunks %.3f, chunks+index+meta %.3f",
                 Double(chunksBytes) / Double(samples), Double(chunksBytes + indexBytes + metaBytes) / Double(samples)))
 
-            let reader = try MetricBlockReader(directory: directory)
+            let reader = try MetricPartReader(directory: directory)
             let all = try reader.chunks(matching: [], from: .min, to: .max)
             var encodings: [String: (chunks: Int, samples: Int, bytes: Int)] = [:]
             for (_, chunks) in all {

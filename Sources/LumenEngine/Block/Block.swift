@@ -6,25 +6,19 @@ import LumenModel
 public final class Block: Sendable {
     public let directory: String
     public let meta: BlockMeta
-    let metrics: MetricBlockReader?
+    let metrics: MetricPartReader?
     let logs: LogPartReader?
     let spans: SpanPartReader?
     let exemplars: ExemplarPartReader?
 
     public init(directory: String) throws(BlockError) {
         self.directory = directory
-        let metaPath = directory + "/" + BlockFormat.metaFileName
-        do {
-            meta = try JSONDecoder().decode(BlockMeta.self, from: Data(BlockFile.readAll(metaPath)))
-        } catch let error as BlockError {
-            throw error
-        } catch {
-            throw BlockError(.corrupt, "meta.json does not decode: \(error)", path: metaPath)
-        }
+        let metaPath = directory + "/" + Block.metaFileName
+        meta = try BlockError.decodingJSON(BlockMeta.self, at: metaPath)
         guard meta.version == BlockMeta.currentVersion else {
             throw BlockError(.unsupportedVersion, "block layout version \(meta.version)", path: metaPath)
         }
-        metrics = meta.metrics == nil ? nil : try MetricBlockReader(directory: directory + "/metrics")
+        metrics = meta.metrics == nil ? nil : try MetricPartReader(directory: directory + "/" + MetricPart.directoryName)
         logs = meta.logs == nil ? nil : try LogPartReader(directory: directory + "/" + LogPart.directoryName)
         spans = meta.spans == nil ? nil : try SpanPartReader(directory: directory + "/" + SpanPart.directoryName)
         exemplars = meta.exemplars == nil ? nil : try ExemplarPartReader(path: directory + "/" + ExemplarPart.fileName)
@@ -45,29 +39,18 @@ public final class Block: Sendable {
         return contents
     }
 
-    /// The block's log records of the selected streams in `[from, to]` passing `filter`, newest first, at
-    /// most `limit` (`lineContains` prunes pages, as in `TelemetryReader.logs`).
-    public func logs(
-        matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
-        filter: (LogRecord) -> Bool
-    ) throws(BlockError) -> [LogRecord] {
-        try logs?.logs(matching: matchers, from: from, to: to, limit: limit, lineContains: lineContains, filter: filter)
-            ?? []
-    }
-
-    /// The block's spans starting in `[from, to]`, newest first.
-    public func spansStarting(from: Int64, to: Int64, limit: Int = .max) throws(BlockError) -> [Span] {
-        try spans?.spans(from: from, to: to, limit: limit, prefilter: .none) { _ in true } ?? []
-    }
-
     /// The block's spans of one trace.
     public func spans(of traceID: TraceID) throws(BlockError) -> [Span] {
-        try spans(ofTraces: [traceID])
+        try spans?.traces([traceID]) ?? []
     }
 
-    /// The block's spans of every trace in `traceIDs` that `prefilter` admits, each page holding some read once.
-    public func spans(ofTraces traceIDs: Set<TraceID>, prefilter: SpanPrefilter = .none) throws(BlockError) -> [Span] {
-        try spans?.traces(traceIDs, prefilter: prefilter) ?? []
+    /// The block's spans starting in `[from, to]`, newest first, at most `limit`.
+    public func spansStarting(from: Int64, to: Int64, limit: Int = .max) throws(BlockError) -> [Span] {
+        var failure: BlockError?
+        let pages = spans?.pages(ReadRequest(tenant: tenant, from: from, to: to)) ?? []
+        let found = Array(NewestFirst(pages, limit: limit, dedupe: false) { failure = $0 })
+        if let failure { throw failure }
+        return found
     }
 
     /// On-disk bytes of every file under `part` (`metrics`, `logs`, `spans`), or of the whole block.

@@ -1,72 +1,38 @@
 import Foundation
 
-/// The few file-system steps a block needs, each failure a `BlockError` naming the path:
-/// durable writes (write, fsync, close), directory fsync, and the rename that publishes a block.
-enum BlockFile {
-    /// Creates `path` (which must not exist), writes `bytes` and fsyncs before closing.
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws(BlockError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ioError("cannot create file", path) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+/// The file-system steps of blocks, failing with a `BlockError` naming the path.
+typealias BlockFile = FileSystem<BlockError>
+
+extension BlockError: FileSystemFailure {
+    static func io(_ message: String, path: String, offset: Int?, errno: Int32) -> BlockError {
+        let reason = errno == 0 ? message : "\(message): \(String(cString: strerror(errno))) [errno \(errno)]"
+        return BlockError(.io, reason, path: path, offset: offset)
+    }
+}
+
+extension BlockError {
+    /// `parse` run over `bytes` with a reader whose offsets are the file's: a reading error (a truncated
+    /// varint, an out-of-range reference) becomes a corrupt-file error naming `path` and the byte.
+    static func reading<Value>(
+        _ bytes: [UInt8], path: String, base: Int = 0, _ parse: (inout ByteReader) throws(BatchRecordError) -> Value
+    ) throws(BlockError) -> Value {
+        do throws(BatchRecordError) {
+            return try bytes.withUnsafeBufferPointer { buffer throws(BatchRecordError) in
+                var reader = ByteReader(buffer, base: base)
+                return try parse(&reader)
             }
-            if result < 0 && errno == EINTR { continue }
-            guard result > 0 else { throw ioError("write failed", path, offset: written) }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else { throw ioError("fsync failed", path) }
-    }
-
-    static func syncDirectory(_ path: String) throws(BlockError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ioError("cannot open directory to fsync it", path) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw ioError("directory fsync failed", path) }
-    }
-
-    static func makeDirectory(_ path: String) throws(BlockError) {
-        guard mkdir(path, 0o755) == 0 else { throw ioError("cannot create directory", path) }
-    }
-
-    static func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path)
-    }
-
-    /// Removes a leftover directory and what it holds (a crashed writer's `.tmp`).
-    static func removeTree(_ path: String) throws(BlockError) {
-        do {
-            try FileManager.default.removeItem(atPath: path)
         } catch {
-            throw BlockError(.io, "cannot remove leftover directory: \(error)", path: path)
+            throw BlockError(.corrupt, error.message, path: path, offset: error.offset)
         }
     }
 
-    static func rename(_ from: String, to: String) throws(BlockError) {
-        guard Foundation.rename(from, to) == 0 else { throw ioError("cannot rename to \(to)", from) }
-    }
-
-    static func readAll(_ path: String) throws(BlockError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BlockError(.io, "cannot read file", path: path)
-        }
-        return [UInt8](data)
-    }
-
-    /// The file mapped into memory: pages are read when touched, so opening a block costs no reads of
-    /// chunk data a query does not need.
-    static func map(_ path: String) throws(BlockError) -> Data {
+    /// The JSON file at `path` (a `meta.json`) decoded as `type`; one that does not decode is corrupt.
+    static func decodingJSON<Value: Decodable>(_ type: Value.Type, at path: String) throws(BlockError) -> Value {
+        let bytes = try BlockFile.readAll(path)
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            return try JSONDecoder().decode(type, from: Data(bytes))
         } catch {
-            throw BlockError(.io, "cannot map file: \(error)", path: path)
+            throw BlockError(.corrupt, "\((path as NSString).lastPathComponent) does not decode: \(error)", path: path)
         }
-    }
-
-    private static func ioError(_ message: String, _ path: String, offset: Int? = nil) -> BlockError {
-        let code = errno
-        return BlockError(.io, "\(message): \(String(cString: strerror(code))) [errno \(code)]", path: path, offset: offset)
     }
 }

@@ -16,7 +16,7 @@ public struct BlockMeta: Codable, Hashable, Sendable {
     public var sources: [String]
     /// Every write-ahead-log record in segments below this index is in blocks: replay skips those segments.
     public var walSegmentsBefore: Int
-    public var metrics: MetricBlockMeta.Stats?
+    public var metrics: MetricPartMeta.Stats?
     public var logs: LogPartWriter.Statistics?
     public var spans: SpanPartWriter.Statistics?
     /// Absent in blocks written before exemplars were stored, and in blocks without any.

@@ -19,7 +19,7 @@ public struct BlockWriter: Sendable {
         sources: [String] = [], walSegmentsBefore: Int
     ) throws(BlockError) -> BlockMeta {
         let directory = blocksDirectory + "/" + id.description
-        let temporary = directory + BlockFormat.temporarySuffix
+        let temporary = directory + Block.temporarySuffix
         if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
         try BlockFile.makeDirectory(temporary)
         let range = contents.timeRange
@@ -27,7 +27,7 @@ public struct BlockWriter: Sendable {
             id: id.description, version: BlockMeta.currentVersion, tenant: contents.tenant.id, minTime: range.min,
             maxTime: range.max, level: level, sources: sources, walSegmentsBefore: walSegmentsBefore)
         if !contents.series.isEmpty {
-            meta.metrics = try MetricBlockWriter().write(contents.series, to: temporary + "/metrics", id: id).stats
+            meta.metrics = try MetricPartWriter().write(contents.series, to: temporary + "/" + MetricPart.directoryName, id: id).stats
         }
         if !contents.logStreams.isEmpty {
             let part = LogPartWriter.encode(contents.logStreams, level: compressionLevel)
@@ -52,7 +52,7 @@ public struct BlockWriter: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json: Data
         do { json = try encoder.encode(meta) } catch { throw BlockError(.invalidArgument, "meta: \(error)") }
-        try BlockFile.writeDurably(Array(json) + [UInt8(ascii: "\n")], to: temporary + "/" + BlockFormat.metaFileName)
+        try BlockFile.writeDurably(Array(json) + [UInt8(ascii: "\n")], to: temporary + "/" + Block.metaFileName)
         try BlockFile.syncDirectory(temporary)
         try BlockFile.rename(temporary, to: directory)
         try BlockFile.syncDirectory(blocksDirectory)

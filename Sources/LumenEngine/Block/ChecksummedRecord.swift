@@ -23,16 +23,19 @@ enum ChecksummedRecord {
         }
         // Enough bytes for the longest varint length, then exactly the record.
         let head = [UInt8](file[file.startIndex + offset..<file.startIndex + min(offset + 10, file.count)])
-        var cursor = ByteCursor(head, path: path, base: offset)
-        let length = try cursor.int("record length", below: file.count - offset)
-        let start = offset + cursor.position
+        let (length, headerLength) = try BlockError.reading(head, path: path, base: offset) {
+            reader throws(BatchRecordError) in (try reader.int("record length", below: file.count - offset), reader.offset)
+        }
+        let start = offset + headerLength
         guard start + length + checksumSize <= file.count else {
             throw BlockError(.corrupt, "\(what) of \(length) bytes overruns the file", path: path, offset: offset)
         }
         let bytes = [UInt8](file[file.startIndex + start..<file.startIndex + start + length])
         let stored = [UInt8](file[file.startIndex + start + length..<file.startIndex + start + length + checksumSize])
-        var checksum = ByteCursor(stored, path: path, base: start + length)
-        guard CRC32C.checksum(bytes) == (try checksum.u32("checksum")) else {
+        let checksum = try BlockError.reading(stored, path: path, base: start + length) {
+            reader throws(BatchRecordError) in try reader.fixed32("checksum")
+        }
+        guard CRC32C.checksum(bytes) == checksum else {
             throw BlockError(.corrupt, "\(what) checksum mismatch", path: path, offset: offset)
         }
         return (bytes, start)

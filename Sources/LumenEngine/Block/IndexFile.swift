@@ -20,21 +20,15 @@ enum IndexFile {
             throw BlockError(.unsupportedVersion, "index version \(bytes[4])", path: path, offset: 4)
         }
         let body = bytes.count - 4
-        var trailer = ByteCursor(bytes, path: path, start: body)
-        guard CRC32C.checksum(Array(bytes[..<body])) == (try trailer.u32("index checksum")) else {
-            throw BlockError(.corrupt, "index checksum mismatch", path: path, offset: body)
-        }
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer in
-                var reader = ByteReader(UnsafeBufferPointer(rebasing: buffer[8..<body]), base: 8)
-                let value = try parse(&reader, version)
-                guard reader.isAtEnd else { throw reader.error("\(reader.remaining) trailing bytes") }
-                return value
+        return try BlockError.reading(bytes, path: path) { file throws(BatchRecordError) in
+            var trailer = file.slice(body..<bytes.count)
+            guard CRC32C.checksum(bytes[..<body]) == (try trailer.fixed32("index checksum")) else {
+                throw file.error("index checksum mismatch", at: body)
             }
-        } catch let error as BatchRecordError {
-            throw BlockError(.corrupt, error.message, path: path, offset: error.offset)
-        } catch {
-            throw BlockError(.corrupt, "\(error)", path: path)
+            var reader = file.slice(8..<body)
+            let value = try parse(&reader, version)
+            guard reader.isAtEnd else { throw reader.error("\(reader.remaining) trailing bytes") }
+            return value
         }
     }
 }

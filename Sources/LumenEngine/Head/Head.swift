@@ -5,7 +5,7 @@ import LumenModel
 /// Thread-safety: every method may be called from any thread. Appends take the write lock briefly; reads share
 /// the read lock, so queries see each batch either whole or not at all. Tenants are kept apart here: every
 /// read names its tenant and sees only that tenant's data.
-public final class Head: TelemetryReader, @unchecked Sendable {
+public final class Head: @unchecked Sendable {
     /// One tenant's data. Guarded by `lock`.
     struct Partition {
         var metrics = MetricHead()
@@ -65,16 +65,13 @@ public final class Head: TelemetryReader, @unchecked Sendable {
         }
     }
 
-    private func read<T>(_ tenant: Tenant, _ body: (Partition) -> T) -> T {
+    /// `body`'s answer from `tenant`'s data, under the read lock: how every read of the head (`HeadSources`)
+    /// sees each batch whole or not at all.
+    func read<T>(_ tenant: Tenant, _ body: (Partition) -> T) -> T {
         lock.withReadLock { body(partitions[tenant] ?? Partition()) }
     }
 
     // MARK: Metrics
-
-    /// Series selected by every matcher, with their samples in `[from, to]` (nanoseconds, inclusive).
-    public func series(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
-        read(tenant) { $0.metrics.select(matchers, from: from, to: to) }
-    }
 
     /// Active series of the tenant.
     public func seriesCount(_ tenant: Tenant) -> Int {
@@ -99,66 +96,6 @@ public final class Head: TelemetryReader, @unchecked Sendable {
     /// Which of `candidates` are not among the tenant's active series yet.
     public func newSeries(_ tenant: Tenant, among candidates: [Labels]) -> Set<Labels> {
         read(tenant) { partition in Set(candidates.filter { !partition.metrics.contains($0) }) }
-    }
-
-    public func exemplars(_ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
-        read(tenant) { $0.metrics.exemplars(matchers, from: from, to: to) }
-    }
-
-    public func metricLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.metrics.labelNames() } }
-    public func metricLabelValues(_ tenant: Tenant, name: String) -> [String] {
-        read(tenant) { $0.metrics.labelValues(name) }
-    }
-
-    // MARK: Logs
-
-    /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first.
-    /// The head reads every line of the selected streams, so `lineContains` has nothing to prune here.
-    public func logs(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        lineContains: [String], filter: (LogRecord) -> Bool
-    ) -> [LogRecord] {
-        read(tenant) { $0.logs.select(matchers, from: from, to: to, limit: limit, filter: filter) }
-    }
-
-    public func logLines(
-        _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String],
-        sizes: Bool
-    ) -> [LogStreamLines] {
-        let needles = lineContains.map { Array($0.utf8) }
-        return read(tenant) { $0.logs.lines(matchers, from: from, to: to, needles: needles, sizes: sizes) }
-    }
-
-    public func logLabelNames(_ tenant: Tenant) -> [String] { read(tenant) { $0.logs.labelNames() } }
-    public func logLabelValues(_ tenant: Tenant, name: String) -> [String] {
-        read(tenant) { $0.logs.labelValues(name) }
-    }
-
-    // MARK: Traces
-
-    /// Every span of the trace, from every service, and every log record that carries its ID; both by time.
-    public func trace(_ tenant: Tenant, id: TraceID) -> (spans: [Span], logs: [LogRecord]) {
-        read(tenant) { ($0.spans.trace(id), $0.logs.records(of: id)) }
-    }
-
-    /// The head's spans are built already, so `prefilter` has nothing to save here: every span is returned.
-    public func traces(_ tenant: Tenant, ids: Set<TraceID>, prefilter: SpanPrefilter) -> [TraceID: [Span]] {
-        read(tenant) { partition in
-            var found: [TraceID: [Span]] = [:]
-            for id in ids {
-                let spans = partition.spans.trace(id)
-                if !spans.isEmpty { found[id] = spans }
-            }
-            return found
-        }
-    }
-
-    /// Spans starting in `[from, to]` that pass `filter`: newest first. The head's spans are built already,
-    /// so `prefilter` has nothing to save here: `filter` judges every span.
-    public func spans(
-        _ tenant: Tenant, from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
-    ) -> [Span] {
-        read(tenant) { $0.spans.select(from: from, to: to, limit: limit, filter: filter) }
     }
 
     // MARK: Statistics

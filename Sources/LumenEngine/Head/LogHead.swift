@@ -58,29 +58,15 @@ struct LogHead {
         report.logs += 1
     }
 
-    /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
-    func select(
-        _ matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, filter: (LogRecord) -> Bool
-    ) -> [LogRecord] {
-        var matches: [LogRecord] = []
-        for id in postings.select(matchers, count: streams.count) {
-            let records = streams[id].records
-            // By index, so that a record the filter turns down is only borrowed, never copied.
-            for index in records.indices
-            where records[index].time >= from && records[index].time <= to && filter(records[index]) {
-                matches.append(records[index])
-            }
-        }
-        matches.sort { $0.time > $1.time }
-        return Array(matches.prefix(limit))
-    }
+    /// IDs (positions in `streams`) of the streams every matcher selects.
+    func select(_ matchers: [LabelMatcher]) -> [Int] { postings.select(matchers) }
 
     /// Each selected stream's lines in `[from, to]` that contain every one of `needles`, with their sizes if
     /// `sizes`.
     func lines(_ matchers: [LabelMatcher], from: Int64, to: Int64, needles: [[UInt8]], sizes: Bool)
         -> [LogStreamLines]
     {
-        postings.select(matchers, count: streams.count).map { id in
+        postings.select(matchers).map { id in
             var lines = LogStreamLines(labels: streams[id].labels)
             let records = streams[id].records
             // By index, so that a record is only borrowed, never copied.
@@ -98,6 +84,6 @@ struct LogHead {
         (byTrace[traceID] ?? []).map { streams[$0.stream].records[$0.index] }.sorted { $0.time < $1.time }
     }
 
-    func labelNames() -> [String] { postings.names }
-    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
+    func labelNames() -> [String] { postings.labelNames }
+    func labelValues(_ name: String) -> [String] { postings.labelValues(name) }
 }

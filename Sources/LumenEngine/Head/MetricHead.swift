@@ -114,7 +114,7 @@ struct MetricHead {
 
     /// Series selected by the matchers with their samples in `[from, to]`; series with none there are left out.
     func select(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
-        postings.select(matchers, count: series.count).compactMap { id in
+        postings.select(matchers).compactMap { id in
             let entry = series[id]
             let lower = Self.insertionIndex(entry.samples, from)
             var upper = Self.insertionIndex(entry.samples, to)
@@ -126,14 +126,14 @@ struct MetricHead {
 
     /// Exemplars of the series selected by the matchers in `[from, to]`, as series without samples.
     func exemplars(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
-        postings.select(matchers, count: series.count).compactMap { id in
+        postings.select(matchers).compactMap { id in
             let kept = series[id].exemplars.filter { (from...to).contains($0.timestamp) }
             return kept.isEmpty ? nil : TimeSeries(labels: series[id].labels, samples: [], exemplars: kept)
         }
     }
 
-    func labelNames() -> [String] { postings.names }
-    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
+    func labelNames() -> [String] { postings.labelNames }
+    func labelValues(_ name: String) -> [String] { postings.labelValues(name) }
 
     /// The first index whose timestamp is not below `timestamp`.
     static func insertionIndex(_ samples: [Sample], _ timestamp: Int64) -> Int {

@@ -21,17 +21,5 @@ struct SpanHead {
         (byTrace[traceID] ?? []).map { spans[$0] }.sorted { $0.startTime < $1.startTime }
     }
 
-    /// Spans that start in `[from, to]` and pass `filter`, newest first, at most `limit`.
-    func select(from: Int64, to: Int64, limit: Int, filter: (Span) -> Bool) -> [Span] {
-        var matches: [Span] = []
-        // By index, so that a span the filter turns down is only borrowed, never copied.
-        for index in spans.indices
-        where spans[index].startTime >= from && spans[index].startTime <= to && filter(spans[index]) {
-            matches.append(spans[index])
-        }
-        matches.sort { $0.startTime > $1.startTime }
-        return Array(matches.prefix(limit))
-    }
-
     var traceCount: Int { byTrace.count }
 }

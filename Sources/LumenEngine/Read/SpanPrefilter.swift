@@ -6,7 +6,7 @@ import LumenModel
 ///
 /// Contract: it only prunes. A search still tests every span let through with its own filter, so a prefilter
 /// may admit more than the filter (never less: a span it refuses must be one the filter refuses).
-public struct SpanPrefilter: Sendable, Equatable {
+public struct SpanPrefilter: Sendable, Hashable, Codable {
     public var services: Set<String>?
     public var names: Set<String>?
     public var kinds: Set<SpanKind>?

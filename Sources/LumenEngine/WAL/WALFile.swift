@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Thin POSIX file operations for the WAL: every call retries EINTR, finishes short writes, and turns failure
-/// into a `WALError` naming the file. Not thread-safe; one owner at a time.
+/// into a `WALError` naming the file. Not thread-safe; one owner at a time. The steps on paths
+/// rather than an open file are `WALFileSystem`'s.
 struct WALFile {
     let path: String
     private(set) var descriptor: Int32
@@ -67,30 +68,6 @@ struct WALFile {
         guard result == 0 || errno == EINTR else { throw Self.ioError("close failed", path) }
     }
 
-    /// The whole content of a file.
-    static func readAll(_ path: String) throws -> [UInt8] {
-        let descriptor = retrying { open(path, O_RDONLY | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw ioError("cannot open segment", path) }
-        defer { _ = closeDescriptor(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw ioError("cannot stat segment", path) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var filled = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while filled < buffer.count {
-                let result = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw ioError("read failed", path, offset: filled)
-                }
-                if result == 0 { break }  // shrank under us; replay what is there
-                filled += result
-            }
-        }
-        if filled < bytes.count { bytes.removeLast(bytes.count - filled) }
-        return bytes
-    }
-
     /// Cuts a file to `length` bytes and makes that durable.
     static func truncate(_ path: String, to length: Int) throws {
         var file = try openForOverwrite(path)
@@ -99,57 +76,19 @@ struct WALFile {
         try file.syncAll()
     }
 
-    static func remove(_ path: String) throws {
-        guard unlink(path) == 0 || errno == ENOENT else { throw ioError("cannot remove segment", path) }
-    }
-
-    /// Makes the creation or removal of entries in `directory` durable.
-    static func syncDirectory(_ directory: String) throws {
-        let descriptor = retrying { open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw ioError("cannot open directory to fsync it", directory) }
-        defer { _ = closeDescriptor(descriptor) }
-        guard retrying({ fsync(descriptor) }) == 0 else { throw ioError("directory fsync failed", directory) }
-    }
-
-    /// Creates `directory` and its parents if missing.
-    static func makeDirectory(_ directory: String) throws {
-        var prefix = directory.hasPrefix("/") ? "/" : ""
-        for component in directory.split(separator: "/") {
-            prefix += component + "/"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw ioError("cannot create directory", prefix)
-            }
-        }
-        var info = stat()
-        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-            throw WALError(.io, "not a directory", path: directory)
-        }
-    }
-
-    /// Names of the entries of `directory`.
-    static func list(_ directory: String) throws -> [String] {
-        guard let stream = opendir(directory) else { throw ioError("cannot list directory", directory) }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    private static func retrying(_ call: () -> Int32) -> Int32 {
-        while true {
-            let result = call()
-            if result == -1 && errno == EINTR { continue }
-            return result
-        }
-    }
+    private static func retrying(_ call: () -> Int32) -> Int32 { WALFileSystem.retrying(call) }
 
     static func ioError(_ message: String, _ path: String, offset: Int? = nil) -> WALError {
-        WALError(.io, message, path: path, offset: offset, errno: errno)
+        WALFileSystem.ioError(message, path, offset: offset)
+    }
+}
+
+/// The file-system steps of the WAL, failing with a `WALError` naming the path.
+typealias WALFileSystem = FileSystem<WALError>
+
+extension WALError: FileSystemFailure {
+    static func io(_ message: String, path: String, offset: Int?, errno: Int32) -> WALError {
+        WALError(.io, message, path: path, offset: offset, errno: errno == 0 ? nil : errno)
     }
 }
 

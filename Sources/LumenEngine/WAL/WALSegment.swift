@@ -15,7 +15,6 @@ public struct WALSegment: Hashable, Sendable, Comparable {
     public static let readableVersions: ClosedRange<UInt8> = 1...2
     /// Magic, version and three reserved zero bytes.
     public static let headerSize = 8
-    public static let fileExtension = ".wal"
     static let indexDigits = 8
 
     public let index: Int

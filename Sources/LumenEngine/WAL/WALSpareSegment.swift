@@ -11,7 +11,6 @@ import Logging
 /// Thread-safety: every method may be called from any thread.
 final class WALSpareSegment: @unchecked Sendable {
     // `@unchecked`: `condition` guards `state` and `closing`.
-    static let fileName = "next-segment.tmp"
 
     let path: String
     let size: Int
@@ -42,7 +41,7 @@ final class WALSpareSegment: @unchecked Sendable {
                 // Not fatal: the log then creates its next segment empty and grows it as before.
                 logger.warning("could not prepare the next WAL segment", metadata: ["error": "\(error)"])
             }
-            if !prepared { try? WALFile.remove(path) }
+            if !prepared { try? WALFileSystem.remove(path) }
             condition.lock()
             state = prepared ? .ready : .absent
             condition.broadcast()
@@ -79,7 +78,7 @@ final class WALSpareSegment: @unchecked Sendable {
         while state == .preparing { condition.wait() }
         state = .absent
         condition.unlock()
-        try? WALFile.remove(path)
+        try? WALFileSystem.remove(path)
     }
 
     private var isClosing: Bool {
@@ -92,7 +91,7 @@ final class WALSpareSegment: @unchecked Sendable {
     /// first, not reused: it may be partly filled, and a new inode is never written by anyone else.
     /// Returns false if the log closed first.
     private func fill() throws -> Bool {
-        try WALFile.remove(path)
+        try WALFileSystem.remove(path)
         var file = try WALFile.create(path)
         defer { try? file.close() }
         let zeros = [UInt8](repeating: 0, count: min(size, 1 << 20))

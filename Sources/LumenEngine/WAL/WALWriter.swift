@@ -113,7 +113,7 @@ final class WALWriter {
         let path = directory + "/" + WALSegment(index: nextSegmentIndex).fileName
         segment = try spare.take(as: path) ? WALFile.openForOverwrite(path) : WALFile.create(path)
         nextSegmentIndex += 1
-        try WALFile.syncDirectory(directory)
+        try WALFileSystem.syncDirectory(directory)
         spare.prepare()
     }
 }

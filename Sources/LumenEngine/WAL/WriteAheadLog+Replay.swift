@@ -30,10 +30,10 @@ extension WriteAheadLog {
             condition.unlock()
         }
 
-        let all = try WALFile.list(directory).compactMap(WALSegment.init(fileName:)).sorted()
+        let all = try WALFileSystem.list(directory).compactMap(WALSegment.init(fileName:)).sorted()
         let covered = all.filter { $0.index < firstSegment }
-        for segment in covered { try WALFile.remove(directory + "/" + segment.fileName) }
-        if !covered.isEmpty { try WALFile.syncDirectory(directory) }
+        for segment in covered { try WALFileSystem.remove(directory + "/" + segment.fileName) }
+        if !covered.isEmpty { try WALFileSystem.syncDirectory(directory) }
         let segments = all.filter { $0.index >= firstSegment }
         var report = WALReplayReport()
         var survivors = segments
@@ -46,7 +46,7 @@ extension WriteAheadLog {
                 ])
             }
             let path = directory + "/" + segment.fileName
-            let bytes = try WALFile.readAll(path)
+            let bytes = try WALFileSystem.readAll(path)
             report.segments += 1
             let version: UInt8
             switch WALSegment.readHeader(bytes[...]) {
@@ -83,7 +83,7 @@ extension WriteAheadLog {
                 }
             }
         }
-        if !report.truncations.isEmpty { try WALFile.syncDirectory(directory) }
+        if !report.truncations.isEmpty { try WALFileSystem.syncDirectory(directory) }
         writer.nextSegmentIndex = max((survivors.last?.index ?? 0) + 1, firstSegment)
         writer.spare.prepare()
         finished = true
@@ -116,7 +116,7 @@ extension WriteAheadLog {
         logger.warning("WAL segment removed", metadata: [
             "segment": "\(path)", "offset": "0", "reason": "\(reason)",
         ])
-        try WALFile.remove(path)
+        try WALFileSystem.remove(path)
         report.truncations.append(.init(segment: segment.fileName, offset: 0, reason: reason, removed: true))
     }
 }

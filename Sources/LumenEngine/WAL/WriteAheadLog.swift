@@ -64,7 +64,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         guard segmentSize > WALSegment.headerSize + WALRecordHeader.size else {
             throw WALError(.misuse, "segment size \(segmentSize) is too small to hold a record", path: directory)
         }
-        try WALFile.makeDirectory(directory)
+        try WALFileSystem.makeDirectories(directory)
         self.directory = directory
         self.segmentSize = segmentSize
         self.logger = logger
@@ -83,9 +83,10 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Appends one record and returns once it is durable, after running `whenDurable` for it.
     ///
-    /// `whenDurable` runs on the writer thread, for each record in the order the log holds them, once their
-    /// group is fsynced. Applying records to in-memory state there keeps that state in log order, so what a
-    /// replay rebuilds is exactly what was served before a crash. Keep it short: the next group waits for it.
+    /// `whenDurable` runs on the applier thread (not the writer), for each record in the order the log holds
+    /// them, once their group is fsynced. Applying records to in-memory state there keeps that state in log order,
+    /// so what a replay rebuilds is exactly what was served before a crash. Keep it short: every later append's
+    /// acknowledgement waits for it (docs/concurrency.md).
     public func append(_ payload: [UInt8], whenDurable: @escaping @Sendable () -> Void) async throws {
         guard payload.count <= WALRecordHeader.maxPayloadLength else {
             throw WALError(.recordTooLarge,
@@ -115,9 +116,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// may be below it. Returns how many were deleted.
     @discardableResult
     public func removeSegments(before index: Int) throws -> Int {
-        let segments = try WALFile.list(directory).compactMap(WALSegment.init(fileName:)).filter { $0.index < index }
-        for segment in segments { try WALFile.remove(directory + "/" + segment.fileName) }
-        if !segments.isEmpty { try WALFile.syncDirectory(directory) }
+        let segments = try WALFileSystem.list(directory).compactMap(WALSegment.init(fileName:)).filter { $0.index < index }
+        for segment in segments { try WALFileSystem.remove(directory + "/" + segment.fileName) }
+        if !segments.isEmpty { try WALFileSystem.syncDirectory(directory) }
         return segments.count
     }
 

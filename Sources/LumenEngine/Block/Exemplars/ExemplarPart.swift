@@ -5,7 +5,6 @@ import LumenModel
 /// beside its samples (at most `MetricHead.maxExemplarsPerSeries` a series per head cut), so a query decodes
 /// the pages whole and matches each series' labels.
 public enum ExemplarPart {
-    static let fileName = "exemplars"
     /// `LEXM`: first bytes of the page file.
     static let magic: [UInt8] = Array("LEXM".utf8)
     /// A page is cut after the series that brings it to this many exemplars.

@@ -35,3 +35,9 @@ final class ExemplarPartReader: Sendable {
         return series
     }
 }
+
+extension ExemplarPartReader: ExemplarSource {
+    func exemplars(_ request: ReadRequest) throws(BlockError) -> [TimeSeries] {
+        try exemplars(matching: request.matchers, from: request.from, to: request.to)
+    }
+}

@@ -2,9 +2,6 @@ import LumenModel
 
 /// Constants of a block's log part, mirroring `docs/format/logs.md`: the `logs` page file and its `index`.
 enum LogPart {
-    static let directoryName = "logs"
-    static let pagesFileName = "pages"
-    static let indexFileName = "index"
     /// `LLOG`: first bytes of the page file.
     static let pagesMagic: [UInt8] = Array("LLOG".utf8)
     /// `LLGI`: first bytes of the index file.

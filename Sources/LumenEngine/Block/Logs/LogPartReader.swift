@@ -35,66 +35,19 @@ final class LogPartReader: Sendable {
         }
     }
 
-    func labelNames() -> [String] { postings.names }
-    func labelValues(_ name: String) -> [String] { postings.values(of: name) }
-
-    /// Records of the selected streams in `[from, to]` that pass `filter`, newest first, at most `limit`.
-    /// `lineContains` prunes: pages whose line filter rules out one of its strings are not read, and rows of the
-    /// others whose string body lacks one are not built; `filter` decides on the rest. Pages are read newest
-    /// first, a group at a time on every core, and reading stops once no unread page can hold a record newer
-    /// than the `limit` found.
-    func logs(
-        matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int, lineContains: [String],
-        filter: (LogRecord) -> Bool
-    ) throws(BlockError) -> [LogRecord] {
-        let lineFilter = LogLineFilter(lineContains.map { Array($0.utf8) }, templates: templates)
-        let candidates = pages(matching: matchers, from: from, to: to, lineContains: lineContains).map(\.page)
-        return try ConcurrentPages.newest(
-            candidates, newest: \.maxTime, limit: limit, from: from, to: to, time: \.time,
-            decode: { page throws(BlockError) in try self.records(at: page.offset, lineContains: lineFilter) },
-            filter: filter)
-    }
-
-    /// Each selected stream's lines in `[from, to]` that contain every string of `lineContains`, as times and
-    /// (with `sizes`) sizes: pages are pruned as `logs` prunes them, then decoded on every core, reading only
-    /// their time and body columns.
-    func lines(
-        matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String], sizes: Bool
-    ) throws(BlockError) -> [LogStreamLines] {
-        let filter = LogLineFilter(lineContains.map { Array($0.utf8) }, templates: templates)
-        let wanted = pages(matching: matchers, from: from, to: to, lineContains: lineContains)
-        var result: [LogStreamLines] = []
-        var positions: [Int: Int] = [:]  // stream → its place in `result`
-        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { wanted throws(BlockError) in
-            try self.lines(at: wanted.page.offset, lineContains: filter, sizes: sizes)
-        }
-        for (page, lines) in zip(wanted, decoded) {
-            let position = positions[page.stream] ?? result.count
-            if position == result.count {
-                positions[page.stream] = position
-                result.append(LogStreamLines(labels: streams[page.stream].labels))
-            }
-            for (index, time) in lines.times.enumerated() where time >= from && time <= to {
-                result[position].append(time: time, size: sizes ? lines.sizes[index] : nil)
-            }
-        }
-        return result
-    }
-
-    /// The pages of the streams `matchers` select that overlap `[from, to]` and whose line filter admits every
-    /// string of `lineContains`, with the stream each belongs to.
-    private func pages(matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String])
-        -> [(stream: Int, page: LogPart.PageEntry)]
-    {
-        postings.select(matchers, count: streams.count).flatMap { id in
+    /// The pages of the streams `request.matchers` select that overlap the range and whose line filter admits
+    /// every `lineContains` string, with the stream each belongs to.
+    private func candidatePages(_ request: ReadRequest) -> [(stream: Int, page: LogPart.PageEntry)] {
+        postings.select(request.matchers).flatMap { id in
             streams[id].pages.filter {
-                $0.maxTime >= from && $0.minTime <= to && lineContains.allSatisfy($0.lineFilter.mayContainSubstring)
+                request.overlaps($0.minTime, $0.maxTime)
+                    && request.lineContains.allSatisfy($0.lineFilter.mayContainSubstring)
             }.map { (id, $0) }
         }
     }
 
-    /// Every record carrying `traceID`.
-    func records(of traceID: TraceID) throws(BlockError) -> [LogRecord] {
+    /// Every record carrying `traceID` (a part holds one tenant's: the request names no more).
+    func records(of traceID: TraceID, _ request: ReadRequest) throws(BlockError) -> [LogRecord] {
         let hash = BloomFilter.hash(traceID)
         var found: [LogRecord] = []
         for stream in streams {
@@ -166,4 +119,46 @@ final class LogPartReader: Sendable {
         return LogPart.Index(
             version: version, streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
     }
+}
+
+/// The part as a read source: pages pruned by stream, time and line filters, decoded when the querier gets to
+/// them; of a decoded page, only the rows in the range whose string body holds every `lineContains` string.
+extension LogPartReader: LogSource {
+    func pages(_ request: ReadRequest) -> [SourcePage<LogRecord>] {
+        let filter = LogLineFilter(request.needles, templates: templates)
+        return candidatePages(request).map { wanted in
+            SourcePage(newest: wanted.page.maxTime, stream: streams[wanted.stream].labels) { () throws(BlockError) in
+                try self.records(at: wanted.page.offset, lineContains: filter).filter {
+                    $0.time >= request.from && $0.time <= request.to
+                }
+            }
+        }
+    }
+
+    /// Pages are pruned as `candidatePages` prunes them, then decoded on every core, reading only their time
+    /// and body columns.
+    func lines(_ request: ReadRequest, sizes: Bool) throws(BlockError) -> [LogStreamLines] {
+        let filter = LogLineFilter(request.needles, templates: templates)
+        let wanted = candidatePages(request)
+        var result: [LogStreamLines] = []
+        var positions: [Int: Int] = [:]  // stream → its place in `result`
+        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { wanted throws(BlockError) in
+            try self.lines(at: wanted.page.offset, lineContains: filter, sizes: sizes)
+        }
+        for (page, lines) in zip(wanted, decoded) {
+            let position = positions[page.stream] ?? result.count
+            if position == result.count {
+                positions[page.stream] = position
+                result.append(LogStreamLines(labels: streams[page.stream].labels))
+            }
+            for (index, time) in lines.times.enumerated() where time >= request.from && time <= request.to {
+                result[position].append(time: time, size: sizes ? lines.sizes[index] : nil)
+            }
+        }
+        return result
+    }
+
+    func labelNames(_ request: ReadRequest) -> [String] { postings.labelNames }
+
+    func labelValues(_ name: String, _ request: ReadRequest) -> [String] { postings.labelValues(name) }
 }

@@ -124,30 +124,18 @@ final class LogTemplates: Sendable {
     /// Walks template `template`'s parts in order.
     func forEachPart(of template: Int, _ body: (Part) -> Void) {
         bytes.withUnsafeBufferPointer { buffer in
-            var offset = starts[template]
-            func uvarint() -> Int {
-                var value = 0
-                var shift = 0
-                while true {
-                    let byte = buffer[offset]
-                    offset += 1
-                    value |= Int(byte & 0x7f) << shift
-                    if byte < 0x80 { return value }
-                    shift += 7
-                }
-            }
-            while offset < ends[template] {
-                let kind = buffer[offset]
-                offset += 1
-                switch LogTemplate.Kind(rawValue: kind)! {  // checked at `init`
+            // Every read was checked at `init`, so none of these can fail.
+            var reader = ByteReader(buffer).slice(starts[template]..<ends[template])
+            while !reader.isAtEnd {
+                switch LogTemplate.Kind(rawValue: try! reader.byte("part kind"))! {
                 case .text:
-                    let length = uvarint()
-                    body(.text(UnsafeBufferPointer(rebasing: buffer[offset..<offset + length])))
-                    offset += length
+                    let text = try! reader.count("text length", minimumSize: 0)
+                    body(.text(UnsafeBufferPointer(rebasing: reader.buffer[reader.offset..<reader.offset + text])))
+                    try! reader.skip(text)
                 case .integer:
                     body(.integer)
                 case .hex:
-                    body(.hex(bytes: uvarint()))
+                    body(.hex(bytes: try! reader.int("hex bytes")))
                 case .string:
                     body(.string)
                 }

@@ -6,10 +6,12 @@ import LumenModel
 /// The whole file is read into memory: an index is small next to its chunks (about a tenth of a byte per
 /// sample) and every query consults it, so parsing it once at open beats re-reading it through a mapping.
 /// Immutable after `init`, hence `Sendable`.
-struct MetricIndexReader: Sendable {
+struct MetricIndexReader: LabelIndex, Sendable {
+    typealias Failure = BlockError
+
     struct Series: Sendable {
         let labels: Labels
-        let chunks: [MetricIndexWriter.ChunkReference]
+        let chunks: [ChunkReference]
     }
 
     let path: String
@@ -24,66 +26,74 @@ struct MetricIndexReader: Sendable {
 
     init(bytes: [UInt8], path: String) throws(BlockError) {
         self.path = path
-        var header = ByteCursor(bytes, path: path)
-        guard bytes.count >= BlockFormat.headerSize + BlockFormat.tocSize,
-            Array(bytes[0..<4]) == BlockFormat.indexMagic
-        else { throw header.corrupt("not a Lumen index (bad magic or too short)", at: 0) }
-        guard bytes[4] == BlockFormat.version else {
+        guard bytes.count >= MetricPart.headerSize + MetricPart.tocSize, Array(bytes[0..<4]) == MetricPart.indexMagic
+        else { throw BlockError(.corrupt, "not a Lumen index (bad magic or too short)", path: path, offset: 0) }
+        guard bytes[4] == MetricPart.version else {
             throw BlockError(.unsupportedVersion, "index format version \(bytes[4])", path: path, offset: 4)
         }
-        header.skip(bytes.count - BlockFormat.tocSize)
-        let tocStart = header.position
-        let offsets = [
-            try header.u64("TOC"), try header.u64("TOC"), try header.u64("TOC"), try header.u64("TOC"),
-        ]
-        let stored = try header.u32("TOC checksum")
-        guard CRC32C.checksum(bytes[tocStart..<tocStart + 32]) == stored else {
-            throw header.corrupt("TOC checksum mismatch", at: tocStart)
+        let parsed = try BlockError.reading(bytes, path: path) { file throws(BatchRecordError) in try Self.parse(&file) }
+        symbols = parsed.symbols
+        series = parsed.series
+        table = parsed.table
+        postings = Array(bytes[parsed.postings])
+        postingsBase = parsed.postings.lowerBound
+    }
+
+    /// The sections of a whole index file, each checksummed; postings lists are left in place (`postings` is
+    /// where their section's body lies).
+    private static func parse(_ file: inout ByteReader) throws(BatchRecordError) -> (
+        symbols: [String], series: [Series], postings: Range<Int>, table: [String: [(value: String, offset: Int)]]
+    ) {
+        let tocStart = file.buffer.count - MetricPart.tocSize
+        var toc = file.slice(tocStart..<file.buffer.count)
+        let offsets = [try toc.fixed64("TOC"), try toc.fixed64("TOC"), try toc.fixed64("TOC"), try toc.fixed64("TOC")]
+        let stored = try toc.fixed32("TOC checksum")
+        guard CRC32C.checksum(UnsafeBufferPointer(rebasing: file.buffer[tocStart..<tocStart + 32])) == stored else {
+            throw file.error("TOC checksum mismatch", at: tocStart)
         }
-        func section(_ index: Int) throws(BlockError) -> ByteCursor {
+        func section(_ index: Int) throws(BatchRecordError) -> ByteReader {
             let start = offsets[index]
-            guard start >= UInt64(BlockFormat.headerSize), start <= UInt64(tocStart - BlockFormat.sectionOverhead) else {
-                throw header.corrupt("section offset \(start) out of range", at: tocStart + 8 * index)
+            guard start >= UInt64(MetricPart.headerSize), start <= UInt64(tocStart - MetricPart.sectionOverhead) else {
+                throw file.error("section offset \(start) out of range", at: tocStart + 8 * index)
             }
-            var cursor = ByteCursor(bytes, path: path, start: Int(start), end: tocStart)
-            let length = Int(try cursor.u32("section length"))
-            guard length <= cursor.remaining - 4 else {
-                throw cursor.corrupt("section length \(length) overruns the file", at: Int(start))
+            var header = file.slice(Int(start)..<tocStart)
+            let length = Int(try header.fixed32("section length"))
+            guard length <= header.remaining - 4 else {
+                throw file.error("section length \(length) overruns the file", at: Int(start))
             }
-            let body = cursor.position
-            var checksum = ByteCursor(bytes, path: path, start: body + length, end: tocStart)
-            guard CRC32C.checksum(bytes[body..<body + length]) == (try checksum.u32("section checksum")) else {
-                throw cursor.corrupt("section checksum mismatch", at: Int(start))
-            }
-            return ByteCursor(bytes, path: path, start: body, end: body + length)
+            let body = Int(start) + 4
+            var checksum = file.slice(body + length..<tocStart)
+            guard CRC32C.checksum(UnsafeBufferPointer(rebasing: file.buffer[body..<body + length]))
+                == (try checksum.fixed32("section checksum"))
+            else { throw file.error("section checksum mismatch", at: Int(start)) }
+            return file.slice(body..<body + length)
         }
 
-        var cursor = try section(0)
-        let symbolCount = try cursor.int("symbol count", below: cursor.remaining + 1)
+        var reader = try section(0)
+        let symbolCount = try reader.int("symbol count", below: reader.remaining + 1)
         var symbols: [String] = []
         symbols.reserveCapacity(symbolCount)
-        for _ in 0..<symbolCount { symbols.append(try cursor.string("symbol")) }
-        self.symbols = symbols
+        for _ in 0..<symbolCount { symbols.append(try reader.string("symbol")) }
 
-        cursor = try section(1)
-        let seriesCount = try cursor.int("series count", below: cursor.remaining + 1)
+        reader = try section(1)
+        let seriesCount = try reader.int("series count", below: reader.remaining + 1)
         var series: [Series] = []
         series.reserveCapacity(seriesCount)
         for _ in 0..<seriesCount {
-            let labelCount = try cursor.int("label count", below: cursor.remaining + 1)
+            let labelCount = try reader.int("label count", below: reader.remaining + 1)
             var labels: [Label] = []
             for _ in 0..<labelCount {
-                let name = try cursor.int("label name reference", below: symbols.count)
-                let value = try cursor.int("label value reference", below: symbols.count)
+                let name = try reader.int("label name reference", below: symbols.count)
+                let value = try reader.int("label value reference", below: symbols.count)
                 labels.append(Label(symbols[name], symbols[value]))
             }
-            let chunkCount = try cursor.int("chunk count", below: cursor.remaining / 3 + 1)
-            var chunks: [MetricIndexWriter.ChunkReference] = []
+            let chunkCount = try reader.int("chunk count", below: reader.remaining / 3 + 1)
+            var chunks: [ChunkReference] = []
             chunks.reserveCapacity(chunkCount)
             for _ in 0..<chunkCount {
-                var minTime = try cursor.varint("chunk min time")
-                let span = try cursor.uvarint("chunk time span")
-                var offset = Int(truncatingIfNeeded: try cursor.uvarint("chunk offset"))
+                var minTime = try reader.varint("chunk min time")
+                let span = try reader.uvarint("chunk time span")
+                var offset = Int(truncatingIfNeeded: try reader.uvarint("chunk offset"))
                 if let previous = chunks.last {
                     minTime = previous.maxTime &+ minTime
                     offset = previous.offset &+ offset
@@ -92,40 +102,54 @@ struct MetricIndexReader: Sendable {
             }
             series.append(Series(labels: Labels(labels), chunks: chunks))
         }
-        self.series = series
 
-        cursor = try section(2)
-        postings = Array(bytes[cursor.position..<cursor.end])
-        postingsBase = cursor.position
+        reader = try section(2)
+        let postings = reader.base..<reader.base + reader.buffer.count
 
-        cursor = try section(3)
-        let pairCount = try cursor.int("postings table count", below: cursor.remaining + 1)
+        reader = try section(3)
+        let pairCount = try reader.int("postings table count", below: reader.remaining + 1)
         var table: [String: [(value: String, offset: Int)]] = [:]
         for _ in 0..<pairCount {
-            let name = try cursor.int("postings name reference", below: symbols.count)
-            let value = try cursor.int("postings value reference", below: symbols.count)
-            let offset = try cursor.int("postings offset", below: postings.count)
+            let name = try reader.int("postings name reference", below: symbols.count)
+            let value = try reader.int("postings value reference", below: symbols.count)
+            let offset = try reader.int("postings offset", below: postings.count)
             table[symbols[name], default: []].append((symbols[value], offset))
         }
-        self.table = table
+        return (symbols, series, postings, table)
+    }
+
+    var count: Int { series.count }
+
+    var labelNames: [String] { table.keys.sorted() }
+
+    /// Values present for `name`, sorted (by UTF-8 bytes, as stored).
+    func labelValues(_ name: String) -> [String] { (table[name] ?? []).map(\.value) }
+
+    func postings(_ name: String, where accepts: (String) -> Bool) throws(BlockError) -> [[Int]] {
+        var lists: [[Int]] = []
+        for entry in table[name] ?? [] where accepts(entry.value) { lists.append(try postingsList(at: entry.offset)) }
+        return lists
     }
 
     /// The sorted series IDs of one postings list.
     func postingsList(at offset: Int) throws(BlockError) -> [Int] {
-        var cursor = ByteCursor(postings, path: path, base: postingsBase, start: offset)
-        let count = try cursor.int("postings count", below: min(cursor.remaining, series.count) + 1)
-        var ids: [Int] = []
-        ids.reserveCapacity(count)
-        var id = 0
-        for index in 0..<count {
-            let start = cursor.position
-            let delta = try cursor.int("postings delta", below: series.count + 1)
-            id += delta
-            guard id < series.count, index == 0 || delta > 0 else {
-                throw cursor.corrupt("postings entry \(id) out of order or range", at: start)
+        let count = series.count
+        return try BlockError.reading(postings, path: path, base: postingsBase) { postings throws(BatchRecordError) in
+            var reader = postings.slice(offset..<postings.buffer.count)
+            let length = try reader.int("postings count", below: min(reader.remaining, count) + 1)
+            var ids: [Int] = []
+            ids.reserveCapacity(length)
+            var id = 0
+            for index in 0..<length {
+                let start = reader.offset
+                let delta = try reader.int("postings delta", below: count + 1)
+                id += delta
+                guard id < count, index == 0 || delta > 0 else {
+                    throw reader.error("postings entry \(id) out of order or range", at: start)
+                }
+                ids.append(id)
             }
-            ids.append(id)
+            return ids
         }
-        return ids
     }
 }

@@ -3,14 +3,7 @@ import LumenModel
 /// Builds the bytes of a block's `index` file (`docs/format/index.md`) from series in the order they get
 /// their IDs. Pure: no I/O, so the format is tested without files.
 struct MetricIndexWriter {
-    /// Where one chunk of a series lives and what time it covers.
-    struct ChunkReference: Hashable, Sendable {
-        var minTime: Int64
-        var maxTime: Int64
-        /// Offset of the chunk's record in the chunks file.
-        var offset: Int
-    }
-
+    /// A series and its chunks, in time order.
     struct Series {
         var labels: Labels
         var chunks: [ChunkReference]
@@ -30,7 +23,7 @@ struct MetricIndexWriter {
         var reference: [String: Int] = [:]
         for (index, symbol) in symbols.enumerated() { reference[symbol] = index }
 
-        var bytes = BlockFormat.indexMagic + [BlockFormat.version, 0, 0, 0]
+        var bytes = MetricPart.indexMagic + [MetricPart.version, 0, 0, 0]
 
         let symbolsOffset = bytes.count
         var body: [UInt8] = []

@@ -2,9 +2,6 @@ import LumenModel
 
 /// Constants of a block's span part, mirroring `docs/format/spans.md`: the `spans` page file and its `index`.
 enum SpanPart {
-    static let directoryName = "spans"
-    static let pagesFileName = "pages"
-    static let indexFileName = "index"
     /// `LSPN`: first bytes of the page file.
     static let pagesMagic: [UInt8] = Array("LSPN".utf8)
     /// `LSPI`: first bytes of the index file.

@@ -40,21 +40,6 @@ final class SpanPartReader: Sendable {
         return low..<end
     }
 
-    /// Spans starting in `[from, to]` that `prefilter` admits and pass `filter`, newest first, at most `limit`.
-    /// Pages whose durations the prefilter rules out are not read; the others are decoded a group at a time on
-    /// every core, building only the rows the prefilter admits; `filter` runs here, serially.
-    func spans(
-        from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter, filter: (Span) -> Bool
-    ) throws(BlockError) -> [Span] {
-        let candidates = index.pages.filter {
-            $0.maxStart >= from && $0.minStart <= to
-                && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
-        }
-        return try ConcurrentPages.newest(
-            candidates, newest: \.maxStart, limit: limit, from: from, to: to, time: \.startTime,
-            decode: { page throws(BlockError) in try self.decode(page, prefilter: prefilter) }, filter: filter)
-    }
-
     /// Every span of the part: what compaction merges.
     func allSpans() throws(BlockError) -> [Span] {
         var spans: [Span] = []
@@ -91,5 +76,27 @@ final class SpanPartReader: Sendable {
                 minStart: minStart, maxStart: maxStart, minDuration: minDuration, maxDuration: maxDuration))
         }
         return SpanPart.Index(dictionary: dictionary, traceFilter: filter, pages: pages)
+    }
+}
+
+/// The part as a read source: pages pruned by start time and by the prefilter's durations, decoded when the
+/// querier gets to them, building only the rows the prefilter admits.
+extension SpanPartReader: SpanSource {
+    func pages(_ request: ReadRequest) -> [SourcePage<Span>] {
+        let prefilter = request.spanPrefilter
+        return index.pages.filter {
+            request.overlaps($0.minStart, $0.maxStart)
+                && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
+        }.map { page in
+            SourcePage(newest: page.maxStart, stream: nil) { () throws(BlockError) in
+                try self.decode(page, prefilter: prefilter).filter {
+                    $0.startTime >= request.from && $0.startTime <= request.to
+                }
+            }
+        }
+    }
+
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span] {
+        try traces(ids, prefilter: request.spanPrefilter)
     }
 }

@@ -1,3 +1,4 @@
+import LumenEngine
 import LumenModel
 
 /// In a range query, a function of a range selector (`rate(x[5m])`) is computed for every step at once,

@@ -7,11 +7,11 @@ import LumenModel
 /// Crash-safe: everything is written into `<directory>.tmp` and fsynced, then the directory is renamed into
 /// place and its parent fsynced; a leftover `.tmp` from a crash is removed first. A reader therefore sees a
 /// whole block or none. Stateless and `Sendable`: blocks may be written concurrently into different directories.
-public struct MetricBlockWriter: Sendable {
+public struct MetricPartWriter: Sendable {
     /// Samples per chunk at most; a series with more gets several chunks.
     public var maxSamplesPerChunk: Int
 
-    public init(maxSamplesPerChunk: Int = BlockFormat.defaultMaxSamplesPerChunk) {
+    public init(maxSamplesPerChunk: Int = MetricPart.defaultMaxSamplesPerChunk) {
         precondition((1...ChunkFormat.maxSamples).contains(maxSamplesPerChunk))
         self.maxSamplesPerChunk = maxSamplesPerChunk
     }
@@ -23,17 +23,17 @@ public struct MetricBlockWriter: Sendable {
     @discardableResult
     public func write(
         _ series: [(labels: Labels, samples: [Sample])], to directory: String, id: BlockID = .generate()
-    ) throws(BlockError) -> MetricBlockMeta {
+    ) throws(BlockError) -> MetricPartMeta {
         guard !BlockFile.exists(directory) else {
             throw BlockError(.invalidArgument, "the block directory already exists", path: directory)
         }
         let files = encode(series, id: id)
-        let temporary = directory + BlockFormat.temporarySuffix
+        let temporary = directory + Block.temporarySuffix
         if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
         try BlockFile.makeDirectory(temporary)
-        try BlockFile.writeDurably(files.chunks, to: temporary + "/" + BlockFormat.chunksFileName)
-        try BlockFile.writeDurably(files.index, to: temporary + "/" + BlockFormat.indexFileName)
-        try BlockFile.writeDurably(files.meta, to: temporary + "/" + BlockFormat.metaFileName)
+        try BlockFile.writeDurably(files.chunks, to: temporary + "/" + MetricPart.chunksFileName)
+        try BlockFile.writeDurably(files.index, to: temporary + "/" + MetricPart.indexFileName)
+        try BlockFile.writeDurably(files.meta, to: temporary + "/" + MetricPart.metaFileName)
         try BlockFile.syncDirectory(temporary)
         try BlockFile.rename(temporary, to: directory)
         let parent = (directory as NSString).deletingLastPathComponent
@@ -43,18 +43,18 @@ public struct MetricBlockWriter: Sendable {
 
     /// The three files' bytes, without touching the disk.
     func encode(_ series: [(labels: Labels, samples: [Sample])], id: BlockID)
-        -> (chunks: [UInt8], index: [UInt8], meta: [UInt8], metadata: MetricBlockMeta)
+        -> (chunks: [UInt8], index: [UInt8], meta: [UInt8], metadata: MetricPartMeta)
     {
         var merged: [Labels: [Sample]] = [:]
         for entry in series where !entry.samples.isEmpty { merged[entry.labels, default: []] += entry.samples }
-        var chunks = BlockFormat.chunksMagic + [BlockFormat.version, 0, 0, 0]
+        var chunks = MetricPart.chunksMagic + [MetricPart.version, 0, 0, 0]
         var entries: [MetricIndexWriter.Series] = []
-        var stats = MetricBlockMeta.Stats(series: 0, samples: 0, chunks: 0)
+        var stats = MetricPartMeta.Stats(series: 0, samples: 0, chunks: 0)
         var minTime = Int64.max
         var maxTime = Int64.min
         for labels in merged.keys.sorted() {
-            let samples = Self.sortedUnique(merged[labels]!)
-            var references: [MetricIndexWriter.ChunkReference] = []
+            let samples = merged[labels]!.sortedUnique()
+            var references: [ChunkReference] = []
             for start in stride(from: 0, to: samples.count, by: maxSamplesPerChunk) {
                 let chunk = MetricChunk(encoding: Array(samples[start..<min(start + maxSamplesPerChunk, samples.count)]))
                 references.append(.init(minTime: chunk.minTime, maxTime: chunk.maxTime, offset: chunks.count))
@@ -71,23 +71,11 @@ public struct MetricBlockWriter: Sendable {
             minTime = 0
             maxTime = 0
         }
-        let metadata = MetricBlockMeta(
-            id: id.description, version: Int(BlockFormat.version), minTime: minTime, maxTime: maxTime, stats: stats)
+        let metadata = MetricPartMeta(
+            id: id.description, version: Int(MetricPart.version), minTime: minTime, maxTime: maxTime, stats: stats)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let meta = Array(try! encoder.encode(metadata)) + [UInt8(ascii: "\n")]
         return (chunks, MetricIndexWriter.build(entries), meta, metadata)
-    }
-
-    /// Samples in time order, the first of each timestamp kept (a stable sort keeps arrival order).
-    static func sortedUnique(_ samples: [Sample]) -> [Sample] {
-        // Strictly increasing already (one source, or sources without overlap): nothing to do, nothing to copy.
-        if zip(samples, samples.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) { return samples }
-        let sorted = samples.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
-            .map(\.element)
-        var result: [Sample] = []
-        result.reserveCapacity(sorted.count)
-        for sample in sorted where result.last?.timestamp != sample.timestamp { result.append(sample) }
-        return result
     }
 }

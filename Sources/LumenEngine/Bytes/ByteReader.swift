@@ -1,7 +1,9 @@
 import Foundation
 
-/// Reads the codec's primitives from a buffer, checking every bound: bad input becomes a
-/// `BatchRecordError` with the offset, never a crash or an outsized allocation.
+/// Reads the engine's primitives (LEB128 varints, fixed-width integers, length-prefixed strings) from a buffer,
+/// checking every bound: bad input becomes a `BatchRecordError` with the offset, never a crash or an outsized
+/// allocation. The one byte reader of WAL records, block pages and block indexes; a block file's reader turns
+/// its errors into a `BlockError` with the path.
 ///
 /// Holds a pointer into memory it does not own: use it only inside the `withUnsafeBufferPointer` that made it.
 struct ByteReader {
@@ -16,6 +18,11 @@ struct ByteReader {
     }
 
     var remaining: Int { buffer.count - offset }
+
+    /// A reader of `range` (offsets in this reader's buffer) whose errors still count from this one's base.
+    func slice(_ range: Range<Int>) -> ByteReader {
+        ByteReader(UnsafeBufferPointer(rebasing: buffer[range]), base: base + range.lowerBound)
+    }
     var isAtEnd: Bool { offset == buffer.count }
 
     func error(_ message: String, at offset: Int? = nil) -> BatchRecordError {
@@ -72,6 +79,21 @@ struct ByteReader {
         let value = try uvarint(what)
         guard value <= UInt64(Int.max) else { throw error("\(what) \(value) is out of range", at: start) }
         return Int(value)
+    }
+
+    /// A uvarint that must be below `limit` (an index into a table, a count of what the bytes can hold).
+    mutating func int(_ what: StaticString, below limit: Int) throws(BatchRecordError) -> Int {
+        let start = offset
+        let value = try uvarint(what)
+        guard value < UInt64(max(limit, 0)) else { throw error("\(what) \(value) out of range (limit \(limit))", at: start) }
+        return Int(value)
+    }
+
+    @inline(__always)
+    mutating func fixed32(_ what: StaticString) throws(BatchRecordError) -> UInt32 {
+        guard remaining >= 4 else { throw error("unexpected end of record reading \(what)") }
+        defer { offset += 4 }
+        return UInt32(littleEndian: UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     @inline(__always)

@@ -1,6 +1,6 @@
 /// `meta.json` of a metric block: what a store needs to plan queries and compactions without opening the
 /// index. Times are nanoseconds since the epoch, inclusive.
-public struct MetricBlockMeta: Codable, Hashable, Sendable {
+public struct MetricPartMeta: Codable, Hashable, Sendable {
     public struct Stats: Codable, Hashable, Sendable {
         public var series: Int
         public var samples: Int
@@ -9,7 +9,7 @@ public struct MetricBlockMeta: Codable, Hashable, Sendable {
 
     /// The block's `BlockID`, as text.
     public var id: String
-    /// `BlockFormat.version` of the chunks and index files.
+    /// `MetricPart.version` of the chunks and index files.
     public var version: Int
     public var minTime: Int64
     public var maxTime: Int64

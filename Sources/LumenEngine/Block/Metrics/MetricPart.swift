@@ -1,13 +1,7 @@
 /// Constants of the metric block format, mirroring `docs/format/index.md`. A change here changes bytes on
 /// disk: bump `version`, update the doc and the golden files (`Tests/LumenEngineTests/Golden/block-*`).
-public enum BlockFormat {
+public enum MetricPart {
     public static let version: UInt8 = 1
-
-    public static let chunksFileName = "chunks"
-    public static let indexFileName = "index"
-    public static let metaFileName = "meta.json"
-    /// Suffix of the directory a block is written in before it is renamed into place.
-    public static let temporarySuffix = ".tmp"
 
     /// `LCHK`: first bytes of the chunks file.
     static let chunksMagic: [UInt8] = Array("LCHK".utf8)

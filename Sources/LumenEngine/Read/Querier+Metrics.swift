@@ -1,0 +1,80 @@
+import LumenModel
+
+/// Metric reads: series selected in every source, the same series' samples merged by time.
+extension Querier {
+    public func series(_ request: ReadRequest) throws(ReadLimitExceeded) -> [TimeSeries] {
+        guard request.from <= request.to else { return [] }
+        var parts: [Labels: [SourceSeries]] = [:]
+        for source in readSources(request).metrics {
+            for series in answer({ () throws(BlockError) in try source.series(request) }) ?? [] {
+                parts[series.labels, default: []].append(series)
+            }
+        }
+        let selected = parts
+        // Decoded a batch of series at a time, on every core, so that a read over its limit stops early.
+        let labels = parts.keys.sorted()
+        var found: [TimeSeries] = []
+        var samples = 0
+        for start in stride(from: 0, to: labels.count, by: Self.seriesPerBatch) {
+            let batch = labels[start..<min(start + Self.seriesPerBatch, labels.count)]
+            let decoded = Array(batch).concurrentMap { labels in
+                TimeSeries(labels: labels, samples: merged(selected[labels]!))
+            }
+            for series in decoded where !series.samples.isEmpty {
+                samples += series.samples.count
+                guard samples <= request.limit else { throw ReadLimitExceeded(limit: request.limit) }
+                found.append(series)
+            }
+        }
+        return found
+    }
+
+    public func exemplars(_ request: ReadRequest) -> [TimeSeries] {
+        var parts: [Labels: [Exemplar]] = [:]
+        for source in readSources(request).exemplars {
+            for series in answer({ () throws(BlockError) in try source.exemplars(request) }) ?? [] {
+                parts[series.labels, default: []] += series.exemplars
+            }
+        }
+        // A retried exemplar may sit in a block and in the head (or in two blocks): keep one of each.
+        return parts.map { labels, exemplars in
+            var seen = Set<Exemplar>()
+            let unique = exemplars.sorted { $0.timestamp < $1.timestamp }.filter { seen.insert($0).inserted }
+            return TimeSeries(labels: labels, samples: [], exemplars: unique)
+        }.sorted { $0.labels < $1.labels }
+    }
+
+    public func metricLabelNames(_ request: ReadRequest) -> [String] {
+        union(readSources(request).metrics.map { $0.labelNames(request) })
+    }
+
+    public func metricLabelValues(_ name: String, _ request: ReadRequest) -> [String] {
+        union(readSources(request).metrics.map { $0.labelValues(name, request) })
+    }
+
+    /// Series decoded per batch between checks of the sample limit.
+    private static var seriesPerBatch: Int { 512 }
+
+    /// One series' samples from each source that holds it (oldest source first), in time order; where two hold
+    /// the same timestamp, the first value written (the oldest source's) stays. A part that fails to decode is
+    /// reported and left out.
+    private func merged(_ parts: [SourceSeries]) -> [Sample] {
+        if parts.count == 1 { return answer({ () throws(BlockError) in try parts[0].decode() }) ?? [] }
+        return parts.flatMap { part in answer({ () throws(BlockError) in try part.decode() }) ?? [] }.sortedUnique()
+    }
+}
+
+extension Array where Element == Sample {
+    /// The samples in time order, the first of each timestamp kept (a stable sort keeps their order here): how
+    /// reads merge sources and compaction merges blocks.
+    func sortedUnique() -> [Sample] {
+        // Strictly increasing already (one source, or sources without overlap): nothing to do, nothing to copy.
+        if zip(self, dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) { return self }
+        let sorted = enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+            .map(\.element)
+        var result: [Sample] = []
+        result.reserveCapacity(sorted.count)
+        for sample in sorted where result.last?.timestamp != sample.timestamp { result.append(sample) }
+        return result
+    }
+}

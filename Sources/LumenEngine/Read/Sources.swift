@@ -1,0 +1,81 @@
+import LumenModel
+
+/// The sources one read fans out over, each signal's oldest first (blocks by time, then the head being cut, then
+/// the head): where two hold the same sample, the oldest's value stays.
+public struct ReadSources: Sendable {
+    var metrics: [any MetricSource] = []
+    var exemplars: [any ExemplarSource] = []
+    var logs: [any LogSource] = []
+    var spans: [any SpanSource] = []
+}
+
+/// Where a signal's data lives for reads: the head (`HeadSources`) and each block part implement these. Every
+/// method takes the request whole and returns only the tenant's data in its time range, pruned by what the
+/// request allows; merging sources, removing what two hold alike and applying the limit is the querier's.
+/// A source is safe to call from any thread; a damaged block part throws, and the querier leaves it out.
+protocol MetricSource: Sendable {
+    /// The series `request.matchers` select that have samples in the range, their samples not yet decoded.
+    func series(_ request: ReadRequest) throws(BlockError) -> [SourceSeries]
+    /// Label names of the series with data in the range, sorted.
+    func labelNames(_ request: ReadRequest) -> [String]
+    /// Values of `name` of the series with data in the range, sorted.
+    func labelValues(_ name: String, _ request: ReadRequest) -> [String]
+}
+
+protocol ExemplarSource: Sendable {
+    /// Exemplars in the range of the series `request.matchers` select, as series without samples.
+    func exemplars(_ request: ReadRequest) throws(BlockError) -> [TimeSeries]
+}
+
+protocol LogSource: Sendable {
+    /// Pages of the selected streams that may hold lines in the range containing every `lineContains` string,
+    /// undecoded: the querier decodes the newest first and stops at its limit.
+    func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<LogRecord>]
+    /// Each selected stream's line times (and with `sizes` sizes) in the range that contain every
+    /// `lineContains` string: a metric over logs without parsers needs no more.
+    func lines(_ request: ReadRequest, sizes: Bool) throws(BlockError) -> [LogStreamLines]
+    /// Every record of the tenant carrying `traceID`.
+    func records(of traceID: TraceID, _ request: ReadRequest) throws(BlockError) -> [LogRecord]
+    func labelNames(_ request: ReadRequest) -> [String]
+    func labelValues(_ name: String, _ request: ReadRequest) -> [String]
+}
+
+protocol SpanSource: Sendable {
+    /// Pages that may hold spans starting in the range that `request.spanPrefilter` admits, undecoded.
+    func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<Span>]
+    /// The spans of the traces in `ids` that `request.spanPrefilter` admits, in any order.
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span]
+}
+
+/// One selected series as a source holds it: its labels and its samples in the read's range, decoded (the head)
+/// or as chunks to decode (a block).
+struct SourceSeries: Sendable {
+    enum Samples: Sendable {
+        /// In time order, all in the range.
+        case decoded([Sample])
+        /// The part's chunks overlapping the range, in time order.
+        case chunks(MetricPartReader, [ChunkReference], from: Int64, to: Int64)
+    }
+
+    let labels: Labels
+    let samples: Samples
+
+    /// The samples in the range, in time order.
+    func decode() throws(BlockError) -> [Sample] {
+        switch samples {
+        case .decoded(let samples): samples
+        case .chunks(let part, let chunks, let from, let to): try part.samples(of: chunks, from: from, to: to)
+        }
+    }
+}
+
+/// A page of items (log records, spans) a source holds, decoded only if the read gets to it: its newest item's
+/// time is known without decoding. `decode` returns the page's items in the read's range that its pruning
+/// admits, in any order.
+struct SourcePage<Item: Sendable>: Sendable {
+    /// No item of the page is newer.
+    let newest: Int64
+    /// The log stream the page belongs to (logs only): records are told apart within their stream.
+    let stream: Labels?
+    let decode: @Sendable () throws(BlockError) -> [Item]
+}
