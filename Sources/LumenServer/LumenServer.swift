@@ -51,7 +51,9 @@ public struct LumenServer: Sendable {
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
-        let ingestor = Ingestor(storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry)
+        let generator = MetricsGenerator()
+        let ingestor = Ingestor(
+            storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator)
         let tenants = TenantResolver(tokens: configuration.tokens, adminToken: configuration.adminToken)
 
         let otlpRouter = Router()
@@ -70,6 +72,10 @@ public struct LumenServer: Sendable {
             engine: engine, tenants: tenants, metadata: ingestor.metadata, retention: configuration.storage.retention,
             queries: queries
         ).register(on: apiRouter)
+        TempoRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
+            .register(on: apiRouter)
+        JaegerRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
+            .register(on: apiRouter)
 
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
@@ -102,6 +108,8 @@ public struct LumenServer: Sendable {
             .init(service: otlp), .init(service: api),
             .init(service: StorageMaintenance(
                 storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger)),
+            .init(service: MetricsGeneratorService(
+                generator: generator, storage: storage, interval: .seconds(15), logger: logger)),
         ]
         if let address = configuration.statsd {
             services.append(.init(service: StatsDListener(

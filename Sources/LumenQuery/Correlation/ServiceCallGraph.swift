@@ -169,7 +169,7 @@ public struct ServiceCallGraph: Sendable, Equatable {
     /// Attributes that name what a client span calls, most specific first.
     private static let peerAttributes = ["peer.service", "db.system", "server.address"]
 
-    static func peer(of span: Span) -> String? {
+    public static func peer(of span: Span) -> String? {
         for key in peerAttributes {
             if let value = span.attributes[key]?.text, !value.isEmpty { return value }
         }

@@ -9,8 +9,8 @@ struct Lexer {
     private var column = 1
 
     /// Longest first, so `!=` wins over `!` and `|=` over `|`.
-    private static let symbols = [">>", "&&", "||", "!=", "=~", "!~", ">=", "<=", "==", "|=", "|~", "{", "}", "(", ")", "[",
-        "]", ",", "=", ">", "<", "|", "+", "-", "*", "/", "%", "^", "@", ":"]
+    private static let symbols = [">>", "<<", "&&", "||", "!=", "=~", "!~", ">=", "<=", "==", "|=", "|~", "{", "}", "(", ")", "[",
+        "]", ",", "=", ">", "<", "|", "+", "-", "*", "/", "%", "^", "@", ":", "~"]
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
@@ -61,7 +61,9 @@ struct Lexer {
             return Token(kind: try numberOrDuration(), position: start)
         }
         // A `:` starts a name (`:recorded:rule`) only before a letter; else it is a subquery's `[5m:1m]`.
-        if Self.isIdentifierStart(scalar), scalar != ":" || peek(1).map({ Self.isLetter($0) || $0 == "_" }) == true {
+        // A `.` before a letter starts a TraceQL unscoped attribute (`.http.method`).
+        let startsName = peek(1).map({ Self.isLetter($0) || $0 == "_" }) == true
+        if (scalar == "." && startsName) || (Self.isIdentifierStart(scalar) && (scalar != ":" || startsName)) {
             var name = ""
             while let next = peek(), Self.isIdentifierPart(next) {
                 name.unicodeScalars.append(next)

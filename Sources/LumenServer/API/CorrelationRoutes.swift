@@ -8,9 +8,8 @@ import SwiftProtobuf
 
 /// Correlation across services:
 /// - `GET /lumen/v1/service-graph?start=<unix s>&end=<unix s>` (or `since=1h`): who calls whom, with rates,
-///   errors and latency quantiles (`ServiceGraphResponse`); without a range, the last hour;
-/// - `GET /api/traces/<trace-id>`: the trace as OTLP JSON (Tempo's and Jaeger's OTLP shape), so tools that
-///   read OTLP can show it.
+///   errors and latency quantiles (`ServiceGraphResponse`); without a range, the last hour.
+/// A trace as OTLP (`/api/traces/<trace-id>`) is Tempo's route (`TempoRoutes`).
 struct CorrelationRoutes: Sendable {
     let engine: QueryEngine
     let tenants: TenantResolver
@@ -19,9 +18,6 @@ struct CorrelationRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/lumen/v1/service-graph") { request, _ in
             try await self.serviceGraph(request)
-        }
-        router.get("/api/traces/:traceID") { request, context in
-            try self.otlpTrace(request, id: context.parameters.get("traceID") ?? "")
         }
     }
 
@@ -39,23 +35,6 @@ struct CorrelationRoutes: Sendable {
         } catch {
             throw APIError(.internalServerError, "\(error)")
         }
-    }
-
-    private func otlpTrace(_ request: Request, id: String) throws(APIError) -> Response {
-        guard let traceID = TraceID(hex: id) else {
-            throw APIError(.badRequest, "invalid trace ID \"\(id.prefix(64))\": expected 32 hexadecimal digits")
-        }
-        let spans = engine.store.trace(try tenants.tenant(of: request), id: traceID).spans
-        guard !spans.isEmpty else { throw APIError(.notFound, "trace \(traceID.hex) not found") }
-        let data: Data
-        do {
-            data = try OTLPTraceJSON.encode(spans)
-        } catch {
-            throw APIError(.internalServerError, "cannot encode the trace as OTLP JSON: \(error)")
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

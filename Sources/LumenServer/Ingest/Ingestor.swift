@@ -25,16 +25,19 @@ public final class Ingestor: Sendable {
     let gate: AdmissionGate
     let telemetry: SelfTelemetry
     let metadata: MetricMetadataRegistry
+    /// Counts the RED metrics of the spans stored (`traces_*` series), when set.
+    let generator: MetricsGenerator?
 
     init(
         storage: Storage, limits: TenantLimits, gate: AdmissionGate, telemetry: SelfTelemetry,
-        metadata: MetricMetadataRegistry = MetricMetadataRegistry()
+        metadata: MetricMetadataRegistry = MetricMetadataRegistry(), generator: MetricsGenerator? = nil
     ) {
         self.storage = storage
         self.limits = limits
         self.gate = gate
         self.telemetry = telemetry
         self.metadata = metadata
+        self.generator = generator
     }
 
     /// - Parameters:
@@ -96,6 +99,7 @@ public final class Ingestor: Sendable {
             count(kept, protocol: protocolName) { telemetry.rejected($0, protocol: $1, signal: $2, reason: "storage") }
             throw .unavailable(retryAfterSeconds: 5, message: "storage unavailable: \(error)")
         }
+        generator?.observe(kept.spans, tenant: kept.tenant, now: Timestamp.now())
         if report.conflictingSamples > 0 {
             outcome.rejected += report.conflictingSamples
             outcome.messages.append(
