@@ -11,27 +11,27 @@ struct QueryExecutorTests {
         let executor = QueryExecutor(threads: 1, maxConcurrent: 1)
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let running = Task { try await executor.run { started.signal(); release.wait(); return 1 } }
+        let running = Task { try await executor.run { _ in started.signal(); release.wait(); return 1 } }
         // Waited for on a thread of its own: a semaphore must not block Swift's pool.
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { started.wait(); continuation.resume() }
         }
-        await #expect(throws: APIError.self) { try await executor.run { 2 } }
+        await #expect(throws: APIError.self) { try await executor.run { _ in 2 } }
         do {
-            _ = try await executor.run { 2 }
+            _ = try await executor.run { _ in 2 }
         } catch let error as APIError {
             #expect(error.status == .serviceUnavailable)
             #expect(error.retryAfterSeconds == 1)
         }
         release.signal()
         #expect(try await running.value == 1)
-        #expect(try await executor.run { 3 } == 3)
+        #expect(try await executor.run { _ in 3 } == 3)
         await executor.shutdown()
     }
 
     @Test func theQueryThreadIsNotOneOfSwiftsPool() async throws {
         let executor = QueryExecutor(threads: 1, maxConcurrent: 4)
-        let name = try await executor.run { Thread.current.name ?? "" }
+        let name = try await executor.run { _ in Thread.current.name ?? "" }
         #expect(!name.isEmpty && !name.contains("cooperative") && !name.contains("default-qos"), "\(name)")
         await executor.shutdown()
     }

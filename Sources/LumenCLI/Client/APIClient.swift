@@ -44,9 +44,10 @@ struct APIClient: Sendable {
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
-            // Lumen's API says what went wrong in JSON; anything else is another server, or another listener.
-            if let message = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] {
-                throw Failure(description: message)
+            // Lumen's API says what went wrong in JSON, and for a query what kind of failure it was (`timeout`,
+            // `too_large` …: QueryError.Kind); anything else is another server, or another listener.
+            if let object = try? JSONDecoder().decode([String: String].self, from: data), let message = object["error"] {
+                throw Failure(description: object["kind"].map { "\($0): \(message)" } ?? message)
             }
             let path = request.url?.path ?? ""
             let method = request.httpMethod ?? "GET"

@@ -26,16 +26,20 @@ public struct QueryEngine: Sendable {
     }
 
     public func execute(
-        _ text: String, tenant: Tenant, window: QueryWindow, limit: Int = 100
+        _ text: String, tenant: Tenant, window: QueryWindow, limit: Int = 100,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> QueryResult {
-        try execute(Parser.parse(text), tenant: tenant, window: window, limit: limit)
+        try execute(Parser.parse(text), tenant: tenant, window: window, limit: limit, cancellation: cancellation)
     }
 
+    /// Runs `query`; it stops with a `canceled` error soon after `cancellation` is cancelled, and with a
+    /// `timeout` error once `limits.timeout` has passed — between steps, series and pages of a read.
     public func execute(
-        _ query: Query, tenant: Tenant, window: QueryWindow, limit: Int = 100
+        _ query: Query, tenant: Tenant, window: QueryWindow, limit: Int = 100,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> QueryResult {
         guard window.start <= window.end else { throw QueryError("the end of the range is before its start") }
-        let budget = QueryBudget(limits)
+        let budget = QueryBudget(limits, cancellation: cancellation)
         switch query {
         case .metrics(let selector):
             let result = try metrics(selector, tenant: tenant, window: window, budget: budget)

@@ -16,15 +16,18 @@ public struct QueryLimits: Sendable, Equatable {
     }
 }
 
-/// What one query has spent of its limits. Made per query and used from the query's own thread only.
+/// What one query has spent of its limits, and whether it must stop: its deadline passed or it was cancelled.
+/// Made per query and used from the query's own thread only (the cancellation inside may be set from any).
 final class QueryBudget {
     let limits: QueryLimits
     private let deadline: ContinuousClock.Instant
+    private let cancellation: QueryCancellation
     private(set) var samples = 0
     private(set) var series = 0
 
-    init(_ limits: QueryLimits = QueryLimits()) {
+    init(_ limits: QueryLimits = QueryLimits(), cancellation: QueryCancellation = QueryCancellation()) {
         self.limits = limits
+        self.cancellation = cancellation
         deadline = ContinuousClock.now.advanced(by: limits.timeout)
     }
 
@@ -38,20 +41,31 @@ final class QueryBudget {
     /// Whether a ceiling is passed, so a read in progress can stop early.
     var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries }
 
-    var isPastDeadline: Bool { ContinuousClock.now > deadline }
+    /// Whether a read in progress should stop: time is up or the query was cancelled. `check()` then says why.
+    var isPastDeadline: Bool { cancellation.isCancelled || ContinuousClock.now > deadline }
 
-    /// Throws once a ceiling is passed or time is up, naming the limit.
+    /// Throws once a ceiling is passed, time is up or the query was cancelled, naming the limit. The kinds are
+    /// Prometheus': too many samples is an `execution` error (`ErrTooManySamples`), a timeout `timeout`.
     func check() throws(QueryError) {
+        if cancellation.isCancelled {
+            throw QueryError("the query was cancelled: the client went away or the server is stopping", kind: .canceled)
+        }
         if samples > limits.maxSamples {
-            throw QueryError("query processing would load too many samples into memory: more than the limit of "
-                + "\(limits.maxSamples) samples (max samples); narrow the selector or the time range")
+            throw QueryError(
+                "query processing would load too many samples into memory: more than the limit of "
+                    + "\(limits.maxSamples) samples (max samples); narrow the selector or the time range",
+                kind: .execution)
         }
         if series > limits.maxSeries {
-            throw QueryError("the query touches more than the limit of \(limits.maxSeries) series (max series); "
-                + "add matchers to select fewer")
+            throw QueryError(
+                "the query touches more than the limit of \(limits.maxSeries) series (max series); "
+                    + "add matchers to select fewer",
+                kind: .tooLarge)
         }
         if ContinuousClock.now > deadline {
-            throw QueryError("query timed out after \(limits.timeout) (the query timeout); narrow it or raise the limit")
+            throw QueryError(
+                "query timed out after \(limits.timeout) (the query timeout); narrow it or raise the limit",
+                kind: .timeout)
         }
     }
 }

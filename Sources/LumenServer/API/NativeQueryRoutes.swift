@@ -40,14 +40,15 @@ struct NativeQueryRoutes: Sendable {
         do {
             let tenant = try tenants.tenant(of: request)
             let query = try Parser.parse(text)
-            return .json(try await queries.run { [engine, limit] in
-                let result = try engine.execute(query, tenant: tenant, window: window, limit: limit)
+            return .json(try await queries.run { [engine, limit] cancellation in
+                let result = try engine.execute(
+                    query, tenant: tenant, window: window, limit: limit, cancellation: cancellation)
                 return QueryResponse(
                     result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
                     warnings: engine.warnings(of: query, result: result, tenant: tenant))
             })
         } catch let error as QueryError {
-            throw APIError(.badRequest, "bad query: \(error)")
+            throw APIError(error, prefix: error.kind == .badData ? "bad query: " : "")
         } catch let error as APIError {
             throw error
         } catch {

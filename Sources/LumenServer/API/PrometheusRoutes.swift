@@ -50,30 +50,36 @@ struct PrometheusRoutes: Sendable {
                 parameters.merge(FormParameters(String(buffer: body)))
             }
             let tenant = try tenants.tenant(of: request)
-            let (data, warnings) = try await queries.run { [self, parameters] in try answer(route, parameters, tenant: tenant) }
+            let (data, warnings) = try await queries.run { [self, parameters] cancellation in
+                try answer(route, parameters, tenant: tenant, cancellation: cancellation)
+            }
             return PrometheusEnvelope(status: "success", data: data, warnings: warnings).response()
         } catch let error as APIError {
-            var response = PrometheusEnvelope(
-                errorType: error.status == .serviceUnavailable ? "unavailable" : "bad_data", error: error.message
-            ).response(status: error.status)
-            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
-            return response
+            return Self.errorResponse(error)
         } catch let error as QueryError {
-            return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
+            return Self.errorResponse(APIError(error))
         } catch {
-            return PrometheusEnvelope(errorType: "bad_data", error: "\(error)").response(status: .badRequest)
+            return Self.errorResponse(APIError(.badRequest, "\(error)"))
         }
     }
 
+    /// Prometheus' error envelope, with the status and `errorType` of the error's kind (`QueryError+HTTP`).
+    private static func errorResponse(_ error: APIError) -> Response {
+        var response = PrometheusEnvelope(errorType: error.prometheusErrorType, error: error.message)
+            .response(status: error.status)
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
+    }
+
     /// The `data` of one route's answer, and its warnings; run on a query thread.
-    private func answer(_ route: String, _ parameters: FormParameters, tenant: Tenant) throws
-        -> (PrometheusJSON, [String])
-    {
+    private func answer(
+        _ route: String, _ parameters: FormParameters, tenant: Tenant, cancellation: QueryCancellation
+    ) throws -> (PrometheusJSON, [String]) {
         let data: PrometheusJSON
         var warnings: [String] = []
         switch route {
-        case "/api/v1/query": (data, warnings) = try instantQuery(parameters, tenant: tenant)
-        case "/api/v1/query_range": (data, warnings) = try rangeQuery(parameters, tenant: tenant)
+        case "/api/v1/query": (data, warnings) = try instantQuery(parameters, tenant: tenant, cancellation)
+        case "/api/v1/query_range": (data, warnings) = try rangeQuery(parameters, tenant: tenant, cancellation)
         case "/api/v1/query_exemplars": data = try exemplars(parameters, tenant: tenant)
         case "/api/v1/series": data = try series(parameters, tenant: tenant)
         case "/api/v1/labels": data = .strings(try labelNames(parameters, tenant: tenant))
@@ -93,10 +99,12 @@ struct PrometheusRoutes: Sendable {
     }
 
     /// The answer, and its warnings (`QueryEngine.warnings`: a metric name that does not exist).
-    private func instantQuery(_ parameters: FormParameters, tenant: Tenant) throws -> (PrometheusJSON, [String]) {
+    private func instantQuery(
+        _ parameters: FormParameters, tenant: Tenant, _ cancellation: QueryCancellation
+    ) throws -> (PrometheusJSON, [String]) {
         let query = try metricQuery(parameters)
         let time = try parameters["time"].map { try TimeParameter.time($0, name: "time") } ?? Timestamp.now()
-        let result = try engine.execute(query, tenant: tenant, window: .instant(time))
+        let result = try engine.execute(query, tenant: tenant, window: .instant(time), cancellation: cancellation)
         let warnings = engine.warnings(of: query, result: result, tenant: tenant)
         switch result {
         case .vector(let samples): return (.vector(samples), warnings)
@@ -107,7 +115,9 @@ struct PrometheusRoutes: Sendable {
         }
     }
 
-    private func rangeQuery(_ parameters: FormParameters, tenant: Tenant) throws -> (PrometheusJSON, [String]) {
+    private func rangeQuery(
+        _ parameters: FormParameters, tenant: Tenant, _ cancellation: QueryCancellation
+    ) throws -> (PrometheusJSON, [String]) {
         let query = try metricQuery(parameters)
         guard let start = parameters["start"], let end = parameters["end"], let step = parameters["step"] else {
             throw APIError(.badRequest, "query_range needs start, end and step")
@@ -115,7 +125,7 @@ struct PrometheusRoutes: Sendable {
         let window = QueryWindow(
             start: try TimeParameter.time(start, name: "start"), end: try TimeParameter.time(end, name: "end"),
             step: try TimeParameter.duration(step, name: "step"))
-        let result = try engine.execute(query, tenant: tenant, window: window)
+        let result = try engine.execute(query, tenant: tenant, window: window, cancellation: cancellation)
         let warnings = engine.warnings(of: query, result: result, tenant: tenant)
         guard case .matrix(let matrix) = result else { return (.matrix([]), warnings) }
         return (.matrix(matrix), warnings)

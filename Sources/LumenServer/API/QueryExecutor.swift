@@ -1,4 +1,5 @@
 import Hummingbird
+import LumenQuery
 import NIOPosix
 import Synchronization
 
@@ -9,6 +10,10 @@ import Synchronization
 ///
 /// At most `maxConcurrent` queries are admitted at once (as Prometheus' `--query.max-concurrency`); they share
 /// `threads` threads, and one more is refused with 503 and Retry-After instead of queueing without bound.
+///
+/// A query stops early, through the `QueryCancellation` its work is given, when the task that asked for it is
+/// cancelled (server shutdown) or its client disconnects (`ClientConnection`); the evaluation then throws a
+/// `canceled` `QueryError` at its next step, series or page.
 final class QueryExecutor: Sendable {
     let maxConcurrent: Int
     private let pool: NIOThreadPool
@@ -20,15 +25,24 @@ final class QueryExecutor: Sendable {
         pool.start()
     }
 
-    /// Runs `work` on a query thread; throws 503 when `maxConcurrent` queries are already admitted.
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs `work` on a query thread; throws 503 when `maxConcurrent` queries are already admitted. `work` is
+    /// given the query's cancellation, to pass to `QueryEngine`.
+    func run<T: Sendable>(_ work: @escaping @Sendable (QueryCancellation) throws -> T) async throws -> T {
         guard admitted.add(1, ordering: .relaxed).newValue <= maxConcurrent else {
             admitted.subtract(1, ordering: .relaxed)
             throw APIError(.serviceUnavailable,
                 "too many queries at once (the limit is \(maxConcurrent)): retry shortly", retryAfterSeconds: 1)
         }
         defer { admitted.subtract(1, ordering: .relaxed) }
-        return try await pool.runIfActive(work)
+        let cancellation = QueryCancellation()
+        let client = ClientConnection.current
+        let watch = client?.onDisconnect { cancellation.cancel() }
+        defer { if let watch { client?.stopWatching(watch) } }
+        return try await withTaskCancellationHandler {
+            try await pool.runIfActive { try work(cancellation) }
+        } onCancel: {
+            cancellation.cancel()
+        }
     }
 
     func shutdown() async {

@@ -6,7 +6,8 @@ import NIOCore
 ///
 /// The check is in `handle`, not `setup`: a failed setup is reported to the server channel as an error,
 /// which would end its accept loop. A refused connection is closed and still handed to the inner `handle`,
-/// which ends at once: its async channel must be run to its end, as dropping one unfinished traps.
+/// which ends at once: its async channel must be run to its end, as dropping one unfinished traps. Each
+/// connection's tasks know their client (`ClientConnection.current`), so a query stops when its client goes.
 struct BudgetedConnections<Connection: ServerChildChannel>: ServerChildChannel {
     let connection: Connection
     let budget: ConnectionBudget
@@ -18,7 +19,14 @@ struct BudgetedConnections<Connection: ServerChildChannel>: ServerChildChannel {
 
     func handle(value: Connection.Value, logger: Logger) async {
         budget.admit(value.channel, listener: listener)
-        await connection.handle(value: value, logger: logger)
+        let client = ClientConnection()
+        let channel = value.channel
+        try? await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(ClientDisconnectHandler(client), position: .first)
+        }.get()
+        await ClientConnection.$current.withValue(client) {
+            await connection.handle(value: value, logger: logger)
+        }
     }
 }
 

@@ -40,7 +40,7 @@ enum HistogramQuantile {
             for member in group.members {
                 let name = labelSets[member.element.series].metricName ?? ""
                 if let other = names.updateValue(name, forKey: member.bound), other != name {
-                    throw QueryError("vector cannot contain metrics with the same labelset")
+                    throw QueryError("vector cannot contain metrics with the same labelset", kind: .execution)
                 }
             }
             result.append((group.key, group.members.map { ($0.bound, $0.element.value) }))

@@ -10,7 +10,7 @@ extension PromQLEvaluator {
             if aggregation.op == "count_values" {
                 labelName = try stringValue(expr, at: time)
                 guard Self.isValidLabelName(labelName) else {
-                    throw QueryError("invalid label name \"\(labelName)\"")
+                    throw QueryError("invalid label name \"\(labelName)\"", kind: .execution)
                 }
             } else {
                 parameter = try scalarValue(expr, at: time)
@@ -18,7 +18,7 @@ extension PromQLEvaluator {
         }
         if ["topk", "bottomk", "limitk", "limit_ratio"].contains(aggregation.op), parameter.isNaN {
             throw QueryError(aggregation.op == "limit_ratio" ? "Ratio value is NaN"
-                : "Parameter value is NaN for \(aggregation.op)")
+                : "Parameter value is NaN for \(aggregation.op)", kind: .execution)
         }
         if aggregation.op == "count_values" {
             let relabeled = elements.map {
@@ -38,7 +38,8 @@ extension PromQLEvaluator {
             switch aggregation.op {
             case "topk", "bottomk":
                 guard parameter.isFinite || parameter == .infinity else {
-                    throw QueryError("Parameter value \(parameter) for \(aggregation.op) is not a valid number")
+                    throw QueryError(
+                        "Parameter value \(parameter) for \(aggregation.op) is not a valid number", kind: .execution)
                 }
                 let k = Self.count(parameter)
                 let top = aggregation.op == "topk"

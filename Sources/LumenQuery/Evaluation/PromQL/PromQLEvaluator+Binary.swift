@@ -108,7 +108,8 @@ extension PromQLEvaluator {
                 throw QueryError(
                     "found duplicate series for the match group \(labelSets[signature].promQLText) on the "
                         + "\(swap ? "left" : "right") hand-side of the operation: [\(pair[0]), \(pair[1])]"
-                        + ";many-to-many matching not allowed: matching labels must be unique on one side")
+                        + ";many-to-many matching not allowed: matching labels must be unique on one side",
+                    kind: .execution)
             }
             oneBySignature[signature] = element
         }
@@ -128,7 +129,8 @@ extension PromQLEvaluator {
             // Matching errors come before filtering: they depend on the data's shape, not its values.
             if case .oneToOne = cardinality, !matchedSignatures.insert(signature).inserted {
                 throw QueryError(
-                    "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
+                    "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)",
+                    kind: .execution)
             }
             var labels = dropsName ? labelSets.droppingName(element.series) : element.series
             if let kept { labels = labelSets.derive(labels, kept) }
@@ -141,7 +143,8 @@ extension PromQLEvaluator {
                 labels = labelSets.id(included)
             }
             if !outputLabels.insert(labels).inserted {
-                throw QueryError("multiple matches for labels: grouping labels must ensure unique matches")
+                throw QueryError(
+                    "multiple matches for labels: grouping labels must ensure unique matches", kind: .execution)
             }
             if binary.op.isComparison, !binary.returnBool, !keep { continue }
             result.append(StepValue.Element(series: labels, value: binary.returnBool ? (keep ? 1 : 0) : value))

@@ -208,10 +208,10 @@ extension PromQLEvaluator {
             linear = try LinearRegex(pattern, options: .dotMatchesNewline)
             regex = try Regex("^(?s:" + pattern + ")$").matchingSemantics(.unicodeScalar)
         } catch {
-            throw QueryError("invalid regular expression in label_replace(): \(pattern)")
+            throw QueryError("invalid regular expression in label_replace(): \(pattern)", kind: .execution)
         }
         guard Self.isValidLabelName(destination) || destination == Labels.metricName else {
-            throw QueryError("invalid destination label name in label_replace(): \(destination)")
+            throw QueryError("invalid destination label name in label_replace(): \(destination)", kind: .execution)
         }
         let elements = try vectorValue(arguments[0], at: time)
         return try unique(elements.map { element in
@@ -258,7 +258,7 @@ extension PromQLEvaluator {
         var sources: [String] = []
         for argument in arguments.dropFirst(3) { sources.append(try stringValue(argument, at: time)) }
         guard Self.isValidLabelName(destination) || destination == Labels.metricName else {
-            throw QueryError("invalid destination label name in label_join(): \(destination)")
+            throw QueryError("invalid destination label name in label_join(): \(destination)", kind: .execution)
         }
         return try unique(try vectorValue(arguments[0], at: time).map { element in
             let labels = labelSets[element.series]

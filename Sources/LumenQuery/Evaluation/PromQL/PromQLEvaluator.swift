@@ -184,7 +184,7 @@ public final class PromQLEvaluator {
         _ inner: Expr, range: Int64, step: Int64?, modifiers: TimeModifiers, at time: Int64
     ) throws(QueryError) -> [StepValue.Window] {
         let step = step ?? Self.defaultSubqueryStep
-        guard step > 0 else { throw QueryError("zero step in subquery") }
+        guard step > 0 else { throw QueryError("zero step in subquery", kind: .execution) }
         let reference = referenceTime(modifiers, at: time)
         let rangeStart = reference - range
         var first = rangeStart / step * step
@@ -262,7 +262,7 @@ public final class PromQLEvaluator {
     /// Prometheus refuses a vector with two elements of the same labels: they can't be told apart.
     func unique(_ elements: [StepValue.Element]) throws(QueryError) -> [StepValue.Element] {
         guard labelSets.isUnique(elements.lazy.map(\.series)) else {
-            throw QueryError("vector cannot contain metrics with the same labelset")
+            throw QueryError("vector cannot contain metrics with the same labelset", kind: .execution)
         }
         return elements
     }
