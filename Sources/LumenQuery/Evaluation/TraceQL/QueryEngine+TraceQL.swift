@@ -18,7 +18,7 @@ extension QueryEngine {
         // Newest first, in batches, so a search that finds its `limit` early reads only the newest traces.
         let newestFirst = candidates.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.map(\.key)
         var offset = 0
-        var batch = max(limit, 64)
+        var batch = min(max(limit, 64), TraceSearch.maxBatch)
         while offset < newestFirst.count, found.count < limit {
             let ids = newestFirst[offset..<min(offset + batch, newestFirst.count)]
             offset += ids.count
