@@ -296,3 +296,25 @@ def test_traceql_metrics_range_and_instant_in_the_json_grafana_decodes(lumen):
     assert {s["labels"][0]["value"]["stringValue"]: s["value"] for s in body["series"]} == {
         "api-gateway": 2, "orders": 1}
     assert requests.get(f"{lumen.api}/api/metrics/query_range", params={"q": "{ }"}, timeout=5).status_code == 400
+
+
+def test_the_grafana_dashboard_in_docs_imports_and_renders_against_lumen(lumen, tmp_path):
+    import json
+    import os
+    import subprocess
+
+    from conftest import LUMEN, ROOT, wait_for
+
+    send_one_failing_checkout(lumen)
+    source = os.path.join(ROOT, "docs", "grafana", "lumen-overview.json")
+    converted = subprocess.run([LUMEN, "dash", "import", source, "--output", str(tmp_path / "overview.yaml")],
+                               capture_output=True, text=True, timeout=60)
+    assert converted.returncode == 0 and "converted 6 panels; every panel converted" in converted.stderr, \
+        converted.stderr
+    wait_for(lambda: requests.get(f"{lumen.api}/api/v1/query", params={
+        "query": "traces_spanmetrics_calls_total"}, timeout=5).json()["data"]["result"], timeout=40, interval=1)
+    document = json.loads(lumen.cli("dash", str(tmp_path / "overview.yaml"), "--since", "10m", "--format", "json",
+                                    "--width", "160", "--height", "70"))
+    data = {panel["title"]: panel["data"] for panel in document["panels"]}
+    assert all(panel["kind"] != "error" for panel in data.values()), data
+    assert "payment" in json.dumps(data["Calls between services"])
