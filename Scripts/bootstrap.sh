@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers and nats.c
-# (Debian). With --test-peers, also what the tests drive: Prometheus, util-linux's `logger` and nats-server (Debian), and a virtualenv
-# with the real clients (PyPI). Idempotent and quiet when all is there.
+# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers (Debian).
+# With --test-peers, also what the tests drive: Prometheus, Alertmanager and util-linux's `logger` (Debian), and a
+# virtualenv with the real clients (PyPI). Idempotent and quiet when all is there. (Debian's Alertmanager unit, where
+# systemd runs it, listens on :9093/:9094; the tests start their own on ports the OS picks, so it does not interfere.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
 packages=(zlib1g-dev libsnappy-dev libzstd-dev libnats-dev)
-[ "${1:-}" = "--test-peers" ] && packages+=(prometheus bsdutils nats-server)
+[ "${1:-}" = "--test-peers" ] && packages+=(prometheus prometheus-alertmanager bsdutils nats-server)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
