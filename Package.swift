@@ -82,6 +82,20 @@ let package = Package(
         // Lexer, parser and evaluator of the query language.
         .target(name: "LumenQuery", dependencies: ["LumenModel", "LumenEngine"]),
 
+        // Recording and alerting rules: rule files, evaluation per group, alert state (issue 21).
+        .target(
+            name: "LumenRules",
+            dependencies: [
+                "LumenModel", "LumenQuery", "LumenEngine",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                // The Alertmanager notifier (Notify/): HTTP, its metrics, its place in the server's lifecycle.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
         // Lumen on many machines: NATS JetStream ingest, partitions, leases, the storage nodes' apply path.
         .target(
             name: "LumenCluster",
@@ -98,7 +112,7 @@ let package = Package(
         .target(
             name: "LumenServer",
             dependencies: [
-                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery",
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -149,7 +163,7 @@ let package = Package(
             name: "LumenCLI",
             dependencies: [
                 "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRender", "LumenServer", "LumenGRPC",
-                "LumenLoad",
+                "LumenLoad", "LumenRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +187,13 @@ let package = Package(
             dependencies: ["LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]),
         .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
+        .testTarget(
+            name: "LumenRulesTests",
+            dependencies: [
+                "LumenRules", "LumenQuery", "LumenEngine", "LumenModel",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "LumenClusterTests",
             dependencies: ["LumenCluster", "LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")]),
