@@ -132,12 +132,13 @@ public final class AlertmanagerNotifier: Service, Sendable {
         }
     }
 
-    /// At shutdown: each queued batch once, without retries (Prometheus drains its queue the same way).
+    /// At shutdown: each queued batch once, without retries (Prometheus drains its queue the same way); the
+    /// first batch no Alertmanager takes ends it, so a shutdown never waits a timeout per batch.
     private func drain() async {
         while true {
             let batch = queue.takeBatch(options.batchSize)
             if batch.isEmpty { return }
-            _ = await deliver(batch)
+            guard await deliver(batch) else { return }
         }
     }
 
