@@ -19,6 +19,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lumen", targets: ["LumenCLI"]),
+        .executable(name: "lumen-bench", targets: ["LumenBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -134,7 +135,7 @@ let package = Package(
         .target(
             name: "LumenGRPC",
             dependencies: [
-                "LumenModel", "LumenWire", "LumenServer", "LumenLoad",
+                "LumenModel", "LumenWire", "LumenServer",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -148,15 +149,35 @@ let package = Package(
             ]
         ),
 
-        // The seeded demo workload: a small shop of services emitting correlated telemetry.
+        // The seeded demo workload: a small shop of services emitting correlated telemetry, over OTLP/HTTP or
+        // OTLP/gRPC (the generated clients of LumenGRPC).
         .target(
             name: "LumenLoad",
             dependencies: [
-                "LumenModel", "LumenWire",
+                "LumenModel", "LumenWire", "LumenGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+
+        // The promqltest harness: Prometheus' test scripts against Lumen's PromQL engine (tests, `lumen-bench promqltest`).
+        .target(name: "LumenPromQLTest", dependencies: ["LumenModel", "LumenEngine", "LumenQuery"]),
+
+        // `lumen-bench`: the project's own tools, out of the product — the benchmarks behind docs/BENCHMARKS.md
+        // (run by Scripts/bench/*.sh) and `lumen-bench promqltest`.
+        .executableTarget(
+            name: "LumenBench",
+            dependencies: [
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenLoad", "LumenPromQLTest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
 
         // The `lumen` binary: argument parsing and wiring only.
         .executableTarget(
@@ -186,7 +207,8 @@ let package = Package(
             name: "LumenEngineTests",
             dependencies: ["LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]),
-        .testTarget(name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel"]),
+        .testTarget(
+            name: "LumenQueryTests", dependencies: ["LumenQuery", "LumenEngine", "LumenModel", "LumenPromQLTest"]),
         .testTarget(
             name: "LumenRulesTests",
             dependencies: [

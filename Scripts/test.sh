@@ -15,8 +15,8 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build
 
-echo "== the project's PromQL cases through lumen promqltest"
-.build/debug/lumen promqltest Tests/PromQL/*.test
+echo "== the project's PromQL cases through lumen-bench promqltest"
+.build/debug/lumen-bench promqltest Tests/PromQL/*.test
 
 echo "== interop and crash tests (real clients, real process)"
 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop

@@ -8,11 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${1:-1000000}
 . Scripts/bench/common.sh
-lumen=$(lumen_binary)
+lumen_bench=$(lumen_bench_binary)
 chdb_venv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 .venv/bin/python Scripts/bench/logs/synthetic.py "$lines" "$work/synthetic.log"
-$lumen bench log-queries "$work/synthetic.log" >"$work/lumen.json"
+$lumen_bench log-queries "$work/synthetic.log" >"$work/lumen.json"
 PYTHONPATH=Scripts/bench .venv/bin/python Scripts/bench/logs/chdb_log_queries.py "$work/synthetic.log" "$work/lumen.json"

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${1:-1000000}
 . Scripts/bench/common.sh
-lumen=$(lumen_binary)
+lumen_bench=$(lumen_bench_binary)
 command -v zstd >/dev/null || apt-get install -y -qq zstd
 chdb_venv
 work=$(mktemp -d)
@@ -24,7 +24,7 @@ for set in real:install synthetic:timeout; do
     word=${set#*:}
     file="$work/$name.log"
     zstd_bytes=$(zstd -19 -q -c "$file" | wc -c)
-    lumen_json=$($lumen bench log-block "$file" --word "$word")
+    lumen_json=$($lumen_bench log-block "$file" --word "$word")
     chdb_json=$(.venv/bin/python Scripts/bench/logs/chdb_logs.py "$file" "$word")
     # grep, warm: the best of five.
     grep_best=$(python3 -c '

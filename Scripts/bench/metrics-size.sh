@@ -5,7 +5,7 @@
 # The dataset is real: Debian's prometheus scrapes prometheus-node-exporter and itself every second for
 # MINUTES minutes (default 10), on its own ports and a fresh storage path. `promtool tsdb dump` exports the
 # raw samples; the same samples go into a fresh Prometheus block (`promtool tsdb create-blocks-from
-# openmetrics`) and into a Lumen metric block (`lumen bench metric-block`).
+# openmetrics`) and into a Lumen metric block (`lumen-bench metric-block`).
 #
 # Usage: MINUTES=2 Scripts/bench/metrics-size.sh
 #   WORK=dir      keep the dataset and blocks there (default: a temporary directory, removed at exit)
@@ -73,10 +73,10 @@ prom_chunks=$(find "$work/prom-block" -path '*/chunks/*' -type f -printf '%s\n' 
 prom_index=$(find "$work/prom-block" -name index -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 prom_meta=$(find "$work/prom-block" -name meta.json -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 
-echo "== Lumen: lumen bench metric-block"
-lumen=$(lumen_binary)
+echo "== Lumen: lumen-bench metric-block"
+lumen_bench=$(lumen_bench_binary)
 rm -rf "$work/lumen-block"
-"$lumen" bench metric-block "$work/samples.txt" "$work/lumen-block" | tee "$work/lumen.txt"
+"$lumen_bench" metric-block "$work/samples.txt" "$work/lumen-block" | tee "$work/lumen.txt"
 lumen_chunks=$(stat -c %s "$work/lumen-block/chunks")
 lumen_index=$(stat -c %s "$work/lumen-block/index")
 lumen_meta=$(stat -c %s "$work/lumen-block/meta.json")

@@ -14,6 +14,7 @@ concurrency=${2:-4}
 command -v prometheus >/dev/null || Scripts/bootstrap.sh --test-peers
 . Scripts/bench/common.sh
 lumen=$(lumen_binary)
+lumen_bench=$(lumen_bench_binary)
 on_receiver_core="" on_client_core=""
 if [ "${PIN:-0}" = 1 ]; then on_receiver_core="taskset -c 1" on_client_core="taskset -c 0"; fi
 work=$(mktemp -d)
@@ -38,7 +39,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 send() {
     local before after line
     before=$(cpu_ticks "$2")
-    line=$($on_client_core $lumen bench remote-write --url "$3" --samples-per-request $samples --requests $count \
+    line=$($on_client_core $lumen_bench remote-write --url "$3" --samples-per-request $samples --requests $count \
         --concurrency "$concurrency" \
         --series-prefix "r${round}_$samples" --name "$1 (round $round)")
     after=$(cpu_ticks "$2")

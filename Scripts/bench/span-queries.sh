@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 spans=${1:-1000000}
 . Scripts/bench/common.sh
-lumen=$(lumen_binary)
+lumen_bench=$(lumen_bench_binary)
 chdb_venv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-$lumen bench span-queries --spans "$spans" --blocks 10 --export "$work/spans.tsv" >"$work/lumen.json"
+$lumen_bench span-queries --spans "$spans" --blocks 10 --export "$work/spans.tsv" >"$work/lumen.json"
 PYTHONPATH=Scripts/bench .venv/bin/python Scripts/bench/spans/chdb_span_queries.py "$work/spans.tsv" "$work/lumen.json"

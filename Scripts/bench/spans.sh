@@ -7,12 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 spans=${1:-1000000}
 . Scripts/bench/common.sh
-lumen=$(lumen_binary)
+lumen_bench=$(lumen_bench_binary)
 chdb_venv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-lumen_json=$($lumen bench span-block --spans "$spans" --blocks 10 --export "$work/spans.tsv")
+lumen_json=$($lumen_bench span-block --spans "$spans" --blocks 10 --export "$work/spans.tsv")
 .venv/bin/python - "$work/spans.tsv" "$lumen_json" <<'PY'
 import json, sys
 sys.path.insert(0, "Scripts/bench/spans")

@@ -3,6 +3,7 @@ import LumenEngine
 import LumenModel
 import Testing
 
+@testable import LumenPromQLTest
 @testable import LumenQuery
 
 /// Runs the project's own promqltest files (`Tests/PromQL/*.test`) and the runner on small scripts.

@@ -1,6 +1,6 @@
 """chDB side of the log query benchmark: the synthetic lines parsed into the columns of ClickHouse's OTel logs
 schema (time, level, service, trace_id, message; CODEC(ZSTD(3)); ORDER BY (service, level, time)) and the same
-queries in SQL. Every answer is compared with Lumen's (`lumen bench log-queries`, whose JSON is the second
+queries in SQL. Every answer is compared with Lumen's (`lumen-bench log-queries`, whose JSON is the second
 argument); a difference stops the run. Prints the table.
 
 Range queries are PromQL's: the step at start + k·step reads the window (t − step, t], so a line at t_ms lies in
@@ -30,7 +30,7 @@ def queries(start_ms, step_ms):
 
 
 def answer(name, rows):
-    """The answer in the shape `lumen bench log-queries` prints (chDB quotes 64-bit integers)."""
+    """The answer in the shape `lumen-bench log-queries` prints (chDB quotes 64-bit integers)."""
     if name == "search":
         return {"lines": len(rows), "newest_ms": int(rows[0][0]) if rows else 0}
     if name.startswith("count_"):

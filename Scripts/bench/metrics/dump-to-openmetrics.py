@@ -4,7 +4,7 @@
 Usage: dump-to-openmetrics.py DUMP SAMPLES OPENMETRICS
 
 DUMP lines are `{__name__="m", a="b"} value timestamp_ms`, grouped by series in time order.
-SAMPLES keeps that form (what `lumen bench metric-block` reads); OPENMETRICS is the same samples as
+SAMPLES keeps that form (what `lumen-bench metric-block` reads); OPENMETRICS is the same samples as
 `m{a="b"} value timestamp_seconds` lines ending in `# EOF` (what `promtool tsdb create-blocks-from
 openmetrics` reads). When the samples straddle a 2h boundary, every timestamp moves back by whole seconds so
 that the earliest lands in the first second of its 2h period: one Prometheus block then holds them all.

@@ -1,4 +1,4 @@
-"""chDB side of the span query benchmark: the spans of `lumen bench span-queries --export` loaded as
+"""chDB side of the span query benchmark: the spans of `lumen-bench span-queries --export` loaded as
 `chdb_spans.load` does (as Scripts/bench/spans.sh), the searches and the service graph in SQL. Every answer is
 compared with Lumen's (the JSON is the second argument); a difference stops the run. Prints the table.
 

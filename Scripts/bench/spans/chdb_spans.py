@@ -1,4 +1,4 @@
-"""The spans `lumen bench span-block --export` (or `span-queries --export`) writes as TSV, loaded into a chDB
+"""The spans `lumen-bench span-block --export` (or `span-queries --export`) writes as TSV, loaded into a chDB
 MergeTree table `bench.spans` with CODEC(ZSTD(3)) on every column, ordered by (trace_id, start_ns)."""
 
 import chdb.session

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LumenGRPC
 import LumenLoad
 import LumenModel
 

@@ -2,13 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// The HTTP client every sender of load uses (`lumen load` over OTLP/HTTP, `lumen bench remote-write`).
-enum LoadHTTPClient {
+/// The HTTP client every sender of load uses (`lumen load` over OTLP/HTTP, `lumen-bench remote-write`).
+public enum LoadHTTPClient {
     /// Up to `connections` kept-alive connections to the one host loaded. A refused connection fails the request
     /// at once, so the sender decides whether and when to retry; the pool's default reconnects until the
     /// request's deadline, which made a server that is down take a minute to report.
     /// Shut it down (`shutdown()`) once the last request has returned.
-    static func make(connections: Int) -> HTTPClient {
+    public static func make(connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections))
@@ -17,7 +17,7 @@ enum LoadHTTPClient {
     }
 
     /// The start of a response body, for an error message.
-    static func excerpt(_ body: ByteBuffer) -> String {
+    public static func excerpt(_ body: ByteBuffer) -> String {
         let text = FailureText.message(body, contentType: nil)
         return text.isEmpty ? "(empty body)" : text
     }

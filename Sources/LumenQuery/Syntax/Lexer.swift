@@ -2,7 +2,7 @@ import LumenModel
 
 /// Splits query text into tokens. Identifiers may contain dots (`span.http.route`) and colons
 /// (recording-rule names); numbers followed by a unit are durations (`500ms`, `1h30m`).
-struct Lexer {
+package struct Lexer {
     private let scalars: [Unicode.Scalar]
     private var index = 0
     private var line = 1
@@ -16,7 +16,7 @@ struct Lexer {
         scalars = Array(text.unicodeScalars)
     }
 
-    static func tokenize(_ text: String) throws(QueryError) -> [Token] {
+    package static func tokenize(_ text: String) throws(QueryError) -> [Token] {
         var lexer = Lexer(text)
         var tokens: [Token] = []
         while true {

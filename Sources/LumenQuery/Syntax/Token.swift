@@ -5,8 +5,8 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "line \(line), column \(column)" }
 }
 
-struct Token: Equatable, Sendable {
-    enum Kind: Equatable, Sendable {
+package struct Token: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case identifier(String)
         case string(String)
         case number(Double)
@@ -18,8 +18,8 @@ struct Token: Equatable, Sendable {
         case end
     }
 
-    let kind: Kind
-    let position: SourcePosition
+    package let kind: Kind
+    package let position: SourcePosition
 
     /// How the token reads in an error message.
     var display: String {

@@ -65,8 +65,8 @@ enum PromQLMath {
 }
 
 /// Numbers as Prometheus writes them into labels and test output: shortest form, `NaN`, `+Inf`, `-Inf`.
-enum PromQLFormat {
-    static func value(_ number: Double) -> String {
+package enum PromQLFormat {
+    package static func value(_ number: Double) -> String {
         if number.isNaN { return "NaN" }
         if number == .infinity { return "+Inf" }
         if number == -.infinity { return "-Inf" }

@@ -1,7 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import LumenLoad
+import LumenGRPC
 import LumenWire
 
 /// Sends `lumen load` over OTLP/gRPC instead of HTTP: one HTTP/2 connection, the three Export RPCs,

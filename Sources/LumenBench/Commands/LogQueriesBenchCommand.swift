@@ -3,7 +3,7 @@ import LumenEngine
 import LumenModel
 import LumenQuery
 
-/// `lumen bench log-queries FILE` (Scripts/bench/log-queries.sh): a search and log metrics over synthetic log
+/// `lumen-bench log-queries FILE` (Scripts/bench/log-queries.sh): a search and log metrics over synthetic log
 /// lines stored as a service would send them, timed through `Storage` and `QueryEngine` as the server answers
 /// them; each answer is printed in a form the chDB side compares with its own.
 struct LogQueriesBenchCommand: ParsableCommand {
@@ -64,7 +64,7 @@ struct LogQueriesBenchCommand: ParsableCommand {
                 "name": query.name, "query": query.text, "answer": Self.answer(timing.result, start: start),
             ]) { $1 })
         }
-        try BenchCommand.printJSON([
+        try LumenBenchCommand.printJSON([
             "lines": records.count, "lumen_bytes": store.bytes(of: "logs"), "write_seconds": store.writeTime.seconds,
             "start_ms": start / 1_000_000, "end_ms": end / 1_000_000, "step_ms": Self.minute / 1_000_000,
             "queries": results,

@@ -1,4 +1,5 @@
 import LumenModel
+import LumenQuery
 
 /// A parsed promqltest script (Prometheus' `promql/promqltest` format): `load`, `clear` and `eval` commands.
 public struct PromQLTestFile: Sendable {

@@ -3,7 +3,7 @@ import LumenEngine
 import LumenLoad
 import LumenModel
 
-/// `lumen bench span-block` (Scripts/bench/spans.sh): the shop workload's spans written as several blocks;
+/// `lumen-bench span-block` (Scripts/bench/spans.sh): the shop workload's spans written as several blocks;
 /// reports bytes per span (and per column), trace-by-ID latency across all the blocks and decode throughput, and
 /// exports the same spans as TSV for a side-by-side table elsewhere.
 struct SpanBlockBenchCommand: ParsableCommand {
@@ -71,6 +71,6 @@ struct SpanBlockBenchCommand: ParsableCommand {
             "lookup_p99_ms": latencies[latencies.count * 99 / 100].seconds * 1000,
             "decode_spans_per_cpu_second": Double(decoded) / decodeCPUSeconds, "column_bytes_per_span": columns,
         ]
-        try BenchCommand.printJSON(report)
+        try LumenBenchCommand.printJSON(report)
     }
 }

@@ -3,7 +3,7 @@ import LumenEngine
 import LumenModel
 import LumenQuery
 
-/// `lumen bench span-queries` (Scripts/bench/span-queries.sh): span searches and the service graph over the
+/// `lumen-bench span-queries` (Scripts/bench/span-queries.sh): span searches and the service graph over the
 /// shop workload's spans in several blocks, timed through `Storage` and `QueryEngine` as the server answers
 /// them; each answer is printed in a form the chDB side compares with its own.
 struct SpanQueriesBenchCommand: ParsableCommand {
@@ -13,7 +13,7 @@ struct SpanQueriesBenchCommand: ParsableCommand {
         discussion: """
             Generates --spans spans (seeded, as `lumen load` sends them) in --blocks blocks of consecutive time, \
             opened as a store. Every search and the service graph cover the whole range; each runs once to warm \
-            up, then --passes times. With --export, writes the spans as TSV (see `lumen bench span-block`). \
+            up, then --passes times. With --export, writes the spans as TSV (see `lumen-bench span-block`). \
             Prints one JSON object: spans, traces, the range, and per query its text, best and median seconds \
             and its answer (a search: the traces' IDs with their span counts; the graph: its edges and services \
             with calls and errors).
@@ -62,7 +62,7 @@ struct SpanQueriesBenchCommand: ParsableCommand {
         results.append(graph.json.merging([
             "name": "service_graph", "query": "GET /lumen/v1/service-graph", "answer": Self.answer(graph.result),
         ]) { $1 })
-        try BenchCommand.printJSON([
+        try LumenBenchCommand.printJSON([
             "spans": shop.spans.count, "traces": shop.traceIDs.count, "blocks": blocks,
             "lumen_bytes": store.bytes(of: "spans"), "write_seconds": store.writeTime.seconds,
             "from_ns": from, "to_ns": to, "queries": results,

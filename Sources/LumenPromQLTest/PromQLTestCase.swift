@@ -1,4 +1,5 @@
 import LumenModel
+import LumenQuery
 
 /// One command of a promqltest file, with the line it starts on.
 public enum PromQLTestCommand: Sendable {

@@ -1,5 +1,6 @@
 import LumenEngine
 import LumenModel
+import LumenQuery
 
 /// Runs promqltest files against a fresh in-memory `Head` per file; time starts at the Unix epoch, and the only
 /// clock is each `eval`'s own time, so results are reproducible.
@@ -31,7 +32,7 @@ public struct PromQLTestRunner: Sendable {
             failures += other.failures
         }
 
-        /// The last line of `lumen promqltest`: `N passed, M failed`.
+        /// The last line of `lumen-bench promqltest`: `N passed, M failed`.
         public var summary: String { "\(passed) passed, \(failed) failed" }
     }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import LumenPromQLTest
 import LumenQuery
 
-/// `lumen promqltest FILE…`: Prometheus' promqltest scripts run against Lumen's PromQL engine.
+/// `lumen-bench promqltest FILE…`: Prometheus' promqltest scripts run against Lumen's PromQL engine.
 struct PromQLTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promqltest",

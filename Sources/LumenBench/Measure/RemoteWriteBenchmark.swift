@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LumenLoad
 import LumenModel
 import NIOCore
 

@@ -4,7 +4,7 @@ import LumenEngine
 import LumenLoad
 import LumenModel
 
-/// `lumen bench head-memory`: what the head really costs per span, log record, series and sample (resident
+/// `lumen-bench head-memory`: what the head really costs per span, log record, series and sample (resident
 /// memory grown while appending each kind alone), beside the estimate it reports (`Head.memory`), which
 /// decides when it is cut into blocks.
 struct HeadMemoryBenchCommand: ParsableCommand {
@@ -78,7 +78,7 @@ struct HeadMemoryBenchCommand: ParsableCommand {
             "estimated_bytes_each": Double(head.memory.bytes - estimateBefore) / Double(samples),
         ])
         for result in results {
-            try BenchCommand.printJSON(result)
+            try LumenBenchCommand.printJSON(result)
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import LumenLoad
 import LumenModel
 
-/// `lumen bench remote-write`: the same remote-write client and batches against any receiver, so Lumen and
+/// `lumen-bench remote-write`: the same remote-write client and batches against any receiver, so Lumen and
 /// Prometheus are measured side by side (Scripts/bench/remote-write.sh).
 struct RemoteWriteBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

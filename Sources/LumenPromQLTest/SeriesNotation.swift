@@ -1,4 +1,5 @@
 import LumenModel
+import LumenQuery
 
 /// promtool's expanding series notation: `1 2 _ stale 0+10x5 5-1x3 _x2 Inf NaN`.
 ///

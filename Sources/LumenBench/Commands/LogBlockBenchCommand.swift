@@ -3,7 +3,7 @@ import Foundation
 import LumenEngine
 import LumenModel
 
-/// `lumen bench log-block FILE --word W` (Scripts/bench/logs.sh): stores a text file's lines as a block's log
+/// `lumen-bench log-block FILE --word W` (Scripts/bench/logs.sh): stores a text file's lines as a block's log
 /// part and reports its size against the raw text, and how fast a word is counted in it.
 struct LogBlockBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,6 +50,6 @@ struct LogBlockBenchCommand: ParsableCommand {
             "word": word, "count": search.result,
             "search_best_seconds": search.best.seconds, "search_median_seconds": search.median.seconds,
         ]
-        try BenchCommand.printJSON(report)
+        try LumenBenchCommand.printJSON(report)
     }
 }
