@@ -21,7 +21,7 @@ struct GRPCExport: Sendable {
         do {
             tenant = try tenants.tenant(
                 authorization: metadata[stringValues: "authorization"].first(where: { _ in true }),
-                scopeOrgID: metadata[stringValues: "x-scope-orgid"].first(where: { _ in true }))
+                scopeOrgID: metadata[stringValues: "x-scope-orgid"].first(where: { _ in true }), writing: true)
         } catch {
             ingestor.refused(.otlpGRPC, RequestRefusalReason(error))
             let code: RPCError.Code =

@@ -123,6 +123,10 @@ public struct LumenServer: Sendable {
                 connections: connections, logger: logger,
                 onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
         }
+        services.append(.init(service: SelfMetricsRecorder(
+            storage: storage, interval: .seconds(configuration.selfMetricsSeconds),
+            exposition: { telemetry.exposition(storage: storage, gate: gate, connections: connections) },
+            logger: logger)))
         let context = ListenerContext(
             configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
             onListening: onListening)

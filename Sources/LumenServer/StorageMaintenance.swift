@@ -11,18 +11,11 @@ struct StorageMaintenance: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return
-                }
-                do {
-                    try await storage.maintain()
-                } catch {
-                    logger.error("store maintenance failed; retrying later", metadata: ["error": "\(error)"])
-                }
+        await everyInterval(interval) {
+            do {
+                try await storage.maintain()
+            } catch {
+                logger.error("store maintenance failed; retrying later", metadata: ["error": "\(error)"])
             }
         }
     }

@@ -15,10 +15,11 @@ struct ClientOptions: ParsableArguments {
 
     var output: Output { Output(outputOptions.output) }
 
-    func client() throws -> APIClient {
+    /// A client of the API; it reads `--tenant` when given, else `fallbackTenant` (a dashboard file's own).
+    func client(tenant fallbackTenant: String? = nil) throws -> APIClient {
         guard let url = ServerAddress.url(apiURL) else {
             throw ValidationError("--api takes a URL or host:port, like http://127.0.0.1:9470; got \"\(apiURL)\"")
         }
-        return APIClient(baseURL: url, tenant: tenant)
+        return APIClient(baseURL: url, tenant: tenant ?? fallbackTenant)
     }
 }

@@ -3,8 +3,7 @@ import LumenModel
 import LumenQuery
 import LumenRender
 
-/// Fetches what each panel of a dashboard shows, from the query API (or `/metrics` for `source: self`),
-/// and turns the answers into ``PanelData``. A panel whose fetch fails carries the error; the others render.
+/// Fetches what each panel of a dashboard shows, from the query API, and turns the answers into ``PanelData``. A panel whose fetch fails carries the error; the others render.
 struct DashFetcher: Sendable {
     let client: APIClient
     /// The most spans a table or trace panel reads to find the slowest; the API caps it too.
@@ -29,7 +28,7 @@ struct DashFetcher: Sendable {
 
     /// Every panel's data, fetched concurrently, in the file's panel order.
     func fetch(
-        _ dashboard: DashboardFile, templater: Templater, range: DashTimeRange, width: Int, selfScrape: DashSelfScrape?
+        _ dashboard: DashboardFile, templater: Templater, range: DashTimeRange, width: Int
     ) async -> [DashboardView.Item] {
         await withTaskGroup(of: (Int, DashboardView.Item).self) { group in
             for (index, panel) in dashboard.panels.enumerated() {
@@ -40,8 +39,7 @@ struct DashFetcher: Sendable {
                 group.addTask {
                     let data: PanelData
                     do {
-                        data = try await self.data(
-                            panel, templater: templater, range: range, step: step, selfScrape: selfScrape)
+                        data = try await self.data(panel, templater: templater, range: range, step: step)
                     } catch {
                         data = .error("\(error)")
                     }
@@ -55,14 +53,9 @@ struct DashFetcher: Sendable {
     }
 
     private func data(
-        _ panel: Panel, templater: Templater, range: DashTimeRange, step: Int64, selfScrape: DashSelfScrape?
+        _ panel: Panel, templater: Templater, range: DashTimeRange, step: Int64
     ) async throws -> PanelData {
         let queries = panel.allQueries.map { PanelQuery(expr: templater.apply($0.expr), legend: $0.legend) }
-        if panel.source == .self {
-            guard let selfScrape else { return .error("no /metrics scrape") }
-            return try selfScrape.series(
-                queries, templater: templater, title: templater.title(panel.title), at: range.end)
-        }
         switch panel.type {
         case .servicegraph:
             let data = try await client.get(

@@ -69,7 +69,7 @@ struct DashRenderCommand: AsyncParsableCommand {
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
             }, uniquingKeysWith: { _, last in last })
         let session = DashSession(
-            dashboard: dashboard, fetcher: DashFetcher(client: try client.client()), overrides: overrides,
+            dashboard: dashboard, fetcher: DashFetcher(client: try client.client(tenant: dashboard.tenant)), overrides: overrides,
             range: DashTimeRange.Spec(from: from, to: to, since: since))
         if let watch {
             let interval =
@@ -82,8 +82,7 @@ struct DashRenderCommand: AsyncParsableCommand {
             ).run()
             return
         }
-        var state = DashSession.State()
-        let view = try await session.view(width: width ?? Terminal.width, state: &state)
+        let view = try await session.view(width: width ?? Terminal.width)
         let chosen = format ?? (Terminal.useColor ? .ansi : .text)
         client.output.print(
             table: { view.render(chosen, width: width ?? Terminal.width, height: height) },
@@ -121,29 +120,15 @@ struct DashSession: Sendable {
     let overrides: [String: String]
     let range: DashTimeRange.Spec
 
-    /// What one redraw leaves for the next: the last self scrape (for rates and history).
-    struct State {
-        var selfScrape: DashSelfScrape?
-    }
-
     /// Fetches everything and returns the view to draw; the range is evaluated now, so a relative range moves.
-    func view(width: Int, state: inout State) async throws -> DashboardView {
+    func view(width: Int) async throws -> DashboardView {
         let range = try DashTimeRange.resolve(self.range, defaults: dashboard.time, now: Timestamp.now())
         let labelValues = await fetcher.labelValues(dashboard.variables ?? [])
         let step = range.step(dots: max(10, width - 12) * 2)
         let templater = try Templater.resolve(
             dashboard.variables ?? [], overrides: overrides, labelValues: labelValues,
             interval: DashTimeRange.duration(step), range: DashTimeRange.duration(range.end - range.start))
-        let selfPanels = dashboard.panels.filter { $0.source == .self }
-        if !selfPanels.isEmpty {
-            let needsRate = selfPanels.contains { $0.allQueries.contains { $0.expr.contains("rate(") } }
-            state.selfScrape = try await DashSelfScrape.take(
-                fetcher.client, after: state.selfScrape, needsRate: needsRate)
-        }
-        let items = await fetcher.fetch(
-            dashboard, templater: templater, range: range, width: width,
-            selfScrape: state.selfScrape)
-        state.selfScrape?.remember(items)
+        let items = await fetcher.fetch(dashboard, templater: templater, range: range, width: width)
         let shown = (dashboard.variables ?? []).compactMap { variable in
             overrides[variable.name].map { "\(variable.name)=\($0)" }
         }

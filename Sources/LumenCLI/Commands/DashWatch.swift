@@ -22,12 +22,11 @@ struct DashWatch {
         let terminal = RawTerminal()
         terminal.enter()
         defer { terminal.leave() }
-        var state = DashSession.State()
         var size = RawTerminal.size()
         while true {
             let view: DashboardView
             do {
-                view = try await session.view(width: width ?? size.columns, state: &state)
+                view = try await session.view(width: width ?? size.columns)
             } catch {
                 terminal.write("\u{1B}[H\u{1B}[2J" + "error: \(error)\r\n(retrying; q quits)")
                 if await wait(terminal: terminal, size: &size) == .quit { return }
@@ -45,13 +44,12 @@ struct DashWatch {
     /// Frames for a pipe or a file: each drawn at the given size (else the file's rows at `COLUMNS` or 120
     /// columns), in colour only when `--format ansi` asked for it, until the reader goes away.
     private func stream() async throws {
-        var state = DashSession.State()
         let width = width ?? Terminal.width
         var first = true
         while true {
             var frame: String
             do {
-                frame = try await session.view(width: width, state: &state).render(format, width: width, height: height)
+                frame = try await session.view(width: width).render(format, width: width, height: height)
             } catch {
                 frame = "error: \(error) (retrying)"
             }

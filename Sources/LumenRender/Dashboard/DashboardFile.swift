@@ -13,13 +13,16 @@ public struct DashboardFile: Codable, Sendable, Equatable {
     public var time: TimeDefaults?
     /// How often `--watch` redraws when not told (e.g. `10s`).
     public var refresh: String?
+    /// The tenant every panel reads unless `--tenant` names another: `_lumen` for Lumen's own metrics.
+    public var tenant: String?
     public var variables: [Variable]?
     public var panels: [Panel]
 
     public init(
         version: Int = currentVersion, title: String, columns: Int? = nil, time: TimeDefaults? = nil,
-        refresh: String? = nil, variables: [Variable]? = nil, panels: [Panel]
+        refresh: String? = nil, tenant: String? = nil, variables: [Variable]? = nil, panels: [Panel]
     ) {
+        self.tenant = tenant
         self.version = version
         self.title = title
         self.columns = columns

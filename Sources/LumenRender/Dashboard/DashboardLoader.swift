@@ -43,7 +43,7 @@ public enum DashboardLoader {
 
     // MARK: - Unknown keys
 
-    private static let topKeys: Set<String> = ["version", "title", "columns", "time", "refresh", "variables", "panels"]
+    private static let topKeys: Set<String> = ["version", "title", "columns", "time", "refresh", "tenant", "variables", "panels"]
 
     private static func checkKeys(_ root: Node, file: String?) throws(DashboardError) {
         func check(_ node: Node?, allowed: Set<String>, path: [String]) throws(DashboardError) {

@@ -5,11 +5,10 @@ public struct Panel: Codable, Sendable, Equatable {
         case timeseries, stat, gauge, bargauge, table, heatmap, logs, trace, servicegraph
     }
 
-    /// Where a panel's data comes from: the query API (default), or the server's own `/metrics` text —
-    /// for Lumen's self-telemetry, which is exposed there and not stored.
+    /// Where a panel's data comes from: the query API, the only source. (Lumen's own metrics, once read from
+    /// `/metrics` by `source: self`, are stored in tenant `_lumen` and queried like any others.)
     public enum Source: String, Codable, Sendable, CaseIterable {
         case api
-        case `self`
     }
 
     public var title: String

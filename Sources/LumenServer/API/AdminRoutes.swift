@@ -22,13 +22,7 @@ struct AdminRoutes: Sendable {
         router.get("/healthy") { _, _ in Response.text("healthy") }
         router.get("/metrics") { request, _ in
             try self.tenants.authorizeAdmin(request)
-            let text = self.telemetry.exposition(
-                head: self.storage.head.statistics, blocks: self.storage.blocks.count,
-                inFlightBytes: self.gate.inFlightBytes,
-                residentBytes: self.gate.residentBytes(), writable: self.storage.unwritableReason == nil,
-                connections: Dictionary(uniqueKeysWithValues: self.connections.openConnections.map {
-                    ($0.key.metricLabel, $0.value)
-                }))
+            let text = self.telemetry.exposition(storage: self.storage, gate: self.gate, connections: self.connections)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -19,7 +19,7 @@ struct PushEndpoint: Sendable {
         decode: (_ body: [UInt8], _ tenant: Tenant, _ limit: Int) throws(WireError) -> DecodeResult
     ) async -> Response {
         do {
-            let tenant = try tenants.tenant(of: request)
+            let tenant = try tenants.tenant(of: request, writing: true)
             let limit = limits.limits(for: tenant).maxBodyBytes
             let body = try await request.decodedBody(limit: limit, decompress: decompress)
             let decoded = try decode(Array(body.readableBytesView), tenant, limit)

@@ -165,8 +165,9 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             configuration.statsdFlushSeconds = statsdFlushSeconds
         }
         if let listenerTenant {
-            guard let tenant = Tenant(listenerTenant) else {
-                throw Error(description: "listener_tenant: \"\(listenerTenant)\" is not a valid tenant ID")
+            guard let tenant = Tenant(listenerTenant), tenant != .selfMetrics else {
+                throw Error(description: "listener_tenant: \"\(listenerTenant)\" is not a valid tenant ID"
+                    + (listenerTenant == Tenant.selfMetrics.id ? " (it holds Lumen's own metrics)" : ""))
             }
             configuration.listenerTenant = tenant
         }

@@ -9,6 +9,9 @@ extension HTTPField.Name {
 
 /// Decides whose data a request is: by bearer token when tokens are configured (then one is required), else by
 /// `X-Scope-OrgID`, else the anonymous tenant. The same rules for HTTP headers and gRPC metadata.
+///
+/// Lumen's own metrics live in the tenant `_lumen` (`Tenant.selfMetrics`), written by the server alone: every
+/// write naming it is refused. Once tokens are configured, the admin token reads it (and only it).
 public struct TenantResolver: Sendable {
     /// Why a request's tenant can't be decided; `kind` maps to 401/403/400 (HTTP) or the gRPC equivalents.
     public struct Refusal: Error, Sendable {
@@ -41,8 +44,27 @@ public struct TenantResolver: Sendable {
         }
     }
 
-    public func tenant(authorization: String?, scopeOrgID header: String?) throws(Refusal) -> Tenant {
+    /// The tenant a request reads or, with `writing`, writes.
+    public func tenant(authorization: String?, scopeOrgID header: String?, writing: Bool = false) throws(Refusal)
+        -> Tenant
+    {
+        let tenant = try resolve(authorization: authorization, scopeOrgID: header)
+        if writing, tenant == .selfMetrics {
+            throw Refusal(kind: .forbidden,
+                message: "tenant \(Tenant.selfMetrics.id) holds Lumen's own metrics and is written by the server alone")
+        }
+        return tenant
+    }
+
+    private func resolve(authorization: String?, scopeOrgID header: String?) throws(Refusal) -> Tenant {
         if !tokens.isEmpty {
+            if let adminToken, authorization == "Bearer " + adminToken {
+                guard header == nil || header == Tenant.selfMetrics.id else {
+                    throw Refusal(kind: .forbidden,
+                        message: "the admin token reads tenant \(Tenant.selfMetrics.id) only, not \(header!.prefix(64))")
+                }
+                return .selfMetrics
+            }
             guard let authorization, authorization.hasPrefix("Bearer "),
                 let tenant = tokens[String(authorization.dropFirst(7))]
             else {
@@ -62,9 +84,12 @@ public struct TenantResolver: Sendable {
         return tenant
     }
 
-    func tenant(of request: Request) throws(APIError) -> Tenant {
+    /// The tenant a request reads or, with `writing`, writes; refusals as 401, 403 or 400.
+    func tenant(of request: Request, writing: Bool = false) throws(APIError) -> Tenant {
         do {
-            return try tenant(authorization: request.headers[.authorization], scopeOrgID: request.headers[.scopeOrgID])
+            return try tenant(
+                authorization: request.headers[.authorization], scopeOrgID: request.headers[.scopeOrgID],
+                writing: writing)
         } catch {
             let status: HTTPResponse.Status =
                 switch error.kind {

@@ -32,7 +32,7 @@ struct OTLPHTTPRoutes: Sendable {
         }
         let tenant: Tenant
         do {
-            tenant = try tenants.tenant(of: request)
+            tenant = try tenants.tenant(of: request, writing: true)
         } catch {
             ingestor.refused(.otlpHTTP, RequestRefusalReason(status: error.status))
             return failure(error.status, .invalidArgument, error.message, format: format)

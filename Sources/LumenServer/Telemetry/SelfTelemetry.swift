@@ -89,4 +89,14 @@ public final class SelfTelemetry: Sendable {
         }
         return registry.emitToString()
     }
+
+    /// The text exposition of this server: what `GET /metrics` answers and `SelfMetricsRecorder` stores.
+    func exposition(storage: Storage, gate: AdmissionGate, connections: ConnectionBudget) -> String {
+        exposition(
+            head: storage.head.statistics, blocks: storage.blocks.count, inFlightBytes: gate.inFlightBytes,
+            residentBytes: gate.residentBytes(), writable: storage.unwritableReason == nil,
+            connections: Dictionary(uniqueKeysWithValues: connections.openConnections.map {
+                ($0.key.metricLabel, $0.value)
+            }))
+    }
 }

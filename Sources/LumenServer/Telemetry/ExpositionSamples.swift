@@ -1,31 +1,22 @@
-/// Prometheus' text exposition format (what `GET /metrics` answers) read into samples: one per
-/// `name{labels} value` line; comments, blank lines and lines that do not parse are skipped.
-public enum ExpositionText {
-    public struct Sample: Sendable, Equatable {
-        public var name: String
-        public var labels: [String: String]
-        public var value: Double
+import LumenModel
 
-        public init(name: String, labels: [String: String], value: Double) {
-            self.name = name
-            self.labels = labels
-            self.value = value
-        }
-    }
-
-    public static func parse(_ text: String) -> [Sample] {
+/// Prometheus' text exposition, as `SelfTelemetry` writes it, read into series of one sample each: one per
+/// `name{labels} value` line; comments and blank lines are skipped. Only Lumen's own registry is read here, so
+/// a line that does not parse is a bug in this reader, and is skipped rather than stored half right.
+enum ExpositionSamples {
+    static func series(_ text: String, at time: Int64) -> [TimeSeries] {
         text.split(whereSeparator: \.isNewline).compactMap { line in
-            guard !line.hasPrefix("#") else { return nil }
-            return sample(line)
+            guard !line.hasPrefix("#"), let (labels, value) = sample(line) else { return nil }
+            return TimeSeries(labels: labels, samples: [Sample(timestamp: time, value: value)])
         }
     }
 
-    private static func sample(_ line: Substring) -> Sample? {
+    private static func sample(_ line: Substring) -> (Labels, Double)? {
         var rest = line[...]
         let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }
         guard !name.isEmpty else { return nil }
         rest = rest.dropFirst(name.count)
-        var labels: [String: String] = [:]
+        var labels = [Label("__name__", String(name))]
         if rest.first == "{" {
             rest = rest.dropFirst()
             while let first = rest.first, first != "}" {
@@ -49,25 +40,19 @@ public enum ExpositionText {
                 }
                 guard !rest.isEmpty else { return nil }
                 rest = rest.dropFirst()
-                labels[String(key).filter { $0 != " " }] = value
+                labels.append(Label(String(key.filter { $0 != " " }), value))
             }
             guard !rest.isEmpty else { return nil }
             rest = rest.dropFirst()
         }
-        let fields = rest.split(separator: " ")
-        guard let text = fields.first, let value = PrometheusValue.parse(text) else { return nil }
-        return Sample(name: String(name), labels: labels, value: value)
-    }
-}
-
-/// Prometheus' spelling of numbers, including `+Inf`, `-Inf` and `NaN`.
-enum PrometheusValue {
-    static func parse(_ text: some StringProtocol) -> Double? {
-        switch text {
-        case "+Inf", "Inf": .infinity
-        case "-Inf": -.infinity
-        case "NaN": .nan
-        default: Double(text)
-        }
+        guard let text = rest.split(separator: " ").first else { return nil }
+        let value: Double? =
+            switch text {
+            case "+Inf", "Inf": .infinity
+            case "-Inf": -.infinity
+            case "NaN": .nan
+            default: Double(text)
+            }
+        return value.map { (Labels(labels), $0) }
     }
 }
