@@ -72,6 +72,8 @@ public struct LumenServer: Sendable {
             engine: engine, tenants: tenants, metadata: ingestor.metadata, retention: configuration.storage.retention,
             queries: queries
         ).register(on: apiRouter)
+        LokiRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
+            .register(on: apiRouter)
         TempoRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
         JaegerRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)

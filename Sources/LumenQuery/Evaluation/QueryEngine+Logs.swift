@@ -20,7 +20,7 @@ extension QueryEngine {
         }
         budget.record(samples: read)
         try budget.check()
-        guard pipeline.extracts else { return records }
+        guard pipeline.extracts || pipeline.rewritesLines else { return records }
         return records.compactMap { pipeline.run($0)?.recordWithFields }
     }
 }

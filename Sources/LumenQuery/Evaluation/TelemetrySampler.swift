@@ -17,12 +17,15 @@ struct TelemetrySampler {
     /// whose field doesn't convert gives no sample.
     func logs(_ query: LogQuery, from: Int64, to: Int64, sizes: Bool) throws(QueryError) -> [TimeSeries] {
         var collector = Collector(budget: budget, grouping: grouping)
-        if query.unwrap == nil, query.filters.count == query.stages.count, query.lineContains.count == query.stages.count {
-            // Only `|=` filters: the store answers with each line's time and size, no record built.
+        if query.unwrap == nil, let dropped = Self.labelsOnly(query) {
+            // Only `|=` filters (and `| drop` of labels): the store answers with each line's time and size, no
+            // record built.
             let streams = store.logLines(
                 tenant, matching: query.matchers, from: from, to: to, lineContains: query.lineContains, sizes: sizes)
             for stream in streams where !collector.isStopped {
-                collector.add(stream.labels.labels, stream.times.indices.map { index in
+                var labels = query.levelLabels ? StreamLabels.withLevels(stream.labels.labels) : stream.labels.labels
+                if !dropped.isEmpty { labels.removeAll { dropped.contains($0.name) } }
+                collector.add(labels, stream.times.indices.map { index in
                     Sample(timestamp: stream.times[index], value: sizes ? Double(stream.sizes[index]) : 0)
                 })
             }
@@ -33,7 +36,7 @@ struct TelemetrySampler {
         _ = store.logs(
             tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
         ) { record in
-            guard !collector.isStopped, let entry = pipeline.run(record) else { return false }
+            guard !collector.isStopped, var entry = pipeline.run(record) else { return false }
             let value: Double
             if let unwrap = query.unwrap {
                 guard let text = entry.value(of: unwrap.field), let converted = Self.convert(text, unwrap.conversion)
@@ -42,8 +45,8 @@ struct TelemetrySampler {
             } else {
                 value = Double(record.line.utf8.count)
             }
-            let extracted = query.unwrap == nil ? entry.extracted : entry.extracted.filter { $0.name != query.unwrap?.field }
-            collector.add(streams.series(record, extracted: extracted), Sample(timestamp: record.time, value: value))
+            if let unwrap = query.unwrap { entry.extracted.removeAll { $0.name == unwrap.field } }
+            collector.add(streams.series(entry, levels: query.levelLabels), Sample(timestamp: record.time, value: value))
             return false
         }
         return try collector.series()
@@ -82,6 +85,21 @@ struct TelemetrySampler {
             for span in try search.matchedSpans(query, from: from, to: to) where !collector.isStopped { sample(span) }
         }
         return try collector.series()
+    }
+
+    /// The labels `| drop` removes when every stage is a `|=` filter or a `| drop` of whole labels (so the
+    /// store's line times suffice), else `nil`.
+    private static func labelsOnly(_ query: LogQuery) -> Set<String>? {
+        var dropped: Set<String> = []
+        for stage in query.stages {
+            switch stage {
+            case .line(let filter) where filter.op == .contains: continue
+            case .drop(let selections) where selections.allSatisfy({ $0.matcher == nil }):
+                dropped.formUnion(selections.map(\.name))
+            default: return nil
+            }
+        }
+        return dropped
     }
 
     static func convert(_ text: String, _ conversion: Unwrap.Conversion) -> Double? {

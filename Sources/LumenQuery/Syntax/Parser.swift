@@ -16,10 +16,23 @@ public struct Parser {
     /// the evaluator that walks its tree.
     var nesting = 0
     static let maxNesting = 256
+    /// Whether log queries take Loki's view of their streams (`LogQuery.levelLabels`).
+    var levelLabels = false
 
     public static func parse(_ text: String) throws(QueryError) -> Query {
         var parser = Parser(tokens: try Lexer.tokenize(text))
         parser.native = true
+        let query = try parser.query()
+        try parser.expectEnd()
+        return query
+    }
+
+    /// Parses LogQL as Loki's HTTP API receives it: the native language, with each log query's series
+    /// carrying `level` and `detected_level` (see `LogQuery.levelLabels`).
+    public static func parseLogQL(_ text: String) throws(QueryError) -> Query {
+        var parser = Parser(tokens: try Lexer.tokenize(text))
+        parser.native = true
+        parser.levelLabels = true
         let query = try parser.query()
         try parser.expectEnd()
         return query
@@ -147,7 +160,9 @@ public struct Parser {
                 at: conditions.position)
         }
         let (stages, unwrap) = try logPipeline()
-        return .logs(LogQuery(matchers: matchers, stages: stages, unwrap: unwrap))
+        var logs = LogQuery(matchers: matchers, stages: stages, unwrap: unwrap)
+        logs.levelLabels = levelLabels
+        return .logs(logs)
     }
 
     // MARK: Conditions inside braces
@@ -240,7 +255,20 @@ public struct Parser {
     }
 
     /// Stream matchers, plus `severity >= "warn"` style comparisons turned into a matcher on the level names.
+    /// `level` and `detected_level` (Loki's names, which Grafana writes) select on the severity too.
     private func streamMatchers(_ condition: Condition) throws(QueryError) -> [LabelMatcher] {
+        if condition.field == "service_name" {
+            // Loki's name for the service (its push and OTLP ingestion add it); Lumen's stream label is `service`.
+            return try streamMatchers(Condition(
+                field: "service", op: condition.op, value: condition.value, valueWasBareWord: condition.valueWasBareWord,
+                position: condition.position))
+        }
+        if Self.severityAliases.contains(condition.field) {
+            let severity = Condition(
+                field: "severity", op: condition.op, value: Self.severityName(condition.value),
+                valueWasBareWord: condition.valueWasBareWord, position: condition.position)
+            return try streamMatchers(severity)
+        }
         switch condition.op {
         case .greater, .greaterOrEqual, .less, .lessOrEqual:
             guard condition.field == "severity" else {
@@ -267,6 +295,15 @@ public struct Parser {
             }
             return [try labelMatcher(condition)]
         }
+    }
+
+    /// Loki's names for the severity label.
+    public static let severityAliases: Set<String> = ["level", "detected_level"]
+
+    /// Loki's `unknown` level is Lumen's `unspecified`; regular expressions are kept as written.
+    private static func severityName(_ value: QueryValue) -> QueryValue {
+        if case .string(let name) = value, name.lowercased() == "unknown" { return .string("unspecified") }
+        return value
     }
 
     func spanCondition(_ conditions: Conditions) throws(QueryError) -> SpanCondition {

@@ -27,6 +27,9 @@ public struct LogQuery: Equatable, Sendable {
     public var stages: [LogStage]
     /// Only in a metric query: the field whose value each line contributes.
     public var unwrap: Unwrap?
+    /// Loki's view of a stream (`Parser.parseLogQL`): besides `severity`, each line's series carries `level` and
+    /// `detected_level`, the severity's name (`unknown` when unspecified), so Grafana groups log volume by them.
+    public var levelLabels = false
 
     public init(matchers: [LabelMatcher], stages: [LogStage] = [], unwrap: Unwrap? = nil) {
         self.matchers = matchers

@@ -14,20 +14,38 @@ struct LogPipeline: Sendable {
     struct Entry: Sendable {
         var record: LogRecord
         var extracted: [Label] = []
+        /// Stream labels and attributes `| drop` removed; extracted fields are removed outright.
+        var hidden: Set<String> = []
+        /// After `| keep`: the only names left.
+        var kept: Set<String>?
+        /// Names `| label_format` set: the extracted value replaces a stream label of that name.
+        var replaced: Set<String> = []
+
+        func isVisible(_ name: String) -> Bool { !hidden.contains(name) && kept.map { $0.contains(name) } ?? true }
 
         func value(of field: String) -> String? {
             if let parsed = extracted.last(where: { $0.name == field }) { return parsed.value }
+            guard isVisible(field) else { return nil }
             if let attribute = record.attributes[field] { return attribute.text }
             if let attribute = record.attributes.first(where: { LabelName.sanitize($0.key) == field }) {
                 return attribute.value.text
             }
-            if field == "severity" || field == "level" { return record.severity.level.name }
+            if field == "severity" || Parser.severityAliases.contains(field) {
+                return StreamLabels.levelName(record.severity.level, loki: field != "severity")
+            }
             return record.resource.labels.first { $0.name == field }?.value
         }
 
         mutating func set(_ name: String, _ value: String) {
             extracted.removeAll { $0.name == name }
             extracted.append(Label(name, value))
+            hidden.remove(name)
+        }
+
+        /// Removes a label wherever it comes from.
+        mutating func remove(_ name: String) {
+            extracted.removeAll { $0.name == name }
+            hidden.insert(name)
         }
 
         /// The record with its extracted fields as attributes, so a plain log query shows what was parsed.
@@ -44,6 +62,8 @@ struct LogPipeline: Sendable {
     private let stages: [@Sendable (inout Entry) -> Bool]
     /// Whether any stage parses the body: records then carry extracted fields.
     let extracts: Bool
+    /// Whether `| line_format` rewrites lines: the records read are then not those answered.
+    let rewritesLines: Bool
 
     init(_ stages: [LogStage]) throws(QueryError) {
         var compiled: [@Sendable (inout Entry) -> Bool] = []
@@ -62,10 +82,42 @@ struct LogPipeline: Sendable {
             case .fields(let filter):
                 let test = try Self.compile(filter)
                 compiled.append { test($0) }
+            case .pattern(let pattern):
+                compiled.append { entry in
+                    for field in pattern.fields(entry.record.line) ?? [] { entry.set(field.name, field.value) }
+                    return true
+                }
+            case .lineFormat(let template):
+                compiled.append { entry in
+                    let current = entry
+                    entry.record.body = .string(
+                        template.render(line: current.record.line, time: current.record.time, value: current.value(of:)))
+                    return true
+                }
+            case .labelFormat(let formats):
+                compiled.append { Self.format(&$0, formats) }
+            case .drop(let selections):
+                compiled.append { entry in
+                    for selection in selections where Self.selects(selection, entry) { entry.remove(selection.name) }
+                    return true
+                }
+            case .keep(let selections):
+                compiled.append { entry in
+                    let kept = Set(selections.filter { Self.selects($0, entry) }.map(\.name))
+                    entry.extracted.removeAll { !kept.contains($0.name) }
+                    entry.kept = entry.kept.map { $0.intersection(kept) } ?? kept
+                    return true
+                }
             }
         }
         self.stages = compiled
-        extracts = stages.contains { $0 == .json || $0 == .logfmt }
+        extracts = stages.contains { stage in
+            switch stage {
+            case .json, .logfmt, .pattern, .labelFormat: true
+            default: false
+            }
+        }
+        rewritesLines = stages.contains { if case .lineFormat = $0 { true } else { false } }
     }
 
     /// The record after every stage, or `nil` when a filter drops it.
@@ -73,6 +125,30 @@ struct LogPipeline: Sendable {
         var entry = Entry(record: record)
         for stage in stages where !stage(&entry) { return nil }
         return entry
+    }
+
+    /// Whether `| drop`/`| keep` names this entry's label: always without a matcher, else where its value passes.
+    private static func selects(_ selection: LabelSelection, _ entry: Entry) -> Bool {
+        guard let matcher = selection.matcher else { return true }
+        return entry.value(of: selection.name).map(matcher.matches) ?? false
+    }
+
+    /// `| label_format`: every template reads the labels as they were before the stage, as in Loki.
+    private static func format(_ entry: inout Entry, _ formats: [LabelFormat]) -> Bool {
+        let before = entry
+        for format in formats {
+            switch format {
+            case .rename(let target, let source):
+                guard let value = before.value(of: source) else { continue }
+                entry.remove(source)
+                entry.set(target, value)
+                entry.replaced.insert(target)
+            case .template(let target, let template):
+                entry.set(target, template.render(line: before.record.line, time: before.record.time, value: before.value(of:)))
+                entry.replaced.insert(target)
+            }
+        }
+        return true
     }
 
     private static func extract(_ entry: inout Entry, _ fields: [Label]?, error: String) -> Bool {

@@ -19,15 +19,31 @@ struct StreamLabels {
     }
 
     /// A line's series labels: the stream's, then the extracted fields; an extracted field named like a stream
-    /// label is renamed `<name>_extracted`, as Loki does, so it can't replace the stream's value.
-    mutating func series(_ record: LogRecord, extracted: [Label]) -> [Label] {
-        let stream = of(record)
-        guard !extracted.isEmpty else { return stream }
+    /// label is renamed `<name>_extracted`, as Loki does, so it can't replace the stream's value — unless
+    /// `| label_format` set it. Labels `| drop` removed, or `| keep` left out, are gone. With `levels`, the
+    /// stream also carries `level` and `detected_level` (Loki's view).
+    mutating func series(_ entry: LogPipeline.Entry, levels: Bool) -> [Label] {
+        let all = levels ? Self.withLevels(of(entry.record)) : of(entry.record)
+        let isPlain = entry.hidden.isEmpty && entry.kept == nil && entry.replaced.isEmpty
+        let stream = isPlain ? all : all.filter { entry.isVisible($0.name) && !entry.replaced.contains($0.name) }
+        guard !entry.extracted.isEmpty else { return stream }
         var result = stream
-        for field in extracted {
-            let collides = stream.contains { $0.name == field.name }
+        for field in entry.extracted {
+            let collides = !entry.replaced.contains(field.name) && all.contains { $0.name == field.name }
             result.append(collides ? Label(field.name + "_extracted", field.value) : field)
         }
         return result
+    }
+
+    /// Stream labels with Loki's `level` and `detected_level` added, from the `severity` label.
+    static func withLevels(_ labels: [Label]) -> [Label] {
+        guard let severity = labels.first(where: { $0.name == "severity" })?.value else { return labels }
+        let name = severity == Severity.Level.unspecified.name ? "unknown" : severity
+        return labels + [Label("level", name), Label("detected_level", name)]
+    }
+
+    /// A level's name as a label value: Lumen's (`unspecified`), or Loki's (`unknown`) when `loki`.
+    static func levelName(_ level: Severity.Level, loki: Bool) -> String {
+        loki && level == .unspecified ? "unknown" : level.name
     }
 }

@@ -11,6 +11,33 @@ public enum LogStage: Equatable, Sendable {
     case logfmt
     /// `| status >= 500 and level = "error"`: a test on extracted fields, attributes or stream labels.
     case fields(FieldFilter)
+    /// `| pattern "<ip> - <_> [<time>] <rest>"`: fields captured around literal text.
+    case pattern(LinePattern)
+    /// `| line_format "{{.status}} {{.path}}"`: the line rewritten from a template.
+    case lineFormat(LineTemplate)
+    /// `| label_format dst=src, msg="{{.a}}-{{.b}}"`: labels renamed or set from templates.
+    case labelFormat([LabelFormat])
+    /// `| drop a, b="x", __error__`: labels removed (those with a matcher only where it matches).
+    case drop([LabelSelection])
+    /// `| keep a, b="x"`: every label but these removed.
+    case keep([LabelSelection])
+}
+
+/// A label named by `| drop` or `| keep`, with the matcher its value must pass (any value when `nil`).
+public struct LabelSelection: Equatable, Sendable {
+    public var name: String
+    public var matcher: LabelMatcher?
+
+    public init(_ name: String, matcher: LabelMatcher? = nil) {
+        self.name = name
+        self.matcher = matcher
+    }
+}
+
+/// One assignment of `| label_format`: `dst=src` renames a label, `dst="template"` sets one.
+public enum LabelFormat: Equatable, Sendable {
+    case rename(to: String, from: String)
+    case template(to: String, LineTemplate)
 }
 
 /// A test on a record's fields, combined with `and` (or `,`) and `or`; `and` binds tighter.

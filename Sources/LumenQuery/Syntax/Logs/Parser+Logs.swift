@@ -1,6 +1,7 @@
 import LumenModel
 
-/// The pipeline after a log stream selector: line filters, `| json`, `| logfmt`, field filters and `| unwrap`.
+/// The pipeline after a log stream selector: line filters, parsers (`| json`, `| logfmt`, `| pattern`), label
+/// stages (`| line_format`, `| label_format`, `| drop`, `| keep`), field filters and `| unwrap`.
 extension Parser {
     mutating func logPipeline() throws(QueryError) -> (stages: [LogStage], unwrap: Unwrap?) {
         var stages: [LogStage] = []
@@ -24,8 +25,8 @@ extension Parser {
             guard isSymbol("|") else { return (stages, unwrap) }
             advance()
             guard case .identifier(let word) = current.kind else {
-                throw QueryError("expected json, logfmt, unwrap or a field filter (like status >= 500) after \"|\", "
-                    + "found \(current.display)", at: current.position)
+                throw QueryError("expected json, logfmt, pattern, line_format, label_format, drop, keep, unwrap or a "
+                    + "field filter (like status >= 500) after \"|\", found \(current.display)", at: current.position)
             }
             switch word {
             case "json":
@@ -34,6 +35,19 @@ extension Parser {
             case "logfmt":
                 advance()
                 stages.append(.logfmt)
+            case "pattern":
+                advance()
+                stages.append(.pattern(try templateText("pattern", LinePattern.init)))
+            case "line_format":
+                advance()
+                stages.append(.lineFormat(try templateText("line_format", LineTemplate.init)))
+            case "label_format":
+                advance()
+                stages.append(.labelFormat(try labelFormats()))
+            case "drop", "keep":
+                advance()
+                let selections = try labelSelections(word)
+                stages.append(word == "drop" ? .drop(selections) : .keep(selections))
             case "unwrap":
                 guard unwrap == nil else { throw QueryError("only one | unwrap per query", at: current.position) }
                 unwrap = try unwrapClause()
