@@ -38,6 +38,9 @@ final class QueryBudget {
         self.series += series
     }
 
+    /// Samples a read may still gather before the query is over its limit.
+    var samplesLeft: Int { max(limits.maxSamples - samples, 0) }
+
     /// Whether a ceiling is passed, so a read in progress can stop early.
     var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries }
 

@@ -212,7 +212,16 @@ public final class PromQLEvaluator {
 
     func series(_ matchers: [LabelMatcher]) -> [StoredSeries] {
         if let cached = cache[matchers] { return cached }
-        let found = store.series(tenant, matching: matchers, from: bounds.from, to: bounds.to)
+        // The read stops once it would pass what is left of the sample limit; `check()` then says so.
+        let request = ReadRequest(
+            tenant: tenant, from: bounds.from, to: bounds.to, matchers: matchers, limit: budget.samplesLeft)
+        let found: [TimeSeries]
+        do {
+            found = try store.series(request)
+        } catch {
+            found = []
+            budget.record(samples: error.limit + 1)
+        }
         budget.record(samples: found.reduce(0) { $0 + $1.samples.count }, series: found.count)
         let stored = found.map { StoredSeries(id: labelSets.id($0.labels), samples: $0.samples) }
         cache[matchers] = stored
