@@ -117,7 +117,7 @@ public final class Storage: Sendable {
         let batch = kept
         let applied = Mutex(AppendReport())
         try await wal.append(BatchRecord.encode(batch)) { [self] in
-            assert(Thread.current.name == "lumen-wal-applier", "the head is appended to on the WAL's applier thread")
+            assert(WriteAheadLog.isApplierThread, "the head is appended to on the WAL's applier thread")
             // The head is looked up here, in log order, so a head swap splits the log exactly.
             let head = state.withLock { $0.head }
             let result = head.append(batch)

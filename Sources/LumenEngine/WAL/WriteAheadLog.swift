@@ -83,6 +83,11 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Appends one record and returns once it is durable, after running `whenDurable` for it.
     ///
+    /// Whether the caller runs on a log's applier thread, where `whenDurable` runs. Marked in the thread's
+    /// dictionary: on Linux, `Thread.current.name` does not report the name a `Thread` was given.
+    static var isApplierThread: Bool { Thread.current.threadDictionary[applierMark] as? Bool == true }
+    private static let applierMark = "lumen.walApplier"
+
     /// `whenDurable` runs on the applier thread (not the writer), for each record in the order the log holds
     /// them, once their group is fsynced. Applying records to in-memory state there keeps that state in log order,
     /// so what a replay rebuilds is exactly what was served before a crash. Keep it short: every later append's
@@ -147,7 +152,10 @@ public final class WriteAheadLog: @unchecked Sendable {
                 let writerThread = Thread { [self] in runWriter() }
                 writerThread.name = "lumen-wal-writer"
                 writerThread.start()
-                let applierThread = Thread { [self] in runApplier() }
+                let applierThread = Thread { [self] in
+                    Thread.current.threadDictionary[Self.applierMark] = true
+                    runApplier()
+                }
                 applierThread.name = "lumen-wal-applier"
                 applierThread.start()
             }
