@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import LumenEngine
 import LumenQuery
+import LumenRules
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
@@ -129,6 +130,12 @@ public struct LumenServer: Sendable {
             storage: storage, interval: .seconds(configuration.selfMetricsSeconds),
             exposition: { telemetry.exposition(storage: storage, gate: gate, connections: connections) },
             logger: logger)))
+        // Alerts go to every configured Alertmanager; the rule engine hands them over with `alertNotifier`.
+        let notifier = configuration.alertmanagers.isEmpty ? nil : try AlertmanagerNotifier(
+            options: .init(alertmanagers: configuration.alertmanagers), metrics: telemetry.factory, logger: logger)
+        if let notifier { services.append(.init(service: notifier)) }
+        let alertNotifier: AlertNotifier = { alerts in notifier?.send(alerts) }
+        _ = alertNotifier
         let context = ListenerContext(
             configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
             onListening: onListening)

@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var storage = StorageOptions()
     /// How often the store checks whether to cut the head, drop expired blocks or compact.
     public var maintenanceSeconds = 15
+    /// The Alertmanagers alerts go to (`--alertmanager`, `alertmanagers:`): base URLs like http://host:9093.
+    public var alertmanagers: [String] = []
     /// How often Lumen stores its own metrics in tenant `_lumen` (`SelfMetricsRecorder`).
     public var selfMetricsSeconds = 15
     /// How many connections each TCP listener serves and how long a connection may idle or take to send a

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import LumenGRPC
 import LumenModel
+import LumenRules
 import LumenServer
 import NIOCore
 
@@ -59,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections each TCP listener serves at once (default: a share of the open-file limit).")
     var maxConnections: Int?
 
+    @Option(name: .customLong("alertmanager"), help: "An Alertmanager to send alerts to (http://host:9093); repeat for several.")
+    var alertmanagers: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -101,6 +105,14 @@ struct ServeCommand: AsyncParsableCommand {
             guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
             configuration.connections.maxPerListener = maxConnections
         }
+        for url in alertmanagers {
+            do {
+                _ = try AlertmanagerNotifier.endpoint(url)
+            } catch {
+                throw ValidationError("--alertmanager: \(error)")
+            }
+        }
+        if !alertmanagers.isEmpty { configuration.alertmanagers = alertmanagers }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

@@ -1,6 +1,7 @@
 import Foundation
 import LumenModel
 import LumenQuery
+import LumenRules
 import Yams
 
 /// The YAML form of `ServerConfiguration` (`lumen serve --config FILE`): every key optional, defaults for the
@@ -92,11 +93,14 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var maxQueryLimit: Int?
     public var storage: Storage?
     public var query: Query?
+    /// Base URLs of the Alertmanagers alerts go to.
+    public var alertmanagers: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, adminToken = "admin_token", limits, overload
         case maxQueryLimit = "max_query_limit", storage, query
+        case alertmanagers
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -193,6 +197,16 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             if let bytes = overload.memoryCeilingBytes { configuration.memoryCeilingBytes = bytes }
         }
         if let maxQueryLimit { configuration.maxQueryLimit = maxQueryLimit }
+        if let alertmanagers {
+            for url in alertmanagers {
+                do {
+                    _ = try AlertmanagerNotifier.endpoint(url)
+                } catch {
+                    throw Error(description: "alertmanagers: \(error)")
+                }
+            }
+            configuration.alertmanagers = alertmanagers
+        }
         if let query {
             if let nanoseconds = try Self.duration(query.timeout, "query.timeout") {
                 configuration.queryLimits.timeout = .nanoseconds(nanoseconds)
@@ -249,6 +263,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         overload = Overload(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeilingBytes: configuration.memoryCeilingBytes)
         maxQueryLimit = configuration.maxQueryLimit
+        alertmanagers = configuration.alertmanagers.isEmpty ? nil : configuration.alertmanagers
         query = Query(
             timeout: DurationText.format(configuration.queryLimits.timeout.nanoseconds),
             maxSamples: configuration.queryLimits.maxSamples, maxSeries: configuration.queryLimits.maxSeries)
