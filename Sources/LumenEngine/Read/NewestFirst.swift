@@ -46,9 +46,11 @@ extension Span: NewestFirstItem {
 public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
     private let pages: [SourcePage<Item>]
     private var nextPage = 0
-    /// Decoded items not handed out yet, and `order`: their positions sorted by time, the newest last.
+    /// Decoded items not handed out yet, with their streams and times, and `order`: their positions sorted by
+    /// time, the newest last.
     private var items: [Item] = []
     private var streams: [Int] = []
+    private var times: [Int64] = []
     private var order: [Int] = []
     private var remaining: Int
     private let identify: ((Item, Int) -> ItemIdentity)?
@@ -73,7 +75,7 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
 
     public mutating func next() -> Item? {
         while remaining > 0 {
-            if let position = order.last, nextPage == pages.count || time(items[position]) >= pages[nextPage].newest {
+            if let position = order.last, nextPage == pages.count || times[position] >= pages[nextPage].newest {
                 order.removeLast()
                 if let identify, !seen.insert(identify(items[position], streams[position])).inserted { continue }
                 remaining -= 1
@@ -89,6 +91,7 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
         if order.isEmpty {
             items.removeAll(keepingCapacity: true)
             streams.removeAll(keepingCapacity: true)
+            times.removeAll(keepingCapacity: true)
         }
         let group = Array(pages[nextPage..<Swift.min(nextPage + Self.groupSize, pages.count)])
         nextPage += group.count
@@ -107,10 +110,35 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
             }
         }
         // Positions, not items, are sorted: moving items as large as a span or a log record through a sort took
-        // seven times longer than decoding them. Equal times keep their page order.
-        let times = items.map(time)
-        order += firstNew..<items.count
-        order.sort { times[$0] != times[$1] ? times[$0] < times[$1] : $0 > $1 }
+        // seven times longer than decoding them. Equal times keep their page order. Only the new positions are
+        // sorted, then merged into the ones waiting: the pages of a span block each reach its newest time, so a
+        // whole block waits until its last page is decoded, and sorting all of it again per group was quadratic.
+        times += items[firstNew...].lazy.map(time)
+        let times = self.times
+        let fresh = (firstNew..<items.count).sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 > $1 }
+        order = Self.merge(order, fresh, times: times)
+    }
+
+    /// `waiting` and `fresh`, each sorted by time (the newest last), as one sorted list; at equal times a fresh
+    /// position, from a later page, comes before (is handed out after) a waiting one.
+    private static func merge(_ waiting: [Int], _ fresh: [Int], times: [Int64]) -> [Int] {
+        guard !waiting.isEmpty else { return fresh }
+        var merged: [Int] = []
+        merged.reserveCapacity(waiting.count + fresh.count)
+        var w = 0
+        var f = 0
+        while w < waiting.count, f < fresh.count {
+            if times[fresh[f]] <= times[waiting[w]] {
+                merged.append(fresh[f])
+                f += 1
+            } else {
+                merged.append(waiting[w])
+                w += 1
+            }
+        }
+        merged += waiting[w...]
+        merged += fresh[f...]
+        return merged
     }
 
     private mutating func streamNumber(_ labels: Labels?) -> Int {
