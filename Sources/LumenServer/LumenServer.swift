@@ -80,6 +80,23 @@ public struct LumenServer: Sendable {
         JaegerRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
 
+        // Recording and alerting rules (issue 21), on an executor of their own: an evaluation never takes a thread
+        // from ingest or API queries. A rule file that does not load stops the start with its file and line.
+        let ruleQueries = QueryExecutor(threads: 1, maxConcurrent: 2)
+        let rules: RuleManager
+        do {
+            rules = try RuleManager(
+                patterns: configuration.rules,
+                environment: .server(
+                    tenant: configuration.rulesTenant, engine: engine, storage: storage, executor: ruleQueries,
+                    ingestor: ingestor),
+                logger: logger)
+        } catch {
+            try? storage.close()
+            throw error
+        }
+        RuleRoutes(manager: rules, tenant: configuration.rulesTenant, tenants: tenants).register(on: apiRouter)
+
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
         let idleTimeout = TimeAmount.nanoseconds(configuration.connections.idleTimeout.nanoseconds)
@@ -136,6 +153,8 @@ public struct LumenServer: Sendable {
         if let notifier { services.append(.init(service: notifier)) }
         let alertNotifier: AlertNotifier = { alerts in notifier?.send(alerts) }
         _ = alertNotifier
+        await rules.setNotifier(alertNotifier)
+        services.append(.init(service: RuleService(manager: rules, logger: logger)))
         let context = ListenerContext(
             configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
             onListening: onListening)
@@ -153,10 +172,12 @@ public struct LumenServer: Sendable {
             }
         } catch {
             await queries.shutdown()
+            await ruleQueries.shutdown()
             try? storage.close()
             throw error
         }
         await queries.shutdown()
+        await ruleQueries.shutdown()
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")
     }

@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maintenanceSeconds = 15
     /// The Alertmanagers alerts go to (`--alertmanager`, `alertmanagers:`): base URLs like http://host:9093.
     public var alertmanagers: [String] = []
+    /// Rule files in Prometheus' format, as paths or globs (`--rules`, `rules:`); see docs/rules.md.
+    public var rules: [String] = []
+    /// The tenant rules read from and write into (`rules_tenant:`).
+    public var rulesTenant = Tenant.anonymous
     /// How often Lumen stores its own metrics in tenant `_lumen` (`SelfMetricsRecorder`).
     public var selfMetricsSeconds = 15
     /// How many connections each TCP listener serves and how long a connection may idle or take to send a

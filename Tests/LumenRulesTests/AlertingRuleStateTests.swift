@@ -48,22 +48,26 @@ struct AlertingRuleStateTests {
 
     @Test func aResolvedAlertIsKeptFifteenMinutesAndSentAsResolved() throws {
         var state = AlertingRuleState(rule: try rule())
-        _ = try state.evaluate(result(2), at: 0, sampleTime: 0, limit: 0)
-        let firing = state.alertsToSend(at: 0, resendDelay: Self.minute, interval: 15 * Self.second, generatorURL: "u")
-        #expect(firing.count == 1 && firing[0].startsAt == 0 && firing[0].endsAt == 4 * Self.minute)
+        let start = 3_600 * Self.second
+        let (delay, interval) = (Self.minute, 15 * Self.second)
+        _ = try state.evaluate(result(2), at: start, sampleTime: start, limit: 0)
+        let firing = state.alertsToSend(at: start, resendDelay: delay, interval: interval, generatorURL: "u")
+        #expect(firing.count == 1 && firing[0].startsAt == start && firing[0].endsAt == start + 4 * Self.minute)
         // Not resent before the resend delay has passed.
-        _ = try state.evaluate(result(2), at: 30 * Self.second, sampleTime: 30 * Self.second, limit: 0)
-        #expect(state.alertsToSend(at: 30 * Self.second, resendDelay: Self.minute, interval: 15 * Self.second, generatorURL: "u").isEmpty)
+        let later = start + 30 * Self.second
+        _ = try state.evaluate(result(2), at: later, sampleTime: later, limit: 0)
+        #expect(state.alertsToSend(at: later, resendDelay: delay, interval: interval, generatorURL: "u").isEmpty)
         // The series is gone: resolved, written no more, and sent at once with endsAt = the resolve time.
-        let samples = try state.evaluate([], at: 45 * Self.second, sampleTime: 45 * Self.second, limit: 0)
+        let resolvedAt = start + 45 * Self.second
+        let samples = try state.evaluate([], at: resolvedAt, sampleTime: resolvedAt, limit: 0)
         #expect(samples.isEmpty)
-        #expect(state.active[alertLabels]?.state == .inactive && state.active[alertLabels]?.resolvedAt == 45 * Self.second)
-        let resolved = state.alertsToSend(at: 45 * Self.second, resendDelay: Self.minute, interval: 15 * Self.second, generatorURL: "u")
-        #expect(resolved.count == 1 && resolved[0].endsAt == 45 * Self.second)
+        #expect(state.active[alertLabels]?.state == .inactive && state.active[alertLabels]?.resolvedAt == resolvedAt)
+        let resolved = state.alertsToSend(at: resolvedAt, resendDelay: delay, interval: interval, generatorURL: "u")
+        #expect(resolved.count == 1 && resolved[0].endsAt == resolvedAt)
         // Kept (and resent each minute) for 15 minutes, then dropped.
-        _ = try state.evaluate([], at: 45 * Self.second + 15 * Self.minute, sampleTime: 0, limit: 0)
+        _ = try state.evaluate([], at: resolvedAt + 15 * Self.minute, sampleTime: 0, limit: 0)
         #expect(state.active[alertLabels] != nil)
-        _ = try state.evaluate([], at: 46 * Self.second + 15 * Self.minute, sampleTime: 0, limit: 0)
+        _ = try state.evaluate([], at: resolvedAt + 15 * Self.minute + Self.second, sampleTime: 0, limit: 0)
         #expect(state.active.isEmpty)
     }
 

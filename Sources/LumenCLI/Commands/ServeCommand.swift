@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("alertmanager"), help: "An Alertmanager to send alerts to (http://host:9093); repeat for several.")
     var alertmanagers: [String] = []
 
+    @Option(name: .customLong("rules"), help: "Rule files in Prometheus' format, a path or a glob ('rules/*.yaml'); repeat for several.")
+    var rules: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -113,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         if !alertmanagers.isEmpty { configuration.alertmanagers = alertmanagers }
+        if !rules.isEmpty { configuration.rules = rules }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

@@ -35,10 +35,10 @@ public struct Alert: Sendable, Equatable {
     }
 
     /// Whether the notifier should be given the alert at `time` (Prometheus' `needsSending`): never while
-    /// pending; at once after it resolved; else once `resendDelay` passed since the last send.
+    /// pending; at once when never sent or after it resolved; else once `resendDelay` passed since the last send.
     func needsSending(at time: Int64, resendDelay: Int64) -> Bool {
         if state == .pending { return false }
-        if resolvedAt > lastSentAt { return true }
+        if lastSentAt == 0 || resolvedAt > lastSentAt { return true }
         return lastSentAt &+ resendDelay < time
     }
 }

@@ -114,7 +114,9 @@ public actor RuleManager {
 
     private func run(_ runtime: RuleGroupRuntime, restore: Bool) -> Task<Void, Never> {
         let (clock, environment, notify, logger) = (self.clock, self.environment, self.notify, self.logger)
-        return Task {
+        // Detached: a group started by `POST /-/reload` must not inherit that request's task-locals (its client
+        // connection, whose closing would cancel every later evaluation).
+        return Task.detached {
             let interval = runtime.interval
             let offset = RuleSchedule.offset(file: runtime.group.file, name: runtime.group.name, interval: interval)
             var time = RuleSchedule.evaluationTime(atOrBefore: clock.now(), offset: offset, interval: interval)

@@ -98,6 +98,18 @@ public enum RuleFileParser {
         if let annotations = fields["annotations"] {
             rule.annotations = try reader.labels(annotations, "annotations", isAnnotation: true)
         }
+        // As Prometheus, the templates of alerting rules are parsed here, so a typo is refused at load.
+        if kind == .alerting {
+            for (key, entries) in [("labels", rule.labels), ("annotations", rule.annotations)] {
+                for entry in entries where entry.value.contains("{{") {
+                    do {
+                        _ = try RuleTemplate(parsing: entry.value, name: "__alert_" + name)
+                    } catch {
+                        throw reader.error(fields[key] ?? node, "\(key).\(entry.name): \(error)")
+                    }
+                }
+            }
+        }
         return rule
     }
 

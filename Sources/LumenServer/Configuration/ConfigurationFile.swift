@@ -95,12 +95,16 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var query: Query?
     /// Base URLs of the Alertmanagers alerts go to.
     public var alertmanagers: [String]?
+    /// Rule files (paths or globs) and the tenant their rules belong to.
+    public var rules: [String]?
+    public var rulesTenant: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, adminToken = "admin_token", limits, overload
         case maxQueryLimit = "max_query_limit", storage, query
         case alertmanagers
+        case rules, rulesTenant = "rules_tenant"
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -207,6 +211,13 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             }
             configuration.alertmanagers = alertmanagers
         }
+        if let rules { configuration.rules = rules }
+        if let rulesTenant {
+            guard let tenant = Tenant(rulesTenant) else {
+                throw Error(description: "rules_tenant: \"\(rulesTenant)\" is not a valid tenant ID")
+            }
+            configuration.rulesTenant = tenant
+        }
         if let query {
             if let nanoseconds = try Self.duration(query.timeout, "query.timeout") {
                 configuration.queryLimits.timeout = .nanoseconds(nanoseconds)
@@ -264,6 +275,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeilingBytes: configuration.memoryCeilingBytes)
         maxQueryLimit = configuration.maxQueryLimit
         alertmanagers = configuration.alertmanagers.isEmpty ? nil : configuration.alertmanagers
+        rules = configuration.rules.isEmpty ? nil : configuration.rules
+        rulesTenant = configuration.rulesTenant == .anonymous ? nil : configuration.rulesTenant.id
         query = Query(
             timeout: DurationText.format(configuration.queryLimits.timeout.nanoseconds),
             maxSamples: configuration.queryLimits.maxSamples, maxSeries: configuration.queryLimits.maxSeries)

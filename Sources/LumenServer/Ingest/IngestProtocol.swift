@@ -4,4 +4,6 @@ public enum IngestProtocol: String, Sendable, CaseIterable {
     case otlpGRPC = "otlp_grpc"
     case remoteWrite = "remote_write"
     case loki, zipkin, statsd, syslog
+    /// Samples recording and alerting rules write (issue 21).
+    case rules
 }

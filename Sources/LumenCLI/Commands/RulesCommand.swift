@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import LumenRules
+
+/// `lumen rules check FILE…`: validates rule files offline, as `promtool check rules` does — every file parsed,
+/// every expression and template checked — and exits non-zero naming the file, line and reason of each error.
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "Check rule files in Prometheus' format.",
+        subcommands: [RulesCheckCommand.self])
+}
+
+struct RulesCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate rule files offline (file, line and reason for each error).")
+
+    @Argument(help: "Rule files.")
+    var files: [String]
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            print("Checking \(file)")
+            do {
+                let groups = try RuleFiles.load([file])
+                let count = groups.reduce(0) { $0 + $1.rules.count }
+                print("  SUCCESS: \(count) rules found")
+            } catch {
+                failed = true
+                print("  FAILED:\n\(error)")
+            }
+            print("")
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
