@@ -1,8 +1,8 @@
 import LumenModel
 import LumenQuery
 
-/// `detected_labels`, `detected_fields`, `detected_field/<name>/values` and `patterns`: what Grafana's Logs
-/// Drilldown and Explore read to offer filters, each over the lines the `query` selects in `[start, end]`.
+/// `detected_labels`, `detected_fields` and `detected_field/<name>/values`: what Grafana's Logs Drilldown and
+/// Explore read to offer filters, each over the lines the `query` selects in `[start, end]`.
 extension LokiRoutes {
     /// `{"detectedLabels":[{"label":…,"cardinality":…}]}`: the selected streams' labels and their value counts.
     func detectedLabels(_ parameters: LokiParameters, tenant: Tenant) throws -> JSONWriter {
@@ -68,37 +68,6 @@ extension LokiRoutes {
         let lineLimit = min(given ?? 1000, maxLimit)
         let fields = try engine.detectedFields(query, tenant: tenant, from: start, to: end, lineLimit: lineLimit)
         return (fields, lineLimit)
-    }
-
-    /// `{"status":"success","data":[{"pattern":…,"samples":[[<seconds>,<count>],…]}]}`: the templates of the
-    /// selected lines (as Lumen's block pages store them, variables as `<_>`), counted per `step`.
-    func patterns(_ parameters: LokiParameters, tenant: Tenant) throws -> JSONWriter {
-        let query = try Self.logQuery(try parameters.query())
-        let (start, end) = try parameters.range()
-        let step = try parameters.step(start: start, end: end)
-        let patterns = try engine.logPatterns(query, tenant: tenant, from: start, to: end, step: step)
-        return Self.success { writer in
-            writer.array(patterns) { writer, pattern in
-                writer.raw("{\"pattern\":")
-                writer.string(pattern.pattern)
-                writer.raw(",\"samples\":")
-                writer.array(pattern.counts) { writer, count in
-                    writer.byte("[")
-                    writer.integer(count.time / Timestamp.nanosecondsPerSecond)
-                    writer.byte(",")
-                    writer.integer(Int64(count.count))
-                    writer.byte("]")
-                }
-                writer.byte("}")
-            }
-        }
-    }
-
-    /// `format_query`: the query as Lumen reads it, re-parsed to prove it valid; answered as given.
-    func formatQuery(_ parameters: LokiParameters) throws -> JSONWriter {
-        let text = try parameters.query()
-        _ = try Self.parse(text)
-        return Self.success { writer in writer.string(text) }
     }
 
     /// A positive whole-number parameter, or nil when absent.
