@@ -64,12 +64,23 @@ public final class ClusterNode: Sendable {
             ])
     }
 
-    /// `init` on a thread of its own.
+    /// `init` on a thread of its own, retried for up to `patience` while JetStream is not answering yet (a
+    /// cluster's servers elect their meta leader a few seconds after they start).
     public static func start(
-        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger
+        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger,
+        patience: Duration = .seconds(30)
     ) async throws -> ClusterNode {
-        try await NIOThreadPool.singleton.runIfActive {
-            try ClusterNode(configuration: configuration, storage: storage, dataDirectory: dataDirectory, logger: logger)
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                return try await NIOThreadPool.singleton.runIfActive {
+                    try ClusterNode(
+                        configuration: configuration, storage: storage, dataDirectory: dataDirectory, logger: logger)
+                }
+            } catch let error as NATSError where (error.isTimeout || error.isNoResponders) && .now < deadline {
+                logger.info("cluster: JetStream is not answering yet (\(error)); retrying")
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

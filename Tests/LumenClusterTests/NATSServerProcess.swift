@@ -71,7 +71,7 @@ final class NATSServerProcess: @unchecked Sendable {
     /// Stops it (SIGTERM, or SIGKILL with `kill`) and waits for it to exit.
     func stop(kill: Bool = false) {
         guard let process, process.isRunning else { return }
-        if kill { Foundation.kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
+        Foundation.kill(process.processIdentifier, kill ? SIGKILL : SIGTERM)
         process.waitUntilExit()
         self.process = nil
     }

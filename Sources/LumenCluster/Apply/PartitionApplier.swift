@@ -37,6 +37,8 @@ public final class PartitionApplier: Sendable {
     private let mayApply: @Sendable () -> Bool
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
+    /// Whether someone has waited for the loop's end (the semaphore is signalled once).
+    private let waited = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let progressState = Mutex(Progress())
     let fetchSize: Int
@@ -74,9 +76,16 @@ public final class PartitionApplier: Sendable {
         thread.start()
     }
 
-    /// Asks the loop to stop (after its current fetch, at most `fetchWait`) and waits for it. Blocks.
+    /// Asks the loop to stop after its current fetch (at most `fetchWait`), without waiting: it neither appends nor
+    /// acknowledges once its lease is no longer valid, so the caller need not wait to give the lease up.
+    public func requestStop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// Asks the loop to stop and waits for it (the first caller waits; later ones return at once). Blocks.
     public func stop() {
-        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        requestStop()
+        guard !waited.exchange(true, ordering: .sequentiallyConsistent) else { return }
         finished.wait()
     }
 

@@ -68,7 +68,9 @@ public final class PartitionOwnership: Sendable {
     public func stop() {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         finished.wait()
+        let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
+        for applier in appliers { applier.stop() }
         try? nodes.delete(Self.nodeKeyPrefix + node)
     }
 
@@ -166,13 +168,15 @@ public final class PartitionOwnership: Sendable {
     /// Stops applying and forgets the lease, without touching the key (it is someone else's, or expiring).
     private func drop(_ partition: Int) {
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
-        current.applier.stop()
+        current.applier.requestStop()
     }
 
     /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once.
     private func release(_ partition: Int) {
+        // Not waited for: one tick gives up many partitions, and waiting for each fetch would starve the renewals.
+        // Once the partition is out of `held`, its applier neither appends nor acknowledges.
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
-        current.applier.stop()
+        current.applier.requestStop()
         let key = OwnershipRecord.key(ofPartition: partition)
         // Only while it is still ours: a compare-and-swap would be exact, a get first is close enough here since
         // the holder itself is the only writer of its key.
