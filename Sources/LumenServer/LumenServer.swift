@@ -152,7 +152,6 @@ public struct LumenServer: Sendable {
             options: .init(alertmanagers: configuration.alertmanagers), metrics: telemetry.factory, logger: logger)
         if let notifier { services.append(.init(service: notifier)) }
         let alertNotifier: AlertNotifier = { alerts in notifier?.send(alerts) }
-        _ = alertNotifier
         await rules.setNotifier(alertNotifier)
         services.append(.init(service: RuleService(manager: rules, logger: logger)))
         let context = ListenerContext(
