@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "LumenRules",
             dependencies: [
-                "LumenModel", "LumenQuery", "LumenEngine",
+                "LumenModel", "LumenQuery", "LumenEngine", "LumenPromQLTest",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 // The Alertmanager notifier (Notify/): HTTP, its metrics, its place in the server's lifecycle.

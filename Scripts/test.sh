@@ -18,5 +18,8 @@ swift test --skip-build
 echo "== the project's PromQL cases through lumen-bench promqltest"
 .build/debug/lumen-bench promqltest Tests/PromQL/*.test
 
+echo "== rule unit tests through promtool and lumen rules test (the oracle)"
+Scripts/rules-oracle.sh
+
 echo "== interop and crash tests (real clients, real process)"
 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop

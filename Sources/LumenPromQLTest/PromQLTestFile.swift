@@ -219,7 +219,7 @@ public struct PromQLTestFile: Sendable {
         throw QueryError("expected a series like name{label=\"value\"} followed by values")
     }
 
-    static func labelSet(_ text: Substring) throws(QueryError) -> Labels {
+    public static func labelSet(_ text: Substring) throws(QueryError) -> Labels {
         let tokens = try Lexer.tokenize(String(text))
         var labels: [Label] = []
         var index = 0

@@ -5,12 +5,12 @@ import LumenQuery
 ///
 /// `a+bxn` expands to n+1 values `a, a+b, …, a+n·b`; `axn` repeats `a` n+1 times; `_xn` is n missing points.
 /// `nil` entries are missing points.
-enum SeriesNotation {
+public enum SeriesNotation {
     struct Unsupported: Error {
         let reason: String
     }
 
-    static func values(_ text: Substring) throws(QueryError) -> [Double?] {
+    public static func values(_ text: Substring) throws(QueryError) -> [Double?] {
         var result: [Double?] = []
         for item in text.split(whereSeparator: \.isWhitespace) {
             result += try expand(item)

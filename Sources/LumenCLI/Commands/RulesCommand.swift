@@ -6,8 +6,8 @@ import LumenRules
 /// every expression and template checked — and exits non-zero naming the file, line and reason of each error.
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Check rule files in Prometheus' format.",
-        subcommands: [RulesCheckCommand.self])
+        commandName: "rules", abstract: "Check and unit-test rule files in Prometheus' format.",
+        subcommands: [RulesCheckCommand.self, RulesTestCommand.self])
 }
 
 struct RulesCheckCommand: ParsableCommand {
@@ -28,6 +28,38 @@ struct RulesCheckCommand: ParsableCommand {
             } catch {
                 failed = true
                 print("  FAILED:\n\(error)")
+            }
+            print("")
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `lumen rules test FILE…`: runs rule unit tests in promtool's format (`promtool test rules`), printing as
+/// promtool prints and exiting 1 when any test fails.
+struct RulesTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run rule unit tests in promtool's format.")
+
+    @Argument(help: "Test files.")
+    var files: [String]
+
+    func run() async throws {
+        var failed = false
+        for file in files {
+            print("Unit Testing:  \(file)")
+            do {
+                let result = try await RuleTestRunner().run(file: file)
+                if result.passed {
+                    print("  SUCCESS")
+                } else {
+                    failed = true
+                    print("  FAILED:")
+                    for failure in result.failures { print(failure) }
+                }
+            } catch {
+                failed = true
+                print("  FAILED:\n    \(error)")
             }
             print("")
         }
