@@ -87,6 +87,11 @@ struct LogQLStageTests {
         #expect(top.count == 1)
     }
 
+    @Test func absentOverTimeIsOneOnlyWhereNoLineFalls() throws {
+        #expect(try vector(#"absent_over_time({service="cart"}[1m])"#) == [:])
+        #expect(try vector(#"absent_over_time({service="nosuch", level=~".+"}[1m])"#) == [#"{service="nosuch"}"#: 1])
+    }
+
     @Test func directionForwardGivesTheOldestFirstAndBackwardTheNewest() throws {
         guard case .logs(let logs) = try Parser.parseLogQL(#"{service=~"cart|payment"}"#) else { return }
         let forward = try engine.labeledLines(logs, tenant: .anonymous, from: window.start, to: window.end, limit: 2, forward: true)

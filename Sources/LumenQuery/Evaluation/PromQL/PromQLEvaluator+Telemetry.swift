@@ -11,6 +11,7 @@ extension PromQLEvaluator {
         guard let argument = arguments.first(where: \.isTelemetryRange),
             case .telemetryRange(let range) = argument.unwrapped
         else { return .vector([]) }
+        if name == "absent_over_time" { return try absent(range, at: time) }
         let parameter = name == "quantile_over_time" ? try scalarValue(arguments[0], at: time) : .nan
         let seconds = Double(range.range) / 1e9
         var elements: [StepValue.Element] = []
@@ -30,6 +31,17 @@ extension PromQLEvaluator {
             if let value { elements.append(StepValue.Element(series: entry.series, value: value)) }
         }
         return .vector(try unique(elements))
+    }
+
+    /// `absent_over_time`: nothing when any line or span falls in the window, else one sample of 1 labelled by
+    /// the selector's equality matchers, as LogQL answers it.
+    private func absent(_ range: TelemetryRange, at time: Int64) throws(QueryError) -> StepValue {
+        guard try telemetryMatrix(range, at: time, sizes: false).allSatisfy({ $0.samples.isEmpty }) else {
+            return .vector([])
+        }
+        let matchers: [LabelMatcher] = if case .logs(let logs) = range.source { logs.matchers } else { [] }
+        let labels = Labels(matchers.filter { $0.op == .equal }.map { Label($0.name, $0.value) })
+        return .vector([StepValue.Element(series: labelSets.id(labels), value: 1)])
     }
 
     /// The range's samples in `(t − range, t]`, per series. Without `sizes`, a log line's sample is 0 rather than

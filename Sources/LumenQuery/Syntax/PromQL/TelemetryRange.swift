@@ -40,7 +40,7 @@ public struct TelemetryRange: Equatable, Sendable {
     static let functions: Set<String> = [
         "rate", "count_over_time", "bytes_over_time", "bytes_rate", "sum_over_time", "avg_over_time",
         "min_over_time", "max_over_time", "quantile_over_time", "stddev_over_time", "stdvar_over_time",
-        "first_over_time", "last_over_time",
+        "first_over_time", "last_over_time", "absent_over_time",
     ]
 
     /// The signature of functions only log ranges have.
@@ -62,7 +62,7 @@ public struct TelemetryRange: Equatable, Sendable {
         if isBytes, let unwrap {
             throw QueryError("\(function) counts line sizes and takes no | unwrap \(unwrap.field)", at: position)
         }
-        if unwrap == nil, function != "rate", function != "count_over_time", !isBytes {
+        if unwrap == nil, function != "rate", function != "count_over_time", function != "absent_over_time", !isBytes {
             throw QueryError("\(function) needs values: add | unwrap <field> before the range", at: position)
         }
     }
