@@ -105,6 +105,17 @@ def wait_for(check, timeout=15, interval=0.2):
         time.sleep(interval)
 
 
+def keep_posting(url, stop):
+    """POSTs to `url` back to back until `stop` is set or the server is gone: maintenance (a flush, a compaction)
+    running all the time, so that a `kill -9` lands in the middle of one."""
+    session = requests.Session()
+    while not stop.is_set():
+        try:
+            session.post(url, timeout=30)
+        except requests.RequestException:
+            return
+
+
 @pytest.fixture
 def lumen(tmp_path):
     server = LumenProcess(str(tmp_path / "data")).start()

@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from conftest import LumenProcess
+from conftest import LumenProcess, keep_posting
 from test_crash import payloads
 
 SENDERS = 4
@@ -43,16 +43,8 @@ def test_kill_9_mid_flush_and_mid_compaction_loses_and_doubles_nothing(tmp_path)
                     with lock:
                         acknowledged.append(trace_id)
 
-        def maintain(path):
-            session = requests.Session()
-            while not stop.is_set():
-                try:
-                    session.post(f"{server.api}{path}", timeout=30)
-                except requests.RequestException:
-                    return
-
         threads = [threading.Thread(target=send) for _ in range(SENDERS)]
-        threads += [threading.Thread(target=maintain, args=(path,))
+        threads += [threading.Thread(target=keep_posting, args=(f"{server.api}{path}", stop))
                     for path in ("/api/v1/admin/flush", "/api/v1/admin/compact")]
         for thread in threads:
             thread.start()

@@ -16,7 +16,7 @@ import uuid
 
 import requests
 
-from conftest import LumenProcess
+from conftest import LumenProcess, keep_posting
 
 KILLS = int(os.environ.get("LUMEN_TORTURE_KILLS", "10"))
 SENDERS = 3
@@ -120,16 +120,8 @@ def test_every_acknowledged_write_survives_repeated_kill_9(tmp_path):
                 if not ledger.send(session, server, next(stream)):
                     return  # the server is gone; what was unanswered is sent again after the restart
 
-        def maintain(path):
-            session = requests.Session()
-            while not stop.is_set():
-                try:
-                    session.post(f"{server.api}{path}", timeout=30)
-                except requests.RequestException:
-                    return
-
         threads = [threading.Thread(target=send, args=(stream,)) for stream in streams]
-        threads += [threading.Thread(target=maintain, args=(path,))
+        threads += [threading.Thread(target=keep_posting, args=(f"{server.api}{path}", stop))
                     for path in ("/api/v1/admin/flush", "/api/v1/admin/compact")]
         for thread in threads:
             thread.start()
