@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers (Debian).
-# With --test-peers, also what the tests drive: Prometheus, Alertmanager and util-linux's `logger` (Debian), and a
-# virtualenv with the real clients (PyPI). Idempotent and quiet when all is there. (Debian's Alertmanager unit, where
-# systemd runs it, listens on :9093/:9094; the tests start their own on ports the OS picks, so it does not interfere.)
+# Installs what Lumen's build needs and a fresh machine may lack: zlib's, snappy's and zstd's headers and the NATS C
+# client (Debian). With --test-peers, also what the tests drive: Prometheus, Alertmanager, nats-server and
+# util-linux's `logger` (Debian), and a virtualenv with the real clients (PyPI). Idempotent and quiet when all is
+# there. (Debian's Alertmanager unit, where systemd runs it, listens on :9093/:9094; the tests start their own on
+# ports the OS picks, so it does not interfere.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,10 @@ if ((${#missing[@]})); then
 fi
 
 [ "${1:-}" = "--test-peers" ] || exit 0
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.zipkin.json, statsd, requests, prometheus_api_client" 2>/dev/null; then
+# The requirements installed last are kept in the venv: a changed list installs again.
+if [ ! -x .venv/bin/pytest ] || ! cmp -s Tests/Interop/requirements.txt .venv/requirements.installed; then
     echo "== installing the Python test clients into .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r Tests/Interop/requirements.txt
+    cp Tests/Interop/requirements.txt .venv/requirements.installed
 fi
