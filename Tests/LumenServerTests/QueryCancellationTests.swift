@@ -78,7 +78,14 @@ struct QueryCancellationTests {
     }
 
     @Test func aClientThatDisconnectsStopsItsQuery() async throws {
-        let server = try await TestServer.start { $0.maxConcurrentQueries = 1 }
+        // No sample limit and a long timeout: only the disconnect can stop the query, so it holds its slot until
+        // then however slowly the machine runs (with the default limit it could end on its own before a poll saw
+        // the slot taken).
+        let server = try await TestServer.start {
+            $0.maxConcurrentQueries = 1
+            $0.queryLimits.maxSamples = .max
+            $0.queryLimits.timeout = .seconds(600)
+        }
         defer { Task { await server.stop() } }
         let port = server.apiURL.port!
         var components = URLComponents()
