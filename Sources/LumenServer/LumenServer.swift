@@ -75,6 +75,11 @@ public struct LumenServer: Sendable {
         ).register(on: apiRouter)
         LokiRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
+        let tails = LokiTails(
+            engine: engine, tenants: tenants, queries: queries,
+            limiter: LokiTailLimiter(perTenant: 10, total: 100, factory: telemetry.factory),
+            maxLimit: configuration.maxQueryLimit)
+        tails.register(on: apiRouter)
         TempoRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
             .register(on: apiRouter)
         JaegerRoutes(engine: engine, tenants: tenants, queries: queries, maxLimit: configuration.maxQueryLimit)
@@ -114,9 +119,9 @@ public struct LumenServer: Sendable {
             logger: quietLogger)
         let api = Application(
             router: apiRouter,
-            server: .http1(
+            server: .http1WebSocket(
                 budget: connections, listener: .api, idleTimeout: idleTimeout, requestTimeout: requestTimeout,
-                onEventLoops: false),
+                shouldUpgrade: tails.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.api.host, port: configuration.api.port),
                 serverName: "lumen"),
             onServerRunning: { channel in

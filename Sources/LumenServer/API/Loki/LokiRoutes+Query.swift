@@ -47,11 +47,6 @@ extension LokiRoutes {
             return Self.success { writer in
                 writer.raw("{\"resultType\":\"streams\",\"result\":")
                 LokiStreams(lines, categorize: categorize).write(into: &writer)
-                if categorize {
-                    writer.raw(",\"encodingFlags\":[")
-                    writer.string(Self.categorizeLabels)
-                    writer.byte("]")
-                }
                 Self.writeStats(stats, into: &writer)
                 writer.byte("}")
             }

@@ -36,6 +36,8 @@ struct LokiStreams {
         return Labels(labels)
     }
 
+    /// The streams' array, followed when categorized by `,"encodingFlags":["categorize-labels"]` (the field Loki
+    /// adds beside it, in a query's `data` and in each tail message).
     func write(into writer: inout JSONWriter) {
         writer.array(order) { writer, key in
             writer.raw("{\"stream\":")
@@ -56,6 +58,11 @@ struct LokiStreams {
                 writer.byte("]")
             }
             writer.byte("}")
+        }
+        if categorize {
+            writer.raw(",\"encodingFlags\":[")
+            writer.string(LokiRoutes.categorizeLabels)
+            writer.byte("]")
         }
     }
 }
