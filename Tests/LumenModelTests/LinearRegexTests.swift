@@ -136,23 +136,33 @@ struct LinearRegexTests {
     /// same answers in both engines, on ASCII texts where their dialects agree (not `\b`: Swift's "simple"
     /// word boundary does not see one before a leading digit, RE2's does).
     @Test func randomPatternsAgreeWithSwiftRegex() throws {
-        var random = SplitMix64(seed: 22)
+        let compared = try Self.forRandomPatterns(seed: 22) { pattern, swift, text in
+            let linear = try LinearRegex(pattern)
+            let whole = (try? swift.wholeMatch(in: text)) != nil
+            let anywhere = (try? swift.firstMatch(in: text)) != nil
+            #expect(linear.wholeMatch(text) == whole, "\(pattern) whole \(text.debugDescription)")
+            #expect(linear.contains(text) == anywhere, "\(pattern) contains \(text.debugDescription)")
+        }
+        #expect(compared == 3200)
+    }
+
+    /// Calls `check` with 400 random patterns (and Swift's `Regex` of each) on 8 random texts each; returns the
+    /// number of calls.
+    static func forRandomPatterns(
+        seed: UInt64, _ check: (String, Regex<AnyRegexOutput>, String) throws -> Void
+    ) throws -> Int {
+        var random = SplitMix64(seed: seed)
         var compared = 0
         for _ in 0..<400 {
-            let pattern = Self.randomPattern(&random, depth: 0)
+            let pattern = randomPattern(&random, depth: 0)
             let swift = try Regex(pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
-            let linear = try LinearRegex(pattern)
             for _ in 0..<8 {
                 let length = Int.random(in: 0...8, using: &random)
-                let text = String((0..<length).map { _ in "abc1 -".randomElement(using: &random)! })
-                let whole = (try? swift.wholeMatch(in: text)) != nil
-                let anywhere = (try? swift.firstMatch(in: text)) != nil
-                #expect(linear.wholeMatch(text) == whole, "\(pattern) whole \(text.debugDescription)")
-                #expect(linear.contains(text) == anywhere, "\(pattern) contains \(text.debugDescription)")
+                try check(pattern, swift, String((0..<length).map { _ in "abc1 -".randomElement(using: &random)! }))
                 compared += 1
             }
         }
-        #expect(compared == 3200)
+        return compared
     }
 
     private static func randomPattern(_ random: inout SplitMix64, depth: Int) -> String {

@@ -103,6 +103,8 @@ struct RegexMachine: Sendable {
                     push(first, &depth)
                 case .assert(let assertion):
                     if assertion.holds(previous: previous, next: current) { push(pc + 1, &depth) }
+                case .save:
+                    push(pc + 1, &depth)
                 case .match:
                     if !anchoredEnd || current == RegexMachine.none {
                         matched = true

@@ -1,6 +1,7 @@
-/// A parsed regular expression. Groups leave no trace (a boolean match needs no captures), flags are
-/// already applied (`(?i)a` is the set `[Aa]`, `(?s).` is any scalar), and lazy quantifiers are plain ones:
-/// whether a string matches does not depend on which repetition is preferred.
+/// A parsed regular expression, flags already applied (`(?i)a` is the set `[Aa]`, `(?s).` is any scalar).
+/// Parsed for a boolean match, groups leave no trace and every quantifier is greedy: whether a string matches
+/// depends on neither. Parsed for submatches (`RegexSyntax.parseCapturing`), groups are `capture` nodes and
+/// lazy quantifiers keep their preference, which decides what each group reports.
 indirect enum RegexNode: Hashable, Sendable {
     case empty
     /// One scalar, compared exactly.
@@ -9,8 +10,10 @@ indirect enum RegexNode: Hashable, Sendable {
     case assertion(RegexAssertion)
     case concatenation([RegexNode])
     case alternation([RegexNode])
-    /// `max == nil`: unbounded.
-    case repetition(RegexNode, min: Int, max: Int?)
+    /// `max == nil`: unbounded. `greedy`: more repetitions are preferred to fewer.
+    case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
+    /// A group whose span a submatch search reports: `index` 1… in the order of the groups' `(`, 0 the whole match.
+    case capture(RegexNode, index: Int)
 
     /// The scalars of a pattern that is one exact string (no classes, no assertions), or nil.
     var literal: [UInt32]? {
@@ -29,7 +32,7 @@ indirect enum RegexNode: Hashable, Sendable {
     /// The node without a leading and a trailing `.*` that also matches newlines, and which it had: a whole
     /// match of `.*foo.*` is a search for `foo`, and `api-.*` is decided once `api-` is read.
     var trimmingAnyRuns: (node: RegexNode, leading: Bool, trailing: Bool) {
-        let anyRun = RegexNode.repetition(.set(.any), min: 0, max: nil)
+        let anyRun = RegexNode.repetition(.set(.any), min: 0, max: nil, greedy: true)
         if self == anyRun { return (.empty, true, true) }
         guard case .concatenation(var nodes) = self else { return (self, false, false) }
         let leading = nodes.first == anyRun

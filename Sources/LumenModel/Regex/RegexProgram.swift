@@ -1,6 +1,7 @@
 /// A regular expression compiled to Thompson-NFA instructions (Russ Cox, "Regular Expression Matching: the
 /// Virtual Machine Approach"): consuming instructions test one scalar, `split` forks, `jump` continues
-/// elsewhere, `assert` tests the position. `RegexMachine` runs it in time linear in the text.
+/// elsewhere, `assert` tests the position, `save` records the position in a capture slot. `RegexMachine` runs
+/// it in time linear in the text, `RegexSubmatchMachine` too with the slots.
 ///
 /// Repetition is unrolled (`x{2,4}` is `xx(x(x)?)?`), so the size is bounded: at most `maxInstructions`.
 struct RegexProgram: Sendable {
@@ -10,9 +11,12 @@ struct RegexProgram: Sendable {
         case scalar(UInt32)
         /// Index into `sets`.
         case set(Int)
+        /// Both continue; the first is preferred (it decides submatches).
         case split(Int, Int)
         case jump(Int)
         case assert(RegexAssertion)
+        /// Slot `2 × group` is a group's start, `2 × group + 1` its end.
+        case save(Int)
         case match
     }
 
@@ -66,25 +70,31 @@ struct RegexProgram: Sendable {
             }
             try emit(branches.last ?? .empty)
             for jump in jumps { instructions[jump] = .jump(instructions.count) }
-        case .repetition(let body, let min, let max):
-            try emitRepetition(body, min: min, max: max)
+        case .repetition(let body, let min, let max, let greedy):
+            try emitRepetition(body, min: min, max: max, greedy: greedy)
+        case .capture(let body, let index):
+            _ = try append(.save(2 * index))
+            try emit(body)
+            _ = try append(.save(2 * index + 1))
         }
     }
 
-    private mutating func emitRepetition(_ body: RegexNode, min: Int, max: Int?) throws(TooLarge) {
+    /// A lazy repetition is the greedy one with each split's preference swapped.
+    private mutating func emitRepetition(_ body: RegexNode, min: Int, max: Int?, greedy: Bool) throws(TooLarge) {
+        func split(more: Int, done: Int) -> Instruction { greedy ? .split(more, done) : .split(done, more) }
         guard let max else {
             if min == 0 {
                 // L: split body, end; body; jump L; end:
-                let split = try append(.split(0, 0))
+                let start = try append(.split(0, 0))
                 try emit(body)
-                _ = try append(.jump(split))
-                instructions[split] = .split(split + 1, instructions.count)
+                _ = try append(.jump(start))
+                instructions[start] = split(more: start + 1, done: instructions.count)
             } else {
                 // x{n,} is n-1 copies then x+ — L: body; split L, end; end:
                 for _ in 1..<min { try emit(body) }
                 let start = instructions.count
                 try emit(body)
-                _ = try append(.split(start, instructions.count + 1))
+                _ = try append(split(more: start, done: instructions.count + 1))
             }
             return
         }
@@ -95,6 +105,6 @@ struct RegexProgram: Sendable {
             splits.append(try append(.split(0, 0)))
             try emit(body)
         }
-        for split in splits { instructions[split] = .split(split + 1, instructions.count) }
+        for index in splits { instructions[index] = split(more: index + 1, done: instructions.count) }
     }
 }

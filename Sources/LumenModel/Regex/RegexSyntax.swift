@@ -13,6 +13,8 @@ struct RegexSyntax {
         var caseInsensitive = false
         var dotMatchesNewline = false
         var multiLine = false
+        /// `(?U)`: `x*` is lazy and `x*?` greedy.
+        var ungreedy = false
     }
 
     // Internal, not private: RegexSyntax+Escapes.swift reads and advances them.
@@ -21,6 +23,10 @@ struct RegexSyntax {
     var flags: Flags
     private var stack: [Frame]
     private var names: Set<String> = []
+    /// Whether groups become `capture` nodes and lazy quantifiers stay lazy (a submatch search).
+    private let capturing: Bool
+    /// The names of groups 1…, nil for an unnamed one; only when `capturing`.
+    private var groupNames: [String?] = []
 
     /// One open group: its finished alternatives and the sequence being built.
     private struct Frame {
@@ -30,6 +36,8 @@ struct RegexSyntax {
         var lastRepeatStart: Int?
         /// The flags outside the group, restored at its `)`.
         let outerFlags: Flags
+        /// The group's number when it captures.
+        var capture: Int? = nil
 
         var node: RegexNode {
             alternatives.isEmpty ? RegexSyntax.concatenation(sequence)
@@ -38,13 +46,23 @@ struct RegexSyntax {
     }
 
     static func parse(_ pattern: String, flags: Flags = Flags()) throws(RegexSyntaxError) -> RegexNode {
-        var parser = RegexSyntax(scalars: Array(pattern.unicodeScalars), flags: flags)
+        var parser = RegexSyntax(scalars: Array(pattern.unicodeScalars), flags: flags, capturing: false)
         return try parser.parse()
     }
 
-    private init(scalars: [Unicode.Scalar], flags: Flags) {
+    /// For a submatch search: the pattern as capture 0, and the names of groups 1… (nil where unnamed).
+    static func parseCapturing(_ pattern: String, flags: Flags = Flags()) throws(RegexSyntaxError)
+        -> (node: RegexNode, groupNames: [String?])
+    {
+        var parser = RegexSyntax(scalars: Array(pattern.unicodeScalars), flags: flags, capturing: true)
+        let node = try parser.parse()
+        return (.capture(node, index: 0), parser.groupNames)
+    }
+
+    private init(scalars: [Unicode.Scalar], flags: Flags, capturing: Bool) {
         self.scalars = scalars
         self.flags = flags
+        self.capturing = capturing
         stack = [Frame(outerFlags: flags)]
     }
 
@@ -58,7 +76,7 @@ struct RegexSyntax {
                 let group = stack.removeLast()
                 flags = group.outerFlags
                 position += 1
-                append(group.node)
+                append(group.capture.map { .capture(group.node, index: $0) } ?? group.node)
             case "|":
                 stack[stack.count - 1].alternatives.append(Self.concatenation(stack[stack.count - 1].sequence))
                 stack[stack.count - 1].sequence = []
@@ -120,13 +138,16 @@ struct RegexSyntax {
 
     // MARK: Repetition
 
-    /// Applies a quantifier that ended at `position` to the last node; a trailing `?` (lazy) is consumed.
+    /// Applies a quantifier that ended at `position` to the last node; a trailing `?` (lazy) is consumed, and
+    /// kept only when `capturing`.
     private mutating func repeatLast(min: Int, max: Int?, from start: Int) throws(RegexSyntaxError) {
-        if peek() == "?" { position += 1 }
+        let lazy = peek() == "?"
+        if lazy { position += 1 }
+        let greedy = !capturing || lazy == flags.ungreedy
         let frame = stack[stack.count - 1]
         guard let last = frame.sequence.last else { throw error(.missingRepeatArgument, from: start, to: position) }
         if let previous = frame.lastRepeatStart { throw error(.invalidNestedRepeat, from: previous, to: position) }
-        stack[stack.count - 1].sequence[frame.sequence.count - 1] = .repetition(last, min: min, max: max)
+        stack[stack.count - 1].sequence[frame.sequence.count - 1] = .repetition(last, min: min, max: max, greedy: greedy)
         stack[stack.count - 1].lastRepeatStart = start
     }
 
@@ -170,13 +191,19 @@ struct RegexSyntax {
                 push(scoped: scoped)
             }
         } else {
-            push(scoped: flags)
+            push(scoped: flags, captureName: .some(nil))
         }
         if stack.count > Self.maxDepth + 1 { throw error(.nestingDepth, from: 0, to: scalars.count) }
     }
 
-    private mutating func push(scoped: Flags) {
-        stack.append(Frame(outerFlags: flags))
+    /// `captureName` is `.some` for a group that captures (`.some(nil)` when unnamed).
+    private mutating func push(scoped: Flags, captureName: String?? = nil) {
+        var frame = Frame(outerFlags: flags)
+        if capturing, let captureName {
+            groupNames.append(captureName)
+            frame.capture = groupNames.count
+        }
+        stack.append(frame)
         flags = scoped
     }
 
@@ -200,7 +227,7 @@ struct RegexSyntax {
             || ("0"..."9").contains($0) }
         guard !name.isEmpty, isWord else { throw error(.invalidNamedCapture, from: start, to: position) }
         guard names.insert(name).inserted else { throw error(.duplicateCaptureName, from: start, to: position) }
-        push(scoped: flags)
+        push(scoped: flags, captureName: name)
         return true
     }
 
@@ -217,7 +244,7 @@ struct RegexSyntax {
             case "i": scoped.caseInsensitive = !negative
             case "s": scoped.dotMatchesNewline = !negative
             case "m": scoped.multiLine = !negative
-            case "U": break  // ungreedy: the same boolean answer
+            case "U": scoped.ungreedy = !negative
             case "-":
                 guard !negative else { break scan }
                 negative = true
