@@ -284,3 +284,97 @@ def test_real_clients_push_and_the_loki_api_reads_back(lumen):
     assert all(stream["stream"]["logger"] == f"interop-{run}" for stream in classic_streams)
     modern = [value[1] for stream in lines("modern") for value in stream["values"]]
     assert any(f"payment {run} failed" in line for line in modern)
+
+
+@pytest.fixture
+def web(lumen):
+    """Six lines of service `web`: access lines, two coloured by ANSI escapes, two JSON bodies, one logfmt.
+    Returns (lumen, start ns, end ns, the lines)."""
+    now = time.time_ns()
+    lines = [
+        "\x1b[32mGET\x1b[0m /api/cart 200 12ms",
+        "\x1b[31mPOST\x1b[0m /api/pay 503 950ms",
+        "GET /health 200 1ms",
+        '{"request":{"method":"GET","path":"/api/cart"},"response":{"status":200},"items":[{"sku":"a1"}]}',
+        '{"request":{"method":"POST","path":"/api/pay"},"response":{"status":503},"items":[]}',
+        "method=GET path=/api/cart status=200 user= broken\"pair debug",
+    ]
+    times = [now - (60 - i) * SECOND for i in range(len(lines))]
+    push(lumen, [{"stream": {"service_name": "web"}, "values": [[str(t), line] for t, line in zip(times, lines)]}])
+    start, end = now - 120 * SECOND, now + SECOND
+    wait_for(lambda: len(query_range(lumen, '{service_name="web"}', start, end).json()["data"]["result"]) > 0)
+    return lumen, start, end, lines
+
+
+def parsed_by_line(lumen, expr, start, end):
+    """Grafana's Explore request (categorized labels): each line with the labels the pipeline parsed."""
+    body = json_ok(query_range(lumen, expr, start, end, direction="forward", headers=CATEGORIZE))
+    values = sorted((value for stream in body["data"]["result"] for value in stream["values"]), key=lambda v: v[0])
+    return [(value[1], value[2].get("parsed", {}) if len(value) > 2 else {}) for value in values]
+
+
+def native_logs(lumen, query, start, end):
+    response = requests.get(f"{lumen.api}/lumen/v1/query", params={
+        "query": query, "start": str(start / 1e9), "end": str(end / 1e9), "limit": "100"}, timeout=10)
+    assert response.status_code == 200, response.text
+    return sorted(response.json()["logs"], key=lambda log: log["timeUnixNano"])
+
+
+# The query builder's renderers (grafana/grafana public/app/plugins/datasource/loki/querybuilder): `| regexp` with
+# its pattern in backticks, `| decolorize` bare, `| json a, b="x"` and `| logfmt --strict --keep-empty a, b="x"`.
+ACCESS = r"(?P<method>\w+) (?P<path>/\S*) (?P<status>\d+) (?P<ms>\d+)ms"
+
+
+def test_regexp_and_decolorize_as_the_query_builder_writes_them(web):
+    lumen, start, end, lines = web
+    plain = parsed_by_line(lumen, f'{{service_name="web"}} | decolorize | regexp `{ACCESS}`', start, end)
+    assert [line for line, _ in plain[:3]] == ["GET /api/cart 200 12ms", "POST /api/pay 503 950ms", lines[2]]
+    assert [fields for _, fields in plain[:3]] == [
+        {"method": "GET", "path": "/api/cart", "status": "200", "ms": "12"},
+        {"method": "POST", "path": "/api/pay", "status": "503", "ms": "950"},
+        {"method": "GET", "path": "/health", "status": "200", "ms": "1"},
+    ]
+    assert all(fields == {} for _, fields in plain[3:])  # no match: no labels, no error
+    # Without decolorize the escape sequence's `0m` is the first word before a space.
+    coloured = parsed_by_line(lumen, f'{{service_name="web"}} | regexp `{ACCESS}`', start, end)
+    assert [fields.get("method") for _, fields in coloured[:3]] == ["0m", "0m", "GET"]
+    # The same pipeline through Lumen's native API gives the same fields.
+    native = native_logs(lumen, f'{{service="web"}} | decolorize | regexp `{ACCESS}`', start, end)
+    assert [log["body"] for log in native[:3]] == [line for line, _ in plain[:3]]
+    assert [{k: log["attributes"][k] for k in ("method", "path", "status", "ms")} for log in native[:3]] \
+        == [fields for _, fields in plain[:3]]
+    # A metric query over the captures (the log volume of a regexp-parsed label, step already interpolated).
+    expr = f'sum by (status) (count_over_time({{service_name="web"}} | decolorize | regexp `{ACCESS}` [2m]))'
+    body = json_ok(requests.get(f"{lumen.api}/loki/api/v1/query", params={"query": expr, "time": str(end)},
+                                timeout=10))
+    counts = {sample["metric"].get("status", ""): float(sample["value"][1]) for sample in body["data"]["result"]}
+    assert counts == {"200": 2, "503": 1, "": 3}
+    unwrapped = json_ok(requests.get(f"{lumen.api}/loki/api/v1/query", params={
+        "query": f'max(max_over_time({{service_name="web"}} | decolorize | regexp `{ACCESS}` | unwrap ms [2m]))',
+        "time": str(end)}, timeout=10))
+    assert float(unwrapped["data"]["result"][0]["value"][1]) == 950
+    # A pattern without a named group is refused at parse time, with the reason.
+    response = query_range(lumen, '{service_name="web"} | regexp `(\\d+)`', start, end)
+    assert response.status_code == 400 and "named capture" in response.text
+
+
+def test_json_and_logfmt_parameters_as_the_query_builder_writes_them(web):
+    lumen, start, end, lines = web
+    expr = '{service_name="web"} | json method="request.method", status="response.status", sku="items[0].sku"'
+    parsed = parsed_by_line(lumen, expr, start, end)
+    assert parsed[3][1] == {"method": "GET", "status": "200", "sku": "a1"}
+    # A path the line lacks gives "", and a label with an empty value is no label in Loki's answers.
+    assert parsed[4][1] == {"method": "POST", "status": "503"}
+    assert parsed[0][1]["__error__"] == "JSONParserErr"
+    failing = parsed_by_line(lumen, expr + " | status >= 500", start, end)
+    assert [line for line, _ in failing] == [lines[4]]
+    native = native_logs(lumen, '{service="web"} | json status="response.status" | status >= 500', start, end)
+    assert [log["body"] for log in native] == [lines[4]]
+
+    logfmt = parsed_by_line(lumen, '{service_name="web"} | logfmt --strict --keep-empty method, code="status", user',
+                            start, end)
+    # --strict: the malformed `broken"pair` ends the read with an error; what came before it stays.
+    assert logfmt[5][1] == {"method": "GET", "code": "200", "__error__": "LogfmtParserErr"}
+    lenient = parsed_by_line(lumen, '{service_name="web"} | logfmt --keep-empty | line_format "{{.debug}}-{{.path}}"',
+                             start, end)
+    assert lenient[5] == ("-/api/cart", {"method": "GET", "path": "/api/cart", "status": "200"})

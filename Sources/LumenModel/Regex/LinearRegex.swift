@@ -5,7 +5,7 @@
 /// `regexp`) for the same reason.
 ///
 /// Matching works on Unicode scalars, as RE2 does, not on grapheme clusters. `\d \w \s \b` are ASCII.
-/// Captures, backreferences and lookaround are not offered (the last two are syntax errors, as in RE2).
+/// Submatches are `SubmatchRegex`'s; backreferences and lookaround are syntax errors, as in RE2.
 ///
 /// Thread-safety: an immutable value, safe to share between tasks.
 public struct LinearRegex: Sendable, CustomStringConvertible {

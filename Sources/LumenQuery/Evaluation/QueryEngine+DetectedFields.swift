@@ -30,8 +30,8 @@ extension QueryEngine {
             for label in line.metadata { add(label, parser: nil) }
             if let parsed = JSONFields.flatten(.string(line.line)) {
                 for label in parsed { add(label, parser: "json") }
-            } else if let parsed = LogfmtFields.parse(line.line), parsed.contains(where: { !$0.value.isEmpty }) {
-                for label in parsed { add(label, parser: "logfmt") }
+            } else if case let parsed = LogfmtFields.parse(line.line, strict: true), !parsed.malformed {
+                for label in parsed.fields { add(label, parser: "logfmt") }
             }
         }
         return fields.values.map { field in

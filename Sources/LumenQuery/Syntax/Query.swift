@@ -45,9 +45,18 @@ public struct LogQuery: Equatable, Sendable {
         }
     }
 
-    /// The strings every matching line contains (its `|=` filters): what lets the store skip pages unread.
+    /// The strings every matching line contains as stored (its `|=` filters before any stage that rewrites
+    /// the line): what lets the store skip pages unread.
     public var lineContains: [String] {
-        filters.filter { $0.op == .contains }.map(\.value)
+        var contains: [String] = []
+        for stage in stages {
+            switch stage {
+            case .line(let filter) where filter.op == .contains: contains.append(filter.value)
+            case .lineFormat, .decolorize, .unpack: return contains
+            default: continue
+            }
+        }
+        return contains
     }
 }
 

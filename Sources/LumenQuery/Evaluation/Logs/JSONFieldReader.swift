@@ -9,11 +9,12 @@ import LumenModel
 /// so the recursion here never runs deeper than that however the line is built. Raw control characters inside
 /// strings are accepted: log shippers write tabs unescaped more often than not.
 struct JSONFieldReader {
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var offset = 0
-    private(set) var fields: [Label] = []
+    // Internal, not private: JSONFieldReader+Path.swift reads values by path with the same scanner.
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+    var fields: [Label] = []
 
-    private struct Malformed: Error {}
+    struct Malformed: Error {}
 
     /// The fields of `text`, or `nil` when it is not exactly one well-formed JSON object.
     static func fields(_ text: String) -> [Label]? {
@@ -33,16 +34,16 @@ struct JSONFieldReader {
         }
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     // MARK: - Values
 
-    private var peek: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+    var peek: UInt8? { offset < bytes.count ? bytes[offset] : nil }
 
     /// An object's members as fields under `prefix`; the reader is at its `{`.
-    private mutating func object(prefix: String, depth: Int) throws(Malformed) {
+    mutating func object(prefix: String, depth: Int) throws(Malformed) {
         try elements(closedBy: "}", depth: depth) { reader throws(Malformed) in
             guard reader.peek == UInt8(ascii: "\"") else { throw Malformed() }
             let key = LabelName.sanitize(try reader.string())
@@ -63,7 +64,7 @@ struct JSONFieldReader {
     }
 
     /// A string, number, `true`, `false` or `null` as field text.
-    private mutating func scalar() throws(Malformed) -> String {
+    mutating func scalar() throws(Malformed) -> String {
         guard let byte = peek else { throw Malformed() }
         switch byte {
         case UInt8(ascii: "\""): return try string()
@@ -76,7 +77,7 @@ struct JSONFieldReader {
     }
 
     /// An array, checked to be well formed; `| json` extracts nothing from arrays (as LogQL).
-    private mutating func skipArray(depth: Int) throws(Malformed) {
+    mutating func skipArray(depth: Int) throws(Malformed) {
         try elements(closedBy: "]", depth: depth) { reader throws(Malformed) in
             switch reader.peek {
             case UInt8(ascii: "{"):
@@ -92,7 +93,7 @@ struct JSONFieldReader {
 
     /// The comma-separated elements of an object or array at `depth`, each read by `element`; the reader is at
     /// the opening bracket and ends past `close`.
-    private mutating func elements(
+    mutating func elements(
         closedBy close: Unicode.Scalar, depth: Int, _ element: (inout JSONFieldReader) throws(Malformed) -> Void
     ) throws(Malformed) {
         guard depth <= JSONFields.maxDepth else { throw Malformed() }
@@ -140,7 +141,7 @@ struct JSONFieldReader {
     }
 
     /// A string's text, unescaped; the reader is at its opening quote.
-    private mutating func string() throws(Malformed) -> String {
+    mutating func string() throws(Malformed) -> String {
         offset += 1
         let start = offset
         while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") { offset += 1 }
@@ -232,12 +233,12 @@ struct JSONFieldReader {
         offset += count
     }
 
-    private mutating func expect(_ symbol: Unicode.Scalar) throws(Malformed) {
+    mutating func expect(_ symbol: Unicode.Scalar) throws(Malformed) {
         guard peek == UInt8(ascii: symbol) else { throw Malformed() }
         offset += 1
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while let byte = peek, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
             || byte == UInt8(ascii: "\t")
         {

@@ -3,12 +3,19 @@ import LumenModel
 /// A log pipeline compiled once (regexes built, comparisons prepared) and run on every record of the
 /// selected streams.
 ///
-/// Parsers add fields; a parser that fails on a line sets `__error__` (`JSONParserErr`, `LogfmtParserErr`), as
-/// Loki does, and keeps the line, so `| __error__ = ""` drops such lines on purpose rather than by accident.
+/// Parsers add fields; a parser that fails on a line sets `__error__` (`JSONParserErr`, `LogfmtParserErr` with
+/// `--strict`), as Loki does, and keeps the line, so `| __error__ = ""` drops such lines on purpose rather than by
+/// accident.
 /// A field is looked up among the parsed fields, then the record's attributes (by key, or by key with `.`
 /// turned into `_`), then the stream labels.
 struct LogPipeline: Sendable {
     static let errorField = "__error__"
+    static let jsonError = "JSONParserErr"
+    static let logfmtError = "LogfmtParserErr"
+    /// ANSI escape sequences as Loki's `| decolorize` removes them (the pattern of the `stripansi` package).
+    static let terminalEscapes = try! SubmatchRegex(
+        "[\u{1B}\u{9B}][[\\]()#;?]*(?:(?:(?:[a-zA-Z\\d]*(?:;[a-zA-Z\\d]*)*)?\u{07})"
+            + "|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PRZcf-ntqry=><~]))")
 
     /// A record after the pipeline, with the fields its parsers extracted (in extraction order, names unique).
     struct Entry: Sendable {
@@ -73,11 +80,25 @@ struct LogPipeline: Sendable {
                 compiled.append { filter.matches($0.record.line) }
             case .json:
                 compiled.append { entry in
-                    Self.extract(&entry, JSONFields.flatten(entry.record.body), error: "JSONParserErr")
+                    Self.extract(&entry, JSONFields.flatten(entry.record.body), error: Self.jsonError)
                 }
-            case .logfmt:
+            case .jsonPaths(let extractions):
+                compiled.append { Self.extract(&$0, extractions) }
+            case .logfmt(let options):
+                compiled.append { Self.extract(&$0, options) }
+            case .regexp(let regexp):
                 compiled.append { entry in
-                    Self.extract(&entry, LogfmtFields.parse(entry.record.line), error: "LogfmtParserErr")
+                    for field in regexp.fields(entry.record.line) { entry.set(field.name, field.value) }
+                    return true
+                }
+            case .unpack:
+                compiled.append { Self.unpack(&$0) }
+            case .decolorize:
+                compiled.append { entry in
+                    let line = entry.record.line
+                    let plain = Self.terminalEscapes.replacingMatches(in: line, with: "")
+                    if plain.utf8.count != line.utf8.count { entry.record.body = .string(plain) }
+                    return true
                 }
             case .fields(let filter):
                 let test = try Self.compile(filter)
@@ -113,11 +134,16 @@ struct LogPipeline: Sendable {
         self.stages = compiled
         extracts = stages.contains { stage in
             switch stage {
-            case .json, .logfmt, .pattern, .labelFormat: true
+            case .json, .jsonPaths, .logfmt, .regexp, .unpack, .pattern, .labelFormat: true
             default: false
             }
         }
-        rewritesLines = stages.contains { if case .lineFormat = $0 { true } else { false } }
+        rewritesLines = stages.contains { stage in
+            switch stage {
+            case .lineFormat, .unpack, .decolorize: true
+            default: false
+            }
+        }
     }
 
     /// The record after every stage, or `nil` when a filter drops it.
@@ -148,6 +174,52 @@ struct LogPipeline: Sendable {
                 entry.replaced.insert(target)
             }
         }
+        return true
+    }
+
+    /// `| json a="b.c"`: each named path's value; "" for a path the line lacks (unless a label has the name).
+    private static func extract(_ entry: inout Entry, _ extractions: [JSONExtraction]) -> Bool {
+        let line = entry.record.line
+        guard !line.isEmpty else { return true }
+        var malformed = false
+        for extraction in extractions {
+            switch JSONFieldReader.value(at: extraction.path, in: line) {
+            case .found(let value): entry.set(extraction.name, value)
+            case .absent: if entry.value(of: extraction.name) == nil { entry.set(extraction.name, "") }
+            case .malformed: malformed = true
+            }
+        }
+        if malformed { entry.set(errorField, jsonError) }
+        return true
+    }
+
+    /// `| logfmt`, with its flags and extractions.
+    private static func extract(_ entry: inout Entry, _ options: LogfmtOptions) -> Bool {
+        let parsed = LogfmtFields.parse(entry.record.line, strict: options.strict,
+                                        keepEmpty: options.keepEmpty || !options.extractions.isEmpty)
+        if options.extractions.isEmpty {
+            for field in parsed.fields { entry.set(field.name, field.value) }
+        } else {
+            for (name, _) in options.extractions where entry.value(of: name) == nil { entry.set(name, "") }
+            for field in parsed.fields {
+                for (name, key) in options.extractions where key == field.name { entry.set(name, field.value) }
+            }
+        }
+        if options.strict && parsed.malformed { entry.set(errorField, logfmtError) }
+        return true
+    }
+
+    /// `| unpack`: without an `_entry` member the line is left as it is, as in Loki.
+    private static func unpack(_ entry: inout Entry) -> Bool {
+        let line = entry.record.line
+        guard !line.isEmpty else { return true }
+        guard let members = JSONFieldReader.topLevelStrings(line) else {
+            entry.set(errorField, jsonError)
+            return true
+        }
+        guard let packed = members.first(where: { $0.key == "_entry" }) else { return true }
+        for member in members where member.key != "_entry" { entry.set(LabelName.sanitize(member.key), member.value) }
+        entry.record.body = .string(packed.value)
         return true
     }
 

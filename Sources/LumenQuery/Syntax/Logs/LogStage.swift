@@ -7,8 +7,18 @@ public enum LogStage: Equatable, Sendable {
     case line(LineFilter)
     /// `| json`: the body's JSON object, nested keys flattened with `_` (`{"a":{"b":1}}` gives `a_b`).
     case json
-    /// `| logfmt`: the body's `key=value` pairs.
-    case logfmt
+    /// `| json status="response.status", first="items[0]"`: only these values, each named (Loki's JSON
+    /// expression parser).
+    case jsonPaths([JSONExtraction])
+    /// `| logfmt`: the body's `key=value` pairs; `| logfmt --strict --keep-empty host, code="status"`.
+    case logfmt(LogfmtOptions)
+    /// `| regexp "(?P<method>\\w+) (?P<path>\\S+)"`: the named groups of the line's first match.
+    case regexp(LineRegexp)
+    /// `| unpack`: a line packed by Promtail's `pack` stage — its top-level string members become fields and
+    /// its `_entry` the line.
+    case unpack
+    /// `| decolorize`: ANSI colour (and other terminal) escape sequences removed from the line.
+    case decolorize
     /// `| status >= 500 and level = "error"`: a test on extracted fields, attributes or stream labels.
     case fields(FieldFilter)
     /// `| pattern "<ip> - <_> [<time>] <rest>"`: fields captured around literal text.
@@ -21,6 +31,33 @@ public enum LogStage: Equatable, Sendable {
     case drop([LabelSelection])
     /// `| keep a, b="x"`: every label but these removed.
     case keep([LabelSelection])
+}
+
+/// `name="path"` of `| json`: the value at a JSON path as a field (`| json status` reads the path `status`).
+public struct JSONExtraction: Equatable, Sendable {
+    public var name: String
+    public var path: JSONPath
+
+    public init(_ name: String, _ path: JSONPath) {
+        self.name = name
+        self.path = path
+    }
+}
+
+/// How `| logfmt` reads a line. `strict`: a malformed pair ends the read and sets `__error__`, where by default
+/// it is skipped. `keepEmpty`: `key=` and a bare `key` give "" rather than nothing. `extractions`, when any:
+/// only these keys, as (field name, key) — `| logfmt host, code="status"` — each field "" when its key is absent.
+public struct LogfmtOptions: Equatable, Sendable {
+    public var strict = false
+    public var keepEmpty = false
+    public var extractions: [(name: String, key: String)] = []
+
+    public init() {}
+
+    public static func == (lhs: LogfmtOptions, rhs: LogfmtOptions) -> Bool {
+        lhs.strict == rhs.strict && lhs.keepEmpty == rhs.keepEmpty
+            && lhs.extractions.elementsEqual(rhs.extractions) { $0 == $1 }
+    }
 }
 
 /// A label named by `| drop` or `| keep`, with the matcher its value must pass (any value when `nil`).

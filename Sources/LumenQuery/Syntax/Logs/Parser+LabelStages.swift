@@ -1,7 +1,7 @@
 import LumenModel
 
 /// The arguments of LogQL's label stages: `| pattern "…"`, `| line_format "…"`, `| label_format a=b, c="…"`,
-/// `| drop a, b="x"` and `| keep a, b`.
+/// `| drop a, b="x"`, `| keep a, b`, and the parameters of `| json a="b.c"` and `| logfmt --strict a, b="c"`.
 extension Parser {
     /// A quoted argument, compiled by `make`; its errors point at the string.
     mutating func templateText<T>(_ stage: String, _ make: (String) throws(QueryError) -> T) throws(QueryError) -> T {
@@ -61,6 +61,57 @@ extension Parser {
             advance()
         } while isSymbol(",")
         return selections
+    }
+
+    /// `--strict`, `--keep-empty`, then `| logfmt`'s optional label extractions.
+    mutating func logfmtOptions() throws(QueryError) -> LogfmtOptions {
+        var options = LogfmtOptions()
+        while isSymbol("-"), tokens[index + 1].kind == .symbol("-") {
+            let position = current.position
+            advance()
+            advance()
+            guard case .identifier(let flag) = current.kind else {
+                throw QueryError("expected --strict or --keep-empty after logfmt", at: position)
+            }
+            advance()
+            switch flag {
+            case "strict":
+                options.strict = true
+            case "keep" where isSymbol("-") && tokens[index + 1].kind == .identifier("empty"):
+                advance()
+                advance()
+                options.keepEmpty = true
+            default:
+                throw QueryError("unknown logfmt flag --\(flag): expected --strict or --keep-empty", at: position)
+            }
+        }
+        options.extractions = try labelExtractions("logfmt").map { ($0.name, $0.expression) }
+        return options
+    }
+
+    /// `name` or `name="expression"`, separated by commas, after `| json` or `| logfmt`; none when no name follows.
+    mutating func labelExtractions(_ stage: String) throws(QueryError)
+        -> [(name: String, expression: String, position: SourcePosition)]
+    {
+        guard case .identifier = current.kind else { return [] }
+        var extractions: [(name: String, expression: String, position: SourcePosition)] = []
+        repeat {
+            if !extractions.isEmpty { advance() }
+            let position = current.position
+            let name = try labelName(after: stage)
+            guard isSymbol("=") else {
+                extractions.append((name, name, position))
+                continue
+            }
+            advance()
+            guard case .string(let expression) = current.kind else {
+                throw QueryError("expected a quoted expression after \(name)= in \(stage), found \(current.display)",
+                    at: current.position)
+            }
+            extractions.append((name, expression, current.position))
+            advance()
+        } while isSymbol(",")
+        return extractions
     }
 
     private mutating func labelName(after stage: String) throws(QueryError) -> String {

@@ -1,6 +1,7 @@
 import LumenModel
 
-/// The pipeline after a log stream selector: line filters, parsers (`| json`, `| logfmt`, `| pattern`), label
+/// The pipeline after a log stream selector: line filters, parsers (`| json`, `| logfmt`, `| regexp`, `| pattern`,
+/// `| unpack`), `| decolorize`, label
 /// stages (`| line_format`, `| label_format`, `| drop`, `| keep`), field filters and `| unwrap`.
 extension Parser {
     mutating func logPipeline() throws(QueryError) -> (stages: [LogStage], unwrap: Unwrap?) {
@@ -25,16 +26,30 @@ extension Parser {
             guard isSymbol("|") else { return (stages, unwrap) }
             advance()
             guard case .identifier(let word) = current.kind else {
-                throw QueryError("expected json, logfmt, pattern, line_format, label_format, drop, keep, unwrap or a "
-                    + "field filter (like status >= 500) after \"|\", found \(current.display)", at: current.position)
+                throw QueryError("expected json, logfmt, regexp, pattern, unpack, decolorize, line_format, label_format, "
+                    + "drop, keep, unwrap or a field filter (like status >= 500) after \"|\", found \(current.display)", at: current.position)
             }
             switch word {
             case "json":
                 advance()
-                stages.append(.json)
+                var extractions: [JSONExtraction] = []
+                for extraction in try labelExtractions("json") {
+                    do {
+                        extractions.append(JSONExtraction(extraction.name, try JSONPath(extraction.expression)))
+                    } catch {
+                        throw QueryError(error.message, at: extraction.position)
+                    }
+                }
+                stages.append(extractions.isEmpty ? .json : .jsonPaths(extractions))
             case "logfmt":
                 advance()
-                stages.append(.logfmt)
+                stages.append(.logfmt(try logfmtOptions()))
+            case "regexp":
+                advance()
+                stages.append(.regexp(try templateText("regexp", LineRegexp.init)))
+            case "unpack", "decolorize":
+                advance()
+                stages.append(word == "unpack" ? .unpack : .decolorize)
             case "pattern":
                 advance()
                 stages.append(.pattern(try templateText("pattern", LinePattern.init)))
