@@ -238,3 +238,12 @@ def test_concurrent_tails_are_bounded_counted_and_released_when_clients_go(lumen
     wait_for(lambda: tails_running(lumen) == 0)
     with tail(lumen, '{service_name="tailbusy"}', tenant="busy") as again:
         assert_silent(again, 0.5)
+
+
+def test_a_client_that_vanishes_without_closing_ends_its_tail(lumen):
+    wait_for(lambda: tails_running(lumen) == 0)
+    socket = tail(lumen, '{service_name="tailvanish"}', tenant="vanish")
+    wait_for(lambda: tails_running(lumen) == 1)
+    socket.socket.shutdown(2)  # the TCP connection ends under the WebSocket: no close frame
+    socket.socket.close()
+    wait_for(lambda: tails_running(lumen) == 0)
