@@ -335,6 +335,9 @@ def test_regexp_and_decolorize_as_the_query_builder_writes_them(web):
         {"method": "GET", "path": "/health", "status": "200", "ms": "1"},
     ]
     assert all(fields == {} for _, fields in plain[3:])  # no match: no labels, no error
+    # A capture named like a stream label is `<name>_extracted`, as Loki's parsers name it.
+    clash = parsed_by_line(lumen, '{service_name="web"} | regexp `^(?P<service>\\w+) `', start, end)
+    assert [fields for _, fields in clash] == [{}, {}, {"service_extracted": "GET"}, {}, {}, {}]
     # Without decolorize the escape sequence's `0m` is the first word before a space.
     coloured = parsed_by_line(lumen, f'{{service_name="web"}} | regexp `{ACCESS}`', start, end)
     assert [fields.get("method") for _, fields in coloured[:3]] == ["0m", "0m", "GET"]

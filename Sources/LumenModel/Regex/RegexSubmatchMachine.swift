@@ -24,7 +24,7 @@ struct RegexSubmatchMachine: Sendable {
         while true {
             if current.isEmpty && matched != nil { break }
             if matched == nil {
-                search.slots.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+                for slot in search.slots.indices { search.slots[slot] = -1 }
                 search.addClosure(0, at: position, to: &current)
             }
             let scalar = position < scalars.count ? scalars[position] : RegexMachine.none
@@ -41,7 +41,7 @@ struct RegexSubmatchMachine: Sendable {
                 default:
                     continue
                 }
-                search.slots = current.slots(of: thread)
+                current.copySlots(of: thread, into: &search.slots)
                 search.addClosure(pc + 1, at: position + 1, to: &next)
             }
             if position >= scalars.count { break }
@@ -68,6 +68,11 @@ struct RegexSubmatchMachine: Sendable {
         var isEmpty: Bool { pcs.isEmpty }
 
         func slots(of thread: Int) -> [Int] { Array(slotValues[thread * slots..<(thread + 1) * slots]) }
+
+        /// Like `slots(of:)` into an array of the right size, without allocating.
+        func copySlots(of thread: Int, into target: inout [Int]) {
+            for slot in 0..<slots { target[slot] = slotValues[thread * slots + slot] }
+        }
 
         mutating func append(_ pc: Int, _ values: [Int]) {
             pcs.append(pc)

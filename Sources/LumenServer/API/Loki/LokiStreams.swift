@@ -7,7 +7,8 @@ import LumenQuery
 /// together, a parsed label named like a stream label renamed `<name>_extracted`), and each value is
 /// `["<ns>", "<line>"]`. With `categorize-labels`, a stream is its stream labels alone and each value carries
 /// the others: `["<ns>", "<line>", {"structuredMetadata": {…}, "parsed": {…}}]` (the object only when either
-/// is non-empty) — how Grafana finds `trace_id` for its trace links.
+/// is non-empty, a parsed label named like a stream label again `<name>_extracted`) — how Grafana finds
+/// `trace_id` for its trace links.
 struct LokiStreams {
     private var order: [Labels] = []
     private var streams: [Labels: [LabeledLine]] = [:]
@@ -20,6 +21,11 @@ struct LokiStreams {
             if streams[key] == nil { order.append(key) }
             streams[key, default: []].append(line)
         }
+    }
+
+    /// The parsed labels as Loki's parsers name them: one named like a stream label is `<name>_extracted`.
+    private static func parsed(_ line: LabeledLine) -> [Label] {
+        line.parsed.map { line.stream[$0.name] == nil ? $0 : Label($0.name + "_extracted", $0.value) }
     }
 
     private static func folded(_ line: LabeledLine) -> Labels {
@@ -52,7 +58,7 @@ struct LokiStreams {
                     writer.byte(",")
                     var parts: [(String, [Label])] = []
                     if !line.metadata.isEmpty { parts.append(("structuredMetadata", line.metadata)) }
-                    if !line.parsed.isEmpty { parts.append(("parsed", line.parsed)) }
+                    if !line.parsed.isEmpty { parts.append(("parsed", Self.parsed(line))) }
                     writer.object(parts) { writer, labels in writer.metric(Labels(labels)) }
                 }
                 writer.byte("]")
