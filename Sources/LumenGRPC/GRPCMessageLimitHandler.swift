@@ -38,13 +38,13 @@ final class GRPCMessageLimitHandler: ChannelDuplexHandler, RemovableChannelHandl
     private static let prefixBytes = 5
 
     private let limit: Int
-    private let onRefused: @Sendable (RequestRefusalReason) -> Void
+    private let onRefused: @Sendable (IngestRefusal) -> Void
     private var state = State.prefix
     private var pending = ByteBuffer()
     private var encoding: String?
 
     /// - Parameter onRefused: called once for each stream refused, to count it.
-    init(limit: Int, onRefused: @escaping @Sendable (RequestRefusalReason) -> Void) {
+    init(limit: Int, onRefused: @escaping @Sendable (IngestRefusal) -> Void) {
         self.limit = limit
         self.onRefused = onRefused
     }
@@ -87,8 +87,8 @@ final class GRPCMessageLimitHandler: ChannelDuplexHandler, RemovableChannelHandl
             let compressed = pending.getInteger(at: pending.readerIndex, as: UInt8.self) == 1
             let length = Int(pending.getInteger(at: pending.readerIndex + 1, as: UInt32.self)!)
             guard length <= limit else {
-                refuse(.bodyTooLarge, "message is \(length) bytes, over the limit of \(limit) bytes (max_body_bytes)",
-                    context: context)
+                refuse(IngestRefusal(.tooLarge,
+                    "message is \(length) bytes, over the limit of \(limit) bytes (max_body_bytes)"), context: context)
                 return false
             }
             if compressed, encoding == "gzip" || encoding == "deflate" {
@@ -126,7 +126,7 @@ final class GRPCMessageLimitHandler: ChannelDuplexHandler, RemovableChannelHandl
             forward.writeImmutableBuffer(message)
         } catch {
             let text = error.message.replacingOccurrences(of: "body", with: "message")
-            refuse(RequestRefusalReason(error), error.kind == .tooLarge ? text + " (max_body_bytes)" : text,
+            refuse(IngestRefusal(WireError(error.kind, error.kind == .tooLarge ? text + " (max_body_bytes)" : text)),
                 context: context)
             return false
         }
@@ -135,14 +135,13 @@ final class GRPCMessageLimitHandler: ChannelDuplexHandler, RemovableChannelHandl
         return true
     }
 
-    private func refuse(_ reason: RequestRefusalReason, _ message: String, context: ChannelHandlerContext) {
+    private func refuse(_ refusal: IngestRefusal, context: ChannelHandlerContext) {
         state = .refused
         pending = ByteBuffer()
-        onRefused(reason)
-        let status = reason == .bodyTooLarge ? "8" : "3"  // RESOURCE_EXHAUSTED, INVALID_ARGUMENT
+        onRefused(refusal)
         let trailers: HPACKHeaders = [
-            ":status": "200", "content-type": "application/grpc", "grpc-status": status,
-            "grpc-message": Self.percentEncoded(message),
+            ":status": "200", "content-type": "application/grpc", "grpc-status": String(refusal.grpcStatusCode),
+            "grpc-message": Self.percentEncoded(refusal.message),
         ]
         context.write(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.rstStream(.noError)), promise: nil)

@@ -10,11 +10,11 @@ struct TraceExportService: Opentelemetry_Proto_Collector_Trace_V1_TraceService.S
     func export(
         request: ServerRequest<OTLPTraceRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse> {
-        let (rejected, message) = try await export.ingest(request) { OTLPDecoder.traces($0, tenant: $1) }
+        let outcome = try await export.ingest(request) { OTLPDecoder.traces($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-        if rejected > 0 {
-            response.partialSuccess.rejectedSpans = Int64(rejected)
-            response.partialSuccess.errorMessage = message
+        if outcome.rejected > 0 {
+            response.partialSuccess.rejectedSpans = Int64(outcome.rejected)
+            response.partialSuccess.errorMessage = outcome.message
         }
         return ServerResponse(message: response)
     }
@@ -27,11 +27,11 @@ struct MetricsExportService: Opentelemetry_Proto_Collector_Metrics_V1_MetricsSer
     func export(
         request: ServerRequest<OTLPMetricsRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse> {
-        let (rejected, message) = try await export.ingest(request) { OTLPDecoder.metrics($0, tenant: $1) }
+        let outcome = try await export.ingest(request) { OTLPDecoder.metrics($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-        if rejected > 0 {
-            response.partialSuccess.rejectedDataPoints = Int64(rejected)
-            response.partialSuccess.errorMessage = message
+        if outcome.rejected > 0 {
+            response.partialSuccess.rejectedDataPoints = Int64(outcome.rejected)
+            response.partialSuccess.errorMessage = outcome.message
         }
         return ServerResponse(message: response)
     }
@@ -44,13 +44,13 @@ struct LogsExportService: Opentelemetry_Proto_Collector_Logs_V1_LogsService.Serv
     func export(
         request: ServerRequest<OTLPLogsRequest>, context: ServerContext
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse> {
-        let (rejected, message) = try await export.ingest(request) {
+        let outcome = try await export.ingest(request) {
             OTLPDecoder.logs($0, tenant: $1, receivedAt: Timestamp.now())
         }
         var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
-        if rejected > 0 {
-            response.partialSuccess.rejectedLogRecords = Int64(rejected)
-            response.partialSuccess.errorMessage = message
+        if outcome.rejected > 0 {
+            response.partialSuccess.rejectedLogRecords = Int64(outcome.rejected)
+            response.partialSuccess.errorMessage = outcome.message
         }
         return ServerResponse(message: response)
     }

@@ -20,7 +20,7 @@ struct OTLPGRPCListener: Service {
     let context: ListenerContext
 
     func run() async throws {
-        let export = GRPCExport(ingestor: context.ingestor, tenants: context.tenants)
+        let export = GRPCExport(ingestor: context.ingestor)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: address.host, port: address.port), transportSecurity: .plaintext,
             config: .defaults { config in
@@ -44,7 +44,8 @@ struct OTLPGRPCListener: Service {
         let server = GRPCServer(
             transport: transport,
             services: [TraceExportService(export: export), MetricsExportService(export: export),
-                LogsExportService(export: export)])
+                LogsExportService(export: export)],
+            interceptors: [TenantInterceptor(tenants: context.tenants, ingestor: context.ingestor)])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 try await withGracefulShutdownHandler {

@@ -57,11 +57,12 @@ public struct LumenServer: Sendable {
             storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator)
         let tenants = TenantResolver(tokens: configuration.tokens, adminToken: configuration.adminToken)
 
-        let otlpRouter = Router()
+        let otlpRouter = Router(context: IngestRequestContext.self)
         otlpRouter.add(middleware: RequestMetricsMiddleware(listener: "otlp_http", telemetry: telemetry))
-        OTLPHTTPRoutes(ingestor: ingestor, tenants: tenants, limits: configuration.limits).register(on: otlpRouter)
-        PushRoutes(endpoint: PushEndpoint(ingestor: ingestor, tenants: tenants, limits: configuration.limits))
-            .register(on: otlpRouter)
+        otlpRouter.add(middleware: TenantMiddleware(tenants: tenants))
+        let httpIngest = HTTPIngest(ingestor: ingestor, limits: configuration.limits)
+        OTLPHTTPRoutes(ingest: httpIngest).register(on: otlpRouter)
+        PushRoutes(ingest: httpIngest).register(on: otlpRouter)
 
         let apiRouter = Router()
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))

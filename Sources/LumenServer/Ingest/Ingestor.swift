@@ -1,25 +1,15 @@
 import LumenEngine
 import LumenModel
+import LumenWire
 
-/// The one path every collector's decoded data takes into the store: admission (back-pressure), the tenant's
+/// The pipeline every protocol's decoded data takes into the store: admission (back-pressure), the tenant's
 /// limits, then the durable append; counted at every step. The metric metadata an admitted batch carries goes to
-/// `metadata`, in memory.
+/// `metadata`, in memory. A protocol's front resolves the tenant and reads the body, then runs `request` around
+/// `ingest` (`Ingestor+Pipeline.swift`); `docs/ingest-path.md` follows one request through it.
 ///
-/// Contract: `ingest` returns only once what it accepted is fsynced and queryable; what it refused is in the
-/// outcome, so each protocol can answer with its own form of partial success.
+/// Contract: `ingest` returns only once what it accepted is fsynced and queryable; what it refused item by item
+/// is in the outcome, so each protocol can answer with its own form of partial success.
 public final class Ingestor: Sendable {
-    /// Why a whole request is refused; each maps to 429 or 503 with `Retry-After`.
-    public enum Refusal: Error, Sendable {
-        case busy(retryAfterSeconds: Int, message: String)
-        case unavailable(retryAfterSeconds: Int, message: String)
-    }
-
-    public struct Outcome: Sendable {
-        public var rejected = 0
-        public var messages: [String] = []
-        public var message: String { messages.joined(separator: "; ") }
-    }
-
     let storage: Storage
     let limits: TenantLimits
     let gate: AdmissionGate
@@ -41,18 +31,18 @@ public final class Ingestor: Sendable {
     }
 
     /// - Parameters:
-    ///   - decodeRejected/decodeMessage: what the decoder already refused as invalid, to count and report.
+    ///   - decoded: the batch, and what the decoder already refused as invalid, to count and report.
     ///   - bytes: the decoded request's size, which back-pressure accounts for.
-    public func ingest(
-        _ batch: Batch, protocol name: IngestProtocol, bytes: Int, decodeRejected: Int = 0, decodeMessage: String = ""
-    ) async throws(Refusal) -> Outcome {
+    public func ingest(_ decoded: DecodeResult, protocol name: IngestProtocol, bytes: Int)
+        async throws(IngestRefusal) -> IngestOutcome
+    {
+        let batch = decoded.batch
         let protocolName = name.rawValue
         count(batch, protocol: protocolName) { telemetry.received($0, protocol: $1, signal: $2) }
-        var outcome = Outcome()
-        if decodeRejected > 0 {
-            outcome.rejected += decodeRejected
-            outcome.messages.append(decodeMessage)
-            telemetry.rejected(decodeRejected, protocol: protocolName, signal: "any", reason: "invalid")
+        var outcome = IngestOutcome()
+        if decoded.rejected > 0 {
+            outcome.refuse(decoded.rejected, decoded.rejectionMessage)
+            telemetry.rejected(decoded.rejected, protocol: protocolName, signal: "any", reason: "invalid")
         }
         do {
             try gate.admit(bytes)
@@ -61,11 +51,12 @@ public final class Ingestor: Sendable {
             telemetry.refusedRequest(protocol: protocolName, reason: "overload")
             switch error {
             case .busy(let inFlight, let limit):
-                throw .busy(retryAfterSeconds: 1,
-                    message: "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly")
+                throw IngestRefusal(.busy,
+                    "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly", retryAfterSeconds: 1)
             case .overMemoryCeiling(let resident, let ceiling):
-                throw .unavailable(retryAfterSeconds: 10,
-                    message: "over the memory ceiling (\(resident >> 20) MiB resident, ceiling \(ceiling >> 20) MiB): retry later")
+                throw IngestRefusal(.unavailable,
+                    "over the memory ceiling (\(resident >> 20) MiB resident, ceiling \(ceiling >> 20) MiB): retry later",
+                    retryAfterSeconds: 10)
             }
         }
         defer { gate.release(bytes) }
@@ -85,8 +76,8 @@ public final class Ingestor: Sendable {
             batch, limits: tenantLimits, activeSeries: activeSeries, newSeries: newSeries,
             activeLogStreams: activeLogStreams, newLogStreams: newLogStreams)
         for violation in violations {
-            outcome.rejected += violation.count
-            outcome.messages.append(
+            outcome.refuse(
+                violation.count,
                 "\(violation.count) \(violation.signal.rawValue) refused by \(violation.limit): \(violation.message)")
             telemetry.rejected(violation.count, protocol: protocolName, signal: violation.signal.rawValue,
                 reason: violation.limit)
@@ -97,19 +88,19 @@ public final class Ingestor: Sendable {
             report = try await storage.append(kept)
         } catch {
             count(kept, protocol: protocolName) { telemetry.rejected($0, protocol: $1, signal: $2, reason: "storage") }
-            throw .unavailable(retryAfterSeconds: 5, message: "storage unavailable: \(error)")
+            throw IngestRefusal(.unavailable, "storage unavailable: \(error)", retryAfterSeconds: 5)
         }
         generator?.observe(kept.spans, tenant: kept.tenant, now: Timestamp.now())
         if report.conflictingSamples > 0 {
-            outcome.rejected += report.conflictingSamples
-            outcome.messages.append(
+            outcome.refuse(
+                report.conflictingSamples,
                 "\(report.conflictingSamples) samples refused: a different value is already stored for the same "
                     + "series and timestamp")
             telemetry.rejected(report.conflictingSamples, protocol: protocolName, signal: "samples", reason: "conflict")
         }
         for (count, signal) in [(report.tooOldSamples, "samples"), (report.tooOldExemplars, "exemplars")] where count > 0 {
-            outcome.rejected += count
-            outcome.messages.append(
+            outcome.refuse(
+                count,
                 "\(count) \(signal) refused: older than the out-of-order window "
                     + "(\(DurationText.format(storage.options.outOfOrderWindow))) behind the newest sample")
             telemetry.rejected(count, protocol: protocolName, signal: signal, reason: "too_old")
@@ -118,8 +109,8 @@ public final class Ingestor: Sendable {
             (report.tooNewSamples, "samples"), (report.tooNewExemplars, "exemplars"), (report.tooNewLogs, "logs"),
             (report.tooNewSpans, "spans"),
         ] where count > 0 {
-            outcome.rejected += count
-            outcome.messages.append(
+            outcome.refuse(
+                count,
                 "\(count) \(signal) refused: more than the future window "
                     + "(\(DurationText.format(storage.options.futureWindow))) ahead of the server's clock")
             telemetry.rejected(count, protocol: protocolName, signal: signal, reason: "too_far_in_future")

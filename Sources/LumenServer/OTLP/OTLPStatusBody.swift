@@ -5,23 +5,17 @@ import NIOCore
 /// The body of an OTLP/HTTP error response: a `google.rpc.Status` (code, message) in the request's format,
 /// as the OTLP specification asks. Written by hand because it is two fields.
 enum OTLPStatusBody {
-    /// gRPC status codes used in `google.rpc.Status.code`.
-    enum Code: Int32 {
-        case invalidArgument = 3
-        case resourceExhausted = 8
-        case unavailable = 14
-    }
-
-    static func encode(_ code: Code, message: String, format: OTLPFormat) -> ByteBuffer {
+    /// - Parameter code: a gRPC status code (`IngestRefusal.grpcStatusCode`).
+    static func encode(_ code: Int, message: String, format: OTLPFormat) -> ByteBuffer {
         switch format {
         case .json:
-            let object: [String: Any] = ["code": Int(code.rawValue), "message": message]
+            let object: [String: Any] = ["code": code, "message": message]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             return ByteBuffer(bytes: data)
         case .protobuf:
             var buffer = ByteBuffer()
             buffer.writeInteger(UInt8(0x08))  // field 1, varint
-            writeVarint(UInt64(code.rawValue), to: &buffer)
+            writeVarint(UInt64(code), to: &buffer)
             let utf8 = Array(message.utf8)
             buffer.writeInteger(UInt8(0x12))  // field 2, length-delimited
             writeVarint(UInt64(utf8.count), to: &buffer)

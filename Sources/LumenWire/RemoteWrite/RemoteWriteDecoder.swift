@@ -27,7 +27,7 @@ public final class RemoteWriteDecoder: Sendable {
     public var cachedSeries: Int { seen.count }
 
     /// `limit` bounds the *decompressed* size and is checked before decompressing (see `Snappy`).
-    public func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> RemoteWriteResult {
+    public func decode(_ body: [UInt8], tenant: Tenant, limit: Int) throws(WireError) -> DecodeResult {
         let bytes = try Snappy.decompress(body, limit: limit)
         do {
             return try bytes.withUnsafeBufferPointer { buffer throws(ProtobufWireReader.Malformed) in
@@ -39,7 +39,7 @@ public final class RemoteWriteDecoder: Sendable {
     }
 
     private func map(_ request: RemoteWriteWire.Request, in buffer: UnsafeBufferPointer<UInt8>, tenant: Tenant)
-        throws(ProtobufWireReader.Malformed) -> RemoteWriteResult
+        throws(ProtobufWireReader.Malformed) -> DecodeResult
     {
         let keys = request.series.map { series in series.labelFields.map { SeriesLabelsCache.Key($0, in: buffer) } }
         let known = seen.labels(for: keys, in: buffer)
@@ -100,7 +100,7 @@ public final class RemoteWriteDecoder: Sendable {
             }
         }
         seen.remember(learned, in: buffer)
-        return RemoteWriteResult(
+        return DecodeResult(
             batch: Batch(
                 tenant: tenant, series: SeriesBuilder.merging(entries),
                 metadata: request.metadata.compactMap(Self.metadata)),

@@ -1,0 +1,43 @@
+import LumenModel
+import LumenWire
+
+/// What one request came to, for every protocol: stored (with the items refused one by one), or refused whole.
+/// Each protocol maps it once to its answer: `Response(otlp:…)`, `Response(push:…)`, the gRPC export's status.
+public typealias IngestResult = Result<IngestOutcome, IngestRefusal>
+
+extension Ingestor {
+    /// Runs one request's steps — the tenant, the body, `ingest(_:bytes:decode:)` — and counts a refusal from
+    /// any of them once, with its reason.
+    public func request(
+        _ protocol: IngestProtocol, _ steps: () async throws(IngestRefusal) -> IngestOutcome
+    ) async -> IngestResult {
+        do {
+            return .success(try await steps())
+        } catch {
+            refused(`protocol`, error)
+            return .failure(error)
+        }
+    }
+
+    /// Decodes a request body (or message) and ingests what it holds. A body that cannot be decoded at all is
+    /// refused whole; items the decoder refused are reported in the outcome with the rest.
+    /// - Parameter bytes: the body's size, which back-pressure accounts for.
+    public func ingest(
+        _ protocol: IngestProtocol, bytes: Int, decode: () throws(WireError) -> DecodeResult
+    ) async throws(IngestRefusal) -> IngestOutcome {
+        let decoded: DecodeResult
+        do {
+            decoded = try decode()
+        } catch {
+            throw IngestRefusal(error)
+        }
+        return try await ingest(decoded, protocol: `protocol`, bytes: bytes)
+    }
+
+    /// Ingests a batch made in-process (rules) or by a listener that batches what it parsed (StatsD, syslog).
+    public func ingest(_ batch: Batch, protocol: IngestProtocol, bytes: Int) async throws(IngestRefusal)
+        -> IngestOutcome
+    {
+        try await ingest(DecodeResult(batch: batch), protocol: `protocol`, bytes: bytes)
+    }
+}
