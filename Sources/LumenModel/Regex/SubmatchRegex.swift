@@ -33,7 +33,9 @@ public struct SubmatchRegex: Sendable, CustomStringConvertible {
     }
 
     /// The text with every match replaced by `replacement` (taken literally), as Go's `ReplaceAllLiteralString`:
-    /// matches don't overlap, and an empty match right after the previous match is not replaced.
+    /// matches don't overlap, and an empty match right after the previous match is not replaced. Each match is a
+    /// search from where the last one ended, which may read on past it, so the cost is linear in the text per
+    /// match: meant for fixed patterns whose matches end their threads (`| decolorize`), not client patterns.
     public func replacingMatches(in text: String, with replacement: String) -> String {
         guard matcher.contains(text) else { return text }
         let scalars = ScalarText(text)
