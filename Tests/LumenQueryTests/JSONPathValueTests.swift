@@ -1,3 +1,4 @@
+import LumenModel
 import Testing
 
 @testable import LumenQuery
@@ -31,6 +32,15 @@ struct JSONPathValueTests {
         #expect(try value("b", #"{"a":tru}"#) == .malformed)
         let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(try value("a", #"{"b":"# + deep + "}") == .malformed)
+    }
+
+    @Test func aStructuredBodyIsReadByPathToo() throws {
+        let body = AttributeValue.map([Attribute("a", .map([Attribute("b", .array([.int(1), .double(2.5)]))]))])
+        #expect(JSONFields.value(at: try JSONPath("a.b[1]"), in: body) == .found("2.5"))
+        #expect(JSONFields.value(at: try JSONPath("a.b[0]"), in: body) == .found("1"))
+        #expect(JSONFields.value(at: try JSONPath("a.c"), in: body) == .absent)
+        #expect(JSONFields.value(at: try JSONPath("a"), in: .int(7)) == .malformed)
+        #expect(JSONFields.value(at: try JSONPath("a"), in: .string(#"{"a":"x"}"#)) == .found("x"))
     }
 
     @Test func unpackReadsTopLevelStringsOnly() {

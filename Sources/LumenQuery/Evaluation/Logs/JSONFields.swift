@@ -20,6 +20,31 @@ enum JSONFields {
         }
     }
 
+    /// `| json name="path"`: the value at `path` in a text body (read by ``JSONFieldReader``) or a structured one
+    /// (an OTLP map or array, read directly; a number as `| json` writes it, a map or array as JSON-like text).
+    static func value(at path: JSONPath, in body: AttributeValue) -> JSONFieldReader.PathValue {
+        switch body {
+        case .string(let text): return JSONFieldReader.value(at: path, in: text)
+        case .map, .array: break
+        default: return .malformed
+        }
+        var current = body
+        for step in path.steps {
+            switch (step, current) {
+            case (.key(let key), .map(let attributes)):
+                guard let next = attributes[key] else { return .absent }
+                current = next
+            case (.index(let index), .array(let values)):
+                guard index < values.count else { return .absent }
+                current = values[index]
+            default:
+                return .absent
+            }
+        }
+        if case .double(let number) = current { return .found(PrometheusNumber.format(number)) }
+        return .found(current.text)
+    }
+
     private static func flatten(_ attributes: [Attribute], prefix: String, depth: Int, into fields: inout [Label])
         -> Bool
     {

@@ -179,11 +179,10 @@ struct LogPipeline: Sendable {
 
     /// `| json a="b.c"`: each named path's value; "" for a path the line lacks (unless a label has the name).
     private static func extract(_ entry: inout Entry, _ extractions: [JSONExtraction]) -> Bool {
-        let line = entry.record.line
-        guard !line.isEmpty else { return true }
+        guard entry.record.body != .string("") else { return true }
         var malformed = false
         for extraction in extractions {
-            switch JSONFieldReader.value(at: extraction.path, in: line) {
+            switch JSONFields.value(at: extraction.path, in: entry.record.body) {
             case .found(let value): entry.set(extraction.name, value)
             case .absent: if entry.value(of: extraction.name) == nil { entry.set(extraction.name, "") }
             case .malformed: malformed = true
