@@ -41,3 +41,20 @@ extension Ingestor {
         try await ingest(DecodeResult(batch: batch), protocol: `protocol`, bytes: bytes)
     }
 }
+
+extension Ingestor {
+    /// The pipeline's answer for listeners that have no one to answer (StatsD and syslog, whose tenant is
+    /// configured): a batch refused whole is lost, so it is counted as `dropped` on top of its reason.
+    /// Returns the refusal, for the listener to log.
+    @discardableResult
+    func ingestUnanswered(_ batch: Batch, protocol: IngestProtocol, bytes: Int) async -> IngestRefusal? {
+        do {
+            _ = try await ingest(batch, protocol: `protocol`, bytes: bytes)
+            return nil
+        } catch {
+            refused(`protocol`, error)
+            telemetry.refusedRequest(protocol: `protocol`.rawValue, reason: "dropped")
+            return error
+        }
+    }
+}

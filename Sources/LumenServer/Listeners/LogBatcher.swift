@@ -5,16 +5,14 @@ import LumenModel
 actor LogBatcher {
     let tenant: Tenant
     let ingestor: Ingestor
-    let telemetry: SelfTelemetry
     let protocolName: IngestProtocol
     let maxRecords: Int
     private var pending: [LogRecord] = []
     private var pendingBytes = 0
 
-    init(tenant: Tenant, ingestor: Ingestor, telemetry: SelfTelemetry, protocol name: IngestProtocol, maxRecords: Int = 1_000) {
+    init(tenant: Tenant, ingestor: Ingestor, protocol name: IngestProtocol, maxRecords: Int = 1_000) {
         self.tenant = tenant
         self.ingestor = ingestor
-        self.telemetry = telemetry
         self.protocolName = name
         self.maxRecords = maxRecords
     }
@@ -32,11 +30,7 @@ actor LogBatcher {
         let bytes = pendingBytes
         pending.removeAll(keepingCapacity: true)
         pendingBytes = 0
-        do {
-            _ = try await ingestor.ingest(batch, protocol: protocolName, bytes: bytes)
-        } catch {
-            // No one to answer over UDP: the loss is counted (lumen_ingest_rejected_total{reason="overload"}).
-            telemetry.refusedRequest(protocol: protocolName.rawValue, reason: "dropped")
-        }
+        // No one to answer over UDP: a refused batch is counted as dropped.
+        await ingestor.ingestUnanswered(batch, protocol: protocolName, bytes: bytes)
     }
 }

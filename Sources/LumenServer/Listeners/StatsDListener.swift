@@ -7,7 +7,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// StatsD over UDP: datagrams are parsed on the event loop as they arrive (malformed lines counted and
-/// skipped), aggregated, and written as samples once per flush interval. Drops are counted, never silent.
+/// skipped), aggregated, and written as samples of the configured tenant (`listener_tenant`) once per flush
+/// interval, through the ingest pipeline. Drops are counted, never silent (`Ingestor.ingestUnanswered`).
 struct StatsDListener: Service {
     let address: ListenAddress
     let tenant: Tenant
@@ -61,11 +62,8 @@ struct StatsDListener: Service {
     private func flush(_ aggregator: NIOLockedValueBox<StatsDAggregator>) async {
         let batch = aggregator.withLockedValue { $0.flush(at: Timestamp.now()) }
         guard !batch.isEmpty else { return }
-        do {
-            _ = try await ingestor.ingest(batch, protocol: .statsd, bytes: batch.sampleCount * 64)
-        } catch {
-            telemetry.refusedRequest(protocol: "statsd", reason: "dropped")
-            logger.warning("a StatsD flush was refused: \(error)")
+        if let refusal = await ingestor.ingestUnanswered(batch, protocol: .statsd, bytes: batch.sampleCount * 64) {
+            logger.warning("a StatsD flush was refused: \(refusal)")
         }
     }
 }

@@ -6,7 +6,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// Syslog on one port over UDP (a message per datagram) and TCP (octet-counted or newline-framed), RFC 5424
-/// and RFC 3164. Messages that do not parse are counted and skipped.
+/// and RFC 3164, as log records of the configured tenant (`listener_tenant`), batched (`LogBatcher`) into the
+/// ingest pipeline. Messages that do not parse are counted and skipped.
 struct SyslogListener: Service {
     let address: ListenAddress
     let tenant: Tenant
@@ -17,7 +18,7 @@ struct SyslogListener: Service {
     let onListening: @Sendable (_ transport: String, SocketAddress) -> Void
 
     func run() async throws {
-        let batcher = LogBatcher(tenant: tenant, ingestor: ingestor, telemetry: telemetry, protocol: .syslog)
+        let batcher = LogBatcher(tenant: tenant, ingestor: ingestor, protocol: .syslog)
         let (udp, tcp) = try await bindUDPAndTCP()
         if let local = udp.channel.localAddress { onListening("udp", local) }
         if let local = tcp.channel.localAddress { onListening("tcp", local) }
