@@ -15,6 +15,6 @@ struct Lumen: AsyncParsableCommand {
         version: BuildInfo.current.line,
         subcommands: [
             ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
-            ServicesCommand.self, DashCommand.self, VersionCommand.self, RulesCommand.self,
+            ServicesCommand.self, DashCommand.self, VersionCommand.self, RulesCommand.self, AlertsCommand.self,
         ])
 }

@@ -89,19 +89,21 @@ public struct LumenServer: Sendable {
         // Recording and alerting rules (issue 21), on an executor of their own: an evaluation never takes a thread
         // from ingest or API queries. A rule file that does not load stops the start with its file and line.
         let ruleQueries = QueryExecutor(threads: 1, maxConcurrent: 2)
-        let rules: RuleManager
+        let rules: TenantRules
         do {
-            rules = try RuleManager(
-                patterns: configuration.rules,
-                environment: .server(
-                    tenant: configuration.rulesTenant, engine: engine, storage: storage, executor: ruleQueries,
-                    ingestor: ingestor),
-                logger: logger)
+            rules = TenantRules(managers: try RuleSource.byTenant(
+                configuration.rules, defaultTenant: configuration.rulesTenant
+            ).map { tenant, patterns in
+                let environment = RuleEnvironment.server(
+                    tenant: tenant, engine: engine, storage: storage, executor: ruleQueries, ingestor: ingestor,
+                    configuration: configuration)
+                return (tenant, try RuleManager(patterns: patterns, environment: environment, logger: logger))
+            })
         } catch {
             try? storage.close()
             throw error
         }
-        RuleRoutes(manager: rules, tenant: configuration.rulesTenant, tenants: tenants).register(on: apiRouter)
+        RuleRoutes(rules: rules, tenants: tenants).register(on: apiRouter)
 
         var quietLogger = logger
         quietLogger.logLevel = max(logger.logLevel, .warning)  // Hummingbird logs every request at info.
@@ -154,12 +156,14 @@ public struct LumenServer: Sendable {
             exposition: { telemetry.exposition(storage: storage, gate: gate, connections: connections) },
             logger: logger)))
         // Alerts go to every configured Alertmanager; the rule engine hands them over with `alertNotifier`.
+        var notifierOptions = AlertmanagerNotifier.Options(alertmanagers: configuration.alertmanagers)
+        notifierOptions.externalLabels = configuration.externalLabels
         let notifier = configuration.alertmanagers.isEmpty ? nil : try AlertmanagerNotifier(
-            options: .init(alertmanagers: configuration.alertmanagers), metrics: telemetry.factory, logger: logger)
+            options: notifierOptions, metrics: telemetry.factory, logger: logger)
         if let notifier { services.append(.init(service: notifier)) }
         let alertNotifier: AlertNotifier = { alerts in notifier?.send(alerts) }
         await rules.setNotifier(alertNotifier)
-        services.append(.init(service: RuleService(manager: rules, logger: logger)))
+        services.append(.init(service: RuleService(rules: rules, logger: logger)))
         let context = ListenerContext(
             configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
             onListening: onListening)

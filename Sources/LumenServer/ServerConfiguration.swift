@@ -1,3 +1,4 @@
+import Foundation
 import LumenEngine
 import LumenModel
 import LumenQuery
@@ -42,10 +43,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maintenanceSeconds = 15
     /// The Alertmanagers alerts go to (`--alertmanager`, `alertmanagers:`): base URLs like http://host:9093.
     public var alertmanagers: [String] = []
-    /// Rule files in Prometheus' format, as paths or globs (`--rules`, `rules:`); see docs/rules.md.
+    /// Rule files in Prometheus' format, as paths or globs, each optionally `TENANT=` prefixed (`--rules`,
+    /// `rules:`, `RuleSource`); see docs/rules.md.
     public var rules: [String] = []
-    /// The tenant rules read from and write into (`rules_tenant:`).
+    /// The tenant of rule files without a prefix (`rules_tenant:`).
     public var rulesTenant = Tenant.anonymous
+    /// The URL Lumen is reached at from outside (`--external-url`): alerts' `generatorURL` and `$externalURL`.
+    /// Nil: `http://<host name>:<API port>`, as Prometheus derives its default.
+    public var externalURL: String?
+    /// Labels added to every alert sent to Alertmanager (where the alert has none of that name) and shown to
+    /// templates as `$externalLabels` (`--external-label`, `external_labels:`).
+    public var externalLabels: [String: String] = [:]
     /// How often Lumen stores its own metrics in tenant `_lumen` (`SelfMetricsRecorder`).
     public var selfMetricsSeconds = 15
     /// How many connections each TCP listener serves and how long a connection may idle or take to send a
@@ -53,6 +61,24 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var connections = ConnectionLimits()
 
     public init() {}
+
+    /// `externalURL`, or Prometheus' default form `http://<host name>:<API port>`.
+    public var effectiveExternalURL: String {
+        externalURL ?? "http://\(ProcessInfo.processInfo.hostName):\(api.port)"
+    }
+
+    /// An external URL as given, without trailing slashes, or `failure`'s error: it must be an absolute http(s)
+    /// URL with a host, since Alertmanager and its receivers link to it.
+    public static func checkedExternalURL<Failure: Error>(
+        _ text: String, _ failure: (String) -> Failure
+    ) throws(Failure) -> String {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else { throw failure("\"\(text)\" is not an http(s) URL with a host") }
+        var trimmed = text
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
 
     /// The largest request body accepted by default, after decompression.
     public var maxBodyBytes: Int {

@@ -147,7 +147,9 @@ def webhook():
 def start_lumen(tmp_path, alertmanager_url):
     rules = tmp_path / "rules.yaml"
     rules.write_text(RULES)
-    return LumenProcess(str(tmp_path / "data"), ["--rules", str(rules), "--alertmanager", alertmanager_url]).start()
+    return LumenProcess(str(tmp_path / "data"), [
+        "--rules", str(rules), "--alertmanager", alertmanager_url,
+        "--external-url", "https://lumen.example.com/", "--external-label", "cluster=eu-1"]).start()
 
 
 def test_an_alert_fires_with_its_trace_and_resolves_through_alertmanager(tmp_path, webhook):
@@ -160,6 +162,9 @@ def test_an_alert_fires_with_its_trace_and_resolves_through_alertmanager(tmp_pat
         [firing] = wait_for(lambda: webhook.alerts("firing"), timeout=30)
         labels = firing["labels"]
         assert (labels["alertname"], labels["service"], labels["severity"]) == ("CheckoutQueueDeep", "checkout", "page")
+        # The server's external label is added, and its external URL (slash trimmed) starts the generator URL.
+        assert labels["cluster"] == "eu-1", labels
+        assert firing["generatorURL"].startswith("https://lumen.example.com/graph?g0.expr="), firing["generatorURL"]
         assert "__name__" not in labels, labels
         assert firing["annotations"]["summary"] == "queue depth 1.234k on checkout"
         assert firing["annotations"]["exemplars"].split() == [TRACE_ID]

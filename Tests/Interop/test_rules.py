@@ -2,6 +2,8 @@
 error logs and over error spans reach /api/v1/alerts and /api/v1/rules in Prometheus' shapes, and a reload with a
 broken file (SIGHUP and POST /-/reload) keeps the old rules and their alerts; a broken file refuses the start."""
 
+import json
+import pathlib
 import signal
 import subprocess
 import time
@@ -9,6 +11,8 @@ import time
 import requests
 
 from conftest import LUMEN, LumenProcess, wait_for
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
 RULES = """
 groups:
@@ -135,3 +139,82 @@ def test_a_broken_rule_file_refuses_the_start_with_its_line(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert f"{rules}:6: could not parse expression" in result.stderr + result.stdout
+
+
+TEAM_RULES = """
+groups:
+  - name: team
+    interval: 1s
+    rules:
+      - alert: TeamAlways
+        expr: vector(1)
+        annotations:
+          summary: "from {{ $externalLabels.cluster }} at {{ $externalURL }}"
+"""
+
+
+def test_rules_per_tenant_in_the_api_the_cli_and_a_dashboard(tmp_path):
+    (tmp_path / "rules.yaml").write_text(RULES)
+    team = tmp_path / "team" / "team.yaml"
+    team.parent.mkdir()
+    team.write_text(TEAM_RULES)
+    lumen = LumenProcess(str(tmp_path / "data"), [
+        "--rules", str(tmp_path / "rules.yaml"), "--rules", f"team-a={team}",
+        "--external-url", "https://lumen.example.com", "--external-label", "cluster=eu-1"]).start()
+    try:
+        send(lumen)
+        wait_for(lambda: len(firing(lumen)) == 3, timeout=30)
+
+        # Each tenant sees its own rules and alerts; the team's rules read and write the team's data.
+        team_header = {"X-Scope-OrgID": "team-a"}
+        def team_alerts():
+            return requests.get(f"{lumen.api}/api/v1/alerts", headers=team_header, timeout=10).json()["data"]["alerts"]
+        [always] = wait_for(lambda: [a for a in team_alerts() if a["state"] == "firing"], timeout=30)
+        assert always["labels"] == {"alertname": "TeamAlways"}
+        assert always["annotations"]["summary"] == "from eu-1 at https://lumen.example.com"
+        assert set(firing(lumen)) == {"QueueDeep", "ErrorLogs", "ErrorSpans"}
+        team_groups = requests.get(f"{lumen.api}/api/v1/rules", headers=team_header, timeout=10).json()["data"]["groups"]
+        assert [g["name"] for g in team_groups] == ["team"] and team_groups[0]["file"] == str(team)
+        def team_alerts_series():
+            result = requests.get(f"{lumen.api}/api/v1/query", params={"query": "ALERTS"}, headers=team_header,
+                                  timeout=10).json()["data"]["result"]
+            return {s["metric"]["alertname"] for s in result}
+        assert wait_for(lambda: team_alerts_series() == {"TeamAlways"} and True, timeout=30)
+
+        # `lumen alerts`: firing first, a selector, a state, each output format.
+        table = lumen.cli("alerts")
+        assert table.splitlines()[0].split()[:4] == ["STATE", "ALERT", "ACTIVE", "FOR"], table
+        assert {line.split()[1] for line in table.splitlines()[2:]} == {"QueueDeep", "ErrorLogs", "ErrorSpans"}
+        assert "queue at 250 on checkout" in table
+        [only] = [line for line in lumen.cli("alerts", "QueueDeep{severity=\"page\"}", "--output", "csv").splitlines()[1:]]
+        assert only.startswith("firing,QueueDeep,") and ",2.5e+02,service=checkout severity=page source=rule," in only
+        document = json.loads(lumen.cli("alerts", "{service=\"checkout\"}", "--state", "firing", "--output", "json"))
+        assert document["status"] == "success" and len(document["data"]["alerts"]) == 3
+        assert "TeamAlways" in lumen.cli("alerts", "--tenant", "team-a")
+        assert lumen.cli("alerts", "--state", "pending").strip() == "no alerts pending or firing"
+
+        # `lumen rules`: every rule with its state, health and timing; filters by type and group.
+        rules_table = lumen.cli("rules")
+        rows = {line.split()[1]: line for line in rules_table.splitlines()[2:] if line.strip()}
+        assert "firing (1)" in rows["QueueDeep"] and " ok " in rows["QueueDeep"], rules_table
+        assert rows["service:queue_depth:max"].split()[2:4] == ["record", "-"], rules_table
+        lines = [json.loads(line) for line in lumen.cli("rules", "--type", "record", "--output", "jsonl").splitlines()]
+        assert [(r["group"], r["rule"], r["type"], r["health"]) for r in lines] == [
+            ("interop", "service:queue_depth:max", "recording", "ok")]
+        assert lines[0]["last_evaluation"] > 0 and lines[0]["evaluation_seconds"] >= 0
+        assert "TeamAlways" in lumen.cli("rules", "list", "--group", "team", "--tenant", "team-a")
+
+        # The shipped overview lists the alerts at its top.
+        frame = lumen.cli("dash", str(REPOSITORY / "Dashboards" / "services.yaml"), "--format", "text", "--width", "160")
+        box = frame.split("Alerts pending and firing", 1)[1].split("╰", 1)[0]
+        assert "FIRING  QueueDeep" in box or "FIRING  ErrorLogs" in box, frame
+        assert box.count("FIRING") == 3, box
+    finally:
+        lumen.stop()
+
+
+def test_a_rules_entry_with_a_bad_tenant_is_refused(tmp_path):
+    result = subprocess.run([LUMEN, "serve", "--data-dir", str(tmp_path / "data"), "--rules", "no tenant!=x.yaml"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "is not a valid tenant ID" in result.stderr + result.stdout

@@ -59,6 +59,20 @@ enum ChartFixture {
         ),
     ]
 
+    /// Two firing alerts (one active longer) and a pending one, out of order.
+    static let alerts = [
+        ActiveAlert(
+            name: "ServiceLatencyHigh", state: .pending, labels: ["service": "checkout", "severity": "warning"],
+            summary: "checkout p99 is 0.61 s", activeAt: end - 2 * minute, value: "6.1e-01"),
+        ActiveAlert(
+            name: "ServiceErrorRateHigh", state: .firing, labels: ["service": "payment", "severity": "page"],
+            summary: "payment fails 7.2% of its requests; trace 4bf92f3577b34da6a3ce929d0e0e4736",
+            activeAt: end - 12 * minute, value: "7.2e-02"),
+        ActiveAlert(
+            name: "ErrorLogBurst", state: .firing, labels: ["service": "payment", "severity": "page"],
+            summary: nil, activeAt: end - 4 * minute - 30_000_000_000, value: "3.4e+00"),
+    ]
+
     /// An edge whose error ratio follows from its calls and errors; p50 and p99 are set around the p95 shown.
     static func edge(_ caller: String, _ callee: String, calls: Int, errors: Int, rate: Double, p95: Double)
         -> ServiceGraph.Edge

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LumenRender
@@ -39,6 +40,21 @@ struct GrafanaImportTests {
             ])
         #expect(result.notes.contains("\"Error ratio\": threshold colour \"#EAB839\" has no Lumen name; dropped"))
         #expect(result.notes.contains("\"Routes\": percentage thresholds were kept as absolute values"))
+    }
+
+    @Test func anAlertListKeepsItsLabelFilterAndMaxItems() throws {
+        let json = #"""
+            {"title": "Alerts", "panels": [
+              {"type": "alertlist", "title": "Paging", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 4},
+               "options": {"maxItems": 5, "alertInstanceLabelFilter": "{severity=\"page\"}",
+                           "stateFilter": {"firing": true, "pending": true}}},
+              {"type": "alertlist", "title": "All", "gridPos": {"x": 0, "y": 4, "w": 24, "h": 4}, "options": {}}
+            ]}
+            """#
+        let panels = try GrafanaImport.convert(Data(json.utf8)).dashboard.panels
+        #expect(panels.map(\.type) == [.alertlist, .alertlist])
+        #expect(panels[0].query == "{severity=\"page\"}" && panels[0].options.limit == 5)
+        #expect(panels[1].query == nil && panels[1].queries == nil && panels[1].options.limit == nil)
     }
 
     @Test func carriesVariablesTimeAndRefresh() throws {

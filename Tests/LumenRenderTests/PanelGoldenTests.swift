@@ -126,6 +126,19 @@ struct PanelGoldenTests {
         #expect(colored.contains { $0.contains("payment") && $0.contains("\u{1B}[31m") })
     }
 
+    @Test func alertListShowsFiringFirstLongestActiveFirstWithLabelsAndSummary() {
+        let data = PanelData.alerts(ChartFixture.alerts)
+        Golden.check(Self.draw(.alertlist, data, width: 90, height: 4).joined(separator: "\n"), "alertlist")
+        Self.checkFits(.alertlist, data, width: 90, height: 4)
+        Self.checkFits(.alertlist, data, width: 30, height: 2)
+        #expect(Self.draw(.alertlist, data, width: 90, height: 2).last == "+2 more alerts")
+        #expect(Self.draw(.alertlist, data, PanelOptions(limit: 1), width: 90, height: 4).count == 1)
+        #expect(Self.draw(.alertlist, .alerts([]), width: 40, height: 3) == ["no alerts pending or firing"])
+        let colored = Self.draw(.alertlist, data, width: 90, height: 4, style: Self.color)
+        #expect(colored[0].hasPrefix("\u{1B}[31mFIRING"))
+        #expect(colored[2].hasPrefix("\u{1B}[33mPENDING"))
+    }
+
     @Test func aPanelShowsItsErrorOrAMismatchInsteadOfFailing() {
         #expect(
             Self.draw(.timeseries, .error("bad query: unexpected )"), width: 20, height: 3)

@@ -79,6 +79,8 @@ struct RenderAtAnySizeTests {
              ], services: []))),
         Case(name: "service graph of lone services", kind: .servicegraph,
              data: .serviceGraph(ServiceGraph(edges: [], services: ChartFixture.graph.services))),
+        Case(name: "alert list", kind: .alertlist, data: .alerts(ChartFixture.alerts)),
+        Case(name: "alert list without alerts", kind: .alertlist, data: .alerts([])),
         Case(name: "error", kind: .timeseries, data: .error("bad query: unexpected ) at column 12")),
         Case(name: "mismatch", kind: .logs, data: .series([])),
     ]

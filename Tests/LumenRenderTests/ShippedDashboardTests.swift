@@ -38,6 +38,7 @@ extension ShippedDashboardTests {
     static func fixtureData(_ panel: Panel) -> PanelData {
         switch panel.type {
         case .servicegraph: return .serviceGraph(ChartFixture.graph)
+        case .alertlist: return .alerts(ChartFixture.alerts)
         case .logs: return .logs(ChartFixture.logs)
         case .heatmap: return .series(ChartFixture.buckets)
         case .table: return .table(ChartFixture.table)

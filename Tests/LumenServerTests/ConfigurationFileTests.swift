@@ -71,8 +71,39 @@ struct ConfigurationFileTests {
         var configuration = ServerConfiguration()
         configuration.tokens = ["secret": Tenant("team-a")!]
         configuration.limits.overrides["team-a"] = IngestLimits()
+        configuration.rules = ["rules/*.yaml", "_lumen=Rules/lumen.yaml"]
+        configuration.externalURL = "https://lumen.example.com"
+        configuration.externalLabels = ["cluster": "eu-1"]
         let printed = try ConfigurationFile(configuration).yaml()
         #expect(error(printed) == nil, "\(printed)")
+        var readBack = ServerConfiguration()
+        try ConfigurationFile.decode(yaml: printed, file: "printed.yaml").apply(to: &readBack)
+        #expect(readBack.rules == configuration.rules && readBack.externalURL == configuration.externalURL)
+        #expect(readBack.externalLabels == configuration.externalLabels)
+    }
+
+    @Test func rulesEntriesNameTheirTenantAndExternalSettingsAreChecked() throws {
+        let prefixed = try RuleSource("_lumen=Rules/lumen.yaml")
+        #expect(prefixed.tenant == Tenant("_lumen") && prefixed.pattern == "Rules/lumen.yaml")
+        let path = try RuleSource("rules/a=b/x.yaml")
+        #expect(path.tenant == nil && path.pattern == "rules/a=b/x.yaml")
+        #expect(throws: RuleSource.Error.self) { try RuleSource("bad tenant=x.yaml") }
+        #expect(throws: RuleSource.Error.self) { try RuleSource("team-a=") }
+        let grouped = try RuleSource.byTenant(["a.yaml", "t=b.yaml", "c.yaml"], defaultTenant: .anonymous)
+        #expect(grouped.map(\.0.id) == ["anonymous", "t"] && grouped.map(\.1) == [["a.yaml", "c.yaml"], ["b.yaml"]])
+        func apply(_ yaml: String) -> String? {
+            var configuration = ServerConfiguration()
+            do {
+                try ConfigurationFile.decode(yaml: yaml, file: "c.yaml").apply(to: &configuration)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(apply("rules: [\"no tenant=x.yaml\"]\n")?.contains("is not a valid tenant ID") == true)
+        #expect(apply("external_url: lumen.example.com\n")?.contains("external_url:") == true)
+        #expect(apply("external_labels: {\"bad-name\": x}\n")?.contains("not a valid label name") == true)
+        #expect(apply("external_url: https://lumen.example.com/\nexternal_labels: {cluster: eu-1}\n") == nil)
     }
 
     @Test func loadNamesThePathItWasGiven() throws {

@@ -66,6 +66,9 @@ struct DashFetcher: Sendable {
             return .serviceGraph(try JSONDecoder().decode(ServiceGraphAnswer.self, from: data).data)
         case .trace:
             return try await trace(panel, queries: queries, range: range)
+        case .alertlist:
+            let alerts = try await AlertsFetch(client: client).alerts(matching: queries.first?.expr)
+            return .alerts(alerts.compactMap(AlertsFetch.activeAlert))
         case .logs:
             var lines: [LogLine] = []
             for query in queries {

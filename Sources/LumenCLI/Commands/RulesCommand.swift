@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import LumenRules
 
-/// `lumen rules check FILE…`: validates rule files offline, as `promtool check rules` does — every file parsed,
-/// every expression and template checked — and exits non-zero naming the file, line and reason of each error.
+/// `lumen rules`: the rules a server runs (`list`, the default), and offline checks and unit tests of rule files.
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Check and unit-test rule files in Prometheus' format.",
-        subcommands: [RulesCheckCommand.self, RulesTestCommand.self])
+        commandName: "rules", abstract: "Show a server's rules; check and unit-test rule files in Prometheus' format.",
+        subcommands: [RulesListCommand.self, RulesCheckCommand.self, RulesTestCommand.self],
+        defaultSubcommand: RulesListCommand.self)
 }
 
+/// `lumen rules check FILE…`: validates rule files offline, as `promtool check rules` does — every file parsed,
+/// every expression and template checked — and exits non-zero naming the file, line and reason of each error.
 struct RulesCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate rule files offline (file, line and reason for each error).")

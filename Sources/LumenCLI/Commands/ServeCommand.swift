@@ -63,8 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("alertmanager"), help: "An Alertmanager to send alerts to (http://host:9093); repeat for several.")
     var alertmanagers: [String] = []
 
-    @Option(name: .customLong("rules"), help: "Rule files in Prometheus' format, a path or a glob ('rules/*.yaml'); repeat for several.")
+    @Option(name: .customLong("rules"), help: "Rule files in Prometheus' format, a path or a glob ('rules/*.yaml'), optionally TENANT=-prefixed ('_lumen=Rules/lumen.yaml'); repeat for several.")
     var rules: [String] = []
+
+    @Option(name: .customLong("external-url"), help: "The URL Lumen is reached at, for alerts' generatorURL and $externalURL (default http://<host>:<api port>).")
+    var externalURL: String?
+
+    @Option(name: .customLong("external-label"), help: "A label NAME=VALUE added to every alert sent to Alertmanager and shown as $externalLabels; repeat for several.")
+    var externalLabels: [String] = []
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -116,7 +122,26 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         if !alertmanagers.isEmpty { configuration.alertmanagers = alertmanagers }
+        for entry in rules {
+            do {
+                _ = try RuleSource(entry)
+            } catch {
+                throw ValidationError("--rules: \(error)")
+            }
+        }
         if !rules.isEmpty { configuration.rules = rules }
+        if let externalURL {
+            configuration.externalURL = try ServerConfiguration.checkedExternalURL(externalURL) {
+                ValidationError("--external-url: \($0)")
+            }
+        }
+        for label in externalLabels {
+            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, RuleNames.isValidLabelName(parts[0]) else {
+                throw ValidationError("--external-label must be NAME=VALUE with a valid label name, got \"\(label)\"")
+            }
+            configuration.externalLabels[parts[0]] = parts[1]
+        }
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20

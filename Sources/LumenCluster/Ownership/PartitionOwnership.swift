@@ -31,8 +31,7 @@ public final class PartitionOwnership: Sendable {
     }
 
     private let held = Mutex<[Int: Held]>([:])
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let ticks = Mutex<TickingThread?>(nil)
     private let liveNodes = Mutex<[String]>([])
 
     public init(
@@ -53,21 +52,14 @@ public final class PartitionOwnership: Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in
-            while !stopping.load(ordering: .sequentiallyConsistent) {
-                tick()
-                Thread.sleep(forTimeInterval: (ttl / 6).seconds)
-            }
-            finished.signal()
-        }
-        thread.name = "lumen-ownership"
+        let thread = TickingThread(name: "lumen-ownership", interval: ttl / 6) { [self] in tick() }
+        ticks.withLock { $0 = thread }
         thread.start()
     }
 
     /// Stops the loop, stops every applier and gives up every lease (so others take over at once). Blocks.
     public func stop() {
-        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        finished.wait()
+        guard let thread = ticks.withLock({ $0 }), thread.stop() else { return }
         let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
         for applier in appliers { applier.stop() }

@@ -48,7 +48,8 @@ enum DashboardValidator {
                     path: path + ["height"],
                     message: "must be at least \(minimumPanelHeight) lines (two are the border)")
             }
-            let needsQuery = panel.type != .servicegraph && !(panel.type == .trace && panel.traceId != nil)
+            let needsQuery = panel.type != .servicegraph && panel.type != .alertlist
+                && !(panel.type == .trace && panel.traceId != nil)
             if needsQuery && panel.allQueries.isEmpty {
                 throw Problem(
                     path: path, message: "a \(panel.type.rawValue) panel needs a query (query: … or queries: [...])")

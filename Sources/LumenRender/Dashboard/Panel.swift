@@ -2,7 +2,7 @@
 /// on the grid: columns across, lines down) and how (the display options, written inline).
 public struct Panel: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case timeseries, stat, gauge, bargauge, table, heatmap, logs, trace, servicegraph
+        case timeseries, stat, gauge, bargauge, table, heatmap, logs, trace, servicegraph, alertlist
     }
 
     /// Where a panel's data comes from: the query API, the only source. (Lumen's own metrics, once read from

@@ -3,7 +3,7 @@ import Foundation
 /// Converts a Grafana dashboard (its JSON model) into a Lumen dashboard file.
 ///
 /// Panels of the types Lumen draws — timeseries (and the older graph), stat (and singlestat), gauge, bargauge,
-/// table, heatmap, logs — keep their title, grid position, PromQL targets with their legend formats, unit,
+/// table, heatmap, logs, alertlist — keep their title, grid position, PromQL targets with their legend formats, unit,
 /// decimals, min/max, thresholds and reduction. Rows are flattened; everything else (text, pie charts, …) is
 /// reported in ``Result/skipped`` with the reason, as are details that do not carry over. Grafana's grid is 24
 /// columns like Lumen's; its rows (about 30 px) become one and a half lines.
@@ -22,7 +22,7 @@ public enum GrafanaImport {
 
     static let kinds: [String: Panel.Kind] = [
         "timeseries": .timeseries, "graph": .timeseries, "stat": .stat, "singlestat": .stat, "gauge": .gauge,
-        "bargauge": .bargauge, "table": .table, "heatmap": .heatmap, "logs": .logs,
+        "bargauge": .bargauge, "table": .table, "heatmap": .heatmap, "logs": .logs, "alertlist": .alertlist,
     ]
 
     public static func convert(_ data: Data) throws(Failure) -> Result {
@@ -45,14 +45,19 @@ public enum GrafanaImport {
                 continue
             }
             let targets = (raw["targets"] as? [[String: Any]] ?? []).filter { ($0["hide"] as? Bool) != true }
-            let queries = targets.compactMap { target -> PanelQuery? in
+            var queries = targets.compactMap { target -> PanelQuery? in
                 guard let expr = (target["expr"] as? String) ?? (target["query"] as? String), !expr.isEmpty else {
                     return nil
                 }
                 let legend = (target["legendFormat"] as? String).flatMap { $0.isEmpty || $0 == "__auto" ? nil : $0 }
                 return PanelQuery(expr: expr, legend: legend)
             }
-            guard !queries.isEmpty else {
+            // An alert list has no targets: its label filter, if any, becomes the selector of its alerts.
+            let panelOptions = raw["options"] as? [String: Any] ?? [:]
+            if kind == .alertlist, let filter = panelOptions["alertInstanceLabelFilter"] as? String, !filter.isEmpty {
+                queries = [PanelQuery(expr: filter)]
+            }
+            guard !queries.isEmpty || kind == .alertlist else {
                 skipped.append("\"\(title)\" (\(type)): no PromQL or LogQL target to convert")
                 continue
             }
@@ -68,10 +73,11 @@ public enum GrafanaImport {
             if queries.count == 1 {
                 panel.query = queries[0].expr
                 panel.legend = queries[0].legend
-            } else {
+            } else if !queries.isEmpty {
                 panel.queries = queries
             }
             panel.options = options(raw, title: title, notes: &notes)
+            if kind == .alertlist { panel.options.limit = int(panelOptions["maxItems"]) }
             converted.append(panel)
         }
         let dashboard = DashboardFile(

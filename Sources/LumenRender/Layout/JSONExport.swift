@@ -35,7 +35,7 @@ struct JSONExport {
 }
 
 extension PanelData: Encodable {
-    private enum Keys: String, CodingKey { case kind, series, table, logs, spans, serviceGraph, error }
+    private enum Keys: String, CodingKey { case kind, series, table, logs, spans, serviceGraph, alerts, error }
 
     /// A span as the JSON export lists it: enough to redraw the waterfall.
     private struct SpanRow: Encodable {
@@ -77,6 +77,9 @@ extension PanelData: Encodable {
         case .serviceGraph(let graph):
             try container.encode("serviceGraph", forKey: .kind)
             try container.encode(graph, forKey: .serviceGraph)
+        case .alerts(let alerts):
+            try container.encode("alerts", forKey: .kind)
+            try container.encode(alerts.sorted(by: ActiveAlert.byImportance), forKey: .alerts)
         case .error(let message):
             try container.encode("error", forKey: .kind)
             try container.encode(message, forKey: .error)

@@ -34,6 +34,12 @@ struct MarkdownExport {
                             ValueUnit.seconds.format($0.p95),
                         ]
                     })
+            case (.alertlist, .alerts(let alerts)):
+                out += Self.table(
+                    ["state", "alert", "active for", "labels", "summary"],
+                    alerts.sorted(by: ActiveAlert.byImportance).prefix(item.panel.options.limit ?? Int.max).map {
+                        [$0.state.rawValue, $0.name, $0.activeFor(at: view.end), $0.labelText, $0.summary ?? ""]
+                    })
             default:
                 let lines = PanelRenderer.render(
                     item.panel.type, data: item.data, options: item.panel.options, start: view.start, end: view.end,

@@ -13,6 +13,8 @@ public enum PanelData: Sendable, Equatable {
     /// One trace: every span and the logs carrying its ID.
     case trace(spans: [Span], logs: [LogRecord])
     case serviceGraph(ServiceGraph)
+    /// The alerts pending or firing now.
+    case alerts([ActiveAlert])
     /// The panel could not be fetched or converted; the message is shown in its box.
     case error(String)
 }

@@ -44,6 +44,9 @@ enum PanelRenderer {
             lines = Array(overflow.shown) + (overflow.note("lines").map { [style.apply(ANSIStyle.dim, $0)] } ?? [])
         case (.servicegraph, .serviceGraph(let graph)):
             lines = ServiceGraphPanel(graph: graph, options: options).render(width: width, height: height, style: style)
+        case (.alertlist, .alerts(let alerts)):
+            lines = AlertListPanel(alerts: alerts, options: options, now: end)
+                .render(width: width, height: height, style: style)
         default:
             lines = [style.apply(ANSIStyle.red, "error: a \(kind.rawValue) panel cannot show \(data.kindName)")]
         }
@@ -79,6 +82,7 @@ extension PanelData {
         case .logs: "log lines"
         case .trace: "a trace"
         case .serviceGraph: "a service graph"
+        case .alerts: "alerts"
         case .error: "an error"
         }
     }

@@ -19,6 +19,10 @@ public struct OutgoingAlert: Sendable, Equatable {
     }
 }
 
+/// Whether this node evaluates the group of `file` and `name` now; in a cluster, whether it holds the group's
+/// lease (`RuleGroupLeases.mayEvaluate`). Must return quickly.
+public typealias RuleEvaluationGate = @Sendable (_ file: String, _ name: String) async -> Bool
+
 /// Receives the alerts to send after each evaluation of an alerting rule (Prometheus' `NotifyFunc`): firing
 /// ones due for a resend and newly resolved ones. It must not block: queue and return.
 public typealias AlertNotifier = @Sendable (_ alerts: [OutgoingAlert]) -> Void

@@ -35,6 +35,15 @@ extension RuleGroupRuntime {
         }
     }
 
+    /// Drops every alert and what the rules wrote last, as if the group had just started: another node evaluates
+    /// the group now (its lease moved), and if this node gets it back, `for` state comes from `ALERTS_FOR_STATE`.
+    public func forgetAlerts() {
+        for (index, rule) in group.rules.enumerated() where rule.kind == .alerting {
+            alertStates[index] = AlertingRuleState(rule: rule, groupLabels: group.labels, restored: false)
+        }
+        seriesInPreviousEval = Array(repeating: [], count: group.rules.count)
+    }
+
     struct TransferableState: Sendable {
         var rules: [Rule]
         var series: [Set<Labels>]

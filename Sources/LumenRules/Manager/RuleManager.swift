@@ -5,6 +5,10 @@ import LumenModel
 /// interval, hands due alerts to the notifier, and after a start restores `for` state on its second
 /// evaluation. `reload` re-reads the files: a file that does not load leaves every rule as it was; a group that
 /// did not change keeps running untouched; a changed one takes over its predecessor's alerts.
+///
+/// In a cluster a `gate` says whether this node evaluates a group now (`RuleGroupLeases`: one node per group). A
+/// group whose gate is closed skips its evaluations; when it opens again the group forgets its alerts and restores
+/// `for` state from `ALERTS_FOR_STATE` after its second evaluation, as after a restart.
 public actor RuleManager {
     struct Key: Hashable {
         var file: String
@@ -22,6 +26,7 @@ public actor RuleManager {
     private(set) var notify: AlertNotifier
     let clock: any RuleClock
     let logger: Logger
+    let gate: RuleEvaluationGate?
     private var order: [Key] = []
     private var entries: [Key: Entry] = [:]
     private var started = false
@@ -29,7 +34,8 @@ public actor RuleManager {
     /// Loads the files; throws the first file's error, so a server with a bad rule file does not start.
     public init(
         patterns: [String], settings: RuleGroupRuntime.Settings = .init(), environment: RuleEnvironment,
-        clock: any RuleClock = SystemRuleClock(), logger: Logger, notify: @escaping AlertNotifier = { _ in }
+        clock: any RuleClock = SystemRuleClock(), logger: Logger, notify: @escaping AlertNotifier = { _ in },
+        gate: RuleEvaluationGate? = nil
     ) throws(RuleFileError) {
         self.patterns = patterns
         self.settings = settings
@@ -37,6 +43,7 @@ public actor RuleManager {
         self.clock = clock
         self.logger = logger
         self.notify = notify
+        self.gate = gate
         for group in try RuleFiles.load(patterns) {
             let key = Key(file: group.file, name: group.name)
             order.append(key)
@@ -113,7 +120,7 @@ public actor RuleManager {
     }
 
     private func run(_ runtime: RuleGroupRuntime, restore: Bool) -> Task<Void, Never> {
-        let (clock, environment, notify, logger) = (self.clock, self.environment, self.notify, self.logger)
+        let (clock, environment, notify, logger, gate) = (self.clock, self.environment, self.notify, self.logger, self.gate)
         // Detached: a group started by `POST /-/reload` must not inherit that request's task-locals (its client
         // connection, whose closing would cancel every later evaluation).
         return Task.detached {
@@ -122,16 +129,24 @@ public actor RuleManager {
             var time = RuleSchedule.evaluationTime(atOrBefore: clock.now(), offset: offset, interval: interval)
                 + interval
             var evaluations = 0
+            var restore = restore
             do {
                 try await clock.sleep(until: time)
                 while !Task.isCancelled {
-                    let alerts = await runtime.evaluate(at: time, environment: environment)
-                    if !alerts.isEmpty { notify(alerts) }
-                    evaluations += 1
-                    // As Prometheus: restore after the second evaluation, when recording rules the alerts may
-                    // read have run once.
-                    if restore, evaluations == 2 {
-                        await runtime.restoreForState(at: clock.now(), environment: environment)
+                    if let gate, !(await gate(runtime.group.file, runtime.group.name)) {
+                        // Another node evaluates the group; if this one gets it back, it starts afresh.
+                        if evaluations > 0 { await runtime.forgetAlerts() }
+                        evaluations = 0
+                        restore = true
+                    } else {
+                        let alerts = await runtime.evaluate(at: time, environment: environment)
+                        if !alerts.isEmpty { notify(alerts) }
+                        evaluations += 1
+                        // As Prometheus: restore after the second evaluation, when recording rules the alerts
+                        // may read have run once.
+                        if restore, evaluations == 2 {
+                            await runtime.restoreForState(at: clock.now(), environment: environment)
+                        }
                     }
                     try await clock.sleep(until: time + interval)
                     let missed = (clock.now() - time) / interval - 1

@@ -5,25 +5,23 @@ import LumenRules
 
 /// The rules endpoints, as Prometheus serves them: `/api/v1/rules` (with its filters), `/api/v1/alerts`, and
 /// `POST /-/reload`, which re-reads the rule files (as SIGHUP does) and answers 500 with the file, line and reason
-/// when one does not load; the old rules then keep running. Rules belong to one tenant (`rules_tenant`); other
-/// tenants see none.
+/// when one does not load; the old rules then keep running. Each tenant sees its own rules (`RuleSource`).
 struct RuleRoutes: Sendable {
-    let manager: RuleManager
-    let tenant: Tenant
+    let rules: TenantRules
     let tenants: TenantResolver
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/rules") { request, _ in await self.envelope(request) { try await self.rules(request) } }
         router.get("/api/v1/alerts") { request, _ in
             await self.envelope(request) {
-                RulesAPIJSON.alerts(try self.isRuleTenant(request) ? await self.manager.status() : [])
+                RulesAPIJSON.alerts(try await self.status(request))
             }
         }
         for method in [HTTPRequest.Method.post, .put] {
             router.on("/-/reload", method: method) { request, _ in
                 try self.tenants.authorizeAdmin(request)
                 do {
-                    try await self.manager.reload()
+                    try await self.rules.reload()
                     return Response.text("")
                 } catch {
                     return Response.text("failed to reload rules: \(error)", status: .internalServerError)
@@ -32,7 +30,10 @@ struct RuleRoutes: Sendable {
         }
     }
 
-    private func isRuleTenant(_ request: Request) throws -> Bool { try tenants.tenant(of: request) == tenant }
+    /// The requesting tenant's rule groups; none when it has no rules.
+    private func status(_ request: Request) async throws -> [RuleGroupStatus] {
+        await rules.manager(for: try tenants.tenant(of: request))?.status() ?? []
+    }
 
     private func rules(_ request: Request) async throws -> RulesAPIJSON.RuleDiscovery {
         let parameters = FormParameters(request.uri.query)
@@ -47,7 +48,7 @@ struct RuleRoutes: Sendable {
         filter.files = Set(parameters.all("file[]"))
         filter.matchers = try PrometheusRoutes.matcherSets(parameters.all("match[]"))
         filter.excludeAlerts = parameters.all("exclude_alerts").last == "true"
-        return RulesAPIJSON.rules(try isRuleTenant(request) ? await manager.status() : [], filter: filter)
+        return RulesAPIJSON.rules(try await status(request), filter: filter)
     }
 
     /// Prometheus' envelope around `data`, or its error envelope.

@@ -95,9 +95,12 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var query: Query?
     /// Base URLs of the Alertmanagers alerts go to.
     public var alertmanagers: [String]?
-    /// Rule files (paths or globs) and the tenant their rules belong to.
+    /// Rule files (paths or globs, `TENANT=` prefixed or not) and the tenant of those without a prefix.
     public var rules: [String]?
     public var rulesTenant: String?
+    /// What alerts carry from this server: its outside URL and labels (`ServerConfiguration.externalURL`).
+    public var externalURL: String?
+    public var externalLabels: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
@@ -105,6 +108,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         case maxQueryLimit = "max_query_limit", storage, query
         case alertmanagers
         case rules, rulesTenant = "rules_tenant"
+        case externalURL = "external_url", externalLabels = "external_labels"
     }
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -211,7 +215,27 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             }
             configuration.alertmanagers = alertmanagers
         }
-        if let rules { configuration.rules = rules }
+        if let rules {
+            for entry in rules {
+                do {
+                    _ = try RuleSource(entry)
+                } catch {
+                    throw Error(description: "rules: \(error)")
+                }
+            }
+            configuration.rules = rules
+        }
+        if let externalURL {
+            configuration.externalURL = try ServerConfiguration.checkedExternalURL(externalURL) { message in
+                Error(description: "external_url: \(message)")
+            }
+        }
+        if let externalLabels {
+            for name in externalLabels.keys where !RuleNames.isValidLabelName(name) {
+                throw Error(description: "external_labels: \"\(name)\" is not a valid label name")
+            }
+            configuration.externalLabels = externalLabels
+        }
         if let rulesTenant {
             guard let tenant = Tenant(rulesTenant) else {
                 throw Error(description: "rules_tenant: \"\(rulesTenant)\" is not a valid tenant ID")
@@ -277,6 +301,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
         alertmanagers = configuration.alertmanagers.isEmpty ? nil : configuration.alertmanagers
         rules = configuration.rules.isEmpty ? nil : configuration.rules
         rulesTenant = configuration.rulesTenant == .anonymous ? nil : configuration.rulesTenant.id
+        externalURL = configuration.externalURL
+        externalLabels = configuration.externalLabels.isEmpty ? nil : configuration.externalLabels
         query = Query(
             timeout: DurationText.format(configuration.queryLimits.timeout.nanoseconds),
             maxSamples: configuration.queryLimits.maxSamples, maxSeries: configuration.queryLimits.maxSeries)

@@ -6,12 +6,16 @@ import LumenRules
 extension RuleEnvironment {
     /// Rules in the server: expressions run on the rules' own executor (never the threads that serve ingest or
     /// API queries), within the query limits; what they write takes the ingest path (`Ingestor`), counted as
-    /// protocol `rules`, so it is logged, limited and stored like any sample of `tenant`.
+    /// protocol `rules`, so it is logged, limited and stored like any sample of `tenant`. Templates see the
+    /// configuration's external URL and labels.
     static func server(
-        tenant: Tenant, engine: QueryEngine, storage: Storage, executor: QueryExecutor, ingestor: Ingestor
+        tenant: Tenant, engine: QueryEngine, storage: Storage, executor: QueryExecutor, ingestor: Ingestor,
+        configuration: ServerConfiguration
     ) -> RuleEnvironment {
         var environment = RuleEnvironment(
             tenant: tenant, store: storage,
+            externalLabels: Labels(configuration.externalLabels.map { Label($0.key, $0.value) }),
+            externalURL: configuration.effectiveExternalURL,
             query: { expr, time in
                 try await executor.run { cancellation in
                     try RuleQuery.instant(expr, at: time, engine: engine, tenant: tenant, cancellation: cancellation)

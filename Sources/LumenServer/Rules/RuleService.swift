@@ -3,21 +3,21 @@ import LumenRules
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the rule manager with the server: starts its groups, re-reads the rule files on SIGHUP (a bad file is
+/// Runs the rule managers with the server: starts their groups, re-reads the rule files on SIGHUP (a bad file is
 /// logged and the old rules kept), and stops every group on shutdown.
 struct RuleService: Service {
-    let manager: RuleManager
+    let rules: TenantRules
     let logger: Logger
 
     func run() async throws {
-        await manager.start()
+        await rules.start()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in hangups {
                 logger.info("SIGHUP: reloading rules")
-                try? await manager.reload()
+                try? await rules.reload()
             }
         }
-        await manager.stop()
+        await rules.stop()
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import LumenCluster
+import Testing
+
+/// One node per rule group, against a real nats-server: two nodes share the groups, never both evaluating one;
+/// when a node stops, the other takes its groups over at once. (A dead node's keys expire after the TTL:
+/// `KeyValueLeaseTests`; a holder that cannot renew stops within `ttl / 2`: `LeaseTests`.)
+@Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(1)))
+struct RuleGroupLeasesTests {
+    static let groups = (0..<12).map { ("rules/\($0 % 3).yaml", "group-\($0)") }
+
+    static func node(_ name: String, _ url: String, ttl: Duration) throws -> (RuleGroupLeases, () -> Void) {
+        let jetStream = try ClusterTestSupport.jetStream([url], name: name)
+        let leases = try KeyValueBucket(jetStream: jetStream, name: "leases", ttl: ttl, replicas: 1)
+        let nodes = try KeyValueBucket(jetStream: jetStream, name: "nodes", ttl: ttl, replicas: 1)
+        let node = RuleGroupLeases(
+            node: name, leases: leases, nodes: nodes, ttl: ttl, logger: ClusterTestSupport.quietLogger)
+        return (node, { leases.close(); nodes.close(); jetStream.close() })
+    }
+
+    /// Which node evaluates each group now, by asking both; a group both may evaluate is a failure.
+    static func evaluators(_ a: RuleGroupLeases, _ b: RuleGroupLeases) -> [String] {
+        groups.map { file, name in
+            let (inA, inB) = (a.mayEvaluate(file: file, group: name), b.mayEvaluate(file: file, group: name))
+            #expect(!(inA && inB), "\(file) \(name) evaluated by both nodes")
+            return inA ? "a" : inB ? "b" : "-"
+        }
+    }
+
+    @Test func eachGroupHasOneNodeAndMovesWhenItsNodeStops() async throws {
+        let server = try NATSServerProcess()
+        let (a, closeA) = try Self.node("a", server.url, ttl: .seconds(3))
+        let (b, closeB) = try Self.node("b", server.url, ttl: .seconds(3))
+        defer { closeA(); closeB() }
+        a.start()
+        b.start()
+        defer { b.stop() }
+
+        var owners: [String] = []
+        #expect(try await ClusterTestSupport.eventually(within: .seconds(15)) {
+            owners = Self.evaluators(a, b)
+            return !owners.contains("-")
+        })
+        // Spread over both nodes by rendezvous hashing, and stable while both live.
+        #expect(owners.contains("a") && owners.contains("b"))
+        for _ in 0..<20 {
+            #expect(Self.evaluators(a, b) == owners)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(a.heldGroups.count + b.heldGroups.count == Self.groups.count)
+        #expect(Set(Self.groups.map { RuleGroupLeases.key(file: $0.0, group: $0.1) }).count == Self.groups.count)
+
+        // `a` stops and gives its leases up: `b` takes them within a few ticks, long before they would expire.
+        let clock = ContinuousClock()
+        let stopped = clock.now
+        a.stop()
+        #expect(try await ClusterTestSupport.eventually(within: .seconds(10)) {
+            Self.evaluators(a, b).allSatisfy { $0 == "b" }
+        })
+        #expect(stopped.duration(to: clock.now) < .seconds(3))
+    }
+}
