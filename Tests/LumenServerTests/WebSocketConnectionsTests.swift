@@ -21,7 +21,8 @@ struct WebSocketConnectionsTests {
         let started = ContinuousClock.now
         // The client gives up after 5 s: a close before then is the server's.
         channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
-        try await channel.writeAndFlush(ByteBuffer(string: head)).get()
+        // On a loaded machine the server may close first: then the write fails, and that is the point too.
+        try? await channel.writeAndFlush(ByteBuffer(string: head)).get()
         try await channel.closeFuture.get()
         return ContinuousClock.now - started
     }
