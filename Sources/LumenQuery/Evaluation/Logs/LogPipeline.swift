@@ -12,10 +12,6 @@ struct LogPipeline: Sendable {
     static let errorField = "__error__"
     static let jsonError = "JSONParserErr"
     static let logfmtError = "LogfmtParserErr"
-    /// ANSI escape sequences as Loki's `| decolorize` removes them (the pattern of the `stripansi` package).
-    static let terminalEscapes = try! SubmatchRegex(
-        "[\u{1B}\u{9B}][[\\]()#;?]*(?:(?:(?:[a-zA-Z\\d]*(?:;[a-zA-Z\\d]*)*)?\u{07})"
-            + "|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PRZcf-ntqry=><~]))")
 
     /// A record after the pipeline, with the fields its parsers extracted (in extraction order, names unique).
     struct Entry: Sendable {
@@ -94,12 +90,7 @@ struct LogPipeline: Sendable {
             case .unpack:
                 compiled.append { Self.unpack(&$0) }
             case .decolorize:
-                compiled.append { entry in
-                    let line = entry.record.line
-                    let plain = Self.terminalEscapes.replacingMatches(in: line, with: "")
-                    if plain.utf8.count != line.utf8.count { entry.record.body = .string(plain) }
-                    return true
-                }
+                compiled.append { Self.decolorize(&$0) }
             case .fields(let filter):
                 let test = try Self.compile(filter)
                 compiled.append { test($0) }
@@ -174,51 +165,6 @@ struct LogPipeline: Sendable {
                 entry.replaced.insert(target)
             }
         }
-        return true
-    }
-
-    /// `| json a="b.c"`: each named path's value; "" for a path the line lacks (unless a label has the name).
-    private static func extract(_ entry: inout Entry, _ extractions: [JSONExtraction]) -> Bool {
-        guard entry.record.body != .string("") else { return true }
-        var malformed = false
-        for extraction in extractions {
-            switch JSONFields.value(at: extraction.path, in: entry.record.body) {
-            case .found(let value): entry.set(extraction.name, value)
-            case .absent: if entry.value(of: extraction.name) == nil { entry.set(extraction.name, "") }
-            case .malformed: malformed = true
-            }
-        }
-        if malformed { entry.set(errorField, jsonError) }
-        return true
-    }
-
-    /// `| logfmt`, with its flags and extractions.
-    private static func extract(_ entry: inout Entry, _ options: LogfmtOptions) -> Bool {
-        let parsed = LogfmtFields.parse(entry.record.line, strict: options.strict,
-                                        keepEmpty: options.keepEmpty || !options.extractions.isEmpty)
-        if options.extractions.isEmpty {
-            for field in parsed.fields { entry.set(field.name, field.value) }
-        } else {
-            for (name, _) in options.extractions where entry.value(of: name) == nil { entry.set(name, "") }
-            for field in parsed.fields {
-                for (name, key) in options.extractions where key == field.name { entry.set(name, field.value) }
-            }
-        }
-        if options.strict && parsed.malformed { entry.set(errorField, logfmtError) }
-        return true
-    }
-
-    /// `| unpack`: without an `_entry` member the line is left as it is, as in Loki.
-    private static func unpack(_ entry: inout Entry) -> Bool {
-        let line = entry.record.line
-        guard !line.isEmpty else { return true }
-        guard let members = JSONFieldReader.topLevelStrings(line) else {
-            entry.set(errorField, jsonError)
-            return true
-        }
-        guard let packed = members.first(where: { $0.key == "_entry" }) else { return true }
-        for member in members where member.key != "_entry" { entry.set(LabelName.sanitize(member.key), member.value) }
-        entry.record.body = .string(packed.value)
         return true
     }
 
