@@ -222,6 +222,7 @@ def tails_running(lumen):
 
 
 def test_concurrent_tails_are_bounded_counted_and_released_when_clients_go(lumen):
+    wait_for(lambda: tails_running(lumen) == 0)  # the earlier tests' tails have ended
     with contextlib.ExitStack() as held:
         for _ in range(10):
             held.enter_context(tail(lumen, '{service_name="tailbusy"}', tenant="busy"))
