@@ -356,6 +356,13 @@ def test_regexp_and_decolorize_as_the_query_builder_writes_them(web):
         "query": f'max(max_over_time({{service_name="web"}} | decolorize | regexp `{ACCESS}` | unwrap ms [2m]))',
         "time": str(end)}, timeout=10))
     assert float(unwrapped["data"]["result"][0]["value"][1]) == 950
+    # format_query lays a long pipeline out a stage a line, as Loki's Prettify does; the result still runs.
+    long = f'{{service_name="web"}} |= "GET" | decolorize | regexp `{ACCESS}` | status >= 200 | line_format "{{{{.path}}}}"'
+    formatted = json_ok(requests.get(f"{lumen.api}/loki/api/v1/format_query", params={"query": long}, timeout=10))
+    assert formatted["data"].split("\n") == ['{service_name="web"}', '  |= "GET"', "  | decolorize",
+                                             f"  | regexp `{ACCESS}`", "  | status >= 200", '  | line_format "{{.path}}"']
+    ran = json_ok(query_range(lumen, formatted["data"], start, end))["data"]["result"]
+    assert sorted(value[1] for stream in ran for value in stream["values"]) == ["/api/cart", "/health"]
     # A pattern without a named group is refused at parse time, with the reason.
     response = query_range(lumen, '{service_name="web"} | regexp `(\\d+)`', start, end)
     assert response.status_code == 400 and "named capture" in response.text

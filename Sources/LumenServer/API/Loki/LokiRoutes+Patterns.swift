@@ -27,10 +27,12 @@ extension LokiRoutes {
         }
     }
 
-    /// `format_query`: the query as Lumen reads it, re-parsed to prove it valid; answered as given.
+    /// `format_query`: the query, re-parsed to prove it valid; a long log query laid out a stage a line, as Loki
+    /// does (`LogQueryLayout`), anything else answered as given.
     func formatQuery(_ parameters: LokiParameters) throws -> JSONWriter {
         let text = try parameters.query()
-        _ = try Self.parse(text)
-        return Self.success { writer in writer.string(text) }
+        guard case .logs = try Self.parse(text) else { return Self.success { writer in writer.string(text) } }
+        let pretty = try LogQueryLayout.pretty(text)
+        return Self.success { writer in writer.string(pretty) }
     }
 }
