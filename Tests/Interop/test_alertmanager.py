@@ -6,6 +6,7 @@ And when Alertmanager is down at first, Lumen retries until it is up."""
 import http.server
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import threading
@@ -14,7 +15,7 @@ import time
 import pytest
 import requests
 
-from conftest import LumenProcess, free_port, wait_for
+from conftest import LUMEN, ROOT, LumenProcess, free_port, wait_for
 
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -209,6 +210,35 @@ def test_alerts_wait_for_an_alertmanager_that_is_down_and_arrive_once_it_is_up(t
         [firing] = wait_for(lambda: webhook.alerts("firing"), timeout=30)
         assert firing["labels"]["alertname"] == "CheckoutQueueDeep"
         assert firing["annotations"]["summary"] == "queue depth 500 on checkout"
+    finally:
+        lumen.stop()
+        alertmanager.stop()
+
+
+def test_the_shipped_context_rules_page_about_lumen_load_with_a_trace_lumen_trace_opens(tmp_path, webhook):
+    """The issue's "done when": the shipped Rules/context.yaml, `lumen load` traffic, the real Alertmanager. Only
+    the timing is shortened (interval 1s, no `for`), so the test does not wait two minutes."""
+    shipped = (pathlib.Path(ROOT) / "Rules" / "context.yaml").read_text()
+    rules = tmp_path / "context.yaml"
+    rules.write_text(shipped.replace("interval: 30s", "interval: 1s").replace("for: 2m", "for: 0s"))
+    alertmanager = Alertmanager(tmp_path, webhook, free_port()).start()
+    lumen = LumenProcess(str(tmp_path / "data"), ["--rules", str(rules), "--alertmanager", alertmanager.url]).start()
+    try:
+        # Five minutes of the shop's traffic (about 2% of requests fail), timestamped over the last five minutes.
+        subprocess.run([LUMEN, "load", "--endpoint", lumen.otlp, "--backfill", "--duration", "5m", "--rate", "20",
+                        "--quiet"], check=True, capture_output=True, timeout=300)
+        alerts = wait_for(lambda: [a for a in webhook.alerts("firing")
+                                   if a["labels"]["alertname"] == "ServiceErrorsWithTraces"], timeout=60)
+        alert = alerts[0]
+        assert alert["labels"]["severity"] == "page" and alert["labels"]["service"], alert["labels"]
+        traces = alert["annotations"]["traces"].split()
+        assert traces and all(len(trace) == 32 for trace in traces), alert["annotations"]
+        assert alert["annotations"]["open"] == f"lumen trace {traces[0]}"
+        assert "× " in alert["annotations"]["logs"], alert["annotations"]  # "COUNT× TEMPLATE; …"
+
+        # The trace the page names opens in the CLI, with the failing service in it.
+        waterfall = lumen.cli("trace", traces[0])
+        assert alert["labels"]["service"] in waterfall and "error" in waterfall, waterfall
     finally:
         lumen.stop()
         alertmanager.stop()
