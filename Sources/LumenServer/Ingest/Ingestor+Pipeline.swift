@@ -40,9 +40,7 @@ extension Ingestor {
     {
         try await ingest(DecodeResult(batch: batch), protocol: `protocol`, bytes: bytes)
     }
-}
 
-extension Ingestor {
     /// The pipeline's answer for listeners that have no one to answer (StatsD and syslog, whose tenant is
     /// configured): a batch refused whole is lost, so it is counted as `dropped` on top of its reason.
     /// Returns the refusal, for the listener to log.
