@@ -224,17 +224,25 @@ def test_the_shipped_context_rules_page_about_lumen_load_with_a_trace_lumen_trac
     alertmanager = Alertmanager(tmp_path, webhook, free_port()).start()
     lumen = LumenProcess(str(tmp_path / "data"), ["--rules", str(rules), "--alertmanager", alertmanager.url]).start()
     try:
-        # Five minutes of the shop's traffic (about 2% of requests fail), timestamped over the last five minutes.
-        subprocess.run([LUMEN, "load", "--endpoint", lumen.otlp, "--backfill", "--duration", "5m", "--rate", "20",
+        # Five minutes of the shop's traffic at 60 requests a second (about 2% fail, each failure logs an error),
+        # timestamped over the last five minutes: failing spans and error logs both cross their thresholds.
+        subprocess.run([LUMEN, "load", "--endpoint", lumen.otlp, "--backfill", "--duration", "5m", "--rate", "60",
                         "--quiet"], check=True, capture_output=True, timeout=300)
-        alerts = wait_for(lambda: [a for a in webhook.alerts("firing")
-                                   if a["labels"]["alertname"] == "ServiceErrorsWithTraces"], timeout=60)
-        alert = alerts[0]
+        def fired():
+            by_name = {}
+            for alert in webhook.alerts("firing"):
+                by_name.setdefault(alert["labels"]["alertname"], alert)
+            return {"ServiceErrorsWithTraces", "ErrorLogBurst"} <= set(by_name) and by_name
+        fired_alerts = wait_for(fired, timeout=60)
+        alert = fired_alerts["ServiceErrorsWithTraces"]
         assert alert["labels"]["severity"] == "page" and alert["labels"]["service"], alert["labels"]
         traces = alert["annotations"]["traces"].split()
         assert traces and all(len(trace) == 32 for trace in traces), alert["annotations"]
         assert alert["annotations"]["open"] == f"lumen trace {traces[0]}"
         assert "× " in alert["annotations"]["logs"], alert["annotations"]  # "COUNT× TEMPLATE; …"
+        burst = fired_alerts["ErrorLogBurst"]
+        assert burst["labels"]["severity"] == "ticket" and "errors per second" in burst["annotations"]["summary"]
+        assert "× " in burst["annotations"]["logs"] and burst["annotations"]["open"].startswith("lumen trace ")
 
         # The trace the page names opens in the CLI, with the failing service in it.
         waterfall = lumen.cli("trace", traces[0])
