@@ -84,12 +84,11 @@ public struct TenantResolver: Sendable {
         return tenant
     }
 
-    /// The tenant a request reads or, with `writing`, writes; refusals as 401, 403 or 400.
-    func tenant(of request: Request, writing: Bool = false) throws(APIError) -> Tenant {
+    /// The tenant a request to the query API reads; refusals as 401, 403 or 400. (The ingest listener's
+    /// writers are resolved once, by `TenantMiddleware`.)
+    func tenant(of request: Request) throws(APIError) -> Tenant {
         do {
-            return try tenant(
-                authorization: request.headers[.authorization], scopeOrgID: request.headers[.scopeOrgID],
-                writing: writing)
+            return try tenant(authorization: request.headers[.authorization], scopeOrgID: request.headers[.scopeOrgID])
         } catch {
             let status: HTTPResponse.Status =
                 switch error.kind {
