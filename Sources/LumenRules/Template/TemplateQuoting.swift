@@ -1,3 +1,5 @@
+import LumenQuery
+
 /// Go's string quoting: `strconv.Unquote` for the template's string, raw string and character constants, and
 /// `strconv.Quote` for `printf "%q"`.
 enum TemplateQuoting {
@@ -73,43 +75,7 @@ enum TemplateQuoting {
         return String(result)
     }
 
-    /// `strconv.Quote`: double quotes, Go escapes for control characters, printable Unicode kept.
-    static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\u{07}": result += "\\a"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{0B}": result += "\\v"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\x" + hex(scalar.value, width: 2)
-                } else if scalar.value >= 0x80, !isPrintable(scalar) {
-                    result += scalar.value > 0xFFFF ? "\\U" + hex(scalar.value, width: 8) : "\\u" + hex(scalar.value, width: 4)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
-
-    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: false
-        case .spaceSeparator: scalar == " "
-        default: true
-        }
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
+    /// `strconv.Quote`: double quotes, Go escapes for control characters, printable Unicode kept — the same
+    /// quoting PromQL's printer uses.
+    static func quote(_ text: String) -> String { PromQLText.quoted(text) }
 }

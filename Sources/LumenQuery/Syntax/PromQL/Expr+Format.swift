@@ -190,8 +190,8 @@ public enum PromQLText {
     }
 
     /// Go's `%q`: in double quotes, `"` and `\` escaped, control and other unprintable characters as `\n`,
-    /// `\x01`, `\u00a0`; every printable character as itself.
-    static func quoted(_ text: String) -> String {
+    /// `\x01`, `\u00a0`; every printable character as itself. Go's `strconv.Quote`, which templates use too.
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
