@@ -52,14 +52,14 @@ struct BodyLimitServerTests {
     @Test func aContentLengthOfAPetabyteIsAnswered413BeforeTheBodyIsRead() async throws {
         let server = try await Self.start()
         defer { Task { await server.stop() } }
-        let started = ContinuousClock.now
+        // Three bytes of the petabyte are sent and the connection stays open: any answer at all came before the
+        // body (the request timeout is a minute; the bound only stops a hang, it does not time the answer).
         let answer = await Self.rawExchange(
             port: server.otlpURL.port!,
             "POST /v1/traces HTTP/1.1\r\nHost: lumen\r\nContent-Type: application/x-protobuf\r\n"
-                + "Content-Length: 1000000000000000\r\n\r\nabc")
+                + "Content-Length: 1000000000000000\r\n\r\nabc", timeout: 30)
         #expect(answer.hasPrefix("HTTP/1.1 413"))
         #expect(answer.contains("1000000000000000 bytes (Content-Length), over the limit of \(Self.limit) bytes"))
-        #expect(ContinuousClock.now - started < .seconds(2))
     }
 
     @Test(arguments: ["identity", "gzip", "deflate"])
