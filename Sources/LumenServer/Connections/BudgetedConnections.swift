@@ -7,25 +7,33 @@ import NIOCore
 /// The check is in `handle`, not `setup`: a failed setup is reported to the server channel as an error,
 /// which would end its accept loop. A refused connection is closed and still handed to the inner `handle`,
 /// which ends at once: its async channel must be run to its end, as dropping one unfinished traps. Each
-/// connection's tasks know their client (`ClientConnection.current`), so a query stops when its client goes.
+/// connection's tasks know their client (`ClientConnection.current`), so a query stops when its client goes;
+/// the client is watched from `setup`, before anything is read, as an end of input reported before the watch
+/// is in place is never reported again (a client that sent its request and closed at once went unseen).
 struct BudgetedConnections<Connection: ServerChildChannel>: ServerChildChannel {
     let connection: Connection
     let budget: ConnectionBudget
     let listener: LumenServer.Listener
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
-        connection.setup(channel: channel, logger: logger)
+    struct Value: ServerChildChannelValue {
+        let connection: Connection.Value
+        let client: ClientConnection
+        var channel: any Channel { connection.channel }
     }
 
-    func handle(value: Connection.Value, logger: Logger) async {
-        budget.admit(value.channel, listener: listener)
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let client = ClientConnection()
-        let channel = value.channel
-        try? await channel.eventLoop.submit {
+        return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ClientDisconnectHandler(client), position: .first)
-        }.get()
-        await ClientConnection.$current.withValue(client) {
-            await connection.handle(value: value, logger: logger)
+        }.flatMap {
+            connection.setup(channel: channel, logger: logger)
+        }.map { Value(connection: $0, client: client) }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        budget.admit(value.channel, listener: listener)
+        await ClientConnection.$current.withValue(value.client) {
+            await connection.handle(value: value.connection, logger: logger)
         }
     }
 }
