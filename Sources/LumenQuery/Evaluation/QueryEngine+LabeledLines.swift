@@ -11,17 +11,13 @@ extension QueryEngine {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let pipeline = try LogPipeline(query.stages)
         let budget = QueryBudget(limits)
-        var read = 0
-        var stopped = false
         var entries: [LogPipeline.Entry] = []
         if forward {
             // The store reads newest first: keep the oldest `limit` seen, trimming as the buffer doubles.
             _ = store.logs(
                 tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
             ) { record in
-                read += 1
-                if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-                guard !stopped, let entry = pipeline.run(record) else { return false }
+                guard budget.visit(), let entry = pipeline.run(record) else { return false }
                 entries.append(entry)
                 if entries.count >= 2 * max(limit, 512) {
                     entries.sort { $0.record.time < $1.record.time }
@@ -35,13 +31,10 @@ extension QueryEngine {
             let records = store.logs(
                 tenant, matching: query.matchers, from: from, to: to, limit: limit, lineContains: query.lineContains
             ) { record in
-                read += 1
-                if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-                return !stopped && pipeline.run(record) != nil
+                return budget.visit() && pipeline.run(record) != nil
             }
             entries = records.compactMap { pipeline.run($0) }
         }
-        budget.record(samples: read)
         try budget.check()
         var streams = StreamLabels()
         return entries.map { entry in

@@ -24,19 +24,14 @@ extension QueryEngine {
         let pipeline = try LogPipeline(query.stages)
         let budget = QueryBudget(limits)
         var counts: [String: [Int64: Int]] = [:]
-        var read = 0
-        var stopped = false
         _ = store.logs(
             tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
         ) { record in
-            read += 1
-            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-            guard !stopped, let entry = pipeline.run(record) else { return false }
+            guard budget.visit(), let entry = pipeline.run(record) else { return false }
             let bucket = from + (entry.record.time - from) / step * step
             counts[LogPattern.of(entry.record.line), default: [:]][bucket, default: 0] += 1
             return false
         }
-        budget.record(samples: read)
         try budget.check()
         return counts.map { pattern, buckets in
             LogPatternCount(

@@ -8,17 +8,12 @@ extension QueryEngine {
         _ query: LogQuery, tenant: Tenant, window: QueryWindow, limit: Int, budget: QueryBudget
     ) throws(QueryError) -> [LogRecord] {
         let pipeline = try LogPipeline(query.stages)
-        var read = 0
-        var stopped = false
         let records = store.logs(
             tenant, matching: query.matchers, from: window.start, to: window.end, limit: limit,
             lineContains: query.lineContains
         ) { record in
-            read += 1
-            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-            return !stopped && pipeline.run(record) != nil
+            return budget.visit() && pipeline.run(record) != nil
         }
-        budget.record(samples: read)
         try budget.check()
         guard pipeline.extracts || pipeline.rewritesLines else { return records }
         return records.compactMap { pipeline.run($0)?.recordWithFields }

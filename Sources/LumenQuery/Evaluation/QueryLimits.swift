@@ -24,6 +24,8 @@ final class QueryBudget {
     private let cancellation: QueryCancellation
     private(set) var samples = 0
     private(set) var series = 0
+    /// Set by `visit` once time is up or the query was cancelled.
+    private var stopped = false
 
     init(_ limits: QueryLimits = QueryLimits(), cancellation: QueryCancellation = QueryCancellation()) {
         self.limits = limits
@@ -36,6 +38,15 @@ final class QueryBudget {
     func record(samples: Int, series: Int = 0) {
         self.samples += samples
         self.series += series
+    }
+
+    /// Counts one item a read visits (a log record, a span) as a sample and says whether the read should go on:
+    /// every 1,024 items it looks at the deadline and the cancellation, which `check()` then reports. Once it has
+    /// said stop it says so for the rest of the read.
+    func visit() -> Bool {
+        samples += 1
+        if samples % 1024 == 0, !stopped, isPastDeadline { stopped = true }
+        return !stopped
     }
 
     /// Samples a read may still gather before the query is over its limit.

@@ -125,25 +125,35 @@ enum PrometheusJSON: Sendable {
             writer.string(text)
             writer.raw("]}")
         case .vector(let samples):
-            writer.raw("{\"resultType\":\"vector\",\"result\":")
-            writer.array(samples) { writer, sample in
-                writer.raw("{\"metric\":")
-                writer.metric(sample.labels)
-                writer.raw(",\"value\":")
-                writer.sample(sample.sample)
-                writer.byte("}")
-            }
+            Self.openVector(samples, into: &writer)
             writer.byte("}")
         case .matrix(let matrix):
-            writer.reserve(matrix.reduce(0) { $0 + $1.samples.count } * 32)
-            writer.raw("{\"resultType\":\"matrix\",\"result\":")
-            writer.array(matrix) { writer, series in
-                writer.raw("{\"metric\":")
-                writer.metric(series.labels)
-                writer.raw(",\"values\":")
-                writer.array(series.samples) { writer, sample in writer.sample(sample) }
-                writer.byte("}")
-            }
+            Self.openMatrix(matrix, into: &writer)
+            writer.byte("}")
+        }
+    }
+
+    /// `{"resultType":"vector","result":[…]`, the object left open: Loki's answers add `stats` before closing it.
+    static func openVector(_ samples: [InstantSample], into writer: inout JSONWriter) {
+        writer.raw("{\"resultType\":\"vector\",\"result\":")
+        writer.array(samples) { writer, sample in
+            writer.raw("{\"metric\":")
+            writer.metric(sample.labels)
+            writer.raw(",\"value\":")
+            writer.sample(sample.sample)
+            writer.byte("}")
+        }
+    }
+
+    /// `{"resultType":"matrix","result":[…]`, the object left open as `openVector` leaves it.
+    static func openMatrix(_ matrix: [TimeSeries], into writer: inout JSONWriter) {
+        writer.reserve(matrix.reduce(0) { $0 + $1.samples.count } * 32)
+        writer.raw("{\"resultType\":\"matrix\",\"result\":")
+        writer.array(matrix) { writer, series in
+            writer.raw("{\"metric\":")
+            writer.metric(series.labels)
+            writer.raw(",\"values\":")
+            writer.array(series.samples) { writer, sample in writer.sample(sample) }
             writer.byte("}")
         }
     }

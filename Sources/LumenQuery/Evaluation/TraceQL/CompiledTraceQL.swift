@@ -45,14 +45,7 @@ struct CompiledTraceQL {
             }
         }
         guard !values.isEmpty else { return false }
-        let value: Double = switch filter.function {
-        case .count: Double(values.count)
-        case .avg: values.reduce(0, +) / Double(values.count)
-        case .min: values.min()!
-        case .max: values.max()!
-        case .sum: values.reduce(0, +)
-        }
-        return comparison.number(value)
+        return comparison.number(filter.function.reduce(values))
     }
 
     // MARK: Spansets

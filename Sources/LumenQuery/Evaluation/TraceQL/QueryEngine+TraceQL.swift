@@ -40,16 +40,11 @@ extension QueryEngine {
         _ tenant: Tenant, from: Int64, to: Int64, budget: QueryBudget
     ) throws(QueryError) -> [TraceID: Int64] {
         var newest: [TraceID: Int64] = [:]
-        var read = 0
-        var stopped = false
         _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
-            read += 1
-            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-            guard !stopped else { return false }
+            guard budget.visit() else { return false }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
         }
-        budget.record(samples: read)
         try budget.check()
         return newest
     }
@@ -122,15 +117,10 @@ extension QueryEngine {
         _ tenant: Tenant, from: Int64, to: Int64, budget: QueryBudget, prefilter: SpanPrefilter = .none,
         _ body: (Span) -> Void
     ) throws(QueryError) {
-        var read = 0
-        var stopped = false
         _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: prefilter) { span in
-            read += 1
-            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-            if !stopped { body(span) }
+            if budget.visit() { body(span) }
             return false
         }
-        budget.record(samples: read)
         try budget.check()
     }
 }

@@ -66,14 +66,7 @@ struct CompiledAggregate {
         guard let field = aggregate.field else { return false }
         let values = spans.compactMap { SpanValues.number(field, of: $0) }
         guard !values.isEmpty else { return false }
-        let value: Double = switch aggregate.function {
-        case .count: Double(values.count)
-        case .avg: values.reduce(0, +) / Double(values.count)
-        case .min: values.min()!
-        case .max: values.max()!
-        case .sum: values.reduce(0, +)
-        }
-        return comparison.number(value)
+        return comparison.number(aggregate.function.reduce(values))
     }
 }
 

@@ -54,14 +54,9 @@ struct TraceSearch {
         var wanted = max(limit, 1) * 8
         var newest: [TraceID] = []
         while true {
-            var read = 0
-            var stopped = false
             let spans = store.spans(tenant, from: from, to: to, limit: wanted, prefilter: predicate.prefilter) { span in
-                read += 1
-                if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-                return !stopped && predicate.matches(span)
+                return budget.visit() && predicate.matches(span)
             }
-            budget.record(samples: read)
             try budget.check()
             var seen = Set<TraceID>()
             newest = []
@@ -115,16 +110,11 @@ struct TraceSearch {
     private func candidates(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [TraceID: Int64] {
         let leaf = try SpanPredicate(query.spans.resultCondition)
         var newest: [TraceID: Int64] = [:]
-        var read = 0
-        var stopped = false
         _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: leaf.prefilter) { span in
-            read += 1
-            if read % 1024 == 0, budget.isPastDeadline { stopped = true }
-            guard !stopped, leaf.matches(span) else { return false }
+            guard budget.visit(), leaf.matches(span) else { return false }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
         }
-        budget.record(samples: read)
         try budget.check()
         return newest
     }
@@ -150,17 +140,14 @@ struct TraceSearch {
         let pipeline = try LogPipeline(query.stages)
         var newest: [TraceID: Int64] = [:]
         var spanIDs: [TraceID: Set<SpanID>] = [:]
-        var read = 0
         _ = store.logs(
             tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
         ) { record in
-            read += 1
-            guard let traceID = record.traceID, pipeline.run(record) != nil else { return false }
+            guard budget.visit(), let traceID = record.traceID, pipeline.run(record) != nil else { return false }
             newest[traceID] = max(newest[traceID] ?? .min, record.time)
             if let spanID = record.spanID { spanIDs[traceID, default: []].insert(spanID) }
             return false
         }
-        budget.record(samples: read)
         try budget.check()
         let newestFirst = Self.newestFirst(newest).prefix(limit)
         let traces = try self.traces(newestFirst, prefilter: .none)

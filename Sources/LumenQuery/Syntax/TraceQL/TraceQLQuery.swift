@@ -92,9 +92,8 @@ public enum TraceQLIntrinsic: String, Hashable, Sendable, CaseIterable {
 
 /// `| count() > 2`, `| avg(duration) > 1s`: a test on a trace's matched spans.
 public struct TraceQLScalarFilter: Equatable, Sendable {
-    public enum Function: String, Equatable, Sendable, CaseIterable {
-        case count, avg, min, max, sum
-    }
+    /// The functions of Lumen's span queries' `| count() > 3`, with the same reduction.
+    public typealias Function = TraceAggregate.Function
 
     public var function: Function
     /// `nil` for `count()`.

@@ -21,6 +21,17 @@ public indirect enum SpanSet: Equatable, Sendable {
 public struct TraceAggregate: Equatable, Sendable {
     public enum Function: String, Equatable, Sendable, CaseIterable {
         case count, avg, min, max, sum
+
+        /// The function over `values`, which must not be empty.
+        func reduce(_ values: [Double]) -> Double {
+            switch self {
+            case .count: Double(values.count)
+            case .avg: values.reduce(0, +) / Double(values.count)
+            case .min: values.min()!
+            case .max: values.max()!
+            case .sum: values.reduce(0, +)
+            }
+        }
     }
 
     public var function: Function

@@ -44,12 +44,12 @@ extension LokiRoutes {
             .sorted { ($0.total, $1.labels) > ($1.total, $0.labels) }.prefix(limit)
         return Self.success { writer in
             if range {
-                Self.writeMatrix(ranked.map { group in
+                PrometheusJSON.openMatrix(ranked.map { group in
                     TimeSeries(labels: group.labels, samples: group.buckets.sorted { $0.key < $1.key }
                         .map { Sample(timestamp: $0.key, value: Double($0.value)) })
                 }, into: &writer)
             } else {
-                Self.writeVector(ranked.map { group in
+                PrometheusJSON.openVector(ranked.map { group in
                     InstantSample(labels: group.labels, sample: Sample(timestamp: end, value: Double(group.total)))
                 }, into: &writer)
             }

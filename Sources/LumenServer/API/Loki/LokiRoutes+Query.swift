@@ -19,11 +19,11 @@ extension LokiRoutes {
                 writer.raw("{\"resultType\":\"scalar\",\"result\":")
                 writer.sample(sample)
             case .matrix(let series):
-                Self.writeMatrix(series, into: &writer)
+                PrometheusJSON.openMatrix(series, into: &writer)
             case .vector(let samples):
-                Self.writeVector(samples, into: &writer)
+                PrometheusJSON.openVector(samples, into: &writer)
             default:
-                Self.writeVector([], into: &writer)
+                PrometheusJSON.openVector([], into: &writer)
             }
             Self.writeStats(LokiStats(started: clock), into: &writer)
             writer.byte("}")
@@ -55,37 +55,13 @@ extension LokiRoutes {
             let result = try engine.execute(query, tenant: tenant, window: QueryWindow(start: start, end: end, step: step))
             guard case .matrix(let series) = result else { throw APIError(.badRequest, "the query has no range value") }
             return Self.success { writer in
-                Self.writeMatrix(series, into: &writer)
+                PrometheusJSON.openMatrix(series, into: &writer)
                 Self.writeStats(LokiStats(started: clock), into: &writer)
                 writer.byte("}")
             }
         default:
             throw APIError(.badRequest, "Loki's API answers log and metric queries; trace queries are served by the "
                 + "Tempo API and /api/v1/query")
-        }
-    }
-
-    /// `{"resultType":"vector","result":[…]` — the object left open for `stats`.
-    static func writeVector(_ samples: [InstantSample], into writer: inout JSONWriter) {
-        writer.raw("{\"resultType\":\"vector\",\"result\":")
-        writer.array(samples) { writer, sample in
-            writer.raw("{\"metric\":")
-            writer.metric(sample.labels)
-            writer.raw(",\"value\":")
-            writer.sample(sample.sample)
-            writer.byte("}")
-        }
-    }
-
-    /// `{"resultType":"matrix","result":[…]` — the object left open for `stats`.
-    static func writeMatrix(_ series: [TimeSeries], into writer: inout JSONWriter) {
-        writer.raw("{\"resultType\":\"matrix\",\"result\":")
-        writer.array(series) { writer, series in
-            writer.raw("{\"metric\":")
-            writer.metric(series.labels)
-            writer.raw(",\"values\":")
-            writer.array(series.samples) { writer, sample in writer.sample(sample) }
-            writer.byte("}")
         }
     }
 
