@@ -16,9 +16,11 @@ public struct DetectedField: Sendable, Equatable {
 extension QueryEngine {
     /// The fields of the newest `lineLimit` lines in `[from, to]` passing the query's pipeline, by name.
     public func detectedFields(
-        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, lineLimit: Int
+        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, lineLimit: Int,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> [DetectedField] {
-        let lines = try labeledLines(query, tenant: tenant, from: from, to: to, limit: lineLimit, forward: false)
+        let lines = try labeledLines(
+            query, tenant: tenant, from: from, to: to, limit: lineLimit, forward: false, cancellation: cancellation)
         var fields: [String: DetectedField] = [:]
         func add(_ label: Label, parser: String?) {
             var field = fields[label.name] ?? DetectedField(name: label.name, type: "", values: [], parsers: [])

@@ -6,11 +6,12 @@ extension QueryEngine {
     /// with `forward` the oldest, oldest first (Loki's `direction`). Labels `| drop` removed, or `| keep` left
     /// out, are absent from all three kinds.
     public func labeledLines(
-        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, limit: Int, forward: Bool
+        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, limit: Int, forward: Bool,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> [LabeledLine] {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let pipeline = try LogPipeline(query.stages)
-        let budget = QueryBudget(limits)
+        let budget = QueryBudget(limits, cancellation: cancellation)
         var entries: [LogPipeline.Entry] = []
         if forward {
             // The store reads newest first: keep the oldest `limit` seen, trimming as the buffer doubles.

@@ -17,12 +17,13 @@ extension QueryEngine {
     /// The patterns of the lines in `[from, to]` that pass the query's pipeline, most frequent first, each
     /// counted per `step` (a line counts at the start of the step that holds it).
     public func logPatterns(
-        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, step: Int64
+        _ query: LogQuery, tenant: Tenant, from: Int64, to: Int64, step: Int64,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> [LogPatternCount] {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         guard step > 0 else { throw QueryError("the step must be positive") }
         let pipeline = try LogPipeline(query.stages)
-        let budget = QueryBudget(limits)
+        let budget = QueryBudget(limits, cancellation: cancellation)
         var counts: [String: [Int64: Int]] = [:]
         _ = store.logs(
             tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains

@@ -22,8 +22,10 @@ extension LokiRoutes {
 
     /// `{"fields":[{"label","type","cardinality","parsers"}],"limit":…}` from the newest `line_limit` lines
     /// (default 1000); `parsers` is null for structured metadata.
-    func detectedFields(_ parameters: LokiParameters, tenant: Tenant) throws -> JSONWriter {
-        let (fields, limit) = try detected(parameters, tenant: tenant)
+    func detectedFields(
+        _ parameters: LokiParameters, tenant: Tenant, cancellation: QueryCancellation
+    ) throws -> JSONWriter {
+        let (fields, limit) = try detected(parameters, tenant: tenant, cancellation: cancellation)
         let fieldLimit = try Self.count(parameters, "field_limit") ?? 1000
         var writer = JSONWriter()
         writer.raw("{\"fields\":")
@@ -49,8 +51,10 @@ extension LokiRoutes {
     }
 
     /// `{"values":[…],"limit":…}`: one detected field's distinct values.
-    func detectedFieldValues(_ name: String, _ parameters: LokiParameters, tenant: Tenant) throws -> JSONWriter {
-        let (fields, limit) = try detected(parameters, tenant: tenant)
+    func detectedFieldValues(
+        _ name: String, _ parameters: LokiParameters, tenant: Tenant, cancellation: QueryCancellation
+    ) throws -> JSONWriter {
+        let (fields, limit) = try detected(parameters, tenant: tenant, cancellation: cancellation)
         let values = fields.first { $0.name == name }?.values.sorted() ?? []
         var writer = JSONWriter()
         writer.raw("{\"values\":")
@@ -61,12 +65,15 @@ extension LokiRoutes {
         return writer
     }
 
-    private func detected(_ parameters: LokiParameters, tenant: Tenant) throws -> ([DetectedField], Int) {
+    private func detected(
+        _ parameters: LokiParameters, tenant: Tenant, cancellation: QueryCancellation
+    ) throws -> ([DetectedField], Int) {
         let query = try Self.logQuery(try parameters.query())
         let (start, end) = try parameters.range()
         let given = try Self.count(parameters, "line_limit") ?? Self.count(parameters, "limit")
         let lineLimit = min(given ?? 1000, maxLimit)
-        let fields = try engine.detectedFields(query, tenant: tenant, from: start, to: end, lineLimit: lineLimit)
+        let fields = try engine.detectedFields(
+            query, tenant: tenant, from: start, to: end, lineLimit: lineLimit, cancellation: cancellation)
         return (fields, lineLimit)
     }
 

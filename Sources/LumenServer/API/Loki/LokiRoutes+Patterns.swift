@@ -5,11 +5,12 @@ import LumenQuery
 extension LokiRoutes {
     /// `{"status":"success","data":[{"pattern":…,"samples":[[<seconds>,<count>],…]}]}`: the templates of the
     /// selected lines (as Lumen's block pages store them, variables as `<_>`), counted per `step`.
-    func patterns(_ parameters: LokiParameters, tenant: Tenant) throws -> JSONWriter {
+    func patterns(_ parameters: LokiParameters, tenant: Tenant, cancellation: QueryCancellation) throws -> JSONWriter {
         let query = try Self.logQuery(try parameters.query())
         let (start, end) = try parameters.range()
         let step = try parameters.step(start: start, end: end)
-        let patterns = try engine.logPatterns(query, tenant: tenant, from: start, to: end, step: step)
+        let patterns = try engine.logPatterns(
+            query, tenant: tenant, from: start, to: end, step: step, cancellation: cancellation)
         return Self.success { writer in
             writer.array(patterns) { writer, pattern in
                 writer.raw("{\"pattern\":")

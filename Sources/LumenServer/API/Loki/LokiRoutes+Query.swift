@@ -4,7 +4,9 @@ import LumenQuery
 /// `/loki/api/v1/query` and `query_range`: log queries answer `streams`, metric queries `vector` (instant) or
 /// `matrix` (range), each with `stats`, as Loki shapes them.
 extension LokiRoutes {
-    func instantQuery(_ parameters: LokiParameters, tenant: Tenant, categorize: Bool) throws -> JSONWriter {
+    func instantQuery(
+        _ parameters: LokiParameters, tenant: Tenant, categorize: Bool, cancellation: QueryCancellation
+    ) throws -> JSONWriter {
         let query = try Self.parse(try parameters.query())
         let time = try parameters.time("time") ?? parameters.now
         guard case .metrics = query else {
@@ -12,7 +14,7 @@ extension LokiRoutes {
                 + "query to a range query type")
         }
         let clock = ContinuousClock.now
-        let result = try engine.execute(query, tenant: tenant, window: .instant(time))
+        let result = try engine.execute(query, tenant: tenant, window: .instant(time), cancellation: cancellation)
         return Self.success { writer in
             switch result {
             case .scalar(let sample):
@@ -30,7 +32,9 @@ extension LokiRoutes {
         }
     }
 
-    func rangeQuery(_ parameters: LokiParameters, tenant: Tenant, categorize: Bool) throws -> JSONWriter {
+    func rangeQuery(
+        _ parameters: LokiParameters, tenant: Tenant, categorize: Bool, cancellation: QueryCancellation
+    ) throws -> JSONWriter {
         let query = try Self.parse(try parameters.query())
         let (start, end) = try parameters.range()
         let clock = ContinuousClock.now
@@ -40,7 +44,8 @@ extension LokiRoutes {
             let forward = try parameters.isForward()
             // Loki's range is [start, end): a line at `end` belongs to the next page.
             let lines = try engine.labeledLines(
-                logs, tenant: tenant, from: start, to: max(start, end - 1), limit: limit, forward: forward)
+                logs, tenant: tenant, from: start, to: max(start, end - 1), limit: limit, forward: forward,
+                cancellation: cancellation)
             var stats = LokiStats(started: clock)
             stats.entries = lines.count
             stats.bytes = lines.reduce(0) { $0 + $1.line.utf8.count }
@@ -52,7 +57,8 @@ extension LokiRoutes {
             }
         case .metrics:
             let step = try parameters.step(start: start, end: end)
-            let result = try engine.execute(query, tenant: tenant, window: QueryWindow(start: start, end: end, step: step))
+            let result = try engine.execute(
+                query, tenant: tenant, window: QueryWindow(start: start, end: end, step: step), cancellation: cancellation)
             guard case .matrix(let series) = result else { throw APIError(.badRequest, "the query has no range value") }
             return Self.success { writer in
                 PrometheusJSON.openMatrix(series, into: &writer)

@@ -54,8 +54,8 @@ struct LokiRoutes: Sendable {
             let tenant = try tenants.tenant(of: request)
             let categorize = Self.encodingFlags(request).contains(Self.categorizeLabels)
             let parameters = LokiParameters(form: form, now: Timestamp.now())
-            let writer = try await queries.run { [self, parameters] _ in
-                try answer(route, name: name, parameters, tenant: tenant, categorize: categorize)
+            let writer = try await queries.run { [self, parameters] cancellation in
+                try answer(route, name: name, parameters, tenant: tenant, categorize: categorize, cancellation: cancellation)
             }
             return Self.json(writer)
         } catch let error as APIError {
@@ -67,13 +67,16 @@ struct LokiRoutes: Sendable {
         }
     }
 
-    /// The whole JSON body of one route's answer; run on a query thread.
+    /// The whole JSON body of one route's answer; run on a query thread. The reads of lines stop when
+    /// `cancellation` says so (the client went away, the server is stopping).
     private func answer(
-        _ route: String, name: String, _ parameters: LokiParameters, tenant: Tenant, categorize: Bool
+        _ route: String, name: String, _ parameters: LokiParameters, tenant: Tenant, categorize: Bool,
+        cancellation: QueryCancellation
     ) throws -> JSONWriter {
         switch route {
-        case "query": return try instantQuery(parameters, tenant: tenant, categorize: categorize)
-        case "query_range": return try rangeQuery(parameters, tenant: tenant, categorize: categorize)
+        case "query": return try instantQuery(parameters, tenant: tenant, categorize: categorize, cancellation: cancellation)
+        case "query_range":
+            return try rangeQuery(parameters, tenant: tenant, categorize: categorize, cancellation: cancellation)
         case "labels", "label": return try labelNames(parameters, tenant: tenant)
         case "values": return try labelValues(name, parameters, tenant: tenant)
         case "series": return try series(parameters, tenant: tenant)
@@ -81,9 +84,10 @@ struct LokiRoutes: Sendable {
         case "index/volume": return try volume(parameters, tenant: tenant, range: false)
         case "index/volume_range": return try volume(parameters, tenant: tenant, range: true)
         case "detected_labels": return try detectedLabels(parameters, tenant: tenant)
-        case "detected_fields": return try detectedFields(parameters, tenant: tenant)
-        case "field_values": return try detectedFieldValues(name, parameters, tenant: tenant)
-        case "patterns": return try patterns(parameters, tenant: tenant)
+        case "detected_fields": return try detectedFields(parameters, tenant: tenant, cancellation: cancellation)
+        case "field_values":
+            return try detectedFieldValues(name, parameters, tenant: tenant, cancellation: cancellation)
+        case "patterns": return try patterns(parameters, tenant: tenant, cancellation: cancellation)
         default: return try formatQuery(parameters)
         }
     }
