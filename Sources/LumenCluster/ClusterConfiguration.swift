@@ -29,6 +29,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var streamMaxAge: Duration = .seconds(24 * 3600)
     /// Per stream; when full, publishes are refused (collectors answer 503) rather than dropping old data.
     public var streamMaxBytes: Int64 = 4 << 30
+    /// `http://host:port` of this node's API, announced in `lumen-nodes` so query nodes can reach it; nil means
+    /// the node answers no reads from others.
+    public var advertiseURL: String?
 
     public static let maxPartitions = 4096
 
