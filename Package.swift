@@ -238,3 +238,26 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, one per family of decoders (Tests/Fuzz, docs/fuzzing.md). They exist only with
+// LUMEN_FUZZ=1, which Scripts/fuzz.sh sets for its `--sanitize fuzzer --sanitize address` build: without
+// libFuzzer's `main` they cannot link, so the ordinary build and CI's test build leave them out.
+if ProcessInfo.processInfo.environment["LUMEN_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "FuzzWire",
+            dependencies: ["FuzzSupport", "LumenWire", "LumenModel", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/FuzzWire"),
+        .executableTarget(
+            name: "FuzzQuery", dependencies: ["FuzzSupport", "LumenQuery", "LumenModel"], path: "Tests/Fuzz/FuzzQuery"),
+        // The server's configuration lives in LumenServer, so this target builds most of Lumen.
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["FuzzSupport", "LumenRender", "LumenRules", "LumenServer"],
+            path: "Tests/Fuzz/FuzzConfig"),
+        .executableTarget(
+            name: "FuzzStorage",
+            dependencies: ["FuzzSupport", "LumenEngine", "LumenModel", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Fuzz/FuzzStorage"),
+    ]
+}
