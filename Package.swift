@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "LumenModel", "LumenEngine", "CNATS",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
 
@@ -114,7 +115,7 @@ let package = Package(
         .target(
             name: "LumenServer",
             dependencies: [
-                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRules",
+                "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRules", "LumenCluster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // Loki's `tail` over WebSocket (API/Loki/Tail).
@@ -188,7 +189,7 @@ let package = Package(
             name: "LumenCLI",
             dependencies: [
                 "LumenModel", "LumenWire", "LumenEngine", "LumenQuery", "LumenRender", "LumenServer", "LumenGRPC",
-                "LumenLoad", "LumenRules",
+                "LumenLoad", "LumenRules", "LumenCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -227,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "LumenServerTests",
             dependencies: [
-                "LumenServer", "LumenEngine", "LumenWire", "LumenModel", "LumenQuery", "LumenLoad",
+                "LumenServer", "LumenEngine", "LumenWire", "LumenModel", "LumenQuery", "LumenLoad", "LumenCluster",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -16,5 +16,6 @@ struct Lumen: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, LoadCommand.self, QueryCommand.self, TraceCommand.self, TailCommand.self,
             ServicesCommand.self, DashCommand.self, VersionCommand.self, RulesCommand.self, AlertsCommand.self,
+            ClusterCommand.self,
         ])
 }

@@ -35,6 +35,11 @@ public struct ClusterConfiguration: Sendable, Equatable {
 
     public static let maxPartitions = 4096
 
+    /// A node's name when none is given: the host's, with characters a name may not hold (dots) as '-'.
+    public static var defaultNode: String {
+        String(ProcessInfo.processInfo.hostName.prefix(64).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "-" })
+    }
+
     public init(servers: [String], node: String) {
         self.servers = servers
         self.node = node

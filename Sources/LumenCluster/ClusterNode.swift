@@ -14,17 +14,24 @@ public final class ClusterNode: Sendable {
     /// The layout the cluster was created with (the first node's partition and stream counts win).
     public let layout: StreamLayout
     public let jetStream: JetStream
-    /// Set on collectors: where ingest goes instead of the local store.
-    public let publisher: ClusterPublisher?
+    /// Where this node's writes go instead of its local store: a collector's clients' data, and on any node what
+    /// its rules and span metrics write.
+    public let publisher: ClusterPublisher
     let ownership: PartitionOwnership?
+    /// Set on nodes that run rules: the rule managers' gate (`mayEvaluate`), so one node evaluates each group.
+    public let ruleLeases: RuleGroupLeases?
     let leases: KeyValueBucket
     let nodes: KeyValueBucket
     let logger: Logger
 
     /// Connects and sets everything up. Blocks (NATS requests): call it off Swift's cooperative pool, e.g. with
     /// `start(…)`.
+    /// - Parameters:
+    ///   - runsRules: whether this node loads rule files, so takes part in the rule groups' leases.
+    ///   - metrics: where its publish retries, lease changes and partitions' progress are counted.
     public init(
-        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger
+        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
+        metrics: ClusterMetrics = ClusterMetrics(), logger: Logger
     ) throws {
         if let problem = configuration.problem { throw ClusterConfigurationError(message: problem) }
         self.configuration = configuration
@@ -45,16 +52,24 @@ public final class ClusterNode: Sendable {
             jetStream: jetStream, name: Self.leaseBucket, ttl: configuration.leaseTTL, replicas: replicas)
         nodes = try KeyValueBucket(
             jetStream: jetStream, name: Self.nodeBucket, ttl: configuration.leaseTTL, replicas: replicas)
-        publisher = configuration.roles.contains(.collector)
-            ? ClusterPublisher(jetStream: jetStream, layout: layout) : nil
+        publisher = ClusterPublisher(jetStream: jetStream, layout: layout, metrics: metrics)
         if configuration.roles.contains(.storage), let storage {
             ownership = PartitionOwnership(
                 node: configuration.node, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
                 leaseTTL: configuration.leaseTTL, storage: storage,
-                appliedDirectory: dataDirectory + "/cluster", logger: logger)
+                appliedDirectory: dataDirectory + "/cluster", logger: logger,
+                metrics: metrics)
             ownership?.start()
         } else {
             ownership = nil
+        }
+        if runsRules {
+            let ruleLeases = RuleGroupLeases(
+                node: configuration.node, leases: leases, nodes: nodes, ttl: configuration.leaseTTL, logger: logger)
+            ruleLeases.start()
+            self.ruleLeases = ruleLeases
+        } else {
+            ruleLeases = nil
         }
         logger.info(
             "joined the cluster",
@@ -67,15 +82,16 @@ public final class ClusterNode: Sendable {
     /// `init` on a thread of its own, retried for up to `patience` while JetStream is not answering yet (a
     /// cluster's servers elect their meta leader a few seconds after they start).
     public static func start(
-        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, logger: Logger,
-        patience: Duration = .seconds(30)
+        configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
+        metrics: ClusterMetrics = ClusterMetrics(), logger: Logger, patience: Duration = .seconds(30)
     ) async throws -> ClusterNode {
         let deadline = ContinuousClock.now + patience
         while true {
             do {
                 return try await NIOThreadPool.singleton.runIfActive {
                     try ClusterNode(
-                        configuration: configuration, storage: storage, dataDirectory: dataDirectory, logger: logger)
+                        configuration: configuration, storage: storage, dataDirectory: dataDirectory,
+                        runsRules: runsRules, metrics: metrics, logger: logger)
                 }
             } catch let error as NATSError where (error.isTimeout || error.isNoResponders) && .now < deadline {
                 logger.info("cluster: JetStream is not answering yet (\(error)); retrying")
@@ -120,12 +136,13 @@ public final class ClusterNode: Sendable {
             }
             let epoch = record.map { $0.0.epoch == 0 ? $0.1 : $0.0.epoch }
             if let local = held[partition] {
-                // The stream's last sequence bounds the partition's (other partitions share the stream).
+                // The applier's last fetch says how many of the partition's messages are left; before it, the
+                // stream's last sequence bounds the lag (other partitions share the stream).
                 let last = lastSequence[layout.stream(ofPartition: partition)] ?? 0
+                let bound = last > local.progress.appliedSequence ? last - local.progress.appliedSequence : 0
                 partitions.append(PartitionStatus(
                     partition: partition, owner: configuration.node, epoch: local.epoch,
-                    appliedSequence: local.progress.appliedSequence,
-                    lag: last > local.progress.appliedSequence ? last - local.progress.appliedSequence : 0,
+                    appliedSequence: local.progress.appliedSequence, lag: local.progress.pending ?? bound,
                     state: local.progress.state.rawValue))
             } else {
                 partitions.append(PartitionStatus(
@@ -140,10 +157,14 @@ public final class ClusterNode: Sendable {
             servers: configuration.servers, storageNodes: members, partitions: partitions)
     }
 
-    /// Gives up leases (others take over at once), waits for pending publishes, closes the connection. Blocks.
+    /// Gives up leases (others take over at once), waits for pending publishes, closes the connection.
     public func shutdown() async {
-        await publisher?.shutdown()
-        ownership?.stop()
+        await publisher.shutdown()
+        // Giving the leases up waits for the appliers' fetches: off Swift's cooperative pool.
+        try? await NIOThreadPool.singleton.runIfActive { [self] in
+            ruleLeases?.stop()
+            ownership?.stop()
+        }
         leases.close()
         nodes.close()
         jetStream.close()

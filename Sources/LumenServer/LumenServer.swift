@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import LumenCluster
 import LumenEngine
 import LumenQuery
 import LumenRules
@@ -41,8 +42,10 @@ public struct LumenServer: Sendable {
         ) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
+        let cluster: ClusterNode?
         do {
             try ListenerPreflight.check(configuration)
+            cluster = try await Self.joinCluster(configuration, storage: storage, telemetry: telemetry, logger: logger)
         } catch {
             try? storage.close()
             throw error
@@ -54,7 +57,8 @@ public struct LumenServer: Sendable {
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
         let generator = MetricsGenerator()
         let ingestor = Ingestor(
-            storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator)
+            storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator,
+            publisher: cluster?.publisher, clientRefusal: Self.clientRefusal(cluster))
         let tenants = TenantResolver(tokens: configuration.tokens, adminToken: configuration.adminToken)
 
         let otlpRouter = Router(context: IngestRequestContext.self)
@@ -68,6 +72,7 @@ public struct LumenServer: Sendable {
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
         AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants)
             .register(on: apiRouter)
+        ClusterRoutes(node: cluster, tenants: tenants).register(on: apiRouter)
         NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit, queries: queries)
             .register(on: apiRouter)
         PrometheusRoutes(
@@ -97,9 +102,11 @@ public struct LumenServer: Sendable {
                 let environment = RuleEnvironment.server(
                     tenant: tenant, engine: engine, storage: storage, executor: ruleQueries, ingestor: ingestor,
                     configuration: configuration)
-                return (tenant, try RuleManager(patterns: patterns, environment: environment, logger: logger))
+                return (tenant, try RuleManager(
+                    patterns: patterns, environment: environment, logger: logger, gate: Self.ruleGate(cluster)))
             })
         } catch {
+            await cluster?.shutdown()
             try? storage.close()
             throw error
         }
@@ -137,7 +144,7 @@ public struct LumenServer: Sendable {
             .init(service: StorageMaintenance(
                 storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger)),
             .init(service: MetricsGeneratorService(
-                generator: generator, storage: storage, interval: .seconds(15), logger: logger)),
+                generator: generator, ingestor: ingestor, interval: .seconds(15), logger: logger)),
         ]
         if let address = configuration.statsd {
             services.append(.init(service: StatsDListener(
@@ -182,11 +189,13 @@ public struct LumenServer: Sendable {
         } catch {
             await queries.shutdown()
             await ruleQueries.shutdown()
+            await cluster?.shutdown()
             try? storage.close()
             throw error
         }
         await queries.shutdown()
         await ruleQueries.shutdown()
+        await cluster?.shutdown()  // before the store closes: its appliers write to it
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LumenCluster
 import LumenEngine
 import LumenModel
 import LumenQuery
@@ -59,6 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How many connections each TCP listener serves and how long a connection may idle or take to send a
     /// request.
     public var connections = ConnectionLimits()
+    /// The cluster this node joins (`--cluster`, `cluster:`; docs/cluster.md); nil: a single node, no NATS.
+    public var cluster: ClusterConfiguration?
 
     public init() {}
 

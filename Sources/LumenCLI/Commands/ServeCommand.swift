@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LumenCluster
 import LumenGRPC
 import LumenModel
 import LumenRules
@@ -71,6 +72,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("external-label"), help: "A label NAME=VALUE added to every alert sent to Alertmanager and shown as $externalLabels; repeat for several.")
     var externalLabels: [String] = []
+
+    @Option(help: "Join a cluster through these NATS servers: nats://host:port[,nats://host:port…] (docs/cluster.md).")
+    var cluster: String?
+
+    @Option(help: "This node's name in the cluster, unique and stable across restarts (default: the host name).")
+    var node: String?
+
+    @Option(help: "The node's roles in the cluster, comma-separated: collector, storage, query (default all three).")
+    var roles: String?
+
+    @Option(help: "Partitions of a new cluster (default 64; a cluster that exists keeps its own).")
+    var partitions: Int?
+
+    @Option(name: .customLong("advertise-url"), help: "This node's query API as the other nodes reach it (default http://127.0.0.1:<api port>).")
+    var advertiseURL: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -146,7 +162,40 @@ struct ServeCommand: AsyncParsableCommand {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20
         }
+        try applyClusterFlags(to: &configuration)
         return configuration
+    }
+
+    /// `--cluster` and the flags that refine it, over the file's `cluster:`; the result is checked.
+    private func applyClusterFlags(to configuration: inout ServerConfiguration) throws {
+        if let cluster {
+            let servers = ClusterConfiguration.servers(cluster)
+            if configuration.cluster == nil {
+                configuration.cluster = ClusterConfiguration(servers: servers, node: ClusterConfiguration.defaultNode)
+            }
+            configuration.cluster?.servers = servers
+        }
+        guard var clustered = configuration.cluster else {
+            if node != nil || roles != nil || partitions != nil || advertiseURL != nil {
+                throw ValidationError("--node, --roles, --partitions and --advertise-url need --cluster")
+            }
+            return
+        }
+        if let node { clustered.node = node }
+        if let roles {
+            switch ClusterConfiguration.roles(roles) {
+            case .success(let parsed): clustered.roles = parsed
+            case .failure(let error): throw ValidationError("--roles: \(error)")
+            }
+        }
+        if let partitions { clustered.partitions = partitions }
+        if let advertiseURL {
+            clustered.advertiseURL = try ServerConfiguration.checkedExternalURL(advertiseURL) {
+                ValidationError("--advertise-url: \($0)")
+            }
+        }
+        if let problem = clustered.problem { throw ValidationError(problem) }
+        configuration.cluster = clustered
     }
 
     func run() async throws {

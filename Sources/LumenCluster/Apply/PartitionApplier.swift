@@ -23,6 +23,9 @@ public final class PartitionApplier: Sendable {
         public var state: State = .starting
         /// The highest stream sequence applied (or found already applied).
         public var appliedSequence: UInt64 = 0
+        /// The partition's messages in its stream not yet applied, as of the last fetch (0 once a fetch found
+        /// nothing); nil before the first fetch.
+        public var pending: UInt64?
         public var appliedMessages = 0
         public var duplicateMessages = 0
         public var lastError: String?
@@ -111,7 +114,11 @@ public final class PartitionApplier: Sendable {
             }
             do {
                 let messages = try consumer.fetch(max: fetchSize, maxWait: fetchWait)
-                if !messages.isEmpty { try apply(messages) }
+                if messages.isEmpty {
+                    progressState.withLock { $0.pending = 0 }  // a whole wait with nothing new: caught up
+                } else {
+                    try apply(messages)
+                }
             } catch let error as NATSError where error.isTimeout || error.isNoResponders {
                 continue  // nothing to fetch, or the stream's leader is moving: fetch again
             } catch ApplyStop.fenced {
@@ -178,6 +185,7 @@ public final class PartitionApplier: Sendable {
         for message in messages { try? message.acknowledge() }
         progressState.withLock {
             $0.appliedSequence = max($0.appliedSequence, highest)
+            $0.pending = messages.last?.pending
             $0.appliedMessages += fresh.count
             $0.duplicateMessages += duplicates
         }

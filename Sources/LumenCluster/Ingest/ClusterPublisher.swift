@@ -13,13 +13,15 @@ public final class ClusterPublisher: Sendable {
     let partitioner: Partitioner
     let policy: PublishRetryPolicy
     let maxMessageBytes: Int
+    let metrics: ClusterMetrics
     /// `js_PublishMsgAsync` may stall while too many publishes are in flight: it runs here, off Swift's pool.
     private let submitter: NIOThreadPool
 
     public init(
         jetStream: JetStream, layout: StreamLayout, policy: PublishRetryPolicy = PublishRetryPolicy(),
-        maxMessageBytes: Int = ClusterPublisher.defaultMaxMessageBytes
+        maxMessageBytes: Int = ClusterPublisher.defaultMaxMessageBytes, metrics: ClusterMetrics = ClusterMetrics()
     ) {
+        self.metrics = metrics
         self.jetStream = jetStream
         self.layout = layout
         partitioner = Partitioner(count: layout.partitions)
@@ -111,23 +113,26 @@ public final class ClusterPublisher: Sendable {
             attempts += 1
             let outcome = await attempt(subject: subject, payload: payload, batchID: batchID)
             let error: NATSError
+            let retry: String
             switch outcome {
             case .stored(let stream, let sequence):
                 return (stream, sequence)
             case .unknown(let failure):
                 // Maybe stored: send the same bytes under the same ID again at once.
-                error = failure
+                (error, retry) = (failure, "unknown")
             case .notStored(let failure):
-                error = failure
+                (error, retry) = (failure, "not_stored")
                 guard clock.now + backoff < deadline else { break }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, policy.maxBackoff)
             }
             if clock.now >= deadline || Task.isCancelled {
+                metrics.publishFailed()
                 throw ClusterPublishError(
                     message: "the cluster did not store the data within \(policy.budget) (\(attempts) attempts to "
                         + "\(subject)): \(error)", retryAfterSeconds: policy.retryAfterSeconds)
             }
+            metrics.publishRetried(outcome: retry)
         }
     }
 

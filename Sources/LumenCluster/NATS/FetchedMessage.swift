@@ -14,6 +14,8 @@ public final class FetchedMessage: @unchecked Sendable {
     public let streamSequence: UInt64
     /// How many times the server has delivered it (1 the first time).
     public let deliveries: UInt64
+    /// Messages of the consumer's subject in the stream after this one, not yet delivered: its lag.
+    public let pending: UInt64
 
     init(_ message: OpaquePointer) {
         self.message = message
@@ -28,10 +30,12 @@ public final class FetchedMessage: @unchecked Sendable {
         if natsMsg_GetMetaData(&metadata, message) == NATS_OK, let metadata {
             streamSequence = metadata.pointee.Sequence.Stream
             deliveries = metadata.pointee.NumDelivered
+            pending = metadata.pointee.NumPending
             jsMsgMetaData_Destroy(metadata)
         } else {
             streamSequence = 0
             deliveries = 0
+            pending = 0
         }
     }
 

@@ -24,6 +24,7 @@ public final class PartitionOwnership: Sendable {
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
+    let metrics: ClusterMetrics
 
     private struct Held {
         var lease: Lease
@@ -37,8 +38,10 @@ public final class PartitionOwnership: Sendable {
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
         leaseTTL: Duration, storage: Storage, appliedDirectory: String, logger: Logger,
+        metrics: ClusterMetrics = ClusterMetrics(),
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.metrics = metrics
         self.node = node
         self.layout = layout
         self.jetStream = jetStream
@@ -97,7 +100,19 @@ public final class PartitionOwnership: Sendable {
         } catch {
             logger.warning("cluster: ownership round failed: \(error)")
             // Leases still age: stop what can no longer be renewed.
-            for partition in held.withLock({ Array($0.keys) }) where !mayApply(partition) { drop(partition) }
+            for partition in held.withLock({ Array($0.keys) }) where !mayApply(partition) {
+                drop(partition, reason: "expired")
+            }
+        }
+        recordProgress()
+    }
+
+    /// The held partitions' progress, for `/metrics`.
+    private func recordProgress() {
+        let current = heldPartitions
+        metrics.partitionsHeld(current.count)
+        for (partition, held) in current {
+            metrics.partitionProgress(partition, applied: held.progress.appliedSequence, lag: held.progress.pending)
         }
     }
 
@@ -122,6 +137,7 @@ public final class PartitionOwnership: Sendable {
             ) { [weak self] in self?.mayApply(partition) ?? false }
             held.withLock { $0[partition] = Held(lease: lease, applier: applier) }
             applier.start()
+            metrics.leaseAcquired("partition")
             logger.info("cluster: acquired partition \(partition), epoch \(revision)")
         } catch {
             logger.error("cluster: cannot open partition \(partition)'s applied state: \(error)")
@@ -135,10 +151,10 @@ public final class PartitionOwnership: Sendable {
         switch current.lease.action(at: now) {
         case .none:
             if current.applier.progress.state == .failed || current.applier.progress.state == .fenced {
-                release(partition)  // let it be acquired afresh, with a new applier
+                release(partition, reason: "failed")  // let it be acquired afresh, with a new applier
             }
         case .stop:
-            drop(partition)
+            drop(partition, reason: "expired")
         case .renew(let revision):
             let epoch = current.lease.epoch ?? revision
             do {
@@ -149,7 +165,7 @@ public final class PartitionOwnership: Sendable {
                     held.withLock { $0[partition]?.lease.renewed(revision: renewed, sentAt: now) }
                 } else {
                     logger.warning("cluster: lost the lease of partition \(partition) (epoch \(epoch))")
-                    drop(partition)
+                    drop(partition, reason: "lost")
                 }
             } catch {
                 logger.warning("cluster: renewing partition \(partition) failed: \(error)")
@@ -158,17 +174,21 @@ public final class PartitionOwnership: Sendable {
     }
 
     /// Stops applying and forgets the lease, without touching the key (it is someone else's, or expiring).
-    private func drop(_ partition: Int) {
+    private func drop(_ partition: Int, reason: String) {
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
         current.applier.requestStop()
+        metrics.leaseEnded("partition", reason: reason)
+        metrics.partitionLeft(partition)
     }
 
     /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once.
-    private func release(_ partition: Int) {
+    private func release(_ partition: Int, reason: String = "released") {
         // Not waited for: one tick gives up many partitions, and waiting for each fetch would starve the renewals.
         // Once the partition is out of `held`, its applier neither appends nor acknowledges.
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
         current.applier.requestStop()
+        metrics.leaseEnded("partition", reason: reason)
+        metrics.partitionLeft(partition)
         let key = OwnershipRecord.key(ofPartition: partition)
         // Only while it is still ours: a compare-and-swap would be exact, a get first is close enough here since
         // the holder itself is the only writer of its key.

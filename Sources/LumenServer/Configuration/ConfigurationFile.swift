@@ -93,6 +93,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var maxQueryLimit: Int?
     public var storage: Storage?
     public var query: Query?
+    /// Joining a cluster (`ConfigurationFile+Cluster.swift`); absent: a single node.
+    public var cluster: Cluster?
     /// Base URLs of the Alertmanagers alerts go to.
     public var alertmanagers: [String]?
     /// Rule files (paths or globs, `TENANT=` prefixed or not) and the tenant of those without a prefix.
@@ -105,7 +107,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, adminToken = "admin_token", limits, overload
-        case maxQueryLimit = "max_query_limit", storage, query
+        case maxQueryLimit = "max_query_limit", storage, query, cluster
         case alertmanagers
         case rules, rulesTenant = "rules_tenant"
         case externalURL = "external_url", externalLabels = "external_labels"
@@ -143,6 +145,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
 
     /// Applies what the file sets on top of `configuration`, validating each value.
     public func apply(to configuration: inout ServerConfiguration) throws {
+        if let cluster { configuration.cluster = try cluster.configuration() }
         func address(_ text: String?, _ key: String) throws -> ListenAddress? {
             guard let text else { return nil }
             guard let parsed = ListenAddress(text) else { throw Error(description: "listen.\(key): expected host:port, got \"\(text)\"") }
@@ -286,6 +289,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             idleTimeout: DurationText.format(configuration.connections.idleTimeout.nanoseconds),
             requestTimeout: DurationText.format(configuration.connections.requestTimeout.nanoseconds))
         dataDir = configuration.dataDirectory
+        cluster = configuration.cluster.map(Cluster.init)
         statsdFlushSeconds = configuration.statsdFlushSeconds
         listenerTenant = configuration.listenerTenant.id
         // Tokens are secrets: print which tenants have one, never the token.

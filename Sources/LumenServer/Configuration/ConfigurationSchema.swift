@@ -23,6 +23,7 @@ indirect enum ConfigurationSchema: Sendable {
         .overload: section(ConfigurationFile.Overload.CodingKeys.self),
         .storage: section(ConfigurationFile.Storage.CodingKeys.self),
         .query: section(ConfigurationFile.Query.CodingKeys.self),
+        .cluster: section(ConfigurationFile.Cluster.CodingKeys.self),
     ]))
 
     private static func section<Key: CodingKey & CaseIterable & RawRepresentable<String> & Hashable>(_: Key.Type)

@@ -1,3 +1,4 @@
+import LumenCluster
 import LumenEngine
 import LumenModel
 import LumenWire
@@ -17,11 +18,20 @@ public final class Ingestor: Sendable {
     let metadata: MetricMetadataRegistry
     /// Counts the RED metrics of the spans stored (`traces_*` series), when set.
     let generator: MetricsGenerator?
+    /// Set on a cluster's collectors: batches go to JetStream instead of the local store (docs/cluster.md), and
+    /// `ingest` returns once every part has its JetStream acknowledgement.
+    let publisher: ClusterPublisher?
+    /// Set on a cluster's nodes without the collector role: every client write is refused with it (rules still
+    /// write).
+    let clientRefusal: IngestRefusal?
 
     init(
         storage: Storage, limits: TenantLimits, gate: AdmissionGate, telemetry: SelfTelemetry,
-        metadata: MetricMetadataRegistry = MetricMetadataRegistry(), generator: MetricsGenerator? = nil
+        metadata: MetricMetadataRegistry = MetricMetadataRegistry(), generator: MetricsGenerator? = nil,
+        publisher: ClusterPublisher? = nil, clientRefusal: IngestRefusal? = nil
     ) {
+        self.publisher = publisher
+        self.clientRefusal = clientRefusal
         self.storage = storage
         self.limits = limits
         self.gate = gate
@@ -36,6 +46,7 @@ public final class Ingestor: Sendable {
     public func ingest(_ decoded: DecodeResult, protocol name: IngestProtocol, bytes: Int)
         async throws(IngestRefusal) -> IngestOutcome
     {
+        if let clientRefusal, name != .rules { throw clientRefusal }
         let batch = decoded.batch
         let protocolName = name.rawValue
         count(batch, protocol: protocolName) { telemetry.received($0, protocol: $1, signal: $2) }
@@ -85,10 +96,10 @@ public final class Ingestor: Sendable {
 
         let report: AppendReport
         do {
-            report = try await storage.append(kept)
+            report = try await store(kept)
         } catch {
-            count(kept, protocol: protocolName) { telemetry.rejected($0, protocol: $1, signal: $2, reason: "storage") }
-            throw IngestRefusal(.unavailable, "storage unavailable: \(error)", retryAfterSeconds: 5)
+            count(kept, protocol: protocolName) { telemetry.rejected($0, protocol: $1, signal: $2, reason: error.reason) }
+            throw error.refusal
         }
         generator?.observe(kept.spans, tenant: kept.tenant, now: Timestamp.now())
         if report.conflictingSamples > 0 {

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import LumenCluster
+import LumenRender
+
+/// `lumen cluster`: the cluster as one node sees it — the storage nodes alive, and each partition's owner,
+/// epoch, applied sequence, lag and state (`GET /lumen/v1/cluster`).
+struct ClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Show the cluster as one node sees it: the storage nodes, and every partition's owner and progress.",
+        discussion: """
+            Reads GET /lumen/v1/cluster of the node at --api. EPOCH is the lease's fencing token; APPLIED (the \
+            highest stream sequence applied) and LAG (messages of the partition's stream past it) are known on \
+            the node that owns the partition, so ask that node for them. See docs/cluster.md.
+            """)
+
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let data = try await client.client().get("lumen/v1/cluster")
+        let status = try JSONDecoder().decode(ClusterStatus.self, from: data)
+        client.output.print(
+            table: {
+                "node \(status.node) (\(status.roles.joined(separator: ", "))), NATS \(status.servers.joined(separator: ","))\n"
+                    + "storage nodes: \(status.storageNodes.isEmpty ? "none" : status.storageNodes.joined(separator: ", "))\n\n"
+                    + Self.table(status).render(maxWidth: Terminal.tableWidth)
+            },
+            json: { data },
+            records: { Records(header: Self.header, rows: Self.rows(status), numeric: ["partition", "epoch", "applied", "lag"]) })
+    }
+
+    static let header = ["partition", "owner", "epoch", "applied", "lag", "state"]
+
+    static func rows(_ status: ClusterStatus) -> [[String]] {
+        status.partitions.map {
+            [
+                String($0.partition), $0.owner ?? "", $0.epoch.map(String.init) ?? "",
+                $0.appliedSequence.map(String.init) ?? "", $0.lag.map(String.init) ?? "", $0.state,
+            ]
+        }
+    }
+
+    static func table(_ status: ClusterStatus) -> TextTable {
+        let numeric: Set = ["partition", "epoch", "applied", "lag"]
+        var table = TextTable(columns: header.map {
+            TextTable.Column($0.uppercased(), alignment: numeric.contains($0) ? .right : .left)
+        })
+        for row in rows(status) { table.append(row.map { $0.isEmpty ? "-" : $0 }) }
+        return table
+    }
+}

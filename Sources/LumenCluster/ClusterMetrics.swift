@@ -1,0 +1,61 @@
+import CoreMetrics
+
+/// What a cluster member exports on `/metrics` (docs/cluster.md, "Watching it"), through the swift-metrics factory
+/// it is given (the server's registry; a no-op one by default, in tests).
+public struct ClusterMetrics: Sendable {
+    let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        self.factory = factory
+    }
+
+    /// A publish attempt that failed and is tried again: `not_stored` (no responders, a full stream) or `unknown`
+    /// (a timeout: maybe stored, sent again under the same batch ID).
+    func publishRetried(outcome: String) {
+        Counter(label: "lumen_cluster_publish_retries_total", dimensions: [("outcome", outcome)], factory: factory)
+            .increment()
+    }
+
+    /// A message still not stored when its retry budget ran out: its request was answered 503.
+    func publishFailed() {
+        Counter(label: "lumen_cluster_publish_failures_total", factory: factory).increment()
+    }
+
+    /// This node took a lease (`kind`: `partition` or `rule_group`).
+    func leaseAcquired(_ kind: String) {
+        Counter(label: "lumen_cluster_lease_acquisitions_total", dimensions: [("kind", kind)], factory: factory)
+            .increment()
+    }
+
+    /// This node stopped holding a lease: `released` (another node should own it, or shutdown), `lost` (another
+    /// node wrote the key), `expired` (not renewed in time) or `failed` (its applier stopped on an error).
+    func leaseEnded(_ kind: String, reason: String) {
+        Counter(
+            label: "lumen_cluster_lease_losses_total", dimensions: [("kind", kind), ("reason", reason)],
+            factory: factory
+        ).increment()
+    }
+
+    /// A held partition's progress: the highest stream sequence applied, and its messages not yet applied.
+    func partitionProgress(_ partition: Int, applied: UInt64, lag: UInt64?) {
+        let dimensions = [("partition", String(partition))]
+        Gauge(label: "lumen_cluster_partition_applied_sequence", dimensions: dimensions, factory: factory)
+            .record(Int64(clamping: applied))
+        if let lag {
+            Gauge(label: "lumen_cluster_partition_lag", dimensions: dimensions, factory: factory)
+                .record(Int64(clamping: lag))
+        }
+    }
+
+    /// A partition no longer held here: its gauges leave the exposition.
+    func partitionLeft(_ partition: Int) {
+        let dimensions = [("partition", String(partition))]
+        Gauge(label: "lumen_cluster_partition_applied_sequence", dimensions: dimensions, factory: factory).destroy()
+        Gauge(label: "lumen_cluster_partition_lag", dimensions: dimensions, factory: factory).destroy()
+    }
+
+    /// How many partitions this node holds now.
+    func partitionsHeld(_ count: Int) {
+        Gauge(label: "lumen_cluster_partitions_held", factory: factory).record(count)
+    }
+}

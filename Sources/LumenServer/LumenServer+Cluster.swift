@@ -1,0 +1,34 @@
+import Logging
+import LumenCluster
+import LumenEngine
+import LumenRules
+
+extension LumenServer {
+    /// Joins the configured cluster (docs/cluster.md), or nil for a single node. A storage node hands its store to
+    /// the cluster, which applies the partitions it owns to it; the advertised URL defaults to the API's port on
+    /// loopback.
+    static func joinCluster(
+        _ configuration: ServerConfiguration, storage: Storage, telemetry: SelfTelemetry, logger: Logger
+    ) async throws -> ClusterNode? {
+        guard var cluster = configuration.cluster else { return nil }
+        if cluster.advertiseURL == nil { cluster.advertiseURL = "http://127.0.0.1:\(configuration.api.port)" }
+        return try await ClusterNode.start(
+            configuration: cluster, storage: cluster.roles.contains(.storage) ? storage : nil,
+            dataDirectory: configuration.dataDirectory, runsRules: !configuration.rules.isEmpty,
+            metrics: ClusterMetrics(factory: telemetry.factory), logger: logger)
+    }
+
+    /// What a clustered node without the collector role answers a client's write.
+    static func clientRefusal(_ cluster: ClusterNode?) -> IngestRefusal? {
+        guard let cluster, !cluster.configuration.roles.contains(.collector) else { return nil }
+        let roles = cluster.configuration.roles.sorted().map(\.rawValue).joined(separator: ", ")
+        return IngestRefusal(
+            .forbidden, "node \(cluster.configuration.node) is not a collector (roles: \(roles)): send to a collector node")
+    }
+
+    /// In a cluster, a rule group is evaluated only by the node holding its lease.
+    static func ruleGate(_ cluster: ClusterNode?) -> RuleEvaluationGate? {
+        guard let leases = cluster?.ruleLeases else { return nil }
+        return { file, group in leases.mayEvaluate(file: file, group: group) }
+    }
+}

@@ -1,0 +1,344 @@
+"""Lumen on three nodes (issue 19): three real nats-server processes in one JetStream cluster and three
+`lumen serve --config` nodes, collectors and storage nodes, on loopback. OTLP/HTTP spans and logs and remote-write samples sent
+to one node are stored once, in the store of their partition's owner; every partition has an owner; and when a
+node is killed with SIGKILL, its partitions move to the others within the lease TTL plus a bound, and the new
+owners apply them from the streams, so nothing acknowledged is lost.
+
+The nodes have no query role, so their query APIs answer from their own stores (a query node would fan out to the
+owners): the test reads each store and checks their union is what was sent, each item in one store only."""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import LumenProcess, free_ports, wait_for
+
+TENANT = "cluster-test"
+PARTITIONS = 8
+LEASE_TTL = 4  # seconds
+HEADERS = {"X-Scope-OrgID": TENANT}
+
+
+class NATSCluster:
+    """Three nats-server processes with JetStream in one NATS cluster, on ports the OS picked."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        ports = free_ports(9)
+        self.client_ports, self.route_ports, self.monitor_ports = ports[0:3], ports[3:6], ports[6:9]
+        self.processes = []
+
+    @property
+    def urls(self):
+        return [f"nats://127.0.0.1:{port}" for port in self.client_ports]
+
+    def start(self):
+        server = shutil.which("nats-server")
+        if server is None:
+            pytest.fail("nats-server is not installed: Scripts/bootstrap.sh --test-peers installs it")
+        routes = ",".join(f"nats://127.0.0.1:{port}" for port in self.route_ports)
+        for i in range(3):
+            store = os.path.join(self.directory, f"nats-{i}")
+            os.makedirs(store, exist_ok=True)
+            self.processes.append(subprocess.Popen(
+                [server, "-a", "127.0.0.1", "-p", str(self.client_ports[i]), "-m", str(self.monitor_ports[i]),
+                 "-n", f"nats-{i}", "-js", "-sd", store, "--cluster_name", "lumen-test",
+                 "--cluster", f"nats://127.0.0.1:{self.route_ports[i]}", "--routes", routes,
+                 "-l", os.path.join(self.directory, f"nats-{i}.log")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+        def listening():
+            for process in self.processes:
+                assert process.poll() is None, "nats-server exited: see nats-*.log"
+            try:
+                return all(requests.get(f"http://127.0.0.1:{port}/varz", timeout=1).ok
+                           for port in self.monitor_ports)
+            except requests.ConnectionError:
+                return False
+
+        wait_for(listening, timeout=20)
+        return self
+
+    def stop(self):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=30)
+
+
+class ClusterNode(LumenProcess):
+    """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag)."""
+
+    def __init__(self, directory, name, nats_urls):
+        os.makedirs(directory, exist_ok=True)
+        config = os.path.join(directory, "lumen.yaml")
+        super().__init__(os.path.join(directory, "data"), ["--config", config])
+        self.name = name
+        with open(config, "w") as file:
+            file.write(f"""cluster:
+  servers: [{", ".join(nats_urls)}]
+  node: {name}
+  roles: [collector, storage]
+  partitions: {PARTITIONS}
+  streams: 4
+  lease_ttl: {LEASE_TTL}s
+  advertise_url: {self.api}
+""")
+
+    def cluster_status(self):
+        answer = requests.get(f"{self.api}/lumen/v1/cluster", timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    directory = str(tmp_path_factory.mktemp("cluster"))
+    nats = NATSCluster(directory).start()
+    nodes = [ClusterNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
+    try:
+        for node in nodes:
+            node.start()
+        yield nodes
+    finally:
+        for node in nodes:
+            if node.process and node.process.poll() is None:
+                node.stop()
+        nats.stop()
+
+
+def owners(status):
+    """Partition → owner, as the lease bucket says."""
+    return {p["partition"]: p.get("owner") for p in status["partitions"]}
+
+
+def settled(nodes):
+    """Every partition owned by one of `nodes`, each owner applying it (active) — or None."""
+    statuses = [node.cluster_status() for node in nodes]
+    names = {node.name for node in nodes}
+    seen = owners(statuses[0])
+    if len(seen) != PARTITIONS or not set(seen.values()) <= names:
+        return None
+    for node, status in zip(nodes, statuses):
+        if sorted(status["storageNodes"]) != sorted(names) or owners(status) != seen:
+            return None
+        local = {p["partition"]: p["state"] for p in status["partitions"] if p.get("owner") == node.name}
+        if set(local) != {p for p, owner in seen.items() if owner == node.name}:
+            return None
+        if any(state != "active" for state in local.values()):
+            return None
+    return seen
+
+
+# What the tests send: spans in traces of their own, logs in several streams, samples of several series.
+
+def otlp_spans(run, traces, now):
+    spans = []
+    for t in range(traces):
+        trace_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{run}/trace/{t}").hex
+        for s in range(3):
+            spans.append({
+                "traceId": trace_id, "spanId": f"{t + 1:08x}{s + 1:08x}", "name": f"op-{s}", "kind": 2,
+                "startTimeUnixNano": str(now - 1_000_000_000), "endTimeUnixNano": str(now - 900_000_000),
+                **({"parentSpanId": f"{t + 1:08x}{1:08x}"} if s else {})})
+    return {"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "cluster-test"}}]},
+        "scopeSpans": [{"spans": spans}]}]}
+
+
+def otlp_logs(run, count, now):
+    records = [{
+        "timeUnixNano": str(now - 1_000_000_000 + i), "severityText": ["INFO", "WARN", "ERROR"][i % 3],
+        "severityNumber": [9, 13, 17][i % 3], "body": {"stringValue": f"{run} line {i}"}} for i in range(count)]
+    return {"resourceLogs": [
+        {"resource": {"attributes": [
+            {"key": "service.name", "value": {"stringValue": "cluster-test"}},
+            {"key": "host.name", "value": {"stringValue": f"host-{h}"}}]},
+         "scopeLogs": [{"logRecords": records[h::4]}]} for h in range(4)]}
+
+
+def varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def field(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def snappy_literal(data):
+    """Snappy's block format with literals only: valid for any decoder, just not smaller."""
+    out = bytearray(varint(len(data)))
+    for offset in range(0, len(data), 65536):
+        chunk = data[offset:offset + 65536]
+        n = len(chunk) - 1
+        if n < 60:
+            out.append(n << 2)
+        elif n < 256:
+            out += bytes([60 << 2, n])
+        else:
+            out += bytes([61 << 2]) + struct.pack("<H", n)
+        out += chunk
+    return bytes(out)
+
+
+def remote_write(run, series, samples, now_ms):
+    """A Prometheus remote-write 1.0 WriteRequest, protobuf then snappy."""
+    body = b""
+    for s in range(series):
+        labels = [("__name__", "cluster_test_samples"), ("run", run), ("series", str(s))]
+        encoded = b"".join(field(1, field(1, name.encode()) + field(2, value.encode())) for name, value in labels)
+        for i in range(samples):
+            timestamp = now_ms - (samples - i) * 1000
+            encoded += field(2, b"\x09" + struct.pack("<d", float(s * 100 + i)) + b"\x10" + varint(timestamp))
+        body += field(1, encoded)
+    return snappy_literal(body)
+
+
+def send(node, run, traces=30, logs=60, series=20, samples=3):
+    """Sends every kind once to `node`, asserting each was acknowledged; returns what was sent."""
+    now = time.time_ns()
+    answers = [
+        requests.post(f"{node.otlp}/v1/traces", json=otlp_spans(run, traces, now), headers=HEADERS, timeout=30),
+        requests.post(f"{node.otlp}/v1/logs", json=otlp_logs(run, logs, now), headers=HEADERS, timeout=30),
+        requests.post(f"{node.otlp}/api/v1/write", data=remote_write(run, series, samples, now // 1_000_000),
+                      headers={**HEADERS, "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy",
+                               "X-Prometheus-Remote-Write-Version": "0.1.0"}, timeout=30),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 204], [a.text for a in answers]
+    assert [a.json().get("partialSuccess") for a in answers[:2]] == [None, None], [a.text for a in answers]
+    return {
+        "traces": {uuid.uuid5(uuid.NAMESPACE_URL, f"{run}/trace/{t}").hex: 3 for t in range(traces)},
+        "logs": sorted(f"{run} line {i}" for i in range(logs)),
+        "series": {str(s): samples for s in range(series)},
+    }
+
+
+def stored(node, run):
+    """What `node`'s own store holds of `run`: span counts per trace, log bodies, sample counts per series."""
+    base = {"since": "1h", "limit": "5000"}
+    logs = requests.get(f"{node.api}/lumen/v1/query", headers=HEADERS, timeout=30,
+                        params={**base, "query": f'{{service="cluster-test"}} |= "{run} line "'})
+    assert logs.status_code == 200, logs.text
+    spans = requests.get(f"{node.api}/lumen/v1/query", headers=HEADERS, timeout=30,
+                         params={**base, "query": '{service="cluster-test" && duration > 0ms}'})
+    assert spans.status_code == 200, spans.text
+    samples = requests.get(f"{node.api}/api/v1/query", headers=HEADERS, timeout=30,
+                           params={"query": f'count_over_time(cluster_test_samples{{run="{run}"}}[10m])'})
+    assert samples.status_code == 200, samples.text
+    traces = {}
+    for trace in spans.json().get("traces", []):
+        traces[trace["traceId"]] = trace["spanCount"]
+    return {
+        "traces": traces,
+        "logs": [record["body"] for record in logs.json().get("logs", [])],
+        "series": {r["metric"]["series"]: int(r["value"][1]) for r in samples.json()["data"]["result"]},
+    }
+
+
+def union(parts):
+    """The nodes' stores together, and what more than one node holds (which must be nothing)."""
+    merged = {"traces": {}, "logs": [], "series": {}}
+    twice = []
+    for part in parts:
+        for kind in ("traces", "series"):
+            for key, count in part[kind].items():
+                if key in merged[kind]:
+                    twice.append((kind, key))
+                merged[kind][key] = count
+        merged["logs"] += part["logs"]
+    merged["logs"].sort()
+    return merged, twice
+
+
+def only_run(merged, sent):
+    """`merged` restricted to the traces of `sent` (the span query sees every run's traces)."""
+    return {**merged, "traces": {k: v for k, v in merged["traces"].items() if k in sent["traces"]}}
+
+
+def test_data_sent_to_one_node_is_stored_once_by_its_partitions_owners(cluster):
+    seen = wait_for(lambda: settled(cluster), timeout=30, interval=0.5)
+    assert set(seen.values()) == {node.name for node in cluster}, f"a node owns nothing: {seen}"
+
+    sent = send(cluster[0], "first")
+
+    def everything_applied():
+        parts = [stored(node, "first") for node in cluster]
+        merged, twice = union(parts)
+        return (parts, merged, twice) if only_run(merged, sent) == sent else None
+
+    parts, merged, twice = wait_for(everything_applied, timeout=20, interval=0.5)
+    assert twice == [], f"stored on more than one node: {twice}"
+    assert len(merged["logs"]) == len(set(merged["logs"])), "a log line stored twice"
+    # Each node holds a share: the data was partitioned, not copied to one store.
+    assert all(part["traces"] for part in parts), [len(part["traces"]) for part in parts]
+
+    # Every owner reports each of its partitions active and applied to the end of its messages (lag 0), and the
+    # partitions that received data have an applied sequence.
+    def caught_up():
+        local = [p for node in cluster for p in node.cluster_status()["partitions"] if p.get("owner") == node.name]
+        return local if len(local) == PARTITIONS and all(p["lag"] == 0 for p in local) else None
+
+    local = wait_for(caught_up, timeout=10, interval=0.5)
+    assert all(p["state"] == "active" for p in local), local
+    assert sum(1 for p in local if p["appliedSequence"] > 0) >= PARTITIONS // 2, local
+
+    # Each node's /metrics has its partitions' progress and its lease acquisitions.
+    for node in cluster:
+        held = [p["partition"] for p in local if p.get("owner") == node.name]
+        text = requests.get(f"{node.api}/metrics", timeout=10).text
+        assert f"lumen_cluster_partitions_held {len(held)}" in text, text
+        for partition in held:
+            assert f'lumen_cluster_partition_lag{{partition="{partition}"}} 0' in text, text
+            assert f'lumen_cluster_partition_applied_sequence{{partition="{partition}"}}' in text
+        assert 'lumen_cluster_lease_acquisitions_total{kind="partition"}' in text
+
+    # The CLI shows the same owners.
+    table = cluster[1].cli("cluster")
+    assert "PARTITION" in table and all(node.name in table for node in cluster)
+    as_json = json.loads(cluster[1].cli("cluster", "--output", "json"))
+    assert owners(as_json) == seen
+
+
+def test_a_killed_nodes_partitions_move_to_the_others_with_nothing_lost(cluster):
+    wait_for(lambda: settled(cluster), timeout=30, interval=0.5)
+    sent = send(cluster[1], "before-kill")
+    victim, survivors = cluster[2], cluster[:2]
+    taken = {p for p, owner in owners(survivors[0].cluster_status()).items() if owner == victim.name}
+    assert taken, "the victim owned no partition"
+
+    victim.kill9()
+    killed_at = time.monotonic()
+    # Its keys expire after the lease TTL; the survivors poll every TTL / 6, and the nodes bucket forgets it
+    # after the TTL too.
+    moved = wait_for(lambda: settled(survivors), timeout=LEASE_TTL * 4 + 10, interval=0.25)
+    took = time.monotonic() - killed_at
+    print(f"partitions {sorted(taken)} of {victim.name} moved in {took:.1f} s (lease TTL {LEASE_TTL} s)")
+    assert set(moved.values()) <= {node.name for node in survivors}
+    assert took < LEASE_TTL * 3 + 5, f"takeover took {took:.1f} s"
+
+    # The new owners apply the dead node's partitions from their streams: everything acknowledged before the
+    # kill, and what is sent after it, is in the survivors' stores, once.
+    after = send(survivors[0], "after-kill")
+    for run, expected in (("before-kill", sent), ("after-kill", after)):
+        def complete(run=run, expected=expected):
+            merged, twice = union([stored(node, run) for node in survivors])
+            return (merged, twice) if only_run(merged, expected) == expected else None
+
+        merged, twice = wait_for(complete, timeout=30, interval=0.5)
+        assert twice == [], f"{run}: stored on more than one node: {twice}"
+        assert len(merged["logs"]) == len(set(merged["logs"]))
