@@ -55,7 +55,15 @@ up() {
     for i in "${nodes[@]}"; do
         wait_for "http://127.0.0.1:$((base + 20 + i))/varz" "$dir/pids/nats-$i.pid" "$dir/nats-$i.log"
     done
-    # Each node waits (up to 30 s) for JetStream's meta leader itself.
+    # JetStream places replicated streams once every server knows the meta group's leader.
+    for _ in $(seq 150); do
+        leaders=0
+        for i in "${nodes[@]}"; do
+            curl -sf "http://127.0.0.1:$((base + 20 + i))/jsz" | grep -q '"leader"' && leaders=$((leaders + 1))
+        done
+        [ $leaders = 3 ] && break
+        sleep 0.2
+    done
     for i in "${nodes[@]}"; do
         running "$dir/pids/lumen-$i.pid" && continue
         setsid "$lumen" serve --cluster "$nats_urls" --node "node-$i" --data-dir "$dir/lumen-$i" \

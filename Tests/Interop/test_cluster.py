@@ -10,6 +10,7 @@ owners): the test reads each store and checks their union is what was sent, each
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import time
@@ -24,6 +25,14 @@ TENANT = "cluster-test"
 PARTITIONS = 8
 LEASE_TTL = 4  # seconds
 HEADERS = {"X-Scope-OrgID": TENANT}
+# Every node loads the same group; the rule-group leases let one node evaluate it.
+RULES = """groups:
+  - name: cluster-test
+    interval: 500ms
+    rules:
+      - record: cluster_test:one
+        expr: vector(1)
+"""
 
 
 class NATSCluster:
@@ -54,16 +63,17 @@ class NATSCluster:
                  "-l", os.path.join(self.directory, f"nats-{i}.log")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
-        def listening():
+        def meta_leader_elected():
             for process in self.processes:
                 assert process.poll() is None, "nats-server exited: see nats-*.log"
             try:
-                return all(requests.get(f"http://127.0.0.1:{port}/varz", timeout=1).ok
-                           for port in self.monitor_ports)
+                return all(requests.get(f"http://127.0.0.1:{port}/jsz", timeout=1).json()
+                           .get("meta_cluster", {}).get("leader") for port in self.monitor_ports)
             except requests.ConnectionError:
                 return False
 
-        wait_for(listening, timeout=20)
+        # JetStream places R3 streams once every server has joined its meta group.
+        wait_for(meta_leader_elected, timeout=30)
         return self
 
     def stop(self):
@@ -73,13 +83,23 @@ class NATSCluster:
             process.wait(timeout=30)
 
 
+def answers(url):
+    try:
+        return requests.get(url, timeout=1).ok
+    except requests.ConnectionError:
+        return False
+
+
 class ClusterNode(LumenProcess):
     """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag)."""
 
     def __init__(self, directory, name, nats_urls):
         os.makedirs(directory, exist_ok=True)
         config = os.path.join(directory, "lumen.yaml")
-        super().__init__(os.path.join(directory, "data"), ["--config", config])
+        rules = os.path.join(directory, "rules.yaml")
+        with open(rules, "w") as file:
+            file.write(RULES)
+        super().__init__(os.path.join(directory, "data"), ["--config", config, "--rules", rules])
         self.name = name
         with open(config, "w") as file:
             file.write(f"""cluster:
@@ -307,6 +327,21 @@ def test_data_sent_to_one_node_is_stored_once_by_its_partitions_owners(cluster):
             assert f'lumen_cluster_partition_applied_sequence{{partition="{partition}"}}' in text
         assert 'lumen_cluster_lease_acquisitions_total{kind="partition"}' in text
 
+    # The rule group, loaded by every node, is evaluated by one of them at a time.
+    def last_evaluations():
+        return {node.name: requests.get(f"{node.api}/api/v1/rules", timeout=10).json()["data"]["groups"][0]
+                ["lastEvaluation"] for node in cluster}
+
+    def one_evaluator():
+        before = last_evaluations()
+        time.sleep(1.5)
+        after = last_evaluations()
+        advancing = [name for name in after if after[name] != before[name]]
+        return advancing if len(advancing) == 1 else None
+
+    evaluator = wait_for(one_evaluator, timeout=20, interval=0)
+    assert one_evaluator() == evaluator, "the group moved or is evaluated twice"
+
     # The CLI shows the same owners.
     table = cluster[1].cli("cluster")
     assert "PARTITION" in table and all(node.name in table for node in cluster)
@@ -342,3 +377,46 @@ def test_a_killed_nodes_partitions_move_to_the_others_with_nothing_lost(cluster)
         merged, twice = wait_for(complete, timeout=30, interval=0.5)
         assert twice == [], f"{run}: stored on more than one node: {twice}"
         assert len(merged["logs"]) == len(set(merged["logs"]))
+
+
+def test_a_write_the_cluster_cannot_store_is_refused_with_503_and_retry_after(tmp_path):
+    """One nats-server, frozen with SIGSTOP: publishes time out, are retried under the same batch ID until the
+    retry budget (10 s) is spent, and the client gets 503 with Retry-After — never an acknowledgement of data the
+    cluster may not hold. Thawed, the same write is acknowledged."""
+    server = shutil.which("nats-server")
+    if server is None:
+        pytest.fail("nats-server is not installed: Scripts/bootstrap.sh --test-peers installs it")
+    port, monitor = free_ports(2)
+    nats = subprocess.Popen(
+        [server, "-a", "127.0.0.1", "-p", str(port), "-m", str(monitor), "-js", "-sd", str(tmp_path / "nats"),
+         "-l", str(tmp_path / "nats.log")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    node = ClusterNode(str(tmp_path / "node"), "solo", [f"nats://127.0.0.1:{port}"])
+    try:
+        wait_for(lambda: answers(f"http://127.0.0.1:{monitor}/varz"), timeout=20)
+        node.start()
+        wait_for(lambda: settled([node]), timeout=30, interval=0.5)
+        payload = otlp_logs("frozen", 3, time.time_ns())
+
+        nats.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            answer = requests.post(f"{node.otlp}/v1/logs", json=payload, headers=HEADERS, timeout=60)
+            took = time.monotonic() - started
+        finally:
+            nats.send_signal(signal.SIGCONT)
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "5"
+        assert "did not store the data" in answer.text, answer.text
+        assert 9 < took < 30, f"answered after {took:.1f} s"
+
+        def stored_now():
+            again = requests.post(f"{node.otlp}/v1/logs", json=payload, headers=HEADERS, timeout=60)
+            return again.status_code == 200
+
+        wait_for(stored_now, timeout=30, interval=1)
+        metrics = requests.get(f"{node.api}/metrics", timeout=10).text
+        assert "lumen_cluster_publish_failures_total" in metrics and "lumen_cluster_publish_retries_total" in metrics
+    finally:
+        node.stop()
+        nats.terminate()
+        nats.wait(timeout=30)
