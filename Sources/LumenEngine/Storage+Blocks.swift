@@ -65,14 +65,15 @@ extension Storage {
                         cutting.contents(of: tenant), into: blocksDirectory, walSegmentsBefore: boundary)
                     written.append(try Block(directory: blocksDirectory + "/" + meta.id))
                 }
+                try Self.writeCheckpoint(boundary, in: blocksDirectory)
                 return written
             } catch {
-                // The retry writes every tenant again: blocks of this attempt must not stay beside its own.
+                // The retry (a full disk is retried at the next maintenance) writes every tenant again: blocks of
+                // this attempt must not stay beside its own, served twice after a restart.
                 for block in written { try? BlockFile.removeTree(block.directory) }
                 throw error
             }
         }
-        try Self.writeCheckpoint(boundary, in: blocksDirectory)
         state.withLock { state in
             state.blocks = (state.blocks + blocks).sorted { $0.meta.minTime < $1.meta.minTime }
             state.cutting = nil
@@ -249,12 +250,17 @@ extension Storage {
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Replaces the checkpoint durably: written beside, fsynced, renamed over.
+    /// Replaces the checkpoint durably: written beside, fsynced, renamed over. A failed write leaves the old one.
     static func writeCheckpoint(_ segment: Int, in directory: String) throws {
         let path = directory + "/" + checkpointFileName
         let temporary = path + Block.temporarySuffix
         if BlockFile.exists(temporary) { try FileManager.default.removeItem(atPath: temporary) }
-        try BlockFile.writeDurably(Array("\(segment)\n".utf8), to: temporary)
+        do {
+            try BlockFile.writeDurably(Array("\(segment)\n".utf8), to: temporary)
+        } catch {
+            try? BlockFile.remove(temporary)
+            throw error
+        }
         try BlockFile.rename(temporary, to: path)
         try BlockFile.syncDirectory(directory)
     }

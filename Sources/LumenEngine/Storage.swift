@@ -130,8 +130,9 @@ public final class Storage: Sendable {
     public var walStats: WALStats { wal.stats }
 
     /// Why the store refuses writes, or nil while it accepts them: after a failed write or fsync the log
-    /// refuses every append until it is reopened.
-    public var unwritableReason: String? { wal.failure?.description }
+    /// refuses every append until it is reopened; while the disk is full, appends fail until space returns
+    /// (`WriteAheadLog.diskFull`).
+    public var unwritableReason: String? { (wal.failure ?? wal.diskFull)?.description }
 
     /// Waits for pending appends, syncs the log and gives up the directory's lock.
     public func close() throws {

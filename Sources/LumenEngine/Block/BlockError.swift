@@ -7,6 +7,9 @@ public struct BlockError: Error, Sendable, CustomStringConvertible {
 
         /// A system call failed (open, write, fsync, rename …).
         public static let io = Code("io")
+        /// A write found the file system full (`ENOSPC`, `EDQUOT`): nothing of the block is left behind, and the
+        /// step is retried later.
+        public static let diskFull = Code("diskFull")
         /// A file's bytes are not what the format allows: bad magic, checksum, reference or chunk.
         public static let corrupt = Code("corrupt")
         /// The block was written by a newer format version.

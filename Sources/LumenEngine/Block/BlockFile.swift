@@ -6,7 +6,7 @@ typealias BlockFile = FileSystem<BlockError>
 extension BlockError: FileSystemFailure {
     static func io(_ message: String, path: String, offset: Int?, errno: Int32) -> BlockError {
         let reason = errno == 0 ? message : "\(message): \(String(cString: strerror(errno))) [errno \(errno)]"
-        return BlockError(.io, reason, path: path, offset: offset)
+        return BlockError(DiskFull.means(errno) ? .diskFull : .io, reason, path: path, offset: offset)
     }
 }
 

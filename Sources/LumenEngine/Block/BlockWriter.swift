@@ -14,6 +14,9 @@ public struct BlockWriter: Sendable {
         self.compressionLevel = compressionLevel
     }
 
+    /// Writes the block and returns its meta. A failure (a full disk …) leaves nothing behind: the temporary
+    /// directory, or the block if it failed after its rename, is removed before the error is rethrown, so the
+    /// caller may simply try again later.
     public func write(
         _ contents: BlockContents, into blocksDirectory: String, id: BlockID = .generate(), level: Int = 1,
         sources: [String] = [], walSegmentsBefore: Int
@@ -21,6 +24,24 @@ public struct BlockWriter: Sendable {
         let directory = blocksDirectory + "/" + id.description
         let temporary = directory + Block.temporarySuffix
         if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
+        do throws(BlockError) {
+            return try write(
+                contents, temporary: temporary, renamedTo: directory, id: id, level: level, sources: sources,
+                walSegmentsBefore: walSegmentsBefore)
+        } catch {
+            for leftover in [temporary, directory] where BlockFile.exists(leftover) {
+                try? BlockFile.removeTree(leftover)
+            }
+            try? BlockFile.syncDirectory(blocksDirectory)
+            throw error
+        }
+    }
+
+    private func write(
+        _ contents: BlockContents, temporary: String, renamedTo directory: String, id: BlockID, level: Int,
+        sources: [String], walSegmentsBefore: Int
+    ) throws(BlockError) -> BlockMeta {
+        let blocksDirectory = (directory as NSString).deletingLastPathComponent
         try BlockFile.makeDirectory(temporary)
         let range = contents.timeRange
         var meta = BlockMeta(

@@ -99,6 +99,15 @@ enum FileSystem<Failure: FileSystemFailure> {
         }
     }
 
+    /// Bytes an unprivileged writer may still use on the file system holding `directory` (`statvfs`), or nil
+    /// if it cannot be asked.
+    static func availableBytes(_ directory: String) -> Int? {
+        var info = statvfs()
+        guard statvfs(directory, &info) == 0 else { return nil }
+        let (bytes, overflow) = Int(info.f_bavail).multipliedReportingOverflow(by: Int(info.f_frsize))
+        return overflow ? .max : bytes
+    }
+
     static func exists(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: path)
     }

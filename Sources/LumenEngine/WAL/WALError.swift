@@ -8,6 +8,9 @@ public struct WALError: Error, Sendable, CustomStringConvertible {
 
         /// A system call failed (open, write, fsync …); `errno` says which error.
         public static let io = Code("io")
+        /// The file system holding the log is full (`ENOSPC`, or `EDQUOT` for a quota). Not sticky: the failed
+        /// commit was undone, so the log still ends at its last durable record and a later append is tried again.
+        public static let diskFull = Code("diskFull")
         /// An fsync failed earlier: what the kernel did with those pages is unknown, so no append can be
         /// acknowledged any more. Restart and replay.
         public static let durabilityLost = Code("durabilityLost")

@@ -60,6 +60,13 @@ struct WALFile {
         }
     }
 
+    /// Moves the position the next `writeAll` writes at to `offset`.
+    func seek(to offset: Int) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
+            throw Self.ioError("cannot seek in segment", path, offset: offset)
+        }
+    }
+
     mutating func close() throws {
         guard descriptor >= 0 else { return }
         let result = closeDescriptor(descriptor)
@@ -88,7 +95,8 @@ typealias WALFileSystem = FileSystem<WALError>
 
 extension WALError: FileSystemFailure {
     static func io(_ message: String, path: String, offset: Int?, errno: Int32) -> WALError {
-        WALError(.io, message, path: path, offset: offset, errno: errno == 0 ? nil : errno)
+        WALError(DiskFull.means(errno) ? .diskFull : .io, message, path: path, offset: offset,
+            errno: errno == 0 ? nil : errno)
     }
 }
 

@@ -6,7 +6,8 @@ import Logging
 /// Why: a write past a file's end changes its size, so every `fdatasync` after an appending write must also
 /// write the inode, a second wait on the disk inside each group commit. Writing over blocks that already hold
 /// zeros changes no size, and `fdatasync` flushes the data alone (PostgreSQL fills its WAL segments with zeros
-/// for the same reason). Replay reads a zero record header as the end of a segment's records.
+/// for the same reason). Replay reads a zero record header as the end of a segment's records. On a disk with
+/// little room the spare shrinks to half the free space, or is skipped (`preparedSize`).
 ///
 /// Thread-safety: every method may be called from any thread.
 final class WALSpareSegment: @unchecked Sendable {
@@ -87,11 +88,34 @@ final class WALSpareSegment: @unchecked Sendable {
         return closing
     }
 
-    /// Writes `size` zero bytes to a new file and fsyncs them with its size. A spare left by a crash is removed
-    /// first, not reused: it may be partly filled, and a new inode is never written by anyone else.
-    /// Returns false if the log closed first.
+    /// A spare smaller than this is not worth a file: the segment is then created empty and grows.
+    static let minimumSize = 1 << 20
+
+    /// How many zero bytes to prepare on a file system with `available` bytes free: the segment size, but never
+    /// more than half of what is free, so that preparing never takes the room the records being written need;
+    /// 0 (no spare) below `minimumSize`. A small disk gets a smaller spare, or none until space returns: the
+    /// next segment tries again.
+    static func preparedSize(segmentSize: Int, available: Int?) -> Int {
+        let half = (available ?? .max) / 2
+        if segmentSize <= half { return segmentSize }
+        let fitting = half & ~4095
+        return fitting >= minimumSize ? fitting : 0
+    }
+
+    /// Writes zero bytes to a new file (`preparedSize` of them) and fsyncs them with its size. A spare left by a
+    /// crash is removed first, not reused: it may be partly filled, and a new inode is never written by anyone
+    /// else. Returns false if the log closed first or there is no room for a spare.
     private func fill() throws -> Bool {
         try WALFileSystem.remove(path)
+        let directory = (path as NSString).deletingLastPathComponent
+        let available = WALFileSystem.availableBytes(directory)
+        let size = Self.preparedSize(segmentSize: self.size, available: available)
+        guard size > 0 else {
+            logger.info("no spare WAL segment prepared: too little free space", metadata: [
+                "directory": "\(directory)", "availableBytes": "\(available.map(String.init) ?? "unknown")",
+            ])
+            return false
+        }
         var file = try WALFile.create(path)
         defer { try? file.close() }
         let zeros = [UInt8](repeating: 0, count: min(size, 1 << 20))

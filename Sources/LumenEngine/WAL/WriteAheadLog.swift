@@ -7,8 +7,12 @@ import Synchronization
 /// Lifecycle: `init` → `replay` (exactly once, before any append) → `append`… → `close`.
 /// `append` returns only once its record is on stable storage. Concurrent appends are group-committed: one
 /// writer thread takes every pending payload, writes them together, syncs once and resumes them all.
-/// Any write or fsync failure is sticky: the state of the file after it is unknown, so that append and every
-/// later one fail with `.durabilityLost` until the log is reopened (and replayed, which repairs the tail).
+/// A failed commit is undone: the log is cut back to the end of the last successful one, so it always ends on a
+/// record boundary, and the failed appends throw. A full disk (`.diskFull`) is a state, not damage: the log
+/// reports it (`diskFull`) and tries every later append again; it clears with the first commit that succeeds,
+/// or when a probe finds room again (`WALSpaceProbe`). Any other write or fsync failure is sticky: every later
+/// append fails with `.durabilityLost` until the log is reopened (and replayed). The contract is in
+/// `docs/format/wal.md`, "When a write fails".
 ///
 /// Thread-safety: every method may be called from any thread or task.
 public final class WriteAheadLog: @unchecked Sendable {
@@ -47,8 +51,12 @@ public final class WriteAheadLog: @unchecked Sendable {
         enum Phase { case new, replaying, open, closed }
         var phase = Phase.new
         var pending: [Pending] = []
-        /// Set by the first failed write or fsync; every later append fails with it.
+        /// Set by the first failed write or fsync other than a full disk; every later append fails with it.
         var failure: WALError?
+        /// Set while the disk is full: by a commit that failed for want of space, cleared by the next one that
+        /// succeeds or by the space probe. Appends are still tried.
+        var diskFull: WALError?
+        var probeRunning = false
         var writerRunning = false
         /// Fsynced groups waiting for the applier thread, oldest first.
         var durable: [[Pending]] = []
@@ -173,7 +181,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         }
         state.phase = .closed
         condition.broadcast()
-        while state.writerRunning || state.applierRunning { condition.wait() }
+        while state.writerRunning || state.applierRunning || state.probeRunning { condition.wait() }
         condition.unlock()
         try writer.close()
     }
@@ -183,6 +191,14 @@ public final class WriteAheadLog: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return state.failure
+    }
+
+    /// Why appends fail for want of space right now, or nil: set by a commit that found the disk full, cleared
+    /// by the next commit that succeeds or by the space probe.
+    public var diskFull: WALError? {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.diskFull
     }
 
     /// Counters since `init`.
@@ -222,6 +238,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 }
                 onCommit(batch.count, ContinuousClock.now - started)
                 condition.lock()
+                state.diskFull = nil
                 state.stats.records += counts.records
                 state.stats.bytes += counts.bytes
                 state.stats.fsyncs += counts.fsyncs
@@ -236,17 +253,64 @@ public final class WriteAheadLog: @unchecked Sendable {
                 durableGroups.signal()
             } catch {
                 let cause = error as? WALError ?? WALError(.io, "\(error)", path: directory)
-                logger.error("WAL write failed; no further appends will be accepted", metadata: [
-                    "error": "\(cause)", "records": "\(batch.count)",
-                ])
-                condition.lock()
-                state.failure = WALError(.durabilityLost,
-                    "an earlier write or fsync failed (\(cause.message)); reopen and replay the log",
-                    path: cause.path, offset: cause.offset, errno: cause.errno)
-                condition.unlock()
-                for item in batch { item.continuation.resume(throwing: cause) }
+                failed(batch, cause)
             }
         }
+    }
+
+    /// Fails a batch whose commit was undone (or could not be): a full disk becomes the `diskFull` state, which
+    /// the space probe watches; anything else becomes the sticky `failure`.
+    private func failed(_ batch: [Pending], _ cause: WALError) {
+        condition.lock()
+        if cause.code == .diskFull {
+            let first = state.diskFull == nil
+            state.diskFull = WALError(.diskFull,
+                "the disk holding the log is full (\(cause.message)); the write was undone, retry later",
+                path: cause.path, offset: cause.offset, errno: cause.errno)
+            let probe = first && !state.probeRunning && state.phase == .open
+            if probe { state.probeRunning = true }
+            condition.unlock()
+            if first {
+                logger.error("WAL: the disk is full; writes are refused until space returns", metadata: [
+                    "error": "\(cause)", "records": "\(batch.count)",
+                ])
+            }
+            if probe { startSpaceProbe() }
+        } else {
+            state.failure = WALError(.durabilityLost,
+                "an earlier write or fsync failed (\(cause.message)); reopen and replay the log",
+                path: cause.path, offset: cause.offset, errno: cause.errno)
+            condition.unlock()
+            logger.error("WAL write failed; no further appends will be accepted", metadata: [
+                "error": "\(cause)", "records": "\(batch.count)",
+            ])
+        }
+        for item in batch { item.continuation.resume(throwing: cause) }
+    }
+
+    /// While the disk is full, tries every `WALSpaceProbe.interval` whether a probe file fits, and clears the
+    /// state when it does, so that readiness returns without waiting for a client's write.
+    private func startSpaceProbe() {
+        let thread = Thread { [self] in
+            let probe = WALSpaceProbe(directory: directory)
+            condition.lock()
+            while state.phase == .open, state.diskFull != nil {
+                _ = condition.wait(until: Date().addingTimeInterval(WALSpaceProbe.interval))
+                guard state.phase == .open, state.diskFull != nil else { break }
+                condition.unlock()
+                let fits = probe.fits()
+                condition.lock()
+                if fits, state.diskFull != nil {
+                    state.diskFull = nil
+                    logger.info("WAL: space is available again; writes are accepted")
+                }
+            }
+            state.probeRunning = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "lumen-wal-space-probe"
+        thread.start()
     }
 
     /// The applier thread: for each fsynced group, in order, runs every `whenDurable` and resumes its append.

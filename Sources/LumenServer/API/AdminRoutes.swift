@@ -29,19 +29,30 @@ struct AdminRoutes: Sendable {
         }
         router.post("/api/v1/admin/flush") { request, _ in
             try self.tenants.authorizeAdmin(request)
-            try await self.storage.flush()
-            return Response.text("flushed")
+            return try await self.maintenance("flushed") { try await self.storage.flush() }
         }
         router.post("/api/v1/admin/compact") { request, _ in
             try self.tenants.authorizeAdmin(request)
-            try await self.storage.compactNow()
-            return Response.text("compacted")
+            return try await self.maintenance("compacted") { try await self.storage.compactNow() }
         }
         router.get("/lumen/v1/status") { request, _ in
             try self.tenants.authorizeAdmin(request)
             return Response.json(StoreStatus(
                 head: self.storage.head.statistics, blocks: self.storage.blocks, wal: self.storage.walStats))
         }
+    }
+
+    /// Runs a maintenance step for an admin request. A full disk is a state, not a server error: 507 with
+    /// `Retry-After` (the step left nothing half-written and maintenance retries it), instead of a 500.
+    private func maintenance(_ done: String, _ step: () async throws -> Void) async throws -> Response {
+        do {
+            try await step()
+        } catch where DiskFull.caused(error) {
+            var response = Response.text("the disk holding the store is full: \(error)", status: .insufficientStorage)
+            response.headers[.retryAfter] = String(IngestRefusal.diskFullRetryAfterSeconds)
+            return response
+        }
+        return Response.text(done)
     }
 }
 

@@ -11,6 +11,7 @@ extension IngestRefusal {
         case .forbidden: .forbidden
         case .busy: .tooManyRequests
         case .unavailable: .serviceUnavailable
+        case .insufficientStorage: .insufficientStorage
         }
     }
 
@@ -25,4 +26,9 @@ extension IngestRefusal {
     var plainTextResponse: Response {
         response(contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: message + "\n"))
     }
+}
+
+extension HTTPResponse.Status {
+    /// 507 (RFC 4918): the server cannot store what the request holds; HTTPTypes names no constant for it.
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 }

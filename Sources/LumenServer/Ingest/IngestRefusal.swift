@@ -22,11 +22,14 @@ public struct IngestRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case busy
         /// Over the memory ceiling, or the store failing: 503, UNAVAILABLE.
         case unavailable
+        /// The disk holding the store is full: 507, RESOURCE_EXHAUSTED, with `Retry-After`. Writes resume on their
+        /// own once space returns.
+        case insufficientStorage
     }
 
     public let kind: Kind
     public let message: String
-    /// Set for `busy` and `unavailable`: when to try again (`Retry-After`, gRPC `RetryInfo`).
+    /// Set for `busy`, `unavailable` and `insufficientStorage`: when to try again (`Retry-After`, gRPC `RetryInfo`).
     public let retryAfterSeconds: Int?
 
     public init(_ kind: Kind, _ message: String, retryAfterSeconds: Int? = nil) {
@@ -70,6 +73,7 @@ public struct IngestRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case .unsupportedEncoding: .unsupportedEncoding
         case .unauthenticated: .unauthenticated
         case .forbidden: .forbidden
+        case .insufficientStorage: .diskFull
         case .busy, .unavailable: nil
         }
     }
@@ -80,7 +84,7 @@ public struct IngestRefusal: Error, Sendable, Equatable, CustomStringConvertible
         switch kind {
         case .badData, .unsupportedMediaType, .unsupportedEncoding: 3  // INVALID_ARGUMENT
         case .forbidden: 7  // PERMISSION_DENIED
-        case .tooLarge, .busy: 8  // RESOURCE_EXHAUSTED
+        case .tooLarge, .busy, .insufficientStorage: 8  // RESOURCE_EXHAUSTED
         case .unavailable: 14  // UNAVAILABLE
         case .unauthenticated: 16  // UNAUTHENTICATED
         }

@@ -7,6 +7,7 @@ public enum RequestRefusalReason: String, Sendable {
     case unsupportedEncoding = "unsupported_encoding"
     case unauthenticated
     case forbidden
+    case diskFull = "disk_full"
 }
 
 extension Ingestor {
