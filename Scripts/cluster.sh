@@ -75,6 +75,12 @@ up() {
     for i in "${nodes[@]}"; do
         wait_for "http://127.0.0.1:$((base + 40 + i))/ready" "$dir/pids/lumen-$i.pid" "$dir/lumen-$i.log"
     done
+    # Every partition owned: the nodes have announced themselves and taken their leases.
+    for _ in $(seq 150); do
+        status=$(curl -sf "http://127.0.0.1:$((base + 40))/lumen/v1/cluster" || true)
+        [ -n "$status" ] && ! grep -q '"unowned"' <<<"$status" && break
+        sleep 0.2
+    done
     echo "Lumen cluster up: 3 NATS servers ($nats_urls), 3 nodes with every role"
     for i in "${nodes[@]}"; do
         echo "  node-$i  send OTLP/HTTP, remote write, Loki, Zipkin to http://127.0.0.1:$((base + 30 + i))," \
