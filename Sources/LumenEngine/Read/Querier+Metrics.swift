@@ -7,6 +7,7 @@ extension Querier {
         var parts: [Labels: [SourceSeries]] = [:]
         for source in readSources(request).metrics {
             for series in answer({ () throws(BlockError) in try source.series(request) }) ?? [] {
+                if case .overLimit = series.samples { throw ReadLimitExceeded(limit: request.limit) }
                 parts[series.labels, default: []].append(series)
             }
         }

@@ -55,6 +55,9 @@ struct SourceSeries: Sendable {
         case decoded([Sample])
         /// The part's chunks overlapping the range, in time order.
         case chunks(MetricPartReader, [ChunkReference], from: Int64, to: Int64)
+        /// Another node found more samples than the read's limit (`RemoteSource`): the read stops as if it had
+        /// gathered them.
+        case overLimit
     }
 
     let labels: Labels
@@ -65,6 +68,7 @@ struct SourceSeries: Sendable {
         switch samples {
         case .decoded(let samples): samples
         case .chunks(let part, let chunks, let from, let to): try part.samples(of: chunks, from: from, to: to)
+        case .overLimit: []
         }
     }
 }
