@@ -106,6 +106,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Query fan-out: reads sent to the nodes that own the data (Query/).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
 
         // Terminal rendering: charts, tables, trace waterfalls, dashboard files (YAML through Yams).

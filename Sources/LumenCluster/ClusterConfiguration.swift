@@ -8,7 +8,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
         case collector
         /// Owns partitions by lease and applies them to its store.
         case storage
-        /// Answers queries (the fan-out to storage nodes is not built yet: a query node answers from its own store).
+        /// Answers queries from its own store and every storage node that owns a partition (`ClusterReads`).
         case query
 
         public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }

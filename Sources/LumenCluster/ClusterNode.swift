@@ -57,7 +57,7 @@ public final class ClusterNode: Sendable {
             ownership = PartitionOwnership(
                 node: configuration.node, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
                 leaseTTL: configuration.leaseTTL, storage: storage,
-                appliedDirectory: dataDirectory + "/cluster", logger: logger,
+                appliedDirectory: dataDirectory + "/cluster", advertiseURL: configuration.advertiseURL, logger: logger,
                 metrics: metrics)
             ownership?.start()
         } else {

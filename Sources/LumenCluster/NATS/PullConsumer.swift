@@ -101,13 +101,7 @@ public final class PullConsumer: Sendable {
 
     /// Messages the consumer has not delivered yet, and those delivered but not acknowledged. Blocks.
     public func pending() throws(NATSError) -> (undelivered: UInt64, unacknowledged: Int64) {
-        let context = try jetStream.context("consumer info")
-        var info: UnsafeMutablePointer<jsConsumerInfo>?
-        var code = jsErrCode(rawValue: 0)
-        let status = js_GetConsumerInfo(&info, context, configuration.stream, configuration.durableName, nil, &code)
-        try NATSError.check(status, "consumer info \(configuration.durableName)", jetStreamCode: code)
-        defer { jsConsumerInfo_Destroy(info) }
-        return (info!.pointee.NumPending, info!.pointee.NumAckPending)
+        try jetStream.pending(stream: configuration.stream, consumer: configuration.durableName)
     }
 
     /// Destroys the subscription (the durable consumer stays). Later calls do nothing.

@@ -25,6 +25,9 @@ public final class PartitionOwnership: Sendable {
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
     let metrics: ClusterMetrics
+    /// What the node announces as `n.<node>`: its API URL, where query nodes send reads (`ReadOwners`); the word
+    /// `storage` when it has none (a node that answers no reads from others, as before fan-out).
+    let announcement: [UInt8]
 
     private struct Held {
         var lease: Lease
@@ -37,11 +40,12 @@ public final class PartitionOwnership: Sendable {
 
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
-        leaseTTL: Duration, storage: Storage, appliedDirectory: String, logger: Logger,
+        leaseTTL: Duration, storage: Storage, appliedDirectory: String, advertiseURL: String? = nil, logger: Logger,
         metrics: ClusterMetrics = ClusterMetrics(),
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.metrics = metrics
+        announcement = Array((advertiseURL ?? "storage").utf8)
         self.node = node
         self.layout = layout
         self.jetStream = jetStream
@@ -85,7 +89,7 @@ public final class PartitionOwnership: Sendable {
 
     func tick() {
         do {
-            try nodes.put(Self.nodeKeyPrefix + node, value: Array("storage".utf8))
+            try nodes.put(Self.nodeKeyPrefix + node, value: announcement)
             let live = try nodes.keys().filter { $0.hasPrefix(Self.nodeKeyPrefix) }
                 .map { String($0.dropFirst(Self.nodeKeyPrefix.count)) }.sorted()
             liveNodes.withLock { $0 = live }
