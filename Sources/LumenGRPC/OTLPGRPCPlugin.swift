@@ -5,7 +5,7 @@ import NIOCore
 import ServiceLifecycle
 
 /// Plugs OTLP/gRPC into `lumen serve` on `configuration.otlpGRPC` (default 0.0.0.0:4317): the trace, metrics and
-/// logs services over HTTP/2 in plaintext, gzip and deflate accepted, requests up to the body limit: a message
+/// logs services over HTTP/2 in plaintext or TLS (`OTLPGRPCListenerFactory`), gzip and deflate accepted, requests up to the body limit: a message
 /// over it, or one that inflates past it, is answered RESOURCE_EXHAUSTED with a message (`GRPCMessageLimitHandler`).
 public struct OTLPGRPCPlugin: ListenerPlugin {
     public init() {}
@@ -21,26 +21,25 @@ struct OTLPGRPCListener: Service {
 
     func run() async throws {
         let export = GRPCExport(ingestor: context.ingestor)
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: address.host, port: address.port), transportSecurity: .plaintext,
-            config: .defaults { config in
-                config.compression.enabledAlgorithms = .all
-                config.rpc.maxRequestPayloadSize = context.configuration.maxBodyBytes
-                config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { [context] stream in
-                    stream.eventLoop.makeCompletedFuture {
-                        let limit = GRPCMessageLimitHandler(limit: context.configuration.maxBodyBytes) {
-                            context.ingestor.refused(.otlpGRPC, $0)
-                        }
-                        try stream.pipeline.syncOperations.addHandler(limit, position: .first)
-                    }
+        var config = HTTP2ServerTransport.Custom<OTLPGRPCListenerFactory>.Config.defaults
+        config.compression.enabledAlgorithms = .all
+        config.rpc.maxRequestPayloadSize = context.configuration.maxBodyBytes
+        config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { [context] stream in
+            stream.eventLoop.makeCompletedFuture {
+                let limit = GRPCMessageLimitHandler(limit: context.configuration.maxBodyBytes) {
+                    context.ingestor.refused(.otlpGRPC, $0)
                 }
-                config.connection.maxIdleTime = context.configuration.connections.idleTimeout
-                config.channelDebuggingCallbacks.onAcceptTCPConnection = { [connections = context.connections] channel in
-                    // Closed here when over budget; the transport then sees the connection end.
-                    connections.admit(channel, listener: .otlpGRPC)
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                }
-            })
+                try stream.pipeline.syncOperations.addHandler(limit, position: .first)
+            }
+        }
+        config.connection.maxIdleTime = context.configuration.connections.idleTimeout
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = { [connections = context.connections] channel in
+            // Closed here when over budget; the transport then sees the connection end.
+            connections.admit(channel, listener: .otlpGRPC)
+            return channel.eventLoop.makeSucceededVoidFuture()
+        }
+        let transport = HTTP2ServerTransport.Custom(
+            listenerFactory: OTLPGRPCListenerFactory(address: address, tls: context.tls), config: config)
         let server = GRPCServer(
             transport: transport,
             services: [TraceExportService(export: export), MetricsExportService(export: export),
@@ -54,7 +53,7 @@ struct OTLPGRPCListener: Service {
                     server.beginGracefulShutdown()
                 }
             }
-            if let bound = try await server.listeningAddress?.ipv4,
+            if let bound = await transport.listeningAddress?.ipv4,
                 let local = try? SocketAddress(ipAddress: bound.host, port: bound.port)
             {
                 context.onListening(.otlpGRPC, local)

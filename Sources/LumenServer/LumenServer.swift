@@ -36,6 +36,9 @@ public struct LumenServer: Sendable {
         plugins: [any ListenerPlugin] = [],
         onListening: @escaping @Sendable (Listener, SocketAddress) -> Void = { _, _ in }
     ) async throws {
+        // Before the store opens: a certificate or key that cannot be used stops the start, naming its file.
+        let tls = try configuration.tls.map(TLSContexts.init(files:))
+        if let tls { logger.info("TLS on every TCP listener", metadata: tls.certificateMetadata) }
         let telemetry = SelfTelemetry()
         let storage = try Storage(
             directory: configuration.dataDirectory, options: configuration.storage, logger: logger
@@ -120,7 +123,7 @@ public struct LumenServer: Sendable {
             router: otlpRouter,
             server: .http1(
                 budget: connections, listener: .otlpHTTP, idleTimeout: idleTimeout, requestTimeout: requestTimeout,
-                onEventLoops: true),
+                onEventLoops: true, tls: tls),
             configuration: .init(address: .hostname(configuration.otlpHTTP.host, port: configuration.otlpHTTP.port),
                 serverName: "lumen"),
             onServerRunning: { channel in
@@ -131,7 +134,7 @@ public struct LumenServer: Sendable {
             router: apiRouter,
             server: .http1WebSocket(
                 budget: connections, listener: .api, idleTimeout: idleTimeout, requestTimeout: requestTimeout,
-                shouldUpgrade: tails.shouldUpgrade),
+                tls: tls, shouldUpgrade: tails.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.api.host, port: configuration.api.port),
                 serverName: "lumen"),
             onServerRunning: { channel in
@@ -155,7 +158,7 @@ public struct LumenServer: Sendable {
         if let address = configuration.syslog {
             services.append(.init(service: SyslogListener(
                 address: address, tenant: configuration.listenerTenant, ingestor: ingestor, telemetry: telemetry,
-                connections: connections, logger: logger,
+                connections: connections, tls: tls, logger: logger,
                 onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
         }
         services.append(.init(service: SelfMetricsRecorder(
@@ -171,9 +174,10 @@ public struct LumenServer: Sendable {
         let alertNotifier: AlertNotifier = { alerts in notifier?.send(alerts) }
         await rules.setNotifier(alertNotifier)
         services.append(.init(service: RuleService(rules: rules, logger: logger)))
+        if let tls { services.append(.init(service: TLSReloadService(contexts: tls, logger: logger))) }
         let context = ListenerContext(
-            configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, logger: logger,
-            onListening: onListening)
+            configuration: configuration, ingestor: ingestor, tenants: tenants, connections: connections, tls: tls,
+            logger: logger, onListening: onListening)
         services += plugins.compactMap { $0.makeService(context) }.map { .init(service: $0) }
         let group = ServiceGroup(
             configuration: .init(

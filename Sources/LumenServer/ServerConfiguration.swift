@@ -60,6 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How many connections each TCP listener serves and how long a connection may idle or take to send a
     /// request.
     public var connections = ConnectionLimits()
+    /// TLS on every TCP listener (OTLP/HTTP, OTLP/gRPC, the API, syslog/TCP); nil: plaintext.
+    public var tls: TLSFiles?
     /// The cluster this node joins (`--cluster`, `cluster:`; docs/cluster.md); nil: a single node, no NATS.
     public var cluster: ClusterConfiguration?
 

@@ -14,7 +14,7 @@ struct WebSocketConnectionsTests {
         router.get("/ok") { _, _ in "ok" }
         let app = await LoopbackApplication.start(router, server: .http1WebSocket(
             budget: ConnectionBudget(limit: 10, telemetry: SelfTelemetry()), listener: .api, idleTimeout: idle,
-            requestTimeout: .seconds(30), shouldUpgrade: { _ in .dontUpgrade }))
+            requestTimeout: .seconds(30), tls: nil, shouldUpgrade: { _ in .dontUpgrade }))
         defer { app.stop() }
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: app.port).get()

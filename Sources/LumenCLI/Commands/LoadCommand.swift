@@ -13,8 +13,11 @@ struct LoadCommand: AsyncParsableCommand {
             --rate 0 sends as fast as the server acknowledges.
             """)
 
-    @Option(help: "Where to send: OTLP/HTTP at a URL or host:port (lumen serve --otlp-http), or grpc://host:port for OTLP/gRPC.")
+    @Option(help: "Where to send: OTLP/HTTP at a URL or host:port (lumen serve --otlp-http), or grpc://host:port for OTLP/gRPC (grpcs:// in TLS).")
     var endpoint = "http://127.0.0.1:4318"
+
+    @Option(name: .customLong("ca-file"), help: "PEM CA certificates to verify an https:// or grpcs:// endpoint with, instead of the system's.")
+    var caFile: String?
 
     @Option(help: "Simulated shop requests per second (0: as fast as possible).")
     var rate: Double = 20
@@ -49,7 +52,8 @@ struct LoadCommand: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        guard let url = endpoint.hasPrefix("grpc://") ? URL(string: endpoint) : ServerAddress.url(endpoint) else {
+        let overGRPC = endpoint.hasPrefix("grpc://") || endpoint.hasPrefix("grpcs://")
+        guard let url = overGRPC ? URL(string: endpoint) : ServerAddress.url(endpoint) else {
             throw ValidationError("--endpoint takes a URL or host:port, like http://127.0.0.1:4318; got \"\(endpoint)\"")
         }
         guard let nanoseconds = DurationText.parse(duration), nanoseconds > 0 else {
@@ -59,6 +63,7 @@ struct LoadCommand: AsyncParsableCommand {
             endpoint: url, tenant: tenant, seed: seed, rate: rate,
             duration: count == nil ? .nanoseconds(nanoseconds) : nil, count: count, concurrency: concurrency,
             batchSize: batchSize, gzip: gzip)
+        options.caFile = caFile
         if backfill {
             guard rate > 0, count == nil else { throw ValidationError("--backfill needs a --rate above 0 and no --count") }
             options.startTime = Timestamp.now() - nanoseconds
@@ -68,9 +73,13 @@ struct LoadCommand: AsyncParsableCommand {
         // OTLP/gRPC when asked; the options still need an http URL for their own checks.
         var grpc: OTLPGRPCSender? = nil
         var httpOptions = options
-        if url.scheme == "grpc" {
+        if overGRPC {
             guard let host = url.host, let port = url.port else { throw ValidationError("--endpoint grpc://host:port") }
-            grpc = try OTLPGRPCSender(host: host, port: port, tenant: tenant, gzip: gzip)
+            if url.scheme == "grpcs" && caFile == nil {
+                throw ValidationError("grpcs:// needs --ca-file, the CA that signed the server's certificate")
+            }
+            grpc = try OTLPGRPCSender(
+                host: host, port: port, tenant: tenant, gzip: gzip, caFile: url.scheme == "grpcs" ? caFile : nil)
             httpOptions.endpoint = URL(string: "http://\(host):\(port)")!
         }
         let runner: LoadRunner

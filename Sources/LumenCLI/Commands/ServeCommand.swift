@@ -88,6 +88,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-url"), help: "This node's query API as the other nodes reach it (default http://127.0.0.1:<api port>).")
     var advertiseURL: String?
 
+    @Option(name: .customLong("tls-cert"), help: "A PEM certificate (with any intermediates): TLS on every TCP listener — OTLP/HTTP, OTLP/gRPC, the API, syslog/TCP. Reread on SIGHUP.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA certificates: every client must present a certificate one of them signed.")
+    var tlsClientCA: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -161,6 +170,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBodyMiB {
             guard maxBodyMiB > 0 else { throw ValidationError("--max-body-size must be positive") }
             configuration.maxBodyBytes = maxBodyMiB << 20
+        }
+        do {
+            configuration.tls = try TLSFiles.overriding(
+                configuration.tls, certificate: tlsCert, privateKey: tlsKey, clientCA: tlsClientCA)
+        } catch {
+            throw ValidationError("--tls-cert, --tls-key, --tls-client-ca: \(error)")
         }
         try applyClusterFlags(to: &configuration)
         return configuration

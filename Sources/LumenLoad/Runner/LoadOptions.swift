@@ -33,6 +33,8 @@ public struct LoadOptions: Sendable {
     /// Retries of one POST answered 429 or 503 (or not answered at all) before it counts as failed.
     public var maxRetries: Int
     public var requestTimeout: Duration
+    /// PEM CA certificates an https endpoint's certificate must chain to, instead of the system's.
+    public var caFile: String?
 
     public static let defaultEndpoint = URL(string: "http://127.0.0.1:4318")!
 

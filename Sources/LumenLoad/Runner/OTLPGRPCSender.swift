@@ -4,8 +4,9 @@ import GRPCNIOTransportHTTP2
 import LumenGRPC
 import LumenWire
 
-/// Sends `lumen load` over OTLP/gRPC instead of HTTP: one HTTP/2 connection, the three Export RPCs,
-/// retrying RESOURCE_EXHAUSTED and UNAVAILABLE with backoff as OTLP exporters do.
+/// Sends `lumen load` over OTLP/gRPC instead of HTTP: one HTTP/2 connection, in plaintext or, given `caFile`
+/// (PEM), in TLS verified against it; the three Export RPCs, retrying RESOURCE_EXHAUSTED and UNAVAILABLE with
+/// backoff as OTLP exporters do.
 ///
 /// Lifecycle: `start()` runs the connection until `stop()`; both from the task that owns the run.
 public final class OTLPGRPCSender: OTLPSender {
@@ -14,10 +15,13 @@ public final class OTLPGRPCSender: OTLPSender {
     private let options: CallOptions
     private let maxRetries: Int
 
-    public init(host: String, port: Int, tenant: String?, gzip: Bool, maxRetries: Int = 5) throws {
+    public init(host: String, port: Int, tenant: String?, gzip: Bool, caFile: String? = nil, maxRetries: Int = 5) throws {
+        let security: HTTP2ClientTransport.Posix.TransportSecurity = caFile.map { caFile in
+            .tls { $0.trustRoots = .certificates([.file(path: caFile, format: .pem)]) }
+        } ?? .plaintext
         client = GRPCClient(
             transport: try .http2NIOPosix(
-                target: .ipv4(address: host, port: port), transportSecurity: .plaintext,
+                target: .ipv4(address: host, port: port), transportSecurity: security,
                 config: .defaults { $0.compression.enabledAlgorithms = .all }))
         var metadata = Metadata()
         if let tenant { metadata.addString(tenant, forKey: "x-scope-orgid") }

@@ -40,7 +40,7 @@ final class OTLPHTTPSender: OTLPSender {
         gzip = options.gzip
         maxRetries = options.maxRetries
         timeout = options.requestTimeout
-        client = LoadHTTPClient.make(connections: options.concurrency)
+        client = LoadHTTPClient.make(connections: options.concurrency, caFile: options.caFile)
     }
 
     func close() async {

@@ -80,6 +80,8 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     }
 
     public var listen: Listen?
+    /// TLS on every TCP listener (`ConfigurationFile+TLS.swift`).
+    public var tls: TLS?
     public var connections: Connections?
     public var dataDir: String?
     public var statsdFlushSeconds: Int?
@@ -105,7 +107,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
     public var externalLabels: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
+        case listen, tls, connections, dataDir = "data_dir", statsdFlushSeconds = "statsd_flush_seconds"
         case listenerTenant = "listener_tenant", tokens, adminToken = "admin_token", limits, overload
         case maxQueryLimit = "max_query_limit", storage, query, cluster
         case alertmanagers
@@ -174,6 +176,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
                 configuration.connections.requestTimeout = .nanoseconds(value)
             }
         }
+        if let tls { configuration.tls = try tls.files() }
         if let dataDir { configuration.dataDirectory = dataDir }
         if let statsdFlushSeconds {
             guard statsdFlushSeconds > 0 else { throw Error(description: "statsd_flush_seconds must be positive") }
@@ -289,6 +292,7 @@ public struct ConfigurationFile: Codable, Sendable, Equatable {
             idleTimeout: DurationText.format(configuration.connections.idleTimeout.nanoseconds),
             requestTimeout: DurationText.format(configuration.connections.requestTimeout.nanoseconds))
         dataDir = configuration.dataDirectory
+        tls = configuration.tls.map(TLS.init)
         cluster = configuration.cluster.map(Cluster.init)
         statsdFlushSeconds = configuration.statsdFlushSeconds
         listenerTenant = configuration.listenerTenant.id

@@ -14,6 +14,7 @@ indirect enum ConfigurationSchema: Sendable {
 
     static let file = ConfigurationSchema.section(keys(ConfigurationFile.CodingKeys.self, [
         .listen: section(ConfigurationFile.Listen.CodingKeys.self),
+        .tls: section(ConfigurationFile.TLS.CodingKeys.self),
         .connections: section(ConfigurationFile.Connections.CodingKeys.self),
         .tokens: .map(.value),
         .limits: .section([

@@ -41,17 +41,20 @@ struct BudgetedConnections<Connection: ServerChildChannel>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1 within `budget`, closing a connection idle for `idleTimeout` between requests (which also ends
     /// a client that sends a request head too slowly) or whose request does not arrive whole within
-    /// `requestTimeout`; on their event loops (`EventLoopConnections`) or on Swift's pool.
+    /// `requestTimeout`; on their event loops (`EventLoopConnections`) or on Swift's pool; inside TLS when
+    /// `tls` is set.
     static func http1(
         budget: ConnectionBudget, listener: LumenServer.Listener, idleTimeout: TimeAmount, requestTimeout: TimeAmount,
-        onEventLoops: Bool
+        onEventLoops: Bool, tls: TLSContexts?
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            let http = HTTP1Channel(
-                responder: responder,
-                configuration: .init(
-                    additionalChannelHandlers: [RequestReadDeadline(timeout: requestTimeout)],
-                    idleTimeout: idleTimeout))
+            let http = TLSConnections(
+                connection: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(
+                        additionalChannelHandlers: [RequestReadDeadline(timeout: requestTimeout)],
+                        idleTimeout: idleTimeout)),
+                contexts: tls)
             if onEventLoops {
                 return BudgetedConnections(
                     connection: EventLoopConnections(connection: http), budget: budget, listener: listener)

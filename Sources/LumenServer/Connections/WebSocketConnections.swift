@@ -11,7 +11,7 @@ extension HTTPServerBuilder {
     /// wait (the upgrade path reads it before Hummingbird's idle timeout is in place).
     static func http1WebSocket(
         budget: ConnectionBudget, listener: LumenServer.Listener, idleTimeout: TimeAmount, requestTimeout: TimeAmount,
-        shouldUpgrade: @escaping @Sendable (HTTPRequest) -> ShouldUpgradeResult<LokiTails.Handler>
+        tls: TLSContexts?, shouldUpgrade: @escaping @Sendable (HTTPRequest) -> ShouldUpgradeResult<LokiTails.Handler>
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             let upgradable = HTTP1WebSocketUpgradeChannel(
@@ -23,8 +23,9 @@ extension HTTPServerBuilder {
                     ws: .init(autoPing: .enabled(timePeriod: .seconds(30)))),
                 shouldUpgrade: { head, _, _ in shouldUpgrade(head) })
             return BudgetedConnections(
-                connection: FirstHeadDeadline(connection: upgradable, timeout: idleTimeout), budget: budget,
-                listener: listener)
+                connection: FirstHeadDeadline(
+                    connection: TLSConnections(connection: upgradable, contexts: tls), timeout: idleTimeout),
+                budget: budget, listener: listener)
         }
     }
 }

@@ -17,6 +17,8 @@ public struct ListenerContext: Sendable {
     public let tenants: TenantResolver
     /// Every TCP listener admits its connections through it.
     public let connections: ConnectionBudget
+    /// TLS for every accepted connection (`TLSContexts.addHandler`); nil: plaintext.
+    public let tls: TLSContexts?
     public let logger: Logger
     public let onListening: @Sendable (LumenServer.Listener, SocketAddress) -> Void
 }

@@ -7,13 +7,14 @@ import ServiceLifecycle
 
 /// Syslog on one port over UDP (a message per datagram) and TCP (octet-counted or newline-framed), RFC 5424
 /// and RFC 3164, as log records of the configured tenant (`listener_tenant`), batched (`LogBatcher`) into the
-/// ingest pipeline. Messages that do not parse are counted and skipped.
+/// ingest pipeline. Messages that do not parse are counted and skipped. TCP is inside TLS when `tls` is set.
 struct SyslogListener: Service {
     let address: ListenAddress
     let tenant: Tenant
     let ingestor: Ingestor
     let telemetry: SelfTelemetry
     let connections: ConnectionBudget
+    let tls: TLSContexts?
     let logger: Logger
     let onListening: @Sendable (_ transport: String, SocketAddress) -> Void
 
@@ -75,9 +76,10 @@ struct SyslogListener: Service {
                 let port = udp.channel.localAddress?.port ?? address.port
                 let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .bind(host: address.host, port: port) { channel in
+                    .bind(host: address.host, port: port) { [tls] channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                            try tls?.addHandler(to: channel, for: .none)
+                            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                         }
                     }
                 return (udp, tcp)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The cost of TLS on ingest: two release servers side by side in one run, one in plaintext and one with
+# --tls-cert/--tls-key (a P-256 certificate made here by openssl), each loaded in turn by `lumen load --rate 0`
+# over OTLP/HTTP and OTLP/gRPC (https:// and grpcs:// with --ca-file), alternating for several rounds so that
+# the machine's drift falls on both alike. Prints each round and the median spans/s per transport and mode.
+# The load generator runs on the same cores and pays its own side of TLS too.
+# Usage: Scripts/bench/tls.sh [seconds] [rounds] [concurrency] [shop-requests-per-POST]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds=${1:-10}
+rounds=${2:-3}
+concurrency=${3:-16}
+batch=${4:-20}
+
+. Scripts/bench/common.sh
+lumen=$(lumen_binary)
+work=$(mktemp -d)
+trap 'kill $plain $secure 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cd "$work"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench-ca \
+    -keyout ca.key -out ca.pem 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout server.key -out server.csr 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 1 -days 2 -extfile server.ext \
+    -out server.pem 2>/dev/null
+cd - >/dev/null
+
+serve() {  # name, OTLP/HTTP port, OTLP/gRPC port, API port, extra flags…
+    local name=$1 http=$2 grpc=$3 api=$4
+    shift 4
+    $lumen serve --data-dir "$work/$name" --otlp-http 127.0.0.1:$http --otlp-grpc 127.0.0.1:$grpc \
+        --api 127.0.0.1:$api --statsd off --syslog off --log-level warning "$@" >"$work/$name.log" 2>&1 &
+}
+serve plain 21418 21417 21470
+plain=$!
+serve secure 21428 21427 21480 --tls-cert "$work/server.pem" --tls-key "$work/server.key"
+secure=$!
+for _ in $(seq 100); do
+    curl -sf http://127.0.0.1:21470/ready >/dev/null && curl -sf --cacert "$work/ca.pem" https://127.0.0.1:21480/ready >/dev/null && break
+    sleep 0.1
+done
+
+results="$work/results"
+: >"$results"
+for round in $(seq "$rounds"); do
+    for transport in http grpc; do
+        for mode in plain tls; do
+            case $transport/$mode in
+                http/plain) endpoint=http://127.0.0.1:21418 ;;
+                http/tls) endpoint=https://127.0.0.1:21428 ;;
+                grpc/plain) endpoint=grpc://127.0.0.1:21417 ;;
+                grpc/tls) endpoint=grpcs://127.0.0.1:21427 ;;
+            esac
+            out=$($lumen load --endpoint $endpoint --ca-file "$work/ca.pem" --seed $RANDOM --rate 0 \
+                --duration "${seconds}s" --concurrency "$concurrency" --batch-size "$batch" --quiet)
+            spans=$(echo "$out" | sed -n 's/.*acknowledged (\([0-9.]*\) spans\/s).*/\1/p')
+            latency=$(echo "$out" | sed -n 's/^acknowledgement latency per POST: //p')
+            failures=$(echo "$out" | sed -n 's/.*, \([0-9]*\) failures$/\1/p')
+            echo "round $round  $transport  $mode  $spans spans/s  $latency  failures $failures"
+            echo "$transport $mode $spans" >>"$results"
+        done
+    done
+done
+
+echo "== medians over $rounds rounds (spans/s acknowledged), TLS / plaintext"
+for transport in http grpc; do
+    p=$(awk -v t=$transport '$1 == t && $2 == "plain" {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    s=$(awk -v t=$transport '$1 == t && $2 == "tls" {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v t=$transport -v p="$p" -v s="$s" 'BEGIN {printf "%-5s plaintext %8.0f   tls %8.0f   ratio %.2f\n", t, p, s, s / p}'
+done
+echo "machine: $(nproc) cores, $(uname -r)"
