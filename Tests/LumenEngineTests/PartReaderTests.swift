@@ -205,4 +205,23 @@ struct NewestFirstTests {
         }
         #expect(read.map(\.line) == ["retried", "other line, same time", "b"])
     }
+
+    @Test func anyOrderYieldsEveryItemOnceHoldingOneGroupAtATime() {
+        // Items come page by page as each group is decoded, so the first is handed out after one group.
+        let decoded = Counter()
+        let pages = (0..<(3 * PageGroups<LogRecord>.groupSize)).map { page in
+            Self.page((0..<10).map { Self.record(Int64(page * 10 + $0), "\(page)-\($0)") }, decoded: decoded)
+        }
+        var read = AnyOrder(pages, dedupe: false) { Issue.record($0) }
+        #expect(read.next()?.line == "0-0")
+        #expect(decoded.count.withLock { $0 } == PageGroups<LogRecord>.groupSize)
+        var lines = ["0-0"]
+        while let record = read.next() { lines.append(record.line) }
+        #expect(lines.count == pages.count * 10)
+        #expect(Set(lines).count == lines.count)
+
+        let retried = [Self.record(3, "retried"), Self.record(3, "other line, same time"), Self.record(2, "b")]
+        let twice = AnyOrder([Self.page(retried), Self.page([retried[0]])], dedupe: true) { Issue.record($0) }
+        #expect(twice.map(\.line) == ["retried", "other line, same time", "b"])
+    }
 }

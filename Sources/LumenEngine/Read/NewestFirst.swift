@@ -1,4 +1,3 @@
-import Foundation
 import LumenModel
 
 /// What `NewestFirst` orders and tells apart: a log record by stream, time and line (as Loki drops a line equal
@@ -44,8 +43,7 @@ extension Span: NewestFirstItem {
 ///
 /// A page that fails to decode (a damaged block) is reported to `failed` and left out.
 public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
-    private let pages: [SourcePage<Item>]
-    private var nextPage = 0
+    private var groups: PageGroups<Item>
     /// Decoded items not handed out yet, with their streams and times, and `order`: their positions sorted by
     /// time, the newest last.
     private var items: [Item] = []
@@ -56,32 +54,30 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
     private let identify: ((Item, Int) -> ItemIdentity)?
     private var seen = Set<ItemIdentity>()
     private let time: (Item) -> Int64
-    private var streamNumbers: [Labels: Int] = [:]
-    private let failed: (BlockError) -> Void
 
-    /// Pages decoded per group: enough to keep every core busy, few enough that a read with a limit stops soon.
-    static var groupSize: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
+    static var groupSize: Int { PageGroups<Item>.groupSize }
 
     /// - Parameter dedupe: whether several sources contributed, so that an item may come twice.
     init(
         _ pages: [SourcePage<Item>], limit: Int, dedupe: Bool, failed: @escaping (BlockError) -> Void
     ) where Item: NewestFirstItem {
-        self.pages = pages.sorted { $0.newest > $1.newest }
+        groups = PageGroups(pages.sorted { $0.newest > $1.newest }, numbersStreams: dedupe, failed: failed)
         remaining = Swift.max(limit, 0)
         identify = dedupe ? { $0.identity(stream: $1) } : nil
         time = \.orderTime
-        self.failed = failed
     }
 
     public mutating func next() -> Item? {
         while remaining > 0 {
-            if let position = order.last, nextPage == pages.count || times[position] >= pages[nextPage].newest {
+            if let position = order.last,
+                groups.isFinished || times[position] >= groups.pages[groups.next].newest
+            {
                 order.removeLast()
                 if let identify, !seen.insert(identify(items[position], streams[position])).inserted { continue }
                 remaining -= 1
                 return items[position]
             }
-            guard nextPage < pages.count else { return nil }
+            guard !groups.isFinished else { return nil }
             decodeGroup()
         }
         return nil
@@ -93,22 +89,8 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
             streams.removeAll(keepingCapacity: true)
             times.removeAll(keepingCapacity: true)
         }
-        let group = Array(pages[nextPage..<Swift.min(nextPage + Self.groupSize, pages.count)])
-        nextPage += group.count
-        let decoded = group.concurrentMap(minimumPerThread: 1) { page -> Result<[Item], BlockError> in
-            Result { () throws(BlockError) in try page.decode() }
-        }
         let firstNew = items.count
-        for (page, result) in zip(group, decoded) {
-            switch result {
-            case .success(let pageItems):
-                let stream = identify == nil ? 0 : streamNumber(page.stream)
-                items += pageItems
-                streams += repeatElement(stream, count: pageItems.count)
-            case .failure(let error):
-                failed(error)
-            }
-        }
+        groups.decodeNext(into: &items, streams: &streams)
         // Positions, not items, are sorted: moving items as large as a span or a log record through a sort took
         // seven times longer than decoding them. Equal times keep their page order. Only the new positions are
         // sorted, then merged into the ones waiting: the pages of a span block each reach its newest time, so a
@@ -139,12 +121,5 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
         merged += waiting[w...]
         merged += fresh[f...]
         return merged
-    }
-
-    private mutating func streamNumber(_ labels: Labels?) -> Int {
-        guard let labels else { return 0 }
-        if let number = streamNumbers[labels] { return number }
-        streamNumbers[labels] = streamNumbers.count
-        return streamNumbers.count - 1
     }
 }

@@ -6,6 +6,10 @@ extension Querier {
         newestFirst(readSources(request).spans, request) { source throws(BlockError) in try source.pages(request) }
     }
 
+    public func everySpan(_ request: ReadRequest) -> AnyOrder<Span> {
+        anyOrder(readSources(request).spans) { source throws(BlockError) in try source.pages(request) }
+    }
+
     public func traces(_ ids: Set<TraceID>, _ request: ReadRequest) -> [TraceID: [Span]] {
         var seen = Set<SpanKey>()
         var byTrace: [TraceID: [Span]] = [:]

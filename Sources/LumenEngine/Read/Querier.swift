@@ -32,6 +32,22 @@ extension Querier {
     func newestFirst<Source, Item: NewestFirstItem>(
         _ sources: [Source], _ request: ReadRequest, pages: (Source) throws(BlockError) -> [SourcePage<Item>]
     ) -> NewestFirst<Item> {
+        let (all, dedupe) = everyPage(sources, pages)
+        return NewestFirst(all, limit: request.limit, dedupe: dedupe) { readFailed($0) }
+    }
+
+    /// The items of every source's pages in any order, each once.
+    func anyOrder<Source, Item: NewestFirstItem>(
+        _ sources: [Source], pages: (Source) throws(BlockError) -> [SourcePage<Item>]
+    ) -> AnyOrder<Item> {
+        let (all, dedupe) = everyPage(sources, pages)
+        return AnyOrder(all, dedupe: dedupe) { readFailed($0) }
+    }
+
+    /// Every source's pages, and whether more than one source has any (so that an item may come twice).
+    private func everyPage<Source, Item>(
+        _ sources: [Source], _ pages: (Source) throws(BlockError) -> [SourcePage<Item>]
+    ) -> (pages: [SourcePage<Item>], dedupe: Bool) {
         var all: [SourcePage<Item>] = []
         var contributing = 0
         for source in sources {
@@ -39,7 +55,7 @@ extension Querier {
             if !found.isEmpty { contributing += 1 }
             all += found
         }
-        return NewestFirst(all, limit: request.limit, dedupe: contributing > 1) { readFailed($0) }
+        return (all, contributing > 1)
     }
 
     /// The sorted union of sources' label names or values.

@@ -34,6 +34,9 @@ public protocol TelemetryReader: Sendable {
     /// Spans starting in the range that `request.spanPrefilter` admits, newest first, at most `request.limit`,
     /// decoded as the caller iterates.
     func spans(_ request: ReadRequest) -> NewestFirst<Span>
+    /// Every span starting in the range that `request.spanPrefilter` admits, in no particular order (the limit
+    /// does not apply): for reads that take them all, such as the service graph.
+    func everySpan(_ request: ReadRequest) -> AnyOrder<Span>
 }
 
 /// The reads as the query layer calls them: a request built from arguments, and a filter applied to what the

@@ -9,16 +9,10 @@ extension QueryEngine {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let budget = QueryBudget(limits, cancellation: cancellation)
         var calls: [ServiceCallGraph.Call] = []
-        var stopped = false
-        _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
-            if calls.count % 1024 == 1023 {
-                budget.record(samples: 1024)
-                stopped = stopped || budget.isExhausted || budget.isPastDeadline
-            }
-            if !stopped { calls.append(ServiceCallGraph.Call(span)) }
-            return false
+        for span in store.everySpan(ReadRequest(tenant: tenant, from: from, to: to)) {
+            guard budget.visit() else { break }
+            calls.append(ServiceCallGraph.Call(span))
         }
-        budget.record(samples: calls.count % 1024)
         try budget.check()
         return ServiceCallGraph(calls: calls, from: from, to: to)
     }

@@ -41,11 +41,11 @@ final class QueryBudget {
     }
 
     /// Counts one item a read visits (a log record, a span) as a sample and says whether the read should go on:
-    /// every 1,024 items it looks at the deadline and the cancellation, which `check()` then reports. Once it has
-    /// said stop it says so for the rest of the read.
+    /// every 1,024 items it looks at the ceilings, the deadline and the cancellation, which `check()` then
+    /// reports. Once it has said stop it says so for the rest of the read.
     func visit() -> Bool {
         samples += 1
-        if samples % 1024 == 0, !stopped, isPastDeadline { stopped = true }
+        if samples % 1024 == 0, !stopped, isExhausted || isPastDeadline { stopped = true }
         return !stopped
     }
 

@@ -40,10 +40,9 @@ extension QueryEngine {
         _ tenant: Tenant, from: Int64, to: Int64, budget: QueryBudget
     ) throws(QueryError) -> [TraceID: Int64] {
         var newest: [TraceID: Int64] = [:]
-        _ = store.spans(tenant, from: from, to: to, limit: 1) { span in
-            guard budget.visit() else { return false }
+        for span in store.everySpan(ReadRequest(tenant: tenant, from: from, to: to)) {
+            guard budget.visit() else { break }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
-            return false
         }
         try budget.check()
         return newest
@@ -117,9 +116,9 @@ extension QueryEngine {
         _ tenant: Tenant, from: Int64, to: Int64, budget: QueryBudget, prefilter: SpanPrefilter = .none,
         _ body: (Span) -> Void
     ) throws(QueryError) {
-        _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: prefilter) { span in
-            if budget.visit() { body(span) }
-            return false
+        for span in store.everySpan(ReadRequest(tenant: tenant, from: from, to: to, spanPrefilter: prefilter)) {
+            guard budget.visit() else { break }
+            body(span)
         }
         try budget.check()
     }
