@@ -29,11 +29,13 @@ public struct LumenServer: Sendable {
     }
 
     /// Runs until a shutdown signal or `shutdown.trigger()`. `onListening` learns each bound address, which is
-    /// how tests find ports chosen with port 0.
+    /// how tests find ports chosen with port 0. `readPeers` adds those nodes to every query's reads (a fan-out
+    /// without NATS; in a cluster the query role reads the partitions' owners, `reader`).
     public func run(
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         shutdown: ServerShutdown = ServerShutdown(),
         plugins: [any ListenerPlugin] = [],
+        readPeers: (any ReadPeers)? = nil,
         onListening: @escaping @Sendable (Listener, SocketAddress) -> Void = { _, _ in }
     ) async throws {
         // Before the store opens: a certificate or key that cannot be used stops the start, naming its file.
@@ -54,7 +56,12 @@ public struct LumenServer: Sendable {
             throw error
         }
         let connections = Self.connectionBudget(configuration, telemetry: telemetry, logger: logger)
-        let engine = QueryEngine(store: storage, limits: configuration.queryLimits)
+        let barrier = cluster.map { ReadBarrier(node: $0) }
+        let engine = QueryEngine(
+            store: Self.reader(
+                storage: storage, cluster: cluster, barrier: barrier, peers: readPeers, configuration: configuration,
+                logger: logger),
+            limits: configuration.queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
@@ -73,6 +80,11 @@ public struct LumenServer: Sendable {
 
         let apiRouter = Router()
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
+        apiRouter.add(middleware: ReadScopeMiddleware())
+        let internalReads = InternalReadRoutes(
+            storage: storage, tenants: tenants, barrier: barrier, maxTimeout: configuration.queryLimits.timeout,
+            maxConcurrent: configuration.maxConcurrentQueries)
+        internalReads.register(on: apiRouter)
         AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants)
             .register(on: apiRouter)
         ClusterRoutes(node: cluster, tenants: tenants).register(on: apiRouter)
@@ -193,12 +205,14 @@ public struct LumenServer: Sendable {
         } catch {
             await queries.shutdown()
             await ruleQueries.shutdown()
+            await internalReads.shutdown()
             await cluster?.shutdown()
             try? storage.close()
             throw error
         }
         await queries.shutdown()
         await ruleQueries.shutdown()
+        await internalReads.shutdown()
         await cluster?.shutdown()  // before the store closes: its appliers write to it
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LumenEngine
 import LumenServer
 import NIOCore
 #if canImport(FoundationNetworking)
@@ -18,8 +19,10 @@ struct TestServer {
     private let shutdown: ServerShutdown
 
     /// Starts a server; reuse `dataDirectory` to restart over the same store.
+    /// `readPeers`: other nodes every read also asks (a query node's fan-out without NATS).
     static func start(
-        dataDirectory: String? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+        dataDirectory: String? = nil, readPeers: (any ReadPeers)? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("lumen-test-\(UUID().uuidString)").path
@@ -38,7 +41,8 @@ struct TestServer {
         let server = LumenServer(configuration: configuration, logger: logger)
         let shutdown = ServerShutdown()
         let task = Task {
-            try await server.run(gracefulShutdownSignals: [], shutdown: shutdown) { listener, address in
+            try await server.run(gracefulShutdownSignals: [], shutdown: shutdown, readPeers: readPeers) {
+                listener, address in
                 continuation.yield((listener, address.port ?? 0))
             }
         }

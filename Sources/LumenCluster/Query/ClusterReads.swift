@@ -28,7 +28,7 @@ public final class ClusterReads: ReadPeers {
     ///   - adminToken: sent to the other nodes' internal endpoint, which needs it where tokens are configured.
     ///   - timeout: the longest a read waits for another node (the query timeout).
     public init(
-        node: ClusterNode, barrier: ReadBarrier, client: HTTPClient = .shared, adminToken: String?,
+        node: ClusterNode, barrier: ReadBarrier, client: HTTPClient = ReadClient.shared, adminToken: String?,
         timeout: Duration, ownersMaxAge: Duration = .seconds(1)
     ) {
         self.node = node

@@ -11,7 +11,7 @@ public struct StaticReadPeers: ReadPeers {
     let timeout: Duration
 
     public init(
-        nodes: [(name: String, url: String)], client: HTTPClient = .shared, adminToken: String? = nil,
+        nodes: [(name: String, url: String)], client: HTTPClient = ReadClient.shared, adminToken: String? = nil,
         timeout: Duration = .seconds(120)
     ) {
         self.nodes = nodes

@@ -19,7 +19,7 @@ struct NativeQueryRoutes: Sendable {
             try await self.query(request)
         }
         router.get("/lumen/v1/traces/:traceID") { request, context in
-            try self.trace(request, id: context.parameters.get("traceID") ?? "")
+            try await self.trace(request, id: context.parameters.get("traceID") ?? "")
         }
         CorrelationRoutes(engine: engine, tenants: tenants, queries: queries).register(on: router)
     }
@@ -77,13 +77,16 @@ struct NativeQueryRoutes: Sendable {
         return QueryWindow(start: start, end: end, step: step)
     }
 
-    private func trace(_ request: Request, id: String) throws(APIError) -> Response {
+    /// On a query thread: in a cluster the read waits for the nodes holding the trace.
+    private func trace(_ request: Request, id: String) async throws(APIError) -> Response {
         guard let traceID = TraceID(hex: id) else {
             // The path parameter arrives percent-encoded: echo what the user typed (`…`, not `%E2%80%A6`).
             let typed = id.removingPercentEncoding ?? id
             throw APIError(.badRequest, "invalid trace ID \"\(typed.prefix(64))\": expected 32 hexadecimal digits")
         }
-        let (spans, logs) = engine.store.trace(try tenants.tenant(of: request), id: traceID)
+        let (spans, logs) = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            engine.store.trace(tenant, id: traceID)
+        }
         guard !spans.isEmpty || !logs.isEmpty else {
             throw APIError(.notFound, "trace \(traceID.hex) not found")
         }

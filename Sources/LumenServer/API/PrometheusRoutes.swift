@@ -53,7 +53,10 @@ struct PrometheusRoutes: Sendable {
             let (data, warnings) = try await queries.run { [self, parameters] cancellation in
                 try answer(route, parameters, tenant: tenant, cancellation: cancellation)
             }
-            return PrometheusEnvelope(status: "success", data: data, warnings: warnings).response()
+            // A partial answer in a cluster names the nodes it left out (`ReadScopeMiddleware`).
+            return PrometheusEnvelope(
+                status: "success", data: data, warnings: warnings + (ReadScope.current?.warnings ?? [])
+            ).response()
         } catch let error as APIError {
             return Self.errorResponse(error)
         } catch let error as QueryError {

@@ -1,4 +1,5 @@
 import Hummingbird
+import LumenEngine
 import LumenQuery
 import NIOPosix
 import Synchronization
@@ -38,8 +39,20 @@ final class QueryExecutor: Sendable {
         let client = ClientConnection.current
         let watch = client?.onDisconnect { cancellation.cancel() }
         defer { if let watch { client?.stopWatching(watch) } }
+        // The request's scope (`ReadScopeMiddleware`), or one of its own: reads of other nodes stop with the query,
+        // and a node that failed fails it with 503 unless the request allowed a partial answer.
+        let scope = ReadScope.current ?? ReadScope()
         return try await withTaskCancellationHandler {
-            try await pool.runIfActive { try work(cancellation) }
+            try await pool.runIfActive {
+                scope.attach(deadline: nil, isCancelled: { cancellation.isCancelled }, cancel: { cancellation.cancel() })
+                do {
+                    let result = try ReadScope.$current.withValue(scope) { try work(cancellation) }
+                    if let failure = scope.failure { throw APIError(.serviceUnavailable, failure, retryAfterSeconds: 1) }
+                    return result
+                } catch let error where scope.failure != nil && !(error is APIError) {
+                    throw APIError(.serviceUnavailable, scope.failure!, retryAfterSeconds: 1)
+                }
+            }
         } onCancel: {
             cancellation.cancel()
         }

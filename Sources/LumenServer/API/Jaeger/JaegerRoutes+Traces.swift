@@ -8,12 +8,14 @@ import LumenQuery
 /// Grafana send it, or logfmt) and lasting between `minDuration` and `maxDuration`; `start`/`end` in µs (else
 /// `lookback`, like `1h`, back from now; else the last hour), at most `limit` traces (20), newest first.
 extension JaegerRoutes {
-    func trace(_ request: Request, id: String) throws(APIError) -> Response {
+    func trace(_ request: Request, id: String) async throws(APIError) -> Response {
         guard let traceID = TempoTraceID.parse(id) else {
             throw APIError(.badRequest, "invalid trace ID \"\((id.removingPercentEncoding ?? id).prefix(64))\": "
                 + "expected up to 32 hexadecimal digits")
         }
-        let spans = engine.store.trace(try tenants.tenant(of: request), id: traceID).spans
+        let spans = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            engine.store.trace(tenant, id: traceID).spans
+        }
         guard !spans.isEmpty else { throw APIError(.notFound, "trace not found") }
         return Self.envelope(count: 1) { json in
             json.byte("[")

@@ -42,7 +42,7 @@ struct JaegerRoutes: Sendable {
             try await self.respond { try await self.search(request) }
         }
         group.get("traces/:traceID") { request, context in
-            try await self.respond { try self.trace(request, id: context.parameters.get("traceID") ?? "") }
+            try await self.respond { try await self.trace(request, id: context.parameters.get("traceID") ?? "") }
         }
         group.get("dependencies") { request, _ in
             try await self.respond { try await self.dependencies(request) }

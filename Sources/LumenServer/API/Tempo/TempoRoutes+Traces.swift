@@ -9,13 +9,15 @@ import LumenWire
 /// `start`/`end` are checked and, as the whole trace is found by its ID, not needed. Missing → 404, on which
 /// Grafana tries v1.
 extension TempoRoutes {
-    func trace(_ request: Request, id: String, version: Version) throws(APIError) -> Response {
+    func trace(_ request: Request, id: String, version: Version) async throws(APIError) -> Response {
         guard let traceID = TempoTraceID.parse(id) else {
             let typed = id.removingPercentEncoding ?? id
             throw APIError(.badRequest, "invalid trace ID \"\(typed.prefix(64))\": expected up to 32 hexadecimal digits")
         }
         _ = try TempoParameters.window(FormParameters(request.uri.query))
-        let spans = engine.store.trace(try tenants.tenant(of: request), id: traceID).spans
+        let spans = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            engine.store.trace(tenant, id: traceID).spans
+        }
         guard !spans.isEmpty else { throw APIError(.notFound, "trace not found: \(traceID.hex)") }
         let accept = request.headers[.accept] ?? ""
         if accept.contains("application/protobuf") {

@@ -34,10 +34,10 @@ struct TempoRoutes: Sendable {
             ])
         }
         router.get("/api/v2/traces/:traceID") { request, context in
-            try self.trace(request, id: context.parameters.get("traceID") ?? "", version: .v2)
+            try await self.trace(request, id: context.parameters.get("traceID") ?? "", version: .v2)
         }
         router.get("/api/traces/:traceID") { request, context in
-            try self.trace(request, id: context.parameters.get("traceID") ?? "", version: .v1)
+            try await self.trace(request, id: context.parameters.get("traceID") ?? "", version: .v1)
         }
         router.get("/api/search") { request, _ in
             try await self.search(request)

@@ -1,0 +1,94 @@
+import Foundation
+import LumenEngine
+import LumenModel
+import Testing
+
+@testable import LumenCluster
+
+/// Owner resolution and the read-your-writes barrier against a real nats-server: two storage nodes announce their
+/// addresses and split the partitions; a query node asks each the partitions it holds; an owner's barrier is met
+/// once it has applied an acknowledged write, and a node refuses a barrier for a partition it does not hold.
+@Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(1)))
+struct ClusterReadsTests {
+    static func node(_ name: String, _ url: String, directory: String) throws -> (ClusterNode, Storage) {
+        var configuration = ClusterConfiguration(servers: [url], node: name)
+        configuration.partitions = 8
+        configuration.streams = 2
+        configuration.leaseTTL = .seconds(3)
+        configuration.advertiseURL = "http://127.0.0.1:2110\(name == "a" ? 1 : 2)"
+        let storage = try Storage(directory: directory + "/\(name)", logger: ClusterTestSupport.quietLogger)
+        let node = try ClusterNode(
+            configuration: configuration, storage: storage, dataDirectory: directory + "/\(name)",
+            logger: ClusterTestSupport.quietLogger)
+        return (node, storage)
+    }
+
+    @Test func aQueryAsksEachOwnerForItsPartitionsAfterItsBarrier() async throws {
+        let server = try NATSServerProcess()
+        let directory = ClusterTestSupport.scratch("reads")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (a, storageA) = try Self.node("a", server.url, directory: directory)
+        let (b, storageB) = try Self.node("b", server.url, directory: directory)
+        defer {
+            try? storageA.close()
+            try? storageB.close()
+        }
+
+        var owners = ReadOwners(partitions: 0, holders: [:], announcements: [:])
+        #expect(try await ClusterTestSupport.eventually(within: .seconds(20)) {
+            owners = try ReadOwners.read(leases: a.leases, nodes: a.nodes, partitions: 8)
+            return owners.unowned.isEmpty && owners.owners.count == 2
+        })
+        #expect(owners.owners["a"]?.url == "http://127.0.0.1:21101")
+        #expect(owners.owners["b"]?.url == "http://127.0.0.1:21102")
+        #expect(owners.owners["a"]!.partitions.union(owners.owners["b"]!.partitions) == Set(0..<8))
+
+        // The query node (a) reads its own partitions locally and asks b for b's, each with its stream's sequence.
+        let reads = ClusterReads(node: a, barrier: ReadBarrier(node: a), adminToken: nil, timeout: .seconds(5))
+        let asked = try reads.nodes(for: ReadRequest(tenant: .anonymous), scope: ReadScope())
+        let remote = try #require(asked.first as? HTTPReadNode)
+        #expect(asked.count == 1 && remote.name == "b" && remote.url == "http://127.0.0.1:21102")
+        #expect(Set(remote.barrier.keys) == owners.owners["b"]!.partitions)
+
+        // A write acknowledged by JetStream: its owner meets the barrier once it has applied it.
+        let tenant = Tenant("shop")!
+        let trace = TraceID(high: 19, low: 4)
+        let span = Span(
+            traceID: trace, spanID: SpanID(1), name: "GET /", kind: .server, startTime: 1_000, endTime: 2_000,
+            resource: Resource(attributes: [Attribute("service.name", .string("cart"))]))
+        // With spans of other traces, spread over both streams.
+        let others = (1...20).map { index in
+            Span(
+                traceID: TraceID(high: 20, low: UInt64(index)), spanID: SpanID(UInt64(index)), name: "GET /",
+                kind: .server, startTime: 1_000, endTime: 2_000, resource: span.resource)
+        }
+        let publisher = ClusterPublisher(jetStream: a.jetStream, layout: a.layout)
+        try await publisher.publish(Batch(tenant: tenant, spans: [span] + others))
+        await publisher.shutdown()
+        let partition = Partitioner(count: 8).partition(of: span, tenant: tenant)
+        let sequence = try #require(try a.jetStream.streamState(a.layout.stream(ofPartition: partition))?.lastSequence)
+        let (owner, other) = owners.owners["a"]!.partitions.contains(partition) ? (a, b) : (b, a)
+        let ownerStorage = owner === a ? storageA : storageB
+        let met = ReadBarrier(node: owner).wait(for: [partition: sequence], until: .now + .seconds(10)) { false }
+        #expect(met == nil)
+        #expect(ownerStorage.trace(tenant, id: trace).spans == [span])
+        let refused = ReadBarrier(node: other).wait(for: [partition: sequence], until: .now + .seconds(1)) { false }
+        #expect(refused?.contains("does not hold partition \(partition)") == true, "\(refused ?? "")")
+        // Every other partition of the owner is met too, at its own stream's last sequence: nothing of theirs is
+        // pending, though their own last messages lie below it.
+        let rest = owners.owners[owner.configuration.node]!.partitions.subtracting([partition])
+        let sequences = try Dictionary(uniqueKeysWithValues: rest.map { other in
+            (other, try owner.jetStream.streamState(owner.layout.stream(ofPartition: other))?.lastSequence ?? 0)
+        })
+        #expect(sequences.values.contains { $0 > 0 }, "\(sequences)")
+        #expect(ReadBarrier(node: owner).wait(for: sequences, until: .now + .seconds(10)) { false } == nil)
+
+        // A trace by ID goes to its partition's owner only.
+        let read = RemoteRead.spansOfTraces(traceIDs: [trace.hex])
+        let toB = remote.start(read, ReadRequest(tenant: tenant), scope: ReadScope()) != nil
+        #expect(toB == (owner === b))
+
+        await a.shutdown()
+        await b.shutdown()
+    }
+}
