@@ -1,0 +1,88 @@
+"""Queries fan out (issue 19, item 4): three `lumen serve` nodes with every role (collector, storage, query) on a
+three-server NATS cluster, on loopback. A write acknowledged by one node is read back at once — no polling —
+through every node: the query node resolves the partitions' owners, sends each the read with the streams' last
+sequences, and each owner answers once it has applied them (the read-your-writes barrier); the answers are merged
+as on one node. A killed owner fails the queries that need it with 503, and `partial=true` answers without it,
+with a warning."""
+
+import os
+
+import pytest
+import requests
+
+from conftest import LumenProcess, wait_for
+from test_cluster import HEADERS, LEASE_TTL, PARTITIONS, NATSCluster, only_run, send, settled, stored
+
+
+class QueryNode(LumenProcess):
+    """`lumen serve` with every role, joined to the cluster by its configuration file."""
+
+    def __init__(self, directory, name, nats_urls):
+        os.makedirs(directory, exist_ok=True)
+        config = os.path.join(directory, "lumen.yaml")
+        super().__init__(os.path.join(directory, "data"), ["--config", config])
+        self.name = name
+        with open(config, "w") as file:
+            file.write(f"""cluster:
+  servers: [{", ".join(nats_urls)}]
+  node: {name}
+  roles: [collector, storage, query]
+  partitions: {PARTITIONS}
+  streams: 4
+  lease_ttl: {LEASE_TTL}s
+  advertise_url: {self.api}
+""")
+
+    def cluster_status(self):
+        answer = requests.get(f"{self.api}/lumen/v1/cluster", timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory):
+    directory = str(tmp_path_factory.mktemp("cluster-queries"))
+    nats = NATSCluster(directory).start()
+    nodes = [QueryNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
+    try:
+        for node in nodes:
+            node.start()
+        wait_for(lambda: settled(nodes), timeout=30, interval=0.5)
+        yield nodes
+    finally:
+        for node in nodes:
+            if node.process and node.process.poll() is None:
+                node.stop()
+        nats.stop()
+
+
+def test_a_write_acknowledged_by_one_node_is_read_at_once_through_every_node(nodes):
+    for index, writer in enumerate(nodes):
+        run = f"ryw-{index}"
+        sent = send(writer, run)
+        for reader in nodes:
+            read = only_run(stored(reader, run), sent)
+            assert {**read, "logs": sorted(read["logs"])} == sent, f"written to {writer.name}, read on {reader.name}"
+    trace = next(iter(sent["traces"]))
+    for reader in nodes:
+        answer = requests.get(f"{reader.api}/lumen/v1/traces/{trace}", headers=HEADERS, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["spans"]) == 3
+
+
+def test_a_dead_owner_fails_the_query_unless_partial_is_asked(nodes):
+    sent = send(nodes[0], "dead-owner")
+    nodes[2].kill9()
+    # Its leases stay until they expire (the lease TTL): meanwhile its partitions' reads cannot be answered.
+    query = {"query": 'count_over_time(cluster_test_samples{run="dead-owner"}[10m])'}
+    failed = requests.get(f"{nodes[1].api}/api/v1/query", params=query, headers=HEADERS, timeout=30)
+    assert failed.status_code == 503, failed.text
+    assert failed.json()["errorType"] == "unavailable"
+    assert "node-2" in failed.json()["error"]
+    partial = requests.get(f"{nodes[1].api}/api/v1/query", params={**query, "partial": "true"}, headers=HEADERS,
+                           timeout=30)
+    assert partial.status_code == 200, partial.text
+    assert any("node-2" in warning for warning in partial.json()["warnings"]), partial.text
+    assert "node-2" in partial.headers["Warning"]
+    counted = {r["metric"]["series"] for r in partial.json()["data"]["result"]}
+    assert counted and counted < set(sent["series"]), counted
