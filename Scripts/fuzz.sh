@@ -45,9 +45,12 @@ for target in "${targets[@]}"; do
     echo "== build $target (--sanitize fuzzer --sanitize address)"
     mkdir -p "$build_path"
     build_log=$build_path/build-$target.log
-    # The linker's "Cannot export local symbol" lines (one per ASan helper) say nothing: left out.
+    # SwiftPM passes `-sanitize=fuzzer -sanitize=address` to swiftc, whose driver keeps only the last one for
+    # compiling: the Swift code would get no coverage counters and libFuzzer would fuzz it blind. The joined
+    # flag, last, gives the compiler both. The linker's "Cannot export local symbol" lines say nothing: left out.
     if ! ${LUMEN_BUILD_LOCK:+flock "$LUMEN_BUILD_LOCK"} swift build --build-path "$build_path" \
-        --sanitize fuzzer --sanitize address --product "$target" >"$build_log" 2>&1; then
+        --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address --product "$target" \
+        >"$build_log" 2>&1; then
         grep -v "Cannot export local symbol" "$build_log" | tail -n 60
         echo "$target did not build (full log $build_log)" >&2
         exit 1
@@ -72,6 +75,11 @@ for target in "${targets[@]}"; do
     "$build_path/debug/$target" "${limit[@]}" -timeout=20 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
         -artifact_prefix="$artifacts" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' "$log" || true
+    # A binary built without coverage counters fuzzes blind: libFuzzer says so, and that is a failure too.
+    if grep -q "no interesting inputs were found" "$log"; then
+        echo "$target has no coverage instrumentation: rebuild it (rm -r $build_path/debug/$target*)" >&2
+        status=1
+    fi
     if ((status != 0)); then
         failed+=("$target")
         # The report: the sanitizer's or Swift's message and the frames that name Lumen's code.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift suites (unit and real-socket server tests), then the interop and crash tests
 # against a real `lumen serve` with real clients (OpenTelemetry SDK, StatsD client, logger, Prometheus, Zipkin
-# exporter, Loki push). Installs what is missing.
+# exporter, Loki push), and each fuzz target for 30 s. Installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +23,6 @@ Scripts/rules-oracle.sh
 
 echo "== interop and crash tests (real clients, real process)"
 .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
+
+echo "== every decoder fuzzed for 30 s under AddressSanitizer (docs/fuzzing.md)"
+Scripts/fuzz.sh --seconds 30
