@@ -92,7 +92,11 @@ class TLSLumen(LumenProcess):
             except requests.ConnectionError:
                 return False
 
-        wait_for(ready, timeout=30, interval=0.05)
+        try:
+            wait_for(ready, timeout=30, interval=0.05)
+        except AssertionError:
+            self.process.kill()
+            raise
         return self
 
 

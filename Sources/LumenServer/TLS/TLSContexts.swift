@@ -84,7 +84,12 @@ public final class TLSContexts: Sendable {
         for kind in ApplicationProtocol.allCases {
             var settings = configuration
             settings.applicationProtocols = kind.alpn
-            contexts[kind] = try read(files.certificate, "certificate and key") { try NIOSSLContext(configuration: settings) }
+            do {
+                contexts[kind] = try NIOSSLContext(configuration: settings)
+            } catch {
+                throw TLSFiles.Problem(
+                    description: "\(files.privateKey): not the private key of \(files.certificate), or unusable (\(error))")
+            }
         }
         return Loaded(leaf: leaf, contexts: contexts)
     }
