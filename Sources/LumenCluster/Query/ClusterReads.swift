@@ -21,6 +21,8 @@ public final class ClusterReads: ReadPeers {
     let timeout: Duration
     /// Owners are read again once older than this: ownership moves within a lease TTL.
     let ownersMaxAge: Duration
+    /// Tenants whose data each node keeps to itself (Lumen's own metrics, which describe that node): read locally.
+    let localTenants: Set<Tenant>
     private let cached = Mutex<(owners: ReadOwners, at: ContinuousClock.Instant)?>(nil)
 
     /// - Parameters:
@@ -29,8 +31,9 @@ public final class ClusterReads: ReadPeers {
     ///   - timeout: the longest a read waits for another node (the query timeout).
     public init(
         node: ClusterNode, barrier: ReadBarrier, client: HTTPClient = ReadClient.shared, adminToken: String?,
-        timeout: Duration, ownersMaxAge: Duration = .seconds(1)
+        timeout: Duration, ownersMaxAge: Duration = .seconds(1), localTenants: Set<Tenant> = []
     ) {
+        self.localTenants = localTenants
         self.node = node
         self.barrier = barrier
         self.client = client
@@ -40,6 +43,7 @@ public final class ClusterReads: ReadPeers {
     }
 
     public func nodes(for request: ReadRequest, scope: ReadScope) throws -> [any RemoteNode] {
+        if localTenants.contains(request.tenant) { return [] }
         let owners = try currentOwners()
         if !owners.unowned.isEmpty {
             scope.nodeFailed(
