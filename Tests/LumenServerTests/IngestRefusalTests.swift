@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LumenEngine
 import LumenWire
 import NIOCore
 import Testing
@@ -18,6 +19,7 @@ struct IngestRefusalTests {
         (.forbidden, 403, 7, .forbidden),
         (.busy, 429, 8, nil),
         (.unavailable, 503, 14, nil),
+        (.insufficientStorage, 507, 8, .diskFull),
     ])
     func eachKindHasOneHTTPStatusOneGRPCCodeAndOneReason(
         kind: IngestRefusal.Kind, status: Int, grpcCode: Int, reason: RequestRefusalReason?
@@ -39,6 +41,17 @@ struct IngestRefusalTests {
         } catch {
             #expect(IngestRefusal(error).kind == .unauthenticated)
         }
+    }
+
+    @Test func aFullDiskIsRefusedAsInsufficientStorageWithRetryAfterAndOtherStoreFailuresAsUnavailable() {
+        let full = IngestRefusal(storing: WALError(.diskFull, "write failed", path: "00000001.wal", errno: ENOSPC))
+        #expect(full.kind == .insufficientStorage)
+        #expect(full.retryAfterSeconds == IngestRefusal.diskFullRetryAfterSeconds)
+        #expect(full.plainTextResponse.headers[.retryAfter] == String(IngestRefusal.diskFullRetryAfterSeconds))
+        #expect(IngestRefusal(storing: BlockError(.diskFull, "no space")).kind == .insufficientStorage)
+        let failing = IngestRefusal(storing: WALError(.durabilityLost, "an earlier fsync failed"))
+        #expect(failing.kind == .unavailable)
+        #expect(failing.httpStatus.code == 503)
     }
 
     @Test func pushProtocolsAnswerTheirSuccessA400NamingRefusedItemsOrTheRefusalAsText() {

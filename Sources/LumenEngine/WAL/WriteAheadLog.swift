@@ -33,6 +33,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     var state = State()
     let durableGroups = DispatchSemaphore(value: 0)
     let writer: WALWriter
+    /// A test seam: replaces the space probe's check (`WALSpaceProbe.fits`). Set it before the first append;
+    /// nothing else may touch it.
+    var spaceProbeFits: (@Sendable () -> Bool)?
     /// Told how long each group commit (write and fdatasync) took, for the fsync latency histogram.
     let onCommit: @Sendable (_ records: Int, _ duration: Duration) -> Void
 
@@ -291,16 +294,17 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// While the disk is full, tries every `WALSpaceProbe.interval` whether a probe file fits, and clears the
     /// state when it does, so that readiness returns without waiting for a client's write.
     private func startSpaceProbe() {
+        let probe = WALSpaceProbe(directory: directory)
+        let fits = spaceProbeFits ?? { probe.fits() }
         let thread = Thread { [self] in
-            let probe = WALSpaceProbe(directory: directory)
             condition.lock()
             while state.phase == .open, state.diskFull != nil {
                 _ = condition.wait(until: Date().addingTimeInterval(WALSpaceProbe.interval))
                 guard state.phase == .open, state.diskFull != nil else { break }
                 condition.unlock()
-                let fits = probe.fits()
+                let found = fits()
                 condition.lock()
-                if fits, state.diskFull != nil {
+                if found, state.diskFull != nil {
                     state.diskFull = nil
                     logger.info("WAL: space is available again; writes are accepted")
                 }
