@@ -79,8 +79,9 @@ public final class ClusterNode: Sendable {
             ])
     }
 
-    /// `init` on a thread of its own, retried for up to `patience` while JetStream is not answering yet (a
-    /// cluster's servers elect their meta leader a few seconds after they start).
+    /// `init` on a thread of its own, retried for up to `patience` while NATS refuses it: no server reachable yet,
+    /// JetStream not answering (a cluster's servers elect their meta leader a few seconds after they start), or
+    /// not able to place replicated streams yet (servers still joining).
     public static func start(
         configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
         metrics: ClusterMetrics = ClusterMetrics(), logger: Logger, patience: Duration = .seconds(30)
@@ -93,8 +94,8 @@ public final class ClusterNode: Sendable {
                         configuration: configuration, storage: storage, dataDirectory: dataDirectory,
                         runsRules: runsRules, metrics: metrics, logger: logger)
                 }
-            } catch let error as NATSError where (error.isTimeout || error.isNoResponders) && .now < deadline {
-                logger.info("cluster: JetStream is not answering yet (\(error)); retrying")
+            } catch let error as NATSError where .now < deadline {
+                logger.info("cluster: NATS is not ready for this node yet (\(error)); retrying")
                 try await Task.sleep(for: .seconds(1))
             }
         }

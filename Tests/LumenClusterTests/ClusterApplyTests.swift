@@ -78,7 +78,10 @@ struct ClusterApplyTests {
                 && appliers.reduce(0) { $0 + $1.progress.appliedMessages + $1.progress.duplicateMessages }
                     == 2 * receipts.count
         }
+        // Caught up: the next fetch finds nothing, so each partition's lag (what `/metrics` shows) is 0.
+        let caughtUp = await ClusterTestSupport.eventually { appliers.allSatisfy { $0.progress.pending == 0 } }
         appliers.forEach { $0.stop() }
+        #expect(caughtUp, "\(appliers.map(\.progress.pending))")
         #expect(applied, "\(appliers.map(\.progress))")
         #expect(appliers.reduce(0) { $0 + $1.progress.appliedMessages } == receipts.count)
         #expect(appliers.reduce(0) { $0 + $1.progress.duplicateMessages } == receipts.count)

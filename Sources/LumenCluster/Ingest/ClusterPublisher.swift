@@ -122,8 +122,8 @@ public final class ClusterPublisher: Sendable {
                 (error, retry) = (failure, "unknown")
             case .notStored(let failure):
                 (error, retry) = (failure, "not_stored")
-                guard clock.now + backoff < deadline else { break }
-                try? await Task.sleep(for: backoff)
+                // Waits never past the deadline (a retry at once would spin until it).
+                try? await Task.sleep(for: min(backoff, max(deadline - clock.now, .zero)))
                 backoff = min(backoff * 2, policy.maxBackoff)
             }
             if clock.now >= deadline || Task.isCancelled {
