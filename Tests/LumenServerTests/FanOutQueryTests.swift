@@ -94,6 +94,10 @@ struct FanOutQueryTests {
             nanoseconds.merging(["query": #"sum by (service) (count_over_time({service=~".+"}[1m]))"#, "step": "60"])
             { $1 }))
         checks.append(("lumen/v1/service-graph", seconds))
+        // A span search stops at its limit: each node's spans come in two pages (its newest 1,000, then the rest).
+        for spanQuery in [#"{service="payment"}"#, #"{service="cart" && duration > 1ms}"#] {
+            checks.append(("lumen/v1/query", seconds.merging(["query": spanQuery, "limit": "5"]) { $1 }))
+        }
         var workload = ShopWorkload(seed: 19)
         for request in workload.next(240, from: Self.start, over: 480 * Self.second).prefix(3) {
             checks.append(("lumen/v1/traces/\(request.traceID.hex)", [:]))

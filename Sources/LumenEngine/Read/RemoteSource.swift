@@ -56,10 +56,31 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
         return records
     }
 
+    /// The node's newest `firstPage` spans, and, when the read may take more, the rest of its spans starting at or
+    /// before the oldest of those, asked for only if the read gets to them: a search that stops at its limit then
+    /// never carries the node's whole range.
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<Span>] {
-        guard case .spans(let spans) = answer(.spanPages, request), !spans.isEmpty else { return [] }
-        return [SourcePage(newest: spans.map(\.startTime).max() ?? .min, stream: nil, decode: { spans })]
+        var first = request
+        first.limit = min(request.limit, Self.firstPage)
+        guard case .spans(let newest) = answer(.spanPages, first), let boundary = newest.map(\.startTime).min() else {
+            return []
+        }
+        var pages = [SourcePage(newest: newest.map(\.startTime).max()!, stream: nil, decode: { newest })]
+        guard newest.count == first.limit, request.limit > first.limit else { return pages }
+        var rest = request
+        rest.to = boundary
+        // The rest starts with the spans of the first page's oldest time: those are not taken twice.
+        let taken = Set(newest.filter { $0.startTime == boundary }.map(SpanKey.init))
+        let (fanOut, node, older) = (fanOut, node, rest)
+        pages.append(SourcePage(newest: boundary, stream: nil) {
+            guard case .spans(let spans) = fanOut.answer(.spanPages, older, onlyNode: node) else { return [] }
+            return spans.filter { !taken.contains(SpanKey($0)) }
+        })
+        return pages
     }
+
+    /// Spans a node sends before the read says it wants more.
+    static var firstPage: Int { 1000 }
 
     func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span] {
         guard case .spans(let spans) = answer(.spansOfTraces(traceIDs: ids.map(\.hex).sorted()), request) else {
@@ -96,16 +117,23 @@ final class RemoteFanOut: Sendable {
         let key = Key(read: read, request: request)
         if let known = answers.withLock({ $0[key] }) { return known[node] }
         let waits = nodes.map { $0.start(read, request, scope: scope) }
-        let found: [RemoteAnswer?] = zip(nodes, waits).map { node, wait in
-            guard let wait else { return nil }
-            do {
-                return try wait()
-            } catch {
-                scope.nodeFailed("node \(node.name) did not answer: \(error)")
-                return nil
-            }
-        }
+        let found = zip(nodes, waits).map { node, wait in self.wait(wait, of: node) }
         answers.withLock { $0[key] = found }
         return found[node]
+    }
+
+    /// `node`'s answer to a read asked of it alone: the rest of one of its earlier answers.
+    func answer(_ read: RemoteRead, _ request: ReadRequest, onlyNode node: Int) -> RemoteAnswer? {
+        wait(nodes[node].start(read, request, scope: scope), of: nodes[node])
+    }
+
+    private func wait(_ wait: (@Sendable () throws -> RemoteAnswer)?, of node: any RemoteNode) -> RemoteAnswer? {
+        guard let wait else { return nil }
+        do {
+            return try wait()
+        } catch {
+            scope.nodeFailed("node \(node.name) did not answer: \(error)")
+            return nil
+        }
     }
 }
