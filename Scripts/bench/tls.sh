@@ -2,8 +2,9 @@
 # The cost of TLS on ingest: two release servers side by side in one run, one in plaintext and one with
 # --tls-cert/--tls-key (a P-256 certificate made here by openssl), each loaded in turn by `lumen load --rate 0`
 # over OTLP/HTTP and OTLP/gRPC (https:// and grpcs:// with --ca-file), alternating for several rounds so that
-# the machine's drift falls on both alike. Prints each round and the median spans/s per transport and mode.
-# The load generator runs on the same cores and pays its own side of TLS too.
+# the machine's drift falls on both alike. Prints each round and the medians per transport and mode: spans/s
+# acknowledged, and the server's CPU time (user + system, from /proc) per 1,000 spans, which a busy machine
+# disturbs less than the rate. The load generator runs on the same cores and pays its own side of TLS too.
 # Usage: Scripts/bench/tls.sh [seconds] [rounds] [concurrency] [shop-requests-per-POST]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,32 +44,43 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
+cpu_ticks() {  # user + system clock ticks of a process so far
+    awk '{print $14 + $15}' /proc/$1/stat
+}
+
 results="$work/results"
 : >"$results"
 for round in $(seq "$rounds"); do
     for transport in http grpc; do
         for mode in plain tls; do
             case $transport/$mode in
-                http/plain) endpoint=http://127.0.0.1:21418 ;;
-                http/tls) endpoint=https://127.0.0.1:21428 ;;
-                grpc/plain) endpoint=grpc://127.0.0.1:21417 ;;
-                grpc/tls) endpoint=grpcs://127.0.0.1:21427 ;;
+                http/plain) endpoint=http://127.0.0.1:21418 pid=$plain ;;
+                http/tls) endpoint=https://127.0.0.1:21428 pid=$secure ;;
+                grpc/plain) endpoint=grpc://127.0.0.1:21417 pid=$plain ;;
+                grpc/tls) endpoint=grpcs://127.0.0.1:21427 pid=$secure ;;
             esac
+            before=$(cpu_ticks $pid)
             out=$($lumen load --endpoint $endpoint --ca-file "$work/ca.pem" --seed $RANDOM --rate 0 \
                 --duration "${seconds}s" --concurrency "$concurrency" --batch-size "$batch" --quiet)
+            after=$(cpu_ticks $pid)
             spans=$(echo "$out" | sed -n 's/.*acknowledged (\([0-9.]*\) spans\/s).*/\1/p')
+            count=$(echo "$out" | sed -n 's/^done in [0-9.]*s: [0-9]* requests, \([0-9]*\) spans,.*/\1/p')
+            cpu=$(awk -v t=$((after - before)) -v hz=$(getconf CLK_TCK) -v n="$count" 'BEGIN {printf "%.1f", t / hz * 1000 / n * 1000}')
             latency=$(echo "$out" | sed -n 's/^acknowledgement latency per POST: //p')
             failures=$(echo "$out" | sed -n 's/.*, \([0-9]*\) failures$/\1/p')
-            echo "round $round  $transport  $mode  $spans spans/s  $latency  failures $failures"
-            echo "$transport $mode $spans" >>"$results"
+            echo "round $round  $transport  $mode  $spans spans/s  server CPU $cpu ms per 1,000 spans  $latency  failures $failures"
+            echo "$transport $mode $spans $cpu" >>"$results"
         done
     done
 done
 
-echo "== medians over $rounds rounds (spans/s acknowledged), TLS / plaintext"
+median() {  # transport, mode, column
+    awk -v t=$1 -v m=$2 -v c=$3 '$1 == t && $2 == m {print $c}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+echo "== medians over $rounds rounds, TLS / plaintext"
 for transport in http grpc; do
-    p=$(awk -v t=$transport '$1 == t && $2 == "plain" {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    s=$(awk -v t=$transport '$1 == t && $2 == "tls" {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    awk -v t=$transport -v p="$p" -v s="$s" 'BEGIN {printf "%-5s plaintext %8.0f   tls %8.0f   ratio %.2f\n", t, p, s, s / p}'
+    awk -v t=$transport -v p="$(median $transport plain 3)" -v s="$(median $transport tls 3)" \
+        -v pc="$(median $transport plain 4)" -v sc="$(median $transport tls 4)" \
+        'BEGIN {printf "%-5s spans/s: plaintext %6.0f, tls %6.0f (%.2f)   server CPU ms per 1,000 spans: plaintext %.1f, tls %.1f (%.2f)\n", t, p, s, s / p, pc, sc, sc / pc}'
 done
 echo "machine: $(nproc) cores, $(uname -r)"
