@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 command -v swift >/dev/null || { echo "Swift 6.2 or newer is required: https://swift.org/install" >&2; exit 1; }
 
 packages=(zlib1g-dev libsnappy-dev libzstd-dev libnats-dev)
-[ "${1:-}" = "--test-peers" ] && packages+=(prometheus prometheus-alertmanager bsdutils nats-server)
+[ "${1:-}" = "--test-peers" ] && packages+=(prometheus prometheus-alertmanager bsdutils nats-server openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
