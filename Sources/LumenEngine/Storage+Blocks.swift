@@ -7,13 +7,17 @@ import LumenModel
 extension Storage {
     /// Cuts the head into blocks now (one per tenant), then releases the log segments they hold.
     public func flush() async throws {
-        try await lane.run { try await cutHead() }
+        try await lane.run {
+            defer { HeapAllocator.releaseFreeMemory() }
+            try await cutHead()
+        }
     }
 
     /// Drops the blocks past retention and merges adjacent blocks now, as maintenance would
     /// (`POST /api/v1/admin/compact`).
     public func compactNow(now: Int64 = Timestamp.now()) async throws {
         try await lane.run {
+            defer { HeapAllocator.releaseFreeMemory() }
             try dropExpiredBlocks(now: now)
             try await compact()
         }
@@ -23,6 +27,8 @@ extension Storage {
     /// retention, and merges adjacent small blocks.
     public func maintain(now: Int64 = Timestamp.now()) async throws {
         try await lane.run {
+            // Also after a step that did nothing: what ingest and queries freed since the last one goes back.
+            defer { HeapAllocator.releaseFreeMemory() }
             let memory = head.memory
             if memory.bytes >= options.headMaxBytes || (memory.since > 0 && now - memory.since >= options.headMaxAge) {
                 try await cutHead()
