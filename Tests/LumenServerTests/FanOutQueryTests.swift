@@ -151,4 +151,21 @@ struct FanOutQueryTests {
         let trace = try await query.get("lumen/v1/traces/\(TraceID(high: 1, low: 2).hex)")
         #expect(trace.status == 503, "\(trace.text.prefix(300))")
     }
+
+    /// The internal read takes a request another node built, so it checks what a route checks for a client: an
+    /// exemplar read over a range that ends before it starts trapped the node before it was refused.
+    @Test func anInternalReadWithAReversedRangeIsRefusedAndTheNodeStaysUp() async throws {
+        let node = try await TestServer.start()
+        defer { Task { await node.stop() } }
+        for read in [RemoteRead.exemplars, .metricSeries, .logPages, .spanPages] {
+            let call = InternalRead(
+                read: read, request: ReadRequest(tenant: .anonymous, from: 10, to: 0), timeoutMilliseconds: 1_000)
+            let answer = try await node.post(
+                String(InternalRead.path.dropFirst()), body: try JSONEncoder().encode(call),
+                headers: ["Content-Type": "application/json"], api: true)
+            #expect(answer.status == 400, "\(read): \(answer.text.prefix(200))")
+            #expect(answer.text.contains("ends before it starts"))
+        }
+        #expect(try await node.get("ready").status == 200)
+    }
 }

@@ -127,7 +127,7 @@ struct MetricHead {
     /// Exemplars of the series selected by the matchers in `[from, to]`, as series without samples.
     func exemplars(_ matchers: [LabelMatcher], from: Int64, to: Int64) -> [TimeSeries] {
         postings.select(matchers).compactMap { id in
-            let kept = series[id].exemplars.filter { (from...to).contains($0.timestamp) }
+            let kept = series[id].exemplars.filter { $0.timestamp >= from && $0.timestamp <= to }
             return kept.isEmpty ? nil : TimeSeries(labels: series[id].labels, samples: [], exemplars: kept)
         }
     }

@@ -50,6 +50,9 @@ struct InternalReadRoutes: Sendable {
             throw APIError(.badRequest, "not an internal read request: \(error)")
         }
         guard call.request.limit >= 0 else { throw APIError(.badRequest, "the read's limit must not be negative") }
+        guard call.request.from <= call.request.to else {
+            throw APIError(.badRequest, "the read's range ends before it starts")
+        }
         guard call.timeoutMilliseconds > 0 else { throw APIError(.badRequest, "the read's timeout must be positive") }
         guard call.barrier.isEmpty || barrier != nil else {
             throw APIError(.serviceUnavailable, "this node holds no partitions (it is not a storage node of a cluster)")

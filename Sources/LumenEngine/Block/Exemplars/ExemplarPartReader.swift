@@ -13,7 +13,7 @@ final class ExemplarPartReader: Sendable {
     func exemplars(matching matchers: [LabelMatcher], from: Int64, to: Int64) throws(BlockError) -> [TimeSeries] {
         var found: [TimeSeries] = []
         for series in try allSeries() where series.labels.matches(matchers) {
-            let kept = series.exemplars.filter { (from...to).contains($0.timestamp) }
+            let kept = series.exemplars.filter { $0.timestamp >= from && $0.timestamp <= to }
             if !kept.isEmpty { found.append(TimeSeries(labels: series.labels, samples: [], exemplars: kept)) }
         }
         return found
