@@ -113,7 +113,6 @@ struct LinearRegexTests {
         for (pattern, text, whole, anywhere) in bombs {
             let regex = try LinearRegex(pattern)
             let bound = 2 * regex.instructionCount * (text.unicodeScalars.count + 1)
-            let start = ContinuousClock.now
             for anchored in [true, false] {
                 let outcome = regex.steps(text, anchored: anchored)
                 #expect(outcome.matched == (anchored ? whole : anywhere), "\(pattern) anchored \(anchored)")
@@ -121,7 +120,6 @@ struct LinearRegexTests {
             }
             #expect(regex.wholeMatch(text) == whole)
             #expect(regex.contains(text) == anywhere)
-            #expect(ContinuousClock.now - start < .seconds(2), "\(pattern)")
         }
     }
 

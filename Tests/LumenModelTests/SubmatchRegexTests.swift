@@ -66,7 +66,7 @@ struct SubmatchRegexTests {
         #expect(try SubmatchRegex("(a+)+$").firstMatch(in: text) == nil)
         #expect(try SubmatchRegex("(a|aa)*(c)").firstMatch(in: text) == nil)
         #expect(try SubmatchRegex("(a*)*(!)").firstMatch(in: text)?.last == "!")
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30), "a hang bound: a backtracking engine takes minutes here")
     }
 
     /// Random patterns where Swift's backtracking `Regex` is fast and its dialect agrees: the same match and the
