@@ -92,22 +92,26 @@ def answers(url):
 
 
 class ClusterNode(LumenProcess):
-    """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag)."""
+    """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag); with `rules`, every
+    node loads the test's rule group."""
 
-    def __init__(self, directory, name, nats_urls):
+    def __init__(self, directory, name, nats_urls, roles=("collector", "storage"), rules=True):
         os.makedirs(directory, exist_ok=True)
         config = os.path.join(directory, "lumen.yaml")
-        # One path for every node: a group's lease is keyed by its file's path and its name.
-        rules = os.path.join(os.path.dirname(directory), "rules.yaml")
-        with open(rules, "w") as file:
-            file.write(RULES)
-        super().__init__(os.path.join(directory, "data"), ["--config", config, "--rules", rules])
+        arguments = ["--config", config]
+        if rules:
+            # One path for every node: a group's lease is keyed by its file's path and its name.
+            path = os.path.join(os.path.dirname(directory), "rules.yaml")
+            with open(path, "w") as file:
+                file.write(RULES)
+            arguments += ["--rules", path]
+        super().__init__(os.path.join(directory, "data"), arguments)
         self.name = name
         with open(config, "w") as file:
             file.write(f"""cluster:
   servers: [{", ".join(nats_urls)}]
   node: {name}
-  roles: [collector, storage]
+  roles: [{", ".join(roles)}]
   partitions: {PARTITIONS}
   streams: 4
   lease_ttl: {LEASE_TTL}s

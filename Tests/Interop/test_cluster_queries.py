@@ -10,40 +10,20 @@ import os
 import pytest
 import requests
 
-from conftest import LumenProcess, wait_for
-from test_cluster import HEADERS, LEASE_TTL, PARTITIONS, NATSCluster, send, settled, stored, union
+from conftest import wait_for
+from test_cluster import HEADERS, LEASE_TTL, PARTITIONS, ClusterNode, NATSCluster, send, settled, stored, union
 
 
-class QueryNode(LumenProcess):
+def query_node(directory, name, nats_urls):
     """`lumen serve` with every role, joined to the cluster by its configuration file."""
-
-    def __init__(self, directory, name, nats_urls):
-        os.makedirs(directory, exist_ok=True)
-        config = os.path.join(directory, "lumen.yaml")
-        super().__init__(os.path.join(directory, "data"), ["--config", config])
-        self.name = name
-        with open(config, "w") as file:
-            file.write(f"""cluster:
-  servers: [{", ".join(nats_urls)}]
-  node: {name}
-  roles: [collector, storage, query]
-  partitions: {PARTITIONS}
-  streams: 4
-  lease_ttl: {LEASE_TTL}s
-  advertise_url: {self.api}
-""")
-
-    def cluster_status(self):
-        answer = requests.get(f"{self.api}/lumen/v1/cluster", timeout=10)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+    return ClusterNode(directory, name, nats_urls, roles=("collector", "storage", "query"), rules=False)
 
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory):
     directory = str(tmp_path_factory.mktemp("cluster-queries"))
     nats = NATSCluster(directory).start()
-    nodes = [QueryNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
+    nodes = [query_node(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
     try:
         for node in nodes:
             node.start()
