@@ -8,6 +8,7 @@ applies nothing under its old epochs once thawed, and holds what it wins back un
 The nodes have no query role, so their query APIs answer from their own stores (a query node would fan out to the
 owners): the test reads each store and checks their union is what was sent, each item in one store only."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -126,9 +127,16 @@ class ClusterNode(LumenProcess):
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    directory = str(tmp_path_factory.mktemp("cluster"))
+    with three_nodes(str(tmp_path_factory.mktemp("cluster"))) as nodes:
+        yield nodes
+
+
+@contextlib.contextmanager
+def three_nodes(directory, **node_options):
+    """Three nats-servers and three `ClusterNode`s (`node_options` as its keywords), started; stopped on exit."""
     nats = NATSCluster(directory).start()
-    nodes = [ClusterNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
+    nodes = [ClusterNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls, **node_options)
+             for i in range(3)]
     try:
         for node in nodes:
             node.start()

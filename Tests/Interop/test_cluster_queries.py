@@ -5,35 +5,21 @@ sequences, and each owner answers once it has applied them (the read-your-writes
 as on one node. A killed owner fails the queries that need it with 503, and `partial=true` answers without it,
 with a warning."""
 
-import os
 
 import pytest
 import requests
 
 from conftest import wait_for
-from test_cluster import HEADERS, LEASE_TTL, PARTITIONS, ClusterNode, NATSCluster, send, settled, stored, union
-
-
-def query_node(directory, name, nats_urls):
-    """`lumen serve` with every role, joined to the cluster by its configuration file."""
-    return ClusterNode(directory, name, nats_urls, roles=("collector", "storage", "query"), rules=False)
+from test_cluster import HEADERS, send, settled, stored, three_nodes, union
 
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory):
-    directory = str(tmp_path_factory.mktemp("cluster-queries"))
-    nats = NATSCluster(directory).start()
-    nodes = [query_node(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls) for i in range(3)]
-    try:
-        for node in nodes:
-            node.start()
+    """Three nodes with every role."""
+    with three_nodes(str(tmp_path_factory.mktemp("cluster-queries")), roles=("collector", "storage", "query"),
+                     rules=False) as nodes:
         wait_for(lambda: settled(nodes), timeout=30, interval=0.5)
         yield nodes
-    finally:
-        for node in nodes:
-            if node.process and node.process.poll() is None:
-                node.stop()
-        nats.stop()
 
 
 def test_a_write_acknowledged_by_one_node_is_read_at_once_through_every_node(nodes):
