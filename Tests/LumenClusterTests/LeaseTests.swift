@@ -6,14 +6,14 @@ struct LeaseTests {
     let start = ContinuousClock.Instant.now
     let ttl = Duration.seconds(9)
 
-    @Test func aHeldLeaseRenewsEveryThirdOfItsTTLAndStopsAtHalf() {
+    @Test func aHeldLeaseRenewsOnceASixthOfItsTTLOldAndStopsAtHalf() {
         var lease = Lease(ttl: ttl)
         #expect(lease.action(at: start) == .none)
         #expect(!lease.isValid(at: start))
         lease.acquired(revision: 41, sentAt: start)
         #expect(lease.epoch == 41)
-        #expect(lease.action(at: start + .seconds(2)) == .none)
-        #expect(lease.action(at: start + .seconds(3)) == .renew(expectedRevision: 41))
+        #expect(lease.action(at: start + .milliseconds(1_499)) == .none)
+        #expect(lease.action(at: start + .milliseconds(1_500)) == .renew(expectedRevision: 41))
         #expect(lease.isValid(at: start + .milliseconds(4_499)))
         #expect(!lease.isValid(at: start + .milliseconds(4_500)))
         #expect(lease.action(at: start + .milliseconds(4_500)) == .stop)

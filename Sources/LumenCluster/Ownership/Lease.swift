@@ -4,10 +4,11 @@
 ///
 /// Protocol (docs/cluster.md): the key `p.<partition>` in a Key-Value bucket whose TTL is the lease's. Acquire =
 /// create-if-absent; the revision it returns is the *epoch*, the fencing token every write of that ownership is
-/// labelled with. Renew = compare-and-swap on the last revision, every `ttl / 3`. The holder stops applying and
-/// serving once `ttl / 2` has passed since it *sent* its last successful renewal: the key outlives that by at
-/// least `ttl / 2` (it expires `ttl` after the write), so a holder that lost its lease has stopped before anyone
-/// else can acquire it, as long as clocks do not drift by `ttl / 2` within one `ttl`.
+/// labelled with. Renew = compare-and-swap on the last revision, on the first tick (every `ttl / 6`) after it is
+/// `ttl / 6` old: at least every `ttl / 3`, so a tick may run a whole interval late without the lease lapsing. The
+/// holder stops applying and serving once `ttl / 2` has passed since it *sent* its last successful renewal: the key
+/// outlives that by at least `ttl / 2` (it expires `ttl` after the write), so a holder that lost its lease has
+/// stopped before anyone else can acquire it, as long as clocks do not drift by `ttl / 2` within one `ttl`.
 public struct Lease: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         /// Not held; acquire by creating the key.
@@ -46,7 +47,7 @@ public struct Lease: Equatable, Sendable {
         guard case .held(_, let revision, let renewedAt) = state else { return .none }
         let age = renewedAt.duration(to: now)
         if age >= ttl / 2 { return .stop }
-        if age >= ttl / 3 { return .renew(expectedRevision: revision) }
+        if age >= ttl / 6 { return .renew(expectedRevision: revision) }
         return .none
     }
 
