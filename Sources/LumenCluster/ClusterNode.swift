@@ -65,7 +65,8 @@ public final class ClusterNode: Sendable {
         }
         if runsRules {
             let ruleLeases = RuleGroupLeases(
-                node: configuration.node, leases: leases, nodes: nodes, ttl: configuration.leaseTTL, logger: logger)
+                node: configuration.node, leases: leases, nodes: nodes, ttl: configuration.leaseTTL, logger: logger,
+                metrics: metrics)
             ruleLeases.start()
             self.ruleLeases = ruleLeases
         } else {

@@ -411,6 +411,9 @@ def test_data_sent_to_one_node_is_stored_once_by_its_partitions_owners(cluster):
     except AssertionError:
         raise AssertionError(f"not one node evaluating the group: {windows[-3:]}")
     assert one_evaluator() == evaluator, "the group moved or is evaluated twice"
+    holder = next(node for node in cluster if node.name == evaluator[0])
+    assert 'lumen_cluster_lease_acquisitions_total{kind="rule_group"}' in requests.get(
+        f"{holder.api}/metrics", timeout=10).text
 
     # The CLI shows the same owners.
     table = cluster[1].cli("cluster")

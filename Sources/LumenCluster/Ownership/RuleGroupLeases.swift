@@ -22,6 +22,7 @@ public final class RuleGroupLeases: Sendable {
     let nodes: KeyValueBucket
     let ttl: Duration
     let logger: Logger
+    let metrics: ClusterMetrics
     let clock: @Sendable () -> ContinuousClock.Instant
 
     private struct Group: Sendable {
@@ -35,8 +36,9 @@ public final class RuleGroupLeases: Sendable {
 
     public init(
         node: String, leases: KeyValueBucket, nodes: KeyValueBucket, ttl: Duration, logger: Logger,
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        metrics: ClusterMetrics = ClusterMetrics(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.metrics = metrics
         self.node = node
         self.leases = leases
         self.nodes = nodes
@@ -116,6 +118,7 @@ public final class RuleGroupLeases: Sendable {
             return  // another node holds it until it gives it up or its key expires
         }
         groups.withLock { $0[key]?.lease.acquired(revision: revision, sentAt: sentAt) }
+        metrics.leaseAcquired("rule_group")
         logger.info("cluster: evaluating rule group \(key) from now on")
     }
 
@@ -127,6 +130,7 @@ public final class RuleGroupLeases: Sendable {
             return
         case .stop:
             groups.withLock { $0[key]?.lease.lost() }
+            metrics.leaseEnded("rule_group", reason: "expired")
         case .renew(let revision):
             do {
                 if let renewed = try leases.update(
@@ -137,6 +141,7 @@ public final class RuleGroupLeases: Sendable {
                 } else {
                     logger.warning("cluster: lost the lease of rule group \(key)")
                     groups.withLock { $0[key]?.lease.lost() }
+                    metrics.leaseEnded("rule_group", reason: "lost")
                 }
             } catch {
                 logger.warning("cluster: renewing rule group \(key) failed: \(error)")
@@ -152,6 +157,7 @@ public final class RuleGroupLeases: Sendable {
             return held
         }
         guard wasHeld else { return }
+        metrics.leaseEnded("rule_group", reason: "released")
         if let entry = try? leases.get(key), OwnershipRecord(bytes: entry.value)?.node == node {
             try? leases.delete(key)
         }
