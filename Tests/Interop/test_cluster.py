@@ -51,19 +51,7 @@ class NATSCluster:
         return [f"nats://127.0.0.1:{port}" for port in self.client_ports]
 
     def start(self):
-        server = shutil.which("nats-server")
-        if server is None:
-            pytest.fail("nats-server is not installed: Scripts/bootstrap.sh --test-peers installs it")
-        routes = ",".join(f"nats://127.0.0.1:{port}" for port in self.route_ports)
-        for i in range(3):
-            store = os.path.join(self.directory, f"nats-{i}")
-            os.makedirs(store, exist_ok=True)
-            self.processes.append(subprocess.Popen(
-                [server, "-a", "127.0.0.1", "-p", str(self.client_ports[i]), "-m", str(self.monitor_ports[i]),
-                 "-n", f"nats-{i}", "-js", "-sd", store, "--cluster_name", "lumen-test",
-                 "--cluster", f"nats://127.0.0.1:{self.route_ports[i]}", "--routes", routes,
-                 "-l", os.path.join(self.directory, f"nats-{i}.log")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.processes = [self.launch(i) for i in range(3)]
 
         def meta_leader_elected():
             for process in self.processes:
@@ -77,6 +65,28 @@ class NATSCluster:
         # JetStream places R3 streams once every server has joined its meta group.
         wait_for(meta_leader_elected, timeout=30)
         return self
+
+    def launch(self, i):
+        """Starts server `nats-<i>` over its store directory (again, after `kill9`)."""
+        server = shutil.which("nats-server")
+        if server is None:
+            pytest.fail("nats-server is not installed: Scripts/bootstrap.sh --test-peers installs it")
+        routes = ",".join(f"nats://127.0.0.1:{port}" for port in self.route_ports)
+        store = os.path.join(self.directory, f"nats-{i}")
+        os.makedirs(store, exist_ok=True)
+        return subprocess.Popen(
+            [server, "-a", "127.0.0.1", "-p", str(self.client_ports[i]), "-m", str(self.monitor_ports[i]),
+             "-n", f"nats-{i}", "-js", "-sd", store, "--cluster_name", "lumen-test",
+             "--cluster", f"nats://127.0.0.1:{self.route_ports[i]}", "--routes", routes,
+             "-l", os.path.join(self.directory, f"nats-{i}.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def kill9(self, i):
+        self.processes[i].send_signal(signal.SIGKILL)
+        self.processes[i].wait()
+
+    def restart(self, i):
+        self.processes[i] = self.launch(i)
 
     def stop(self):
         for process in self.processes:
@@ -132,9 +142,10 @@ def cluster(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def three_nodes(directory, **node_options):
-    """Three nats-servers and three `ClusterNode`s (`node_options` as its keywords), started; stopped on exit."""
-    nats = NATSCluster(directory).start()
+def three_nodes(directory, nats=None, **node_options):
+    """Three `ClusterNode`s (`node_options` as its keywords) on `nats`, a started `NATSCluster`, or on three
+    nats-servers of their own; started, and stopped on exit with the nats-servers."""
+    nats = nats or NATSCluster(directory).start()
     nodes = [ClusterNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls, **node_options)
              for i in range(3)]
     try:
