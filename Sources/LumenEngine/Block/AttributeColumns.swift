@@ -75,6 +75,26 @@ struct AttributeColumnsReader {
         return attributes
     }
 
+    /// For each value column, the position of its key in `keys`, or nil: what `next(selecting:_:)` takes.
+    func positions(of keys: [String]) -> [Int?] { names.map { keys.firstIndex(of: $0) } }
+
+    /// The next row's values of the keys `positions` (from `positions(of:)`) places, each handed to `found` with
+    /// its key's position, in row order; the other values are stepped over without building them.
+    mutating func next(selecting positions: [Int?], _ found: (Int, AttributeValue) -> Void)
+        throws(BatchRecordError)
+    {
+        for _ in 0..<(try keys.count("attribute")) {
+            let column = try valueColumn()
+            let isString = try isStringNext(column)
+            guard let position = positions[column] else {
+                if isString { _ = try values[column].uvarint("string index") } else { try values[column].skipValue() }
+                continue
+            }
+            let value = isString ? .string(try tables.string(&values[column])) : try values[column].value(depth: 0)
+            found(position, value)
+        }
+    }
+
     /// Steps over the next row's attributes without building them.
     mutating func skip() throws(BatchRecordError) {
         for _ in 0..<(try keys.count("attribute")) {

@@ -41,11 +41,20 @@ struct PageTables {
     }
 
     func resource(_ reader: inout ByteReader) throws(BatchRecordError) -> Resource {
-        resources[try index(&reader, below: resources.count, "resource index")]
+        resources[try resourceIndex(&reader)]
     }
 
     func scope(_ reader: inout ByteReader) throws(BatchRecordError) -> InstrumentationScope {
-        scopes[try index(&reader, below: scopes.count, "scope index")]
+        scopes[try scopeIndex(&reader)]
+    }
+
+    /// A row's reference into `resources`, checked.
+    func resourceIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> Int {
+        try index(&reader, below: resources.count, "resource index")
+    }
+
+    func scopeIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> Int {
+        try index(&reader, below: scopes.count, "scope index")
     }
 
     func string(_ reader: inout ByteReader) throws(BatchRecordError) -> String {

@@ -29,6 +29,11 @@ public struct AnyOrder<Item: Sendable>: Sequence, IteratorProtocol {
             streams.removeAll(keepingCapacity: true)
             position = 0
             groups.decodeNext(into: &items, streams: &streams)
+            if identify != nil, seen.isEmpty {
+                // Room for the whole read at the first group's items per page: the set is then not rehashed
+                // each time it doubles.
+                seen.reserveCapacity(items.count * groups.pages.count / groups.next)
+            }
         }
     }
 }

@@ -21,8 +21,12 @@ struct SpanKey: Hashable {
     let spanID: SpanID
 
     init(_ span: Span) {
-        traceID = span.traceID
-        spanID = span.spanID
+        self.init(traceID: span.traceID, spanID: span.spanID)
+    }
+
+    init(traceID: TraceID, spanID: SpanID) {
+        self.traceID = traceID
+        self.spanID = spanID
     }
 }
 

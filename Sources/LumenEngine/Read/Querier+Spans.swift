@@ -10,6 +10,10 @@ extension Querier {
         anyOrder(readSources(request).spans) { source throws(BlockError) in try source.pages(request) }
     }
 
+    public func spanCalls(_ request: ReadRequest) -> AnyOrder<SpanCallFields> {
+        anyOrder(readSources(request).spans) { source throws(BlockError) in try source.callPages(request) }
+    }
+
     public func traces(_ ids: Set<TraceID>, _ request: ReadRequest) -> [TraceID: [Span]] {
         var seen = Set<SpanKey>()
         var byTrace: [TraceID: [Span]] = [:]

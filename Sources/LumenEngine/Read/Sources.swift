@@ -45,6 +45,19 @@ protocol SpanSource: Sendable {
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<Span>]
     /// The spans of the traces in `ids` that `request.spanPrefilter` admits, in any order.
     func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span]
+    /// `pages`, each decoded to its spans' call fields only: a block reads them from its columns.
+    func callPages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<SpanCallFields>]
+}
+
+extension SpanSource {
+    /// For a source that holds whole spans (the head, another node): its pages' spans, projected.
+    func callPages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<SpanCallFields>] {
+        try pages(request).map { page in
+            SourcePage(newest: page.newest, stream: nil) { () throws(BlockError) in
+                try page.decode().map(SpanCallFields.init)
+            }
+        }
+    }
 }
 
 /// One selected series as a source holds it: its labels and its samples in the read's range, decoded (the head)

@@ -37,6 +37,9 @@ public protocol TelemetryReader: Sendable {
     /// Every span starting in the range that `request.spanPrefilter` admits, in no particular order (the limit
     /// does not apply): for reads that take them all, such as the service graph.
     func everySpan(_ request: ReadRequest) -> AnyOrder<Span>
+    /// `everySpan`'s spans as their call fields only, each span once: what the service graph needs, read from
+    /// block columns without building spans.
+    func spanCalls(_ request: ReadRequest) -> AnyOrder<SpanCallFields>
 }
 
 /// The reads as the query layer calls them: a request built from arguments, and a filter applied to what the

@@ -25,9 +25,10 @@ public struct CallStats: Codable, Sendable, Equatable {
         rateSeconds = max(min(max(occupied, 1), range), 1e-9)
         rate = Double(calls) / rateSeconds
         errorRatio = calls == 0 ? 0 : Double(errors) / Double(calls)
-        let values = durations.map { Double($0) / 1e9 }
-        p50 = calls == 0 ? 0 : PromQLMath.quantile(0.5, values)
-        p95 = calls == 0 ? 0 : PromQLMath.quantile(0.95, values)
-        p99 = calls == 0 ? 0 : PromQLMath.quantile(0.99, values)
+        // Sorted once for the three quantiles; seconds keep the nanoseconds' order.
+        let sorted = durations.sorted().map { Double($0) / 1e9 }
+        p50 = calls == 0 ? 0 : PromQLMath.quantile(0.5, sorted: sorted)
+        p95 = calls == 0 ? 0 : PromQLMath.quantile(0.95, sorted: sorted)
+        p99 = calls == 0 ? 0 : PromQLMath.quantile(0.99, sorted: sorted)
     }
 }

@@ -1,3 +1,4 @@
+import LumenEngine
 import LumenModel
 
 /// Which service calls which, and how those calls go, from the spans of a time range.
@@ -70,59 +71,25 @@ public struct ServiceCallGraph: Sendable, Equatable {
     /// Sorted by name.
     public var services: [Service]
 
-    /// What the graph needs of one span: taken as spans are read, so that no span is kept.
-    struct Call {
-        let trace: TraceID
-        let span: SpanID
-        let parent: SpanID?
-        let service: String
-        let kind: SpanKind
-        let failed: Bool
-        /// Nanoseconds since the epoch.
-        let start: Int64
-        let duration: Int64
-        /// What a client or producer span names as the other side, for a call to something that sends no spans.
-        let peer: String?
-
-        init(_ span: Span) {
-            trace = span.traceID
-            self.span = span.spanID
-            parent = span.parentSpanID
-            service = span.serviceName
-            kind = span.kind
-            failed = span.status.code == .error
-            start = span.startTime
-            duration = span.duration
-            peer = span.kind == .client || span.kind == .producer ? ServiceCallGraph.peer(of: span) : nil
-        }
-    }
-
     /// The graph of `spans`, which started in `[from, to]`.
     public init(spans: [Span], from: Int64, to: Int64) {
-        self.init(calls: spans.map(Call.init), from: from, to: to)
+        self.init(calls: spans.map(SpanCallFields.init), from: from, to: to)
     }
 
     /// The graph of the spans `calls` were taken from, which started in `[from, to]`.
-    init(calls: [Call], from: Int64, to: Int64) {
+    init(calls: [SpanCallFields], from: Int64, to: Int64) {
         let range = Double(to - from) / 1e9
-        // Each call found by trace and span ID, as an index into `calls`.
-        var index: [SpanKey: Int] = [:]
-        index.reserveCapacity(calls.count)
-        var parents = Set<SpanKey>()
-        for (position, call) in calls.enumerated() {
-            index[SpanKey(trace: call.trace, span: call.span)] = position
-            if let parent = call.parent { parents.insert(SpanKey(trace: call.trace, span: parent)) }
-        }
+        let tree = CallTree(calls)
         var edgeCalls: [Route: Calls] = [:]
         var serviceCalls: [String: Calls] = [:]
-        for call in calls {
-            if call.kind == .server || call.parent == nil { serviceCalls[call.service, default: Calls()].add(call) }
+        for (position, call) in calls.enumerated() {
+            if call.kind == .server || call.parentSpanID == nil {
+                serviceCalls[call.service, default: Calls()].add(call)
+            }
             let route: Route
-            if let parentID = call.parent, let parent = index[SpanKey(trace: call.trace, span: parentID)],
-                calls[parent].service != call.service
-            {
+            if let parent = tree.parents[position], calls[parent].service != call.service {
                 route = Route(caller: calls[parent].service, callee: call.service)
-            } else if let peer = call.peer, !parents.contains(SpanKey(trace: call.trace, span: call.span)) {
+            } else if let peer = call.peer, !tree.hasChildren[position] {
                 route = Route(caller: call.service, callee: peer)
             } else {
                 continue
@@ -137,11 +104,6 @@ public struct ServiceCallGraph: Sendable, Equatable {
         }.sorted { $0.service < $1.service }
     }
 
-    private struct SpanKey: Hashable {
-        let trace: TraceID
-        let span: SpanID
-    }
-
     private struct Route: Hashable {
         let caller: String
         let callee: String
@@ -154,11 +116,11 @@ public struct ServiceCallGraph: Sendable, Equatable {
         var first = Int64.max
         var last = Int64.min
 
-        mutating func add(_ call: Call) {
+        mutating func add(_ call: SpanCallFields) {
             durations.append(call.duration)
-            if call.failed { errors += 1 }
-            first = min(first, call.start)
-            last = max(last, call.start)
+            if call.status == .error { errors += 1 }
+            first = min(first, call.startTime)
+            last = max(last, call.startTime)
         }
 
         func stats(range: Double) -> CallStats {
@@ -166,13 +128,6 @@ public struct ServiceCallGraph: Sendable, Equatable {
         }
     }
 
-    /// Attributes that name what a client span calls, most specific first.
-    private static let peerAttributes = ["peer.service", "db.system", "server.address"]
-
-    public static func peer(of span: Span) -> String? {
-        for key in peerAttributes {
-            if let value = span.attributes[key]?.text, !value.isEmpty { return value }
-        }
-        return nil
-    }
+    /// What a client or producer span names as the other side (`SpanCallFields.peerAttributes`).
+    public static func peer(of span: Span) -> String? { SpanCallFields.peer(of: span.attributes) }
 }

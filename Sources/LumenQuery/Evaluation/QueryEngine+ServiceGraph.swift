@@ -8,10 +8,10 @@ extension QueryEngine {
     ) throws(QueryError) -> ServiceCallGraph {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let budget = QueryBudget(limits, cancellation: cancellation)
-        var calls: [ServiceCallGraph.Call] = []
-        for span in store.everySpan(ReadRequest(tenant: tenant, from: from, to: to)) {
+        var calls: [SpanCallFields] = []
+        for call in store.spanCalls(ReadRequest(tenant: tenant, from: from, to: to)) {
             guard budget.visit() else { break }
-            calls.append(ServiceCallGraph.Call(span))
+            calls.append(call)
         }
         try budget.check()
         return ServiceCallGraph(calls: calls, from: from, to: to)

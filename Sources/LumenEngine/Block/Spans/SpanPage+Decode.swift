@@ -6,8 +6,24 @@ extension SpanPage {
     static func decode(
         _ bytes: [UInt8], only traceIDs: Set<TraceID>? = nil, prefilter: SpanPrefilter = .none
     ) throws(BatchRecordError) -> [Span] {
+        try decode(bytes, as: SpanRows.self, only: traceIDs, prefilter: prefilter)
+    }
+
+    /// The call fields of the page's spans that `prefilter` admits, read from the columns: no span is built, and
+    /// of the attributes only a client or producer span's peer attributes are.
+    static func decodeCalls(_ bytes: [UInt8], prefilter: SpanPrefilter = .none) throws(BatchRecordError)
+        -> [SpanCallFields]
+    {
+        try decode(bytes, as: CallRows.self, only: nil, prefilter: prefilter)
+    }
+
+    private static func decode<Rows: SpanRowBuilder>(
+        _ bytes: [UInt8], as rows: Rows.Type, only traceIDs: Set<TraceID>?, prefilter: SpanPrefilter
+    ) throws(BatchRecordError) -> [Rows.Row] {
         do {
-            return try bytes.withUnsafeBufferPointer { buffer in try decode(buffer, only: traceIDs, prefilter) }
+            return try bytes.withUnsafeBufferPointer { buffer in
+                try decode(buffer, as: rows, only: traceIDs, prefilter)
+            }
         } catch let error as BatchRecordError {
             throw error
         } catch {
@@ -21,9 +37,9 @@ extension SpanPage {
         let start: Int64
     }
 
-    private static func decode(
-        _ buffer: UnsafeBufferPointer<UInt8>, only wanted: Set<TraceID>?, _ prefilter: SpanPrefilter
-    ) throws(BatchRecordError) -> [Span] {
+    private static func decode<Rows: SpanRowBuilder>(
+        _ buffer: UnsafeBufferPointer<UInt8>, as: Rows.Type, only wanted: Set<TraceID>?, _ prefilter: SpanPrefilter
+    ) throws(BatchRecordError) -> [Rows.Row] {
         var reader = ByteReader(buffer)
         let tables = try PageTables(from: &reader)
         var page = try ColumnPageReader(
@@ -31,11 +47,12 @@ extension SpanPage {
         var attributes = try AttributeColumnsReader(
             keys: page.columns[Column.attributeKeys.rawValue], values: page.columns[Column.allCases.count...],
             tables: tables)
+        var builder = Rows(tables: tables, attributes: attributes)
         let traces = try self.traces(&page)
         let starts = try BytePlanes.Reader(&page.columns[Column.start.rawValue], count: page.rows - traces.count)
         let ends = try BytePlanes.Reader(&page.columns[Column.end.rawValue], count: page.rows)
-        var spans: [Span] = []
-        spans.reserveCapacity(wanted == nil ? page.rows : 0)
+        var rows: [Rows.Row] = []
+        rows.reserveCapacity(wanted == nil ? page.rows : 0)
         var firstRow = 0
         for (index, trace) in traces.enumerated() {
             if let wanted, !wanted.contains(trace.id) {
@@ -48,17 +65,22 @@ extension SpanPage {
                     traceStart: trace.start, parents: parents, startOffset: { starts[startBase + $0] },
                     endOffset: { ends[firstRow + $0] })
                 for row in 0..<trace.spans {
-                    if let span = try span(
-                        &page, &attributes, tables: tables, trace: trace.id, id: ids[row], parent: parentIDs[row],
-                        start: times.starts[row], end: times.ends[row], prefilter: prefilter)
+                    let fields = try self.fields(
+                        &page, tables: tables, trace: trace.id, id: ids[row], parent: parentIDs[row],
+                        start: times.starts[row], end: times.ends[row])
+                    if prefilter.admits(
+                        service: { tables.resources[fields.resource].serviceName }, name: fields.name,
+                        kind: fields.kind, status: fields.status, duration: fields.end &- fields.start)
                     {
-                        spans.append(span)
+                        rows.append(try builder.row(fields, &page, &attributes))
+                    } else {
+                        try skipRest(&page, &attributes)
                     }
                 }
             }
             firstRow += trace.spans
         }
-        return spans
+        return rows
     }
 
     private static func traces(_ page: inout ColumnPageReader) throws(BatchRecordError) -> [Trace] {
@@ -114,12 +136,26 @@ extension SpanPage {
         return (ids, parents, parentIDs)
     }
 
-    /// The rest of a span from the columns after its times, or nil when `prefilter` refuses it: the fields it
-    /// tests are read first, and a refused row steps over its attributes, events and links unbuilt.
-    private static func span(
-        _ page: inout ColumnPageReader, _ attributes: inout AttributeColumnsReader, tables: PageTables, trace: TraceID,
-        id: SpanID, parent: SpanID?, start: Int64, end: Int64, prefilter: SpanPrefilter
-    ) throws(BatchRecordError) -> Span? {
+    /// A row's fields up to its attributes: what a prefilter tests, and what every span row builder takes.
+    struct RowFields {
+        let trace: TraceID
+        let id: SpanID
+        let parent: SpanID?
+        let start: Int64
+        let end: Int64
+        let name: String
+        let kind: SpanKind
+        let status: SpanStatus.Code
+        let message: String
+        /// Indices into the page's tables.
+        let resource: Int
+        let scope: Int
+    }
+
+    private static func fields(
+        _ page: inout ColumnPageReader, tables: PageTables, trace: TraceID, id: SpanID, parent: SpanID?,
+        start: Int64, end: Int64
+    ) throws(BatchRecordError) -> RowFields {
         let name = try tables.string(&page.columns[Column.name.rawValue])
         let kindAndStatus = try page.columns[Column.kindAndStatus.rawValue].byte("kind and status")
         guard let kind = SpanKind(rawValue: kindAndStatus >> 4),
@@ -128,22 +164,20 @@ extension SpanPage {
             throw page.columns[Column.kindAndStatus.rawValue].error("unknown span kind or status \(kindAndStatus)",
                 at: page.columns[Column.kindAndStatus.rawValue].offset - 1)
         }
-        let message = try tables.string(&page.columns[Column.statusMessage.rawValue])
-        let resource = try tables.resource(&page.columns[Column.references.rawValue])
-        let scope = try tables.scope(&page.columns[Column.references.rawValue])
-        guard prefilter.admits(
-            service: { resource.serviceName }, name: name, kind: kind, status: code, duration: end &- start)
-        else {
-            try attributes.skip()
-            try page.columns[Column.events.rawValue].skipEvents()
-            try page.columns[Column.links.rawValue].skipLinks()
-            return nil
-        }
-        return Span(
-            traceID: trace, spanID: id, parentSpanID: parent, name: name, kind: kind, startTime: start, endTime: end,
-            status: SpanStatus(code: code, message: message), attributes: try attributes.next(),
-            events: try page.columns[Column.events.rawValue].events(start: start),
-            links: try page.columns[Column.links.rawValue].links(), resource: resource, scope: scope)
+        return RowFields(
+            trace: trace, id: id, parent: parent, start: start, end: end, name: name, kind: kind, status: code,
+            message: try tables.string(&page.columns[Column.statusMessage.rawValue]),
+            resource: try tables.resourceIndex(&page.columns[Column.references.rawValue]),
+            scope: try tables.scopeIndex(&page.columns[Column.references.rawValue]))
+    }
+
+    /// Steps over a row's attributes, events and links, the columns after its fields.
+    static func skipRest(_ page: inout ColumnPageReader, _ attributes: inout AttributeColumnsReader)
+        throws(BatchRecordError)
+    {
+        try attributes.skip()
+        try page.columns[Column.events.rawValue].skipEvents()
+        try page.columns[Column.links.rawValue].skipLinks()
     }
 
     /// Steps over a row of another trace in every column read row by row (times are read by position).
@@ -161,9 +195,7 @@ extension SpanPage {
         _ = try page.columns[Column.name.rawValue].uvarint("name")
         try page.columns[Column.kindAndStatus.rawValue].skip(1)
         _ = try page.columns[Column.statusMessage.rawValue].uvarint("status message")
-        try attributes.skip()
-        try page.columns[Column.events.rawValue].skipEvents()
-        try page.columns[Column.links.rawValue].skipLinks()
+        try skipRest(&page, &attributes)
         _ = try page.columns[Column.references.rawValue].uvarint("resource index")
         _ = try page.columns[Column.references.rawValue].uvarint("scope index")
     }

@@ -50,9 +50,18 @@ final class SpanPartReader: Sendable {
     private func decode(
         _ page: SpanPart.PageEntry, only traceIDs: Set<TraceID>? = nil, prefilter: SpanPrefilter = .none
     ) throws(BlockError) -> [Span] {
+        try decode(page) { bytes throws(BatchRecordError) in
+            try SpanPage.decode(bytes, only: traceIDs, prefilter: prefilter)
+        }
+    }
+
+    /// `page`'s bytes, read and decompressed, decoded by `rows`; a page that fails to decode is corrupt.
+    private func decode<Row>(
+        _ page: SpanPart.PageEntry, _ rows: ([UInt8]) throws(BatchRecordError) -> [Row]
+    ) throws(BlockError) -> [Row] {
         let bytes = try pages.page(at: page.offset, dictionary: index.dictionary)
         do {
-            return try SpanPage.decode(bytes, only: traceIDs, prefilter: prefilter)
+            return try rows(bytes)
         } catch {
             throw BlockError(.corrupt, "span page at \(page.offset): \(error.message) (byte \(error.offset) of the page)",
                 path: pages.path, offset: page.offset)
@@ -83,16 +92,32 @@ final class SpanPartReader: Sendable {
 /// querier gets to them, building only the rows the prefilter admits.
 extension SpanPartReader: SpanSource {
     func pages(_ request: ReadRequest) -> [SourcePage<Span>] {
+        pages(request) { page throws(BlockError) in
+            try self.decode(page, prefilter: request.spanPrefilter).filter {
+                $0.startTime >= request.from && $0.startTime <= request.to
+            }
+        }
+    }
+
+    /// The pages' call fields, read from their columns without building spans.
+    func callPages(_ request: ReadRequest) -> [SourcePage<SpanCallFields>] {
+        pages(request) { page throws(BlockError) in
+            try self.decode(page) { bytes throws(BatchRecordError) in
+                try SpanPage.decodeCalls(bytes, prefilter: request.spanPrefilter)
+            }.filter { $0.startTime >= request.from && $0.startTime <= request.to }
+        }
+    }
+
+    /// The pages the request may want, each decoded by `decode` when the querier gets to it.
+    private func pages<Item>(
+        _ request: ReadRequest, decode: @escaping @Sendable (SpanPart.PageEntry) throws(BlockError) -> [Item]
+    ) -> [SourcePage<Item>] {
         let prefilter = request.spanPrefilter
         return index.pages.filter {
             request.overlaps($0.minStart, $0.maxStart)
                 && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
         }.map { page in
-            SourcePage(newest: page.maxStart, stream: nil) { () throws(BlockError) in
-                try self.decode(page, prefilter: prefilter).filter {
-                    $0.startTime >= request.from && $0.startTime <= request.to
-                }
-            }
+            SourcePage(newest: page.maxStart, stream: nil) { () throws(BlockError) in try decode(page) }
         }
     }
 

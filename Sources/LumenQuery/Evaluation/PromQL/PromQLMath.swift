@@ -51,11 +51,17 @@ enum PromQLMath {
 
     /// The φ-quantile by linear interpolation between the closest ranks; ±Inf outside [0, 1].
     static func quantile(_ phi: Double, _ values: [Double]) -> Double {
-        guard !values.isEmpty, !phi.isNaN else { return .nan }
+        guard !values.isEmpty else { return .nan }
+        // NaN sorts first, as Go's sort does; a φ outside [0, 1] needs no sort.
+        let sorted = (0...1).contains(phi) ? values.sorted { ($0.isNaN && !$1.isNaN) || $0 < $1 } : values
+        return quantile(phi, sorted: sorted)
+    }
+
+    /// `quantile` of values already sorted (NaN first), which are not empty: for several quantiles of one set.
+    static func quantile(_ phi: Double, sorted: [Double]) -> Double {
+        if phi.isNaN { return .nan }
         if phi < 0 { return -.infinity }
         if phi > 1 { return .infinity }
-        // NaN sorts first, as Go's sort does.
-        let sorted = values.sorted { ($0.isNaN && !$1.isNaN) || $0 < $1 }
         let rank = phi * Double(sorted.count - 1)
         let lower = max(0, Int(rank.rounded(.down)))
         let upper = min(sorted.count - 1, lower + 1)
