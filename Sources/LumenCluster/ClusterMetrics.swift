@@ -1,4 +1,5 @@
 import CoreMetrics
+import LumenModel
 
 /// What a cluster member exports on `/metrics` (docs/cluster.md, "Watching it"), through the swift-metrics factory
 /// it is given (the server's registry; a no-op one by default, in tests).
@@ -52,6 +53,18 @@ public struct ClusterMetrics: Sendable {
         let dimensions = [("partition", String(partition))]
         Gauge(label: "lumen_cluster_partition_applied_sequence", dimensions: dimensions, factory: factory).destroy()
         Gauge(label: "lumen_cluster_partition_lag", dimensions: dimensions, factory: factory).destroy()
+    }
+
+    /// A read this query node asked of another node, `peer` (fan-out), from sending it to having its answer or
+    /// error. (`peer`, not `node`: in `_lumen` every series already names its own node.)
+    func remoteRead(peer: String, took duration: Duration, failed: Bool) {
+        let dimensions = [("peer", peer)]
+        Timer(label: "lumen_cluster_remote_read_duration_seconds", dimensions: dimensions, factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+        if failed {
+            Counter(label: "lumen_cluster_remote_read_failures_total", dimensions: dimensions, factory: factory)
+                .increment()
+        }
     }
 
     /// How many partitions this node holds now.

@@ -23,6 +23,8 @@ public final class ClusterNode: Sendable {
     let leases: KeyValueBucket
     let nodes: KeyValueBucket
     let logger: Logger
+    /// Where this node's cluster work is counted (also a query node's reads of other nodes).
+    let metrics: ClusterMetrics
 
     /// Connects and sets everything up. Blocks (NATS requests): call it off Swift's cooperative pool, e.g. with
     /// `start(…)`.
@@ -36,6 +38,7 @@ public final class ClusterNode: Sendable {
         if let problem = configuration.problem { throw ClusterConfigurationError(message: problem) }
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         let connection = try NATSConnection(urls: configuration.servers, name: "lumen-\(configuration.node)")
         jetStream = try JetStream(connection: connection)
         let replicas = StreamConfiguration.replicas(forServers: configuration.servers.count)

@@ -174,7 +174,7 @@ public struct LumenServer: Sendable {
                 onListening: { onListening($0 == "udp" ? .syslogUDP : .syslogTCP, $1) })))
         }
         services.append(.init(service: SelfMetricsRecorder(
-            storage: storage, interval: .seconds(configuration.selfMetricsSeconds),
+            storage: storage, interval: .seconds(configuration.selfMetricsSeconds), node: configuration.cluster?.node,
             exposition: { telemetry.exposition(storage: storage, gate: gate, connections: connections) },
             logger: logger)))
         // Alerts go to every configured Alertmanager; the rule engine hands them over with `alertNotifier`.

@@ -6,11 +6,14 @@ as on one node. A killed owner fails the queries that need it with 503, and `par
 with a warning."""
 
 
+import json
+import os
+
 import pytest
 import requests
 
-from conftest import wait_for
-from test_cluster import HEADERS, send, settled, stored, three_nodes, union
+from conftest import ROOT, wait_for
+from test_cluster import HEADERS, PARTITIONS, send, settled, stored, three_nodes, union
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,29 @@ def test_a_write_acknowledged_by_one_node_is_read_at_once_through_every_node(nod
         answer = requests.get(f"{reader.api}/lumen/v1/traces/{trace}", headers=HEADERS, timeout=30)
         assert answer.status_code == 200, answer.text
         assert len(answer.json()["spans"]) == 3
+
+
+def test_the_cluster_dashboard_drawn_on_one_node_shows_every_node(nodes):
+    """Lumen's own metrics name their node, and a query of them on any node reads every node: `Dashboards/
+    cluster.yaml` against one node shows the partitions each of the three holds, together all of them, and the
+    latency of the reads it asked of the other two."""
+    path = os.path.join(ROOT, "Dashboards", "cluster.yaml")
+
+    def panels():
+        document = json.loads(nodes[1].cli("dash", path, "--since", "5m", "--format", "json"))
+        return {panel["title"]: panel["data"] for panel in document["panels"]}
+
+    def partitions_held():
+        held = {series["name"]: series["points"][-1]["v"]
+                for series in panels()["Partitions held by node"].get("series", [])}
+        # Snapshots are taken every 15 s: wait for one of each node after the partitions settled.
+        return held if set(held) == {node.name for node in nodes} and sum(held.values()) == PARTITIONS else None
+
+    held = wait_for(partitions_held, timeout=60, interval=2)
+    assert all(count > 0 for count in held.values()), held
+    exposition = requests.get(f"{nodes[1].api}/metrics", timeout=10).text
+    for peer in ("node-0", "node-2"):
+        assert f'lumen_cluster_remote_read_duration_seconds_count{{peer="{peer}"}}' in exposition, exposition
 
 
 def test_a_dead_owner_fails_the_query_unless_partial_is_asked(nodes):

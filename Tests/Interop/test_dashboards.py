@@ -40,7 +40,7 @@ def render(server, path, fmt):
 
 def test_every_dashboard_is_shipped():
     assert [os.path.basename(path) for path in DASHBOARDS] == [
-        "host.yaml", "logs.yaml", "lumen.yaml", "service.yaml", "services.yaml"]
+        "cluster.yaml", "host.yaml", "logs.yaml", "lumen.yaml", "service.yaml", "services.yaml"]
 
 
 @pytest.mark.parametrize("path", DASHBOARDS, ids=os.path.basename)

@@ -50,6 +50,15 @@ struct ClusterReadsTests {
         #expect(asked.count == 1 && remote.name == "b" && remote.url == "http://127.0.0.1:21102")
         #expect(Set(remote.barrier.keys) == owners.owners["b"]!.partitions)
 
+        // Lumen's own metrics stay with each node (and name it): a read of them asks every other storage node
+        // that announced an address, for all it holds, with no barrier.
+        let own = Tenant("_lumen")!
+        let ownReads = ClusterReads(
+            node: a, barrier: ReadBarrier(node: a), adminToken: nil, timeout: .seconds(5), localTenants: [own])
+        let everyNode = try ownReads.nodes(for: ReadRequest(tenant: own), scope: ReadScope())
+            .compactMap { $0 as? HTTPReadNode }
+        #expect(everyNode.map(\.name) == ["b"] && everyNode.allSatisfy { $0.barrier.isEmpty && $0.partitioner == nil })
+
         // A write acknowledged by JetStream: its owner meets the barrier once it has applied it.
         let tenant = Tenant("shop")!
         let trace = TraceID(high: 19, low: 4)

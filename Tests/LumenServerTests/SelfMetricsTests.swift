@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import LumenEngine
 import LumenModel
 import Testing
 
@@ -52,6 +54,22 @@ struct SelfMetricsTests {
             "api/v1/query", query: ["query": "sum(rate(lumen_wal_fsync_duration_seconds_count[1m]))"],
             headers: Self.selfTenant)
         #expect(rate.status == 200 && rate.text.contains(#""resultType":"vector""#), "\(rate.text)")
+    }
+
+    @Test func inAClusterEverySeriesNamesItsNode() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("self-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory, logger: Logger(label: "test"))
+        defer { try? storage.close() }
+        let recorder = SelfMetricsRecorder(
+            storage: storage, interval: .seconds(15), node: "node-2",
+            exposition: { "lumen_head_series 3\nlumen_ingest_accepted_total{signal=\"spans\"} 7\n" },
+            logger: Logger(label: "test"))
+        await recorder.record()
+        let labels = try storage.series(ReadRequest(tenant: .selfMetrics)).map(\.labels.description).sorted()
+        #expect(labels == [
+            #"lumen_head_series{node="node-2"}"#, #"lumen_ingest_accepted_total{node="node-2", signal="spans"}"#,
+        ])
     }
 
     @Test func noClientWritesToTheSelfMetricsTenant() async throws {

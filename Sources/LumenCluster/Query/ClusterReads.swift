@@ -21,7 +21,9 @@ public final class ClusterReads: ReadPeers {
     let timeout: Duration
     /// Owners are read again once older than this: ownership moves within a lease TTL.
     let ownersMaxAge: Duration
-    /// Tenants whose data each node keeps to itself (Lumen's own metrics, which describe that node): read locally.
+    /// Tenants whose data each node keeps to itself (Lumen's own metrics, which describe that node and carry its
+    /// name): read from every storage node that announced an address, each answering from its own store, with no
+    /// partitions and no barrier.
     let localTenants: Set<Tenant>
     private let cached = Mutex<(owners: ReadOwners, at: ContinuousClock.Instant)?>(nil)
 
@@ -43,8 +45,11 @@ public final class ClusterReads: ReadPeers {
     }
 
     public func nodes(for request: ReadRequest, scope: ReadScope) throws -> [any RemoteNode] {
-        if localTenants.contains(request.tenant) { return [] }
         let owners = try currentOwners()
+        if localTenants.contains(request.tenant) {
+            return owners.addresses.sorted(by: { $0.key < $1.key }).filter { $0.key != node.configuration.node }
+                .map { name, url in readNode(name, url: url, barrier: [:], partitioner: nil) }
+        }
         if !owners.unowned.isEmpty {
             scope.nodeFailed(
                 "partitions \(owners.unowned.prefix(8).map(String.init).joined(separator: ", "))"
@@ -69,11 +74,17 @@ public final class ClusterReads: ReadPeers {
                 scope.nodeFailed("node \(owner.node) announced no address to read from (run it with --advertise-url)")
                 continue
             }
-            nodes.append(HTTPReadNode(
-                name: owner.node, url: url, barrier: barrier, client: client, adminToken: adminToken,
-                timeout: timeout, partitioner: partitioner))
+            nodes.append(readNode(owner.node, url: url, barrier: barrier, partitioner: partitioner))
         }
         return nodes
+    }
+
+    private func readNode(_ name: String, url: String, barrier: [Int: UInt64], partitioner: Partitioner?)
+        -> HTTPReadNode
+    {
+        HTTPReadNode(
+            name: name, url: url, barrier: barrier, client: client, adminToken: adminToken, timeout: timeout,
+            partitioner: partitioner, metrics: node.metrics)
     }
 
     private func currentOwners() throws(NATSError) -> ReadOwners {

@@ -20,6 +20,8 @@ struct HTTPReadNode: RemoteNode {
     let timeout: Duration
     /// Routes reads by trace ID to the owner of the trace's partition; nil asks every node.
     let partitioner: Partitioner?
+    /// Where the read's latency and failure are counted (`lumen_cluster_remote_read_*`).
+    let metrics: ClusterMetrics
 
     func start(_ read: RemoteRead, _ request: ReadRequest, scope: ReadScope)
         -> (@Sendable () throws -> RemoteAnswer)?
@@ -48,8 +50,10 @@ struct HTTPReadNode: RemoteNode {
         } catch {
             return { throw error }
         }
-        let name = self.name
+        let (name, metrics) = (self.name, self.metrics)
         return {
+            var failed = true
+            defer { metrics.remoteRead(peer: name, took: now.duration(to: .now), failed: failed) }
             let done = DispatchSemaphore(value: 0)
             task.futureResult.whenComplete { _ in done.signal() }
             while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
@@ -65,7 +69,9 @@ struct HTTPReadNode: RemoteNode {
                     node: name, message: "HTTP \(response.status.code): \(String(decoding: body.prefix(500), as: UTF8.self))")
             }
             do {
-                return try RemoteAnswer(encoded: body)
+                let answer = try RemoteAnswer(encoded: body)
+                failed = false
+                return answer
             } catch {
                 throw RemoteReadError(node: name, message: "an answer this build cannot read: \(error)")
             }

@@ -16,6 +16,8 @@ public struct ReadOwners: Equatable, Sendable {
     public var owners: [String: Owner]
     /// Partitions no node holds now (their owner died and the lease has not been taken yet).
     public var unowned: [Int]
+    /// Every live storage node that announced an address, holding partitions or not: node name → API URL.
+    public var addresses: [String: String]
 
     /// - Parameters:
     ///   - holders: each held partition's node.
@@ -33,6 +35,7 @@ public struct ReadOwners: Equatable, Sendable {
         }
         self.owners = owners
         self.unowned = unowned
+        addresses = announcements.compactMapValues(Self.url)
     }
 
     /// An announcement's URL: an `http://` or `https://` address; anything else (`storage`) is none.

@@ -24,7 +24,7 @@ public struct StaticReadPeers: ReadPeers {
         nodes.map { node in
             HTTPReadNode(
                 name: node.name, url: node.url, barrier: [:], client: client, adminToken: adminToken,
-                timeout: timeout, partitioner: nil)
+                timeout: timeout, partitioner: nil, metrics: ClusterMetrics())
         }
     }
 }

@@ -7,9 +7,12 @@ import ServiceLifecycle
 /// (`Tenant.selfMetrics`), every `interval` (15 s by default, Prometheus' usual scrape interval), so they have
 /// history and are queried like any other metrics (`Dashboards/lumen.yaml`). Written straight to the store, not
 /// through the ingest limits, which are for clients; a failed write is logged and the next interval tries again.
+/// In a cluster every series also carries `node` (the node's name), since a query of `_lumen` reads every node.
 struct SelfMetricsRecorder: Service {
     let storage: Storage
     let interval: Duration
+    /// The cluster node's name, nil for a single node.
+    let node: String?
     let exposition: @Sendable () -> String
     let logger: Logger
 
@@ -21,7 +24,12 @@ struct SelfMetricsRecorder: Service {
 
     /// One snapshot of the registry, stored at the time it was taken.
     func record() async {
-        let series = ExpositionSamples.series(exposition(), at: Timestamp.now())
+        var series = ExpositionSamples.series(exposition(), at: Timestamp.now())
+        if let node {
+            for index in series.indices {
+                series[index].labels = Labels(series[index].labels.labels + [Label("node", node)])
+            }
+        }
         do {
             try await storage.append(Batch(tenant: .selfMetrics, series: series))
         } catch {
