@@ -19,6 +19,28 @@ public struct LogStreamLines: Sendable, Equatable {
         if let size { sizes.append(size) }
     }
 
+    /// The lines of `records` in the request's range that contain every `lineContains` string, by stream.
+    static func of(_ records: some Sequence<LogRecord>, _ request: ReadRequest, sizes: Bool) -> [LogStreamLines] {
+        let needles = request.needles
+        var result: [LogStreamLines] = []
+        var positions: [Labels: Int] = [:]
+        for record in records where record.time >= request.from && record.time <= request.to {
+            let line = record.line
+            guard needles.allSatisfy({ LineSearch.contains(line, $0) }) else { continue }
+            let labels = record.streamLabels
+            let position: Int
+            if let known = positions[labels] {
+                position = known
+            } else {
+                position = result.count
+                positions[labels] = position
+                result.append(LogStreamLines(labels: labels))
+            }
+            result[position].append(time: record.time, size: sizes ? line.utf8.count : nil)
+        }
+        return result
+    }
+
     /// `lines` with the streams of equal labels (read from several sources) joined.
     static func merged(_ lines: [LogStreamLines]) -> [LogStreamLines] {
         var result: [LogStreamLines] = []
