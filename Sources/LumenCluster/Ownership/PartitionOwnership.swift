@@ -151,12 +151,17 @@ public final class PartitionOwnership: Sendable {
 
     private func renew(_ partition: Int) {
         guard let current = held.withLock({ $0[partition] }) else { return }
+        // An applier that stopped (on an error, e.g. a consumer NATS could not create while electing a stream
+        // leader, or fenced): let the partition be acquired afresh, with a new applier. Checked before the lease,
+        // which is renewed at almost every tick.
+        if current.applier.progress.state == .failed || current.applier.progress.state == .fenced {
+            release(partition, reason: "failed")
+            return
+        }
         let now = clock()
         switch current.lease.action(at: now) {
         case .none:
-            if current.applier.progress.state == .failed || current.applier.progress.state == .fenced {
-                release(partition, reason: "failed")  // let it be acquired afresh, with a new applier
-            }
+            break
         case .stop:
             drop(partition, reason: "expired")
         case .renew(let revision):
