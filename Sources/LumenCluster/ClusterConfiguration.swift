@@ -32,6 +32,13 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// `http://host:port` of this node's API, announced in `lumen-nodes` so query nodes can reach it; nil means
     /// the node answers no reads from others.
     public var advertiseURL: String?
+    /// The block store every node shares (`--block-store`): owned partitions are flushed there and query nodes read
+    /// it directly. Nil: each node keeps what it applied in its own store (docs/cluster.md).
+    public var blockStore: String?
+    /// With a block store, a partition's head is flushed once its oldest data arrived this long ago.
+    public var flushInterval: Duration = .seconds(300)
+    /// With a block store, how long an owner still serves a head it flushed: above a query's longest time.
+    public var flushedHeadLinger: Duration = .seconds(30)
 
     public static let maxPartitions = 4096
 
@@ -59,6 +66,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         if !(1...Self.maxPartitions).contains(partitions) { return "partitions must be 1-\(Self.maxPartitions)" }
         if !(1...partitions).contains(streams) { return "streams must be 1 to the number of partitions" }
         if leaseTTL < .seconds(1) { return "the lease TTL must be at least 1s" }
+        if let blockStore, blockStore.isEmpty { return "the block store must be a directory" }
+        if flushInterval < .seconds(1) { return "the flush interval must be at least 1s" }
         return nil
     }
 

@@ -18,6 +18,10 @@ public final class ClusterNode: Sendable {
     /// its rules and span metrics write.
     public let publisher: ClusterPublisher
     let ownership: PartitionOwnership?
+    /// With `--block-store`: the shared blocks of every partition, which a query node reads directly.
+    public let sharedBlocks: SharedBlockReader?
+    /// With `--block-store`: each partition's flushed sequence.
+    let flushedSequences: FlushedSequences?
     /// Set on nodes that run rules: the rule managers' gate (`mayEvaluate`), so one node evaluates each group.
     public let ruleLeases: RuleGroupLeases?
     let leases: KeyValueBucket
@@ -56,12 +60,28 @@ public final class ClusterNode: Sendable {
         nodes = try KeyValueBucket(
             jetStream: jetStream, name: Self.nodeBucket, ttl: configuration.leaseTTL, replicas: replicas)
         publisher = ClusterPublisher(jetStream: jetStream, layout: layout, metrics: metrics)
+        let blockStore = configuration.blockStore.map { SharedBlockStore(directory: $0) }
+        let partitions = layout.partitions
+        sharedBlocks = blockStore.map { SharedBlockReader(store: $0, partitions: partitions, logger: logger) }
+        if blockStore != nil {
+            flushedSequences = FlushedSequences(bucket: try KeyValueBucket(
+                jetStream: jetStream, name: FlushedSequences.bucketName, ttl: nil, replicas: replicas))
+        } else {
+            flushedSequences = nil
+        }
         if configuration.roles.contains(.storage), let storage {
+            var flushing: PartitionFlushing?
+            if let blockStore, let flushedSequences {
+                flushing = PartitionFlushing(
+                    blocks: blockStore, sequences: flushedSequences, dataDirectory: dataDirectory,
+                    options: storage.options, flushInterval: configuration.flushInterval,
+                    linger: configuration.flushedHeadLinger)
+            }
             ownership = PartitionOwnership(
                 node: configuration.node, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
                 leaseTTL: configuration.leaseTTL, storage: storage,
-                appliedDirectory: dataDirectory + "/cluster", advertiseURL: configuration.advertiseURL, logger: logger,
-                metrics: metrics)
+                appliedDirectory: dataDirectory + "/cluster", flushing: flushing,
+                advertiseURL: configuration.advertiseURL, logger: logger, metrics: metrics)
             ownership?.start()
         } else {
             ownership = nil
@@ -140,6 +160,7 @@ public final class ClusterNode: Sendable {
                 entry in OwnershipRecord(bytes: entry.value).map { ($0, entry.revision) }
             }
             let epoch = record.map { $0.0.epoch == 0 ? $0.1 : $0.0.epoch }
+            let flushed = try flushedSequences?.record(ofPartition: partition).map(\.sequence)
             if let local = held[partition] {
                 // The applier's last fetch says how many of the partition's messages are left; before it, the
                 // stream's last sequence bounds the lag (other partitions share the stream).
@@ -147,11 +168,13 @@ public final class ClusterNode: Sendable {
                 let bound = last > local.progress.appliedSequence ? last - local.progress.appliedSequence : 0
                 partitions.append(PartitionStatus(
                     partition: partition, owner: configuration.node, epoch: local.epoch,
-                    appliedSequence: local.progress.appliedSequence, lag: local.progress.pending ?? bound,
+                    appliedSequence: local.progress.appliedSequence, flushedSequence: flushed,
+                    lag: local.progress.pending ?? bound,
                     state: local.progress.state.rawValue))
             } else {
                 partitions.append(PartitionStatus(
-                    partition: partition, owner: record?.0.node, epoch: epoch, appliedSequence: nil, lag: nil,
+                    partition: partition, owner: record?.0.node, epoch: epoch, appliedSequence: nil,
+                    flushedSequence: flushed, lag: nil,
                     state: record == nil ? "unowned" : "remote"))
             }
         }

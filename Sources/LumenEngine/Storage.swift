@@ -28,6 +28,8 @@ public final class Storage: Sendable {
         /// The head being written as blocks, still read until its blocks are open, and the log segment its
         /// records end before.
         var cutting: (head: Head, walSegmentsBefore: Int)?
+        /// Heads handed off to be stored elsewhere (`handOff`), still read until their time is up.
+        var handedOff: [(head: Head, until: ContinuousClock.Instant)] = []
         var blocks: [Block] = []
         /// Per tenant, the newest sample time accepted (at most the future window ahead of the clock): the
         /// out-of-order window of a series the head holds no samples of trails it.

@@ -12,6 +12,8 @@ extension LumenServer {
     ) async throws -> ClusterNode? {
         guard var cluster = configuration.cluster else { return nil }
         if cluster.advertiseURL == nil { cluster.advertiseURL = "http://127.0.0.1:\(configuration.api.port)" }
+        // A flushed head is served until every query that listed the shared blocks before the flush has read it.
+        cluster.flushedHeadLinger = max(cluster.flushedHeadLinger, configuration.queryLimits.timeout + .seconds(5))
         return try await ClusterNode.start(
             configuration: cluster, storage: cluster.roles.contains(.storage) ? storage : nil,
             dataDirectory: configuration.dataDirectory, runsRules: !configuration.rules.isEmpty,

@@ -17,6 +17,15 @@ extension LumenServer {
                 timeout: configuration.queryLimits.timeout, localTenants: [.selfMetrics])
         }
         guard let peers else { return storage }
-        return FanOutQuerier(local: storage, peers: peers, logger: logger)
+        var local = ownData(storage, cluster: cluster)
+        if let shared = cluster?.sharedBlocks { local = CombinedQuerier([shared.querier, local]) }
+        return FanOutQuerier(local: local, peers: peers, logger: logger)
+    }
+
+    /// What this node holds itself, as its internal read endpoint answers it: its store and, with a shared block
+    /// store, the partitions it owns now (their flushed blocks are read from the shared store by the asking node).
+    static func ownData(_ storage: Storage, cluster: ClusterNode?) -> any Querier {
+        guard let cluster, cluster.configuration.blockStore != nil else { return storage }
+        return cluster.ownStores(storage)
     }
 }

@@ -82,7 +82,7 @@ public struct LumenServer: Sendable {
         apiRouter.add(middleware: RequestMetricsMiddleware(listener: "api", telemetry: telemetry))
         apiRouter.add(middleware: ReadScopeMiddleware())
         let internalReads = InternalReadRoutes(
-            storage: storage, tenants: tenants, barrier: barrier, maxTimeout: configuration.queryLimits.timeout,
+            store: Self.ownData(storage, cluster: cluster), tenants: tenants, barrier: barrier, maxTimeout: configuration.queryLimits.timeout,
             maxConcurrent: configuration.maxConcurrentQueries)
         internalReads.register(on: apiRouter)
         AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants)

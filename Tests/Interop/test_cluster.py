@@ -104,9 +104,9 @@ def answers(url):
 
 class ClusterNode(LumenProcess):
     """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag); with `rules`, every
-    node loads the test's rule group."""
+    node loads the test's rule group; with `block_store`, owners flush to that shared directory every second."""
 
-    def __init__(self, directory, name, nats_urls, roles=("collector", "storage"), rules=True):
+    def __init__(self, directory, name, nats_urls, roles=("collector", "storage"), rules=True, block_store=None):
         os.makedirs(directory, exist_ok=True)
         config = os.path.join(directory, "lumen.yaml")
         arguments = ["--config", config]
@@ -128,6 +128,8 @@ class ClusterNode(LumenProcess):
   lease_ttl: {LEASE_TTL}s
   advertise_url: {self.api}
 """)
+            if block_store:
+                file.write(f"  block_store: {block_store}\n  flush_interval: 1s\n")
 
     def cluster_status(self):
         answer = requests.get(f"{self.api}/lumen/v1/cluster", timeout=10)

@@ -27,22 +27,23 @@ struct ClusterCommand: AsyncParsableCommand {
                     + Self.table(status).render(maxWidth: Terminal.tableWidth)
             },
             json: { data },
-            records: { Records(header: Self.header, rows: Self.rows(status), numeric: ["partition", "epoch", "applied", "lag"]) })
+            records: { Records(header: Self.header, rows: Self.rows(status), numeric: ["partition", "epoch", "applied", "flushed", "lag"]) })
     }
 
-    static let header = ["partition", "owner", "epoch", "applied", "lag", "state"]
+    static let header = ["partition", "owner", "epoch", "applied", "flushed", "lag", "state"]
 
     static func rows(_ status: ClusterStatus) -> [[String]] {
         status.partitions.map {
             [
                 String($0.partition), $0.owner ?? "", $0.epoch.map(String.init) ?? "",
-                $0.appliedSequence.map(String.init) ?? "", $0.lag.map(String.init) ?? "", $0.state,
+                $0.appliedSequence.map(String.init) ?? "", $0.flushedSequence.map(String.init) ?? "",
+                $0.lag.map(String.init) ?? "", $0.state,
             ]
         }
     }
 
     static func table(_ status: ClusterStatus) -> TextTable {
-        let numeric: Set = ["partition", "epoch", "applied", "lag"]
+        let numeric: Set = ["partition", "epoch", "applied", "flushed", "lag"]
         var table = TextTable(columns: header.map {
             TextTable.Column($0.uppercased(), alignment: numeric.contains($0) ? .right : .left)
         })

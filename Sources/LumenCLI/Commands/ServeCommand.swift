@@ -88,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-url"), help: "This node's query API as the other nodes reach it (default http://127.0.0.1:<api port>).")
     var advertiseURL: String?
 
+    @Option(name: .customLong("block-store"), help: "A directory every cluster node shares: owned partitions are flushed there and read from it by every query node (docs/cluster.md).")
+    var blockStore: String?
+
     @Option(name: .customLong("tls-cert"), help: "A PEM certificate (with any intermediates): TLS on every TCP listener — OTLP/HTTP, OTLP/gRPC, the API, syslog/TCP. Reread on SIGHUP.")
     var tlsCert: String?
 
@@ -191,8 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.cluster?.servers = servers
         }
         guard var clustered = configuration.cluster else {
-            if node != nil || roles != nil || partitions != nil || advertiseURL != nil {
-                throw ValidationError("--node, --roles, --partitions and --advertise-url need --cluster")
+            if node != nil || roles != nil || partitions != nil || advertiseURL != nil || blockStore != nil {
+                throw ValidationError("--node, --roles, --partitions, --advertise-url and --block-store need --cluster")
             }
             return
         }
@@ -209,6 +212,7 @@ struct ServeCommand: AsyncParsableCommand {
                 ValidationError("--advertise-url: \($0)")
             }
         }
+        if let blockStore { clustered.blockStore = blockStore }
         if let problem = clustered.problem { throw ValidationError(problem) }
         configuration.cluster = clustered
     }

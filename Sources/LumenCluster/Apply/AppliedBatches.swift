@@ -21,7 +21,9 @@ public final class AppliedBatches: @unchecked Sendable {
     private var orderStart = 0
     private let file: FileHandle
 
-    public init(directory: String, partition: Int, capacity: Int = 100_000) throws {
+    /// - Parameter discardingAbove: forgets the messages applied above this sequence (their data was discarded
+    ///   with the store that held it, and is applied again), keeping the batch IDs below it.
+    public init(directory: String, partition: Int, capacity: Int = 100_000, discardingAbove: UInt64? = nil) throws {
         self.partition = partition
         self.capacity = capacity
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -35,8 +37,9 @@ public final class AppliedBatches: @unchecked Sendable {
                 lines.append((sequence, String(fields[1])))
             }
         }
-        if lines.count > 2 * capacity {  // rewrite, keeping what is remembered
-            lines = Array(lines.suffix(capacity))
+        let kept = discardingAbove.map { limit in lines.filter { $0.0 <= limit } } ?? lines
+        if lines.count > 2 * capacity || kept.count != lines.count {  // rewrite, keeping what is remembered
+            lines = Array(kept.suffix(capacity))
             let text = lines.map { "\($0.0) \($0.1)\n" }.joined()
             try Data(text.utf8).write(to: URL(fileURLWithPath: path + ".tmp"), options: .atomic)
             _ = rename(path + ".tmp", path)

@@ -38,6 +38,9 @@ public final class PartitionApplier: Sendable {
     private let storage: Storage
     private let applied: Mutex<AppliedBatches>
     private let mayApply: @Sendable () -> Bool
+    /// Called after each fetch with the highest sequence applied: flushes the head to the shared block store when
+    /// due (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be committed.
+    private let flush: (@Sendable (_ appliedThrough: UInt64) throws -> Void)?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     /// Whether someone has waited for the loop's end (the semaphore is signalled once).
@@ -49,7 +52,8 @@ public final class PartitionApplier: Sendable {
 
     public init(
         partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
-        applied: AppliedBatches, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500), logger: Logger,
+        applied: AppliedBatches, startAfter: UInt64 = 0, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500),
+        logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64) throws -> Void)? = nil,
         mayApply: @escaping @Sendable () -> Bool
     ) {
         self.partition = partition
@@ -62,7 +66,8 @@ public final class PartitionApplier: Sendable {
         self.fetchWait = fetchWait
         self.logger = logger
         self.mayApply = mayApply
-        progressState.withLock { $0.appliedSequence = applied.highestSequence }
+        self.flush = flush
+        progressState.withLock { $0.appliedSequence = max(applied.highestSequence, startAfter) }
     }
 
     public var progress: Progress { progressState.withLock { $0 } }
@@ -113,6 +118,7 @@ public final class PartitionApplier: Sendable {
                 return
             }
             do {
+                try flush?(progress.appliedSequence)  // first: a fetch that finds nothing ends in a timeout
                 let messages = try consumer.fetch(max: fetchSize, maxWait: fetchWait)
                 if messages.isEmpty {
                     progressState.withLock { $0.pending = 0 }  // a whole wait with nothing new: caught up
@@ -134,7 +140,8 @@ public final class PartitionApplier: Sendable {
         finish(.stopped, error: nil)
     }
 
-    private enum ApplyStop: Error { case fenced }
+    /// The lease (or the flushed sequence it fences) is no longer this applier's.
+    enum ApplyStop: Error { case fenced }
 
     private func finish(_ state: State, error: String?) {
         progressState.withLock {
@@ -193,18 +200,7 @@ public final class PartitionApplier: Sendable {
 
     /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here.
     private func append(_ batch: Batch) throws {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<(any Error)?>(nil)
         let storage = self.storage
-        Task {
-            do {
-                try await storage.append(batch)
-            } catch {
-                result.withLock { $0 = error }
-            }
-            done.signal()
-        }
-        done.wait()
-        if let error = result.withLock({ $0 }) { throw error }
+        try waitForTask { try await storage.append(batch) }
     }
 }

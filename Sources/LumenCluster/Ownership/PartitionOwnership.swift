@@ -9,8 +9,11 @@ import Synchronization
 /// renews the leases it holds, gives up those another node should have, and acquires the free ones it should
 /// have — starting a `PartitionApplier` of the new epoch for each, and stopping it when the lease ends.
 ///
-/// Until shared block storage exists (issue 19, item 5), a new owner starts after the highest sequence it applied
-/// itself, so data a previous owner applied stays in that owner's store.
+/// Without a shared block store, every partition is applied to the node's one store and a new owner starts after
+/// the highest sequence it applied itself, so data a previous owner applied stays in that owner's store. With one
+/// (`flushing`), each partition has a store of its own (`PartitionStore`) that resumes after the partition's
+/// flushed sequence (or what this node applied on top of it), is flushed to the shared store, and is read only
+/// while the partition is held.
 public final class PartitionOwnership: Sendable {
     public static let nodeKeyPrefix = "n."
 
@@ -21,6 +24,7 @@ public final class PartitionOwnership: Sendable {
     let nodes: KeyValueBucket
     let storage: Storage
     let appliedDirectory: String
+    let flushing: PartitionFlushing?
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
@@ -32,16 +36,19 @@ public final class PartitionOwnership: Sendable {
     private struct Held {
         var lease: Lease
         var applier: PartitionApplier
+        var store: PartitionStore?
     }
 
     private let held = Mutex<[Int: Held]>([:])
     private let ticks = Mutex<TickingThread?>(nil)
     private let liveNodes = Mutex<[String]>([])
+    /// Partitions whose store is still being closed (its applier stopping): not acquired again until it is.
+    private let closing = Mutex<Set<Int>>([])
 
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
-        leaseTTL: Duration, storage: Storage, appliedDirectory: String, advertiseURL: String? = nil, logger: Logger,
-        metrics: ClusterMetrics = ClusterMetrics(),
+        leaseTTL: Duration, storage: Storage, appliedDirectory: String, flushing: PartitionFlushing? = nil,
+        advertiseURL: String? = nil, logger: Logger, metrics: ClusterMetrics = ClusterMetrics(),
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.metrics = metrics
@@ -54,6 +61,7 @@ public final class PartitionOwnership: Sendable {
         self.ttl = leaseTTL
         self.storage = storage
         self.appliedDirectory = appliedDirectory
+        self.flushing = flushing
         self.logger = logger
         self.clock = clock
     }
@@ -70,7 +78,14 @@ public final class PartitionOwnership: Sendable {
         let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
         for applier in appliers { applier.stop() }
+        while !closing.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }  // the stores' closing
         try? nodes.delete(Self.nodeKeyPrefix + node)
+    }
+
+    /// The stores of the partitions held now (with a shared block store; none without): what this node serves
+    /// of its partitions besides its own store.
+    public var heldStores: [Storage] {
+        held.withLock { $0.values.compactMap { $0.store?.storage } }
     }
 
     /// The storage nodes alive at the last tick.
@@ -121,6 +136,7 @@ public final class PartitionOwnership: Sendable {
     }
 
     private func acquire(_ partition: Int) {
+        if closing.withLock({ $0.contains(partition) }) { return }  // its last store is closing: next tick
         let key = OwnershipRecord.key(ofPartition: partition)
         let sentAt = clock()
         guard let revision = try? leases.create(key, value: OwnershipRecord(node: node, epoch: 0).bytes) else {
@@ -135,11 +151,27 @@ public final class PartitionOwnership: Sendable {
             lease.renewed(revision: renewed, sentAt: sentAt)
         }
         do {
-            let applier = PartitionApplier(
-                partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
-                applied: try AppliedBatches(directory: appliedDirectory, partition: partition), logger: logger
-            ) { [weak self] in self?.mayApply(partition) ?? false }
-            held.withLock { $0[partition] = Held(lease: lease, applier: applier) }
+            let mayApply: @Sendable () -> Bool = { [weak self] in self?.mayApply(partition) ?? false }
+            let applier: PartitionApplier
+            var store: PartitionStore?
+            if let flushing {
+                guard let opened = try flushing.open(partition: partition, epoch: revision, logger: logger) else {
+                    logger.warning("cluster: partition \(partition)'s flushed sequence has a newer epoch than \(revision)")
+                    try? leases.delete(key)
+                    return
+                }
+                store = opened
+                applier = PartitionApplier(
+                    partition: partition, epoch: revision, layout: layout, jetStream: jetStream,
+                    storage: opened.storage, applied: opened.applied, startAfter: opened.startAfter, logger: logger,
+                    flush: { try opened.flushIfDue(appliedThrough: $0, mayApply: mayApply) }, mayApply: mayApply)
+            } else {
+                applier = PartitionApplier(
+                    partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
+                    applied: try AppliedBatches(directory: appliedDirectory, partition: partition), logger: logger,
+                    mayApply: mayApply)
+            }
+            held.withLock { $0[partition] = Held(lease: lease, applier: applier, store: store) }
             applier.start()
             metrics.leaseAcquired("partition")
             logger.info("cluster: acquired partition \(partition), epoch \(revision)")
@@ -185,9 +217,24 @@ public final class PartitionOwnership: Sendable {
     /// Stops applying and forgets the lease, without touching the key (it is someone else's, or expiring).
     private func drop(_ partition: Int, reason: String) {
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
-        current.applier.requestStop()
+        stopApplying(current)
         metrics.leaseEnded("partition", reason: reason)
         metrics.partitionLeft(partition)
+    }
+
+    /// Asks the applier to stop, without waiting; a partition store is closed once it has (on a thread of its
+    /// own), and the partition is not acquired again before.
+    private func stopApplying(_ current: Held) {
+        current.applier.requestStop()
+        guard let store = current.store else { return }
+        closing.withLock { _ = $0.insert(store.partition) }
+        let thread = Thread { [self] in
+            current.applier.stop()
+            store.close()
+            closing.withLock { _ = $0.remove(store.partition) }
+        }
+        thread.name = "lumen-close-p\(store.partition)"
+        thread.start()
     }
 
     /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once.
@@ -195,7 +242,7 @@ public final class PartitionOwnership: Sendable {
         // Not waited for: one tick gives up many partitions, and waiting for each fetch would starve the renewals.
         // Once the partition is out of `held`, its applier neither appends nor acknowledges.
         guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
-        current.applier.requestStop()
+        stopApplying(current)
         metrics.leaseEnded("partition", reason: reason)
         metrics.partitionLeft(partition)
         let key = OwnershipRecord.key(ofPartition: partition)

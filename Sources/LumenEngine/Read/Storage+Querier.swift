@@ -6,24 +6,14 @@ extension Storage: Querier {
     public func readSources(_ request: ReadRequest) -> ReadSources {
         let (heads, blocks) = state.withLock { state in
             (
-                (state.cutting.map { [$0.head] } ?? []) + [state.head],
+                state.handedOff.filter { $0.until > .now }.map(\.head) + (state.cutting.map { [$0.head] } ?? [])
+                    + [state.head],
                 state.blocks.filter { $0.tenant == request.tenant && $0.overlaps(request.from, request.to) }
             )
         }
         var sources = ReadSources()
-        for block in blocks {
-            if let metrics = block.metrics { sources.metrics.append(metrics) }
-            if let exemplars = block.exemplars { sources.exemplars.append(exemplars) }
-            if let logs = block.logs { sources.logs.append(logs) }
-            if let spans = block.spans { sources.spans.append(spans) }
-        }
-        for head in heads {
-            let own = head.readSources(request)
-            sources.metrics += own.metrics
-            sources.exemplars += own.exemplars
-            sources.logs += own.logs
-            sources.spans += own.spans
-        }
+        for block in blocks { sources.add(block) }
+        for head in heads { sources.append(head.readSources(request)) }
         return sources
     }
 

@@ -13,7 +13,8 @@ import NIOCore
 /// has applied the stream sequences the asker sent; a partition it does not hold or has not caught up answers
 /// 503. The read stops at the request's limit, and once the asker's time is up or it goes away.
 struct InternalReadRoutes: Sendable {
-    let storage: Storage
+    /// This node's own data (`LumenServer.ownData`): its store and, with a shared block store, the partitions it holds.
+    let store: any Querier
     let tenants: TenantResolver
     /// This node's barrier, nil outside a cluster (a request with a barrier is then refused).
     let barrier: ReadBarrier?
@@ -23,8 +24,8 @@ struct InternalReadRoutes: Sendable {
     /// may themselves be waiting for that node (two nodes' queries would then wait for each other).
     private let queries: QueryExecutor
 
-    init(storage: Storage, tenants: TenantResolver, barrier: ReadBarrier?, maxTimeout: Duration, maxConcurrent: Int) {
-        self.storage = storage
+    init(store: any Querier, tenants: TenantResolver, barrier: ReadBarrier?, maxTimeout: Duration, maxConcurrent: Int) {
+        self.store = store
         self.tenants = tenants
         self.barrier = barrier
         self.maxTimeout = maxTimeout
@@ -58,7 +59,7 @@ struct InternalReadRoutes: Sendable {
             throw APIError(.serviceUnavailable, "this node holds no partitions (it is not a storage node of a cluster)")
         }
         let timeout = min(Duration.milliseconds(call.timeoutMilliseconds), maxTimeout)
-        let answer = try await queries.run { [storage, barrier] cancellation in
+        let answer = try await queries.run { [store, barrier] cancellation in
             let deadline = ContinuousClock.now + timeout
             let shouldStop = { cancellation.isCancelled || ContinuousClock.now > deadline }
             if let barrier, !call.barrier.isEmpty,
@@ -67,7 +68,7 @@ struct InternalReadRoutes: Sendable {
             {
                 throw APIError(.serviceUnavailable, problem, retryAfterSeconds: 1)
             }
-            return storage.answer(call.read, call.request, shouldStop: shouldStop).encoded
+            return store.answer(call.read, call.request, shouldStop: shouldStop).encoded
         }
         return Response(
             status: .ok, headers: [.contentType: InternalRead.contentType],

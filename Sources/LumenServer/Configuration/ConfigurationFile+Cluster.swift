@@ -18,11 +18,16 @@ extension ConfigurationFile {
         public var streamMaxBytes: Int64?
         /// `http://host:port` of this node's query API as other nodes reach it; default `http://127.0.0.1:<api port>`.
         public var advertiseURL: String?
+        /// The block store every node shares (docs/cluster.md, "Blocks in shared storage").
+        public var blockStore: String?
+        /// With a block store: how old a partition's head may grow before it is flushed, like `5m`.
+        public var flushInterval: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case servers, node, roles, partitions, streams, leaseTTL = "lease_ttl"
             case streamMaxAge = "stream_max_age", streamMaxBytes = "stream_max_bytes"
             case advertiseURL = "advertise_url"
+            case blockStore = "block_store", flushInterval = "flush_interval"
         }
 
         init(_ configuration: ClusterConfiguration) {
@@ -35,6 +40,8 @@ extension ConfigurationFile {
             streamMaxAge = DurationText.format(configuration.streamMaxAge.nanoseconds)
             streamMaxBytes = configuration.streamMaxBytes
             advertiseURL = configuration.advertiseURL
+            blockStore = configuration.blockStore
+            flushInterval = configuration.blockStore == nil ? nil : DurationText.format(configuration.flushInterval.nanoseconds)
         }
 
         /// The cluster configuration this section describes, checked; flags applied later override its keys.
@@ -62,6 +69,8 @@ extension ConfigurationFile {
                     Error(description: "cluster.advertise_url: \($0)")
                 }
             }
+            cluster.blockStore = blockStore
+            if let value = try Self.duration(flushInterval, "flush_interval") { cluster.flushInterval = value }
             if let problem = cluster.problem { throw Error(description: "cluster: \(problem)") }
             return cluster
         }

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import LumenEngine
+import Synchronization
+
+/// A query node's reader of the shared block store: every partition's flushes on the committed path
+/// (`SharedFlush.chain`), their blocks opened once and kept while they are listed. The listing is refreshed when a
+/// read finds it older than `maxAge`, so a flush is read within that much of its appearing; until then its owner
+/// still serves the flushed head (`PartitionFlushing.linger`).
+///
+/// Thread-safe.
+public final class SharedBlockReader: Sendable {
+    let store: SharedBlockStore
+    let partitions: Int
+    let maxAge: Duration
+    let logger: Logger
+    private struct Listing {
+        var opened: [String: [Block]] = [:]
+        var blocks: [Block] = []
+        var at: ContinuousClock.Instant?
+    }
+    private let listing = Mutex(Listing())
+
+    public init(store: SharedBlockStore, partitions: Int, maxAge: Duration = .seconds(1), logger: Logger) {
+        self.store = store
+        self.partitions = partitions
+        self.maxAge = maxAge
+        self.logger = logger
+    }
+
+    /// The blocks as a store to read (beside the owners' heads: `CombinedQuerier`).
+    public var querier: BlockListQuerier {
+        BlockListQuerier(blocks: { [self] _ in blocks() }) { [logger] error in
+            logger.error("a shared block read failed; its data is left out of this answer", metadata: [
+                "path": "\(error.path ?? "")", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Every committed flush's blocks, oldest first.
+    public func blocks() -> [Block] {
+        listing.withLock { listing in
+            if let at = listing.at, ContinuousClock.now - at < maxAge { return listing.blocks }
+            var opened: [String: [Block]] = [:]
+            for partition in 0..<partitions {
+                let flushes: [SharedFlush]
+                do {
+                    flushes = SharedFlush.chain(try store.flushes(of: partition))
+                } catch {
+                    logger.error("cannot list partition \(partition)'s shared blocks: \(error)")
+                    opened.merge(listing.opened.filter { $0.key.hasPrefix(store.partitionDirectory(partition) + "/") }) { a, _ in a }
+                    continue
+                }
+                for flush in flushes {
+                    let path = store.path(of: flush, partition: partition)
+                    if let blocks = listing.opened[path] {
+                        opened[path] = blocks
+                        continue
+                    }
+                    do {
+                        opened[path] = try BlockSet.open(path)
+                    } catch {
+                        logger.error("a shared flush cannot be opened; it is left out", metadata: [
+                            "path": "\(path)", "error": "\(error)",
+                        ])
+                    }
+                }
+            }
+            listing.opened = opened
+            listing.blocks = opened.values.joined().sorted { $0.meta.minTime < $1.meta.minTime }
+            listing.at = .now
+            return listing.blocks
+        }
+    }
+}

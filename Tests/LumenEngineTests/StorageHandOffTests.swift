@@ -1,0 +1,66 @@
+import Foundation
+import LumenModel
+import Testing
+
+@testable import LumenEngine
+
+/// A head handed off to another store (the cluster's shared block store): written there as one block set, still
+/// read here for its linger, then served only there; the log no longer replays it.
+struct StorageHandOffTests {
+    func spanCount(_ reader: some TelemetryReader) -> Int {
+        reader.spans(.anonymous, from: .min, to: .max, limit: .max) { _ in true }.count
+    }
+
+    @Test func aHandedOffHeadIsWrittenElsewhereReadForItsLingerAndNotReplayed() async throws {
+        let directory = StorageFixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var storage = try Storage(directory: directory + "/store", logger: StorageFixtures.quietLogger)
+        try await storage.append(StorageFixtures.batch(traces: 10))
+        let set = directory + "/shared/1-10-e1"
+        #expect(try await storage.handOff(keepReadableFor: .milliseconds(300)) { head in
+            try BlockSet.write(head, to: set)
+        })
+        try await storage.append(StorageFixtures.batch(traces: 5, offset: 100 * StorageFixtures.second))
+        let shared = BlockListQuerier(blocks: { _ in (try? BlockSet.open(set)) ?? [] }, failed: { _ in })
+        #expect(spanCount(shared) == 20)
+        #expect(spanCount(storage) == 30)  // the handed-off head is still read here
+        #expect(spanCount(CombinedQuerier([shared, storage])) == 30)  // and each span once with the shared blocks
+        try await Task.sleep(for: .milliseconds(400))
+        storage.forgetHandedOffHeads()
+        #expect(spanCount(storage) == 10)
+        #expect(storage.blocks.isEmpty)
+        try storage.close()
+
+        storage = try Storage(directory: directory + "/store", logger: StorageFixtures.quietLogger)
+        defer { try? storage.close() }
+        #expect(spanCount(storage) == 10)  // the log replays only what came after the hand-off
+    }
+
+    @Test func aHandOffThatFailsKeepsTheDataInTheLogAndRefusesAnotherUntilReopened() async throws {
+        let directory = StorageFixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var storage = try Storage(directory: directory + "/store", logger: StorageFixtures.quietLogger)
+        try await storage.append(StorageFixtures.batch(traces: 4))
+        await #expect(throws: BlockError.self) {
+            try await storage.handOff(keepReadableFor: .zero) { _ in throw BlockError(.invalidArgument, "full") }
+        }
+        #expect(spanCount(storage) == 8)  // still served
+        await #expect(throws: StorageHandOffError.self) {
+            try await storage.handOff(keepReadableFor: .zero) { _ in }
+        }
+        try storage.close()
+        storage = try Storage(directory: directory + "/store", logger: StorageFixtures.quietLogger)
+        defer { try? storage.close() }
+        #expect(spanCount(storage) == 8)
+        #expect(try await storage.handOff(keepReadableFor: .zero) { _ in })
+        #expect(spanCount(storage) == 0)
+    }
+
+    @Test func anEmptyHeadIsNotHandedOff() async throws {
+        let directory = StorageFixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory, logger: StorageFixtures.quietLogger)
+        defer { try? storage.close() }
+        #expect(try await storage.handOff(keepReadableFor: .zero) { _ in Issue.record("called") } == false)
+    }
+}
