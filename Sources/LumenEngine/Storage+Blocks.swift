@@ -110,12 +110,25 @@ extension Storage {
     // MARK: Compaction
 
     /// Merges, for each tenant, the oldest run of time-adjacent blocks that fits in `compactionSpan` and has at
-    /// least `compactionMinBlocks` blocks.
+    /// least `compactionMinBlocks` blocks. A block found damaged while merging is left out of compaction from
+    /// then on: merging it would drop its damaged page for good, while kept it still serves the rest (and its
+    /// damaged bytes stay for a repair by hand).
     func compact() async throws {
-        let blocks = state.withLock { $0.blocks }
+        let blocks = state.withLock { $0.blocks }.filter { !damagedPages.isKeptApart($0.meta.id) }
         for tenant in Set(blocks.map(\.tenant)).sorted() {
             let run = Self.compactionRun(blocks.filter { $0.tenant == tenant }, options: options)
-            if run.count >= options.compactionMinBlocks { try await merge(run) }
+            guard run.count >= options.compactionMinBlocks else { continue }
+            do {
+                try await merge(run)
+            } catch let error as BlockError where error.code == .corrupt {
+                guard let block = error.location?.block, run.contains(where: { $0.meta.id == block }) else {
+                    throw error
+                }
+                damagedPages.keepApart(block)
+                _ = damagedPages.record(error)
+                logger.error("a damaged block is left out of compaction; its readable data is still served",
+                    metadata: ["block": "\(block)", "error": "\(error)"])
+            }
         }
     }
 

@@ -38,6 +38,8 @@ public final class Storage: Sendable {
 
     let state = Mutex(State())
     let lane = SerialLane()
+    /// The damaged pages reads have met (`readFailed`), for the log and `/metrics`.
+    public let damagedPages = DamagedPages()
 
     /// Opens (or creates) the store under `directory`: loads its blocks, then replays the log. A torn or
     /// corrupt log tail is truncated with a warning, never fatal.

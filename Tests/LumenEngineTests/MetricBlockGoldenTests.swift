@@ -10,12 +10,19 @@ import Testing
 struct MetricBlockGoldenTests {
     private static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     private static let files = [
+        (MetricPart.chunksFileName, "block-v2-chunks.bin"), (MetricPart.indexFileName, "block-v2-index.bin"),
+        (MetricPart.metaFileName, "block-v2-meta.json"),
+    ]
+    /// Version 1, before the index recorded the tenant: still read.
+    private static let version1Files = [
         (MetricPart.chunksFileName, "block-chunks.bin"), (MetricPart.indexFileName, "block-index.bin"),
         (MetricPart.metaFileName, "block-meta.json"),
     ]
+    private static let tenant = Tenant("golden")!
 
     @Test func writingTheFixtureGivesTheCommittedFiles() throws {
-        let encoded = MetricPartWriter().encode(MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID)
+        let encoded = MetricPartWriter().encode(
+            MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID, tenant: Self.tenant)
         let contents = [encoded.chunks, encoded.index, encoded.meta]
         for ((_, golden), bytes) in zip(Self.files, contents) {
             let path = Self.golden.appendingPathComponent(golden).path
@@ -28,9 +35,19 @@ struct MetricBlockGoldenTests {
     }
 
     @Test func theCommittedFilesReadBackAsTheFixture() throws {
+        let reader = try readBack(Self.files)
+        #expect(reader.tenant == Self.tenant.id)
+    }
+
+    @Test func version1FilesStillReadBackAsTheFixture() throws {
+        let reader = try readBack(Self.version1Files)
+        #expect(reader.tenant == nil)
+    }
+
+    private func readBack(_ files: [(String, String)]) throws -> MetricPartReader {
         let scratch = try MetricBlockFixtures.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        for (name, golden) in Self.files {
+        for (name, golden) in files {
             try FileManager.default.copyItem(atPath: Self.golden.appendingPathComponent(golden).path, toPath: scratch + "/" + name)
         }
         let reader = try MetricPartReader(directory: scratch)
@@ -39,5 +56,6 @@ struct MetricBlockGoldenTests {
         let expected = MetricBlockFixtures.small.sorted { $0.labels < $1.labels }
         #expect(all.map(\.labels) == expected.map(\.labels))
         #expect(all.map(\.samples) == expected.map(\.samples))
+        return reader
     }
 }

@@ -73,23 +73,65 @@ struct PartGoldenTests {
     }
 
     @Test func theIndexesOfFixedPagesGiveTheCommittedBytes() throws {
+        let logs = LogPartWriter.encodeIndex(fixedLogIndex(tenant: "golden"))
+        try check(logs, "log-index-v3.bin")
+        let spans = SpanPartWriter.encodeIndex(fixedSpanIndex(tenant: "golden"))
+        try check(spans, "span-index-v3.bin")
+        let readLogs = try readLogIndex("log-index-v3.bin")
+        #expect(readLogs.tenant == "golden")
+        #expect(readLogs.templatesOffset == 300)
+        #expect(try readSpanIndex("span-index-v3.bin").tenant == "golden")
+    }
+
+    /// Indexes written before they recorded the tenant (log part version 2, span part version 2) still read.
+    @Test func version2IndexesStillRead() throws {
+        let logs = try readLogIndex("log-index-v2.bin")
+        #expect(logs.version == 2)
+        #expect(logs.tenant == nil)
+        #expect(logs.templatesOffset == 300)
+        #expect(logs.streams.map(\.labels) == fixedLogIndex(tenant: nil).streams.map(\.labels))
+        let spans = try readSpanIndex("span-index-v2.bin")
+        #expect(spans.tenant == nil)
+        #expect(spans.dictionary == Array("tables".utf8))
+        #expect(spans.pages.map(\.maxDuration) == [250])
+    }
+
+    private func readLogIndex(_ name: String) throws -> LogPart.Index {
+        try IndexFile.read(
+            Self.golden.appendingPathComponent(name).path, magic: LogPart.indexMagic,
+            versions: LogPart.readableVersions
+        ) { reader, version throws(BatchRecordError) in try LogPartReader.parseIndex(&reader, version: version) }
+    }
+
+    private func readSpanIndex(_ name: String) throws -> SpanPart.Index {
+        try IndexFile.read(
+            Self.golden.appendingPathComponent(name).path, magic: SpanPart.indexMagic,
+            versions: SpanPart.readableVersions
+        ) { reader, version throws(BatchRecordError) in try SpanPartReader.parseIndex(&reader, version: version) }
+    }
+
+    private var traceFilter: BloomFilter {
+        var traceFilter = BloomFilter(capacity: 1)
+        traceFilter.insert(BloomFilter.hash(BatchRecordFixtures.traceID))
+        return traceFilter
+    }
+
+    private func fixedLogIndex(tenant: String?) -> LogPart.Index {
         var trigrams = Set<UInt64>()
         var lineFilter = BloomFilter(capacity: 5)
         BloomFilter.trigramHashes(Array("timeout".utf8), into: &trigrams)
         for hash in trigrams { lineFilter.insert(hash) }
-        var traceFilter = BloomFilter(capacity: 1)
-        traceFilter.insert(BloomFilter.hash(BatchRecordFixtures.traceID))
-        let logs = LogPartWriter.encodeIndex(LogPart.Index(streams: [
+        return LogPart.Index(tenant: tenant, streams: [
             LogPart.StreamEntry(labels: Labels(["service": "cart", "severity": "warn"]), pages: [
                 LogPart.PageEntry(offset: 8, records: 3, minTime: 100, maxTime: 250, lineFilter: lineFilter,
                     traceFilter: traceFilter),
             ]),
-        ], templatesOffset: 300))
-        try check(logs, "log-index-v2.bin")
+        ], templatesOffset: 300)
+    }
+
+    private func fixedSpanIndex(tenant: String?) -> SpanPart.Index {
         let page = SpanPart.PageEntry(offset: 8, spans: 2, firstTraceID: BatchRecordFixtures.traceID,
             lastTraceID: BatchRecordFixtures.traceID, minStart: 100, maxStart: 110, minDuration: -5, maxDuration: 250)
-        let spans = SpanPartWriter.encodeIndex(
-            SpanPart.Index(dictionary: Array("tables".utf8), traceFilter: traceFilter, pages: [page]))
-        try check(spans, "span-index-v2.bin")
+        return SpanPart.Index(tenant: tenant, dictionary: Array("tables".utf8), traceFilter: traceFilter, pages: [page])
     }
 }

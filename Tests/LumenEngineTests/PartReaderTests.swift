@@ -44,7 +44,7 @@ struct PartReaderTests {
         }
         #expect(try spans.traces([F.traceID(5_000)]).isEmpty)
         let logs = try #require(block.logs)
-        #expect(try logs.records(of: F.traceID(1_234), ReadRequest(tenant: .anonymous)).count == 1)
+        #expect(logs.records(of: F.traceID(1_234), ReadRequest(tenant: .anonymous)) { _ in }.count == 1)
     }
 
     @Test func manyTracesAreReadTogetherFromThePagesHoldingThem() throws {

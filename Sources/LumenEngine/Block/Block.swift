@@ -22,6 +22,24 @@ public final class Block: Sendable {
         logs = meta.logs == nil ? nil : try LogPartReader(directory: directory + "/" + LogPart.directoryName)
         spans = meta.spans == nil ? nil : try SpanPartReader(directory: directory + "/" + SpanPart.directoryName)
         exemplars = meta.exemplars == nil ? nil : try ExemplarPartReader(path: directory + "/" + ExemplarPart.fileName)
+        try checkTenant()
+    }
+
+    /// Refuses a block whose `meta.json` names another tenant than its parts' indexes record (checksummed, written
+    /// with the data): a `meta.json` rewritten or mixed up must not hand one tenant's data to another. Parts
+    /// written before the indexes recorded it are not checked.
+    private func checkTenant() throws(BlockError) {
+        let recorded: [(part: String, tenant: String?)] = [
+            (MetricPart.directoryName + "/" + MetricPart.indexFileName, metrics?.tenant),
+            (LogPart.directoryName + "/" + LogPart.indexFileName, logs?.tenant),
+            (SpanPart.directoryName + "/" + SpanPart.indexFileName, spans?.index.tenant),
+        ]
+        for (part, tenant) in recorded {
+            guard let tenant, tenant != meta.tenant else { continue }
+            throw BlockError(.tenantMismatch,
+                "\(Block.metaFileName) names tenant \"\(meta.tenant)\" but \(part) was written for tenant \"\(tenant)\"",
+                path: directory + "/" + part)
+        }
     }
 
     public var tenant: Tenant { Tenant(meta.tenant) ?? .anonymous }

@@ -12,6 +12,8 @@ public struct BlockError: Error, Sendable, CustomStringConvertible {
         public static let diskFull = Code("diskFull")
         /// A file's bytes are not what the format allows: bad magic, checksum, reference or chunk.
         public static let corrupt = Code("corrupt")
+        /// A block's `meta.json` names another tenant than its parts' indexes record.
+        public static let tenantMismatch = Code("tenantMismatch")
         /// The block was written by a newer format version.
         public static let unsupportedVersion = Code("unsupportedVersion")
         /// The caller asked for something the writer cannot do (an existing target directory …).
@@ -26,12 +28,30 @@ public struct BlockError: Error, Sendable, CustomStringConvertible {
     public let path: String?
     /// The byte offset in `path` concerned, if any.
     public let offset: Int?
+    /// The times a damaged page or chunk holds (from the index, which outlives the page), if known: what a read
+    /// that had to leave it out is missing.
+    public private(set) var timeRange: ClosedRange<Int64>?
 
     public init(_ code: Code, _ message: String, path: String? = nil, offset: Int? = nil) {
         self.code = code
         self.message = message
         self.path = path
         self.offset = offset
+    }
+
+    /// The error of a page or chunk whose data spans `[minTime, maxTime]`.
+    func covering(_ minTime: Int64, _ maxTime: Int64) -> BlockError {
+        var error = self
+        error.timeRange = min(minTime, maxTime)...max(minTime, maxTime)
+        return error
+    }
+
+    /// The block (its ID) and part (`metrics`, `logs`, `spans`, `exemplars`) of `path`, when it lies in a block.
+    public var location: (block: String, part: String)? {
+        guard let components = path.map({ $0.split(separator: "/").map(String.init) }),
+            let index = components.lastIndex(where: { BlockID($0) != nil }), index + 1 < components.count
+        else { return nil }
+        return (components[index], components[index + 1])
     }
 
     public var description: String {

@@ -48,17 +48,18 @@ public struct BlockWriter: Sendable {
             id: id.description, version: BlockMeta.currentVersion, tenant: contents.tenant.id, minTime: range.min,
             maxTime: range.max, level: level, sources: sources, walSegmentsBefore: walSegmentsBefore)
         if !contents.series.isEmpty {
-            meta.metrics = try MetricPartWriter().write(contents.series, to: temporary + "/" + MetricPart.directoryName, id: id).stats
+            meta.metrics = try MetricPartWriter().write(
+                contents.series, to: temporary + "/" + MetricPart.directoryName, id: id, tenant: contents.tenant).stats
         }
         if !contents.logStreams.isEmpty {
-            let part = LogPartWriter.encode(contents.logStreams, level: compressionLevel)
+            let part = LogPartWriter.encode(contents.logStreams, tenant: contents.tenant, level: compressionLevel)
             try writePart(temporary + "/" + LogPart.directoryName, [
                 (LogPart.pagesFileName, part.pages), (LogPart.indexFileName, part.index),
             ])
             meta.logs = part.statistics
         }
         if !contents.spans.isEmpty {
-            let part = SpanPartWriter.encode(contents.spans, level: compressionLevel)
+            let part = SpanPartWriter.encode(contents.spans, tenant: contents.tenant, level: compressionLevel)
             try writePart(temporary + "/" + SpanPart.directoryName, [
                 (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
             ])

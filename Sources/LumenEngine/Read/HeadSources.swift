@@ -50,14 +50,14 @@ struct HeadLogSource: LogSource {
         }
     }
 
-    func lines(_ request: ReadRequest, sizes: Bool) -> [LogStreamLines] {
+    func lines(_ request: ReadRequest, sizes: Bool, skipDamaged: (BlockError) -> Void) -> [LogStreamLines] {
         let needles = request.needles
         return head.read(request.tenant) {
             $0.logs.lines(request.matchers, from: request.from, to: request.to, needles: needles, sizes: sizes)
         }
     }
 
-    func records(of traceID: TraceID, _ request: ReadRequest) -> [LogRecord] {
+    func records(of traceID: TraceID, _ request: ReadRequest, skipDamaged: (BlockError) -> Void) -> [LogRecord] {
         head.read(request.tenant) { $0.logs.records(of: traceID) }
     }
 

@@ -19,9 +19,13 @@ extension Querier {
         for start in stride(from: 0, to: labels.count, by: Self.seriesPerBatch) {
             let batch = labels[start..<min(start + Self.seriesPerBatch, labels.count)]
             let decoded = Array(batch).concurrentMap { labels in
-                TimeSeries(labels: labels, samples: merged(selected[labels]!))
+                var damaged: [BlockError] = []
+                let samples = merged(selected[labels]!, damaged: &damaged)
+                return (TimeSeries(labels: labels, samples: samples), damaged)
             }
-            for series in decoded where !series.samples.isEmpty {
+            // Reported here, on the read's thread, where its `ReadScope` is bound.
+            for damage in decoded.lazy.flatMap(\.1) { readFailed(damage) }
+            for series in decoded.lazy.map(\.0) where !series.samples.isEmpty {
                 samples += series.samples.count
                 guard samples <= request.limit else { throw ReadLimitExceeded(limit: request.limit) }
                 found.append(series)
@@ -57,11 +61,21 @@ extension Querier {
     private static var seriesPerBatch: Int { 512 }
 
     /// One series' samples from each source that holds it (oldest source first), in time order; where two hold
-    /// the same timestamp, the first value written (the oldest source's) stays. A part that fails to decode is
-    /// reported and left out.
-    private func merged(_ parts: [SourceSeries]) -> [Sample] {
-        if parts.count == 1 { return answer({ () throws(BlockError) in try parts[0].decode() }) ?? [] }
-        return parts.flatMap { part in answer({ () throws(BlockError) in try part.decode() }) ?? [] }.sortedUnique()
+    /// the same timestamp, the first value written (the oldest source's) stays. A damaged chunk, or a part that
+    /// fails to decode, is left out and added to `damaged`.
+    private func merged(_ parts: [SourceSeries], damaged: inout [BlockError]) -> [Sample] {
+        var found: [BlockError] = []
+        func decode(_ part: SourceSeries) -> [Sample] {
+            do throws(BlockError) {
+                return try part.decode { found.append($0) }
+            } catch {
+                found.append(error)
+                return []
+            }
+        }
+        defer { damaged += found }
+        if parts.count == 1 { return decode(parts[0]) }
+        return parts.flatMap(decode).sortedUnique()
     }
 }
 

@@ -32,7 +32,7 @@ extension Querier {
         var streams: [Labels: Int] = [:]
         var logs: [LogRecord] = []
         for source in readSources(request).logs {
-            for record in answer({ () throws(BlockError) in try source.records(of: id, request) }) ?? [] {
+            for record in answer({ () throws(BlockError) in try source.records(of: id, request) { readFailed($0) } }) ?? [] {
                 // A retried delivery may sit in a block and in the head: keep one of each record.
                 let labels = record.streamLabels
                 let stream = streams[labels] ?? streams.count

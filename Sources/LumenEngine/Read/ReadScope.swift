@@ -5,6 +5,8 @@ import Synchronization
 /// the sources that wait on other nodes (`FanOutQuerier`): they stop waiting once the query is cancelled or past
 /// its deadline, and report a node that failed here.
 ///
+/// A damaged page of a block met by a read is left out of the answer with a warning (`dataDamaged`).
+///
 /// A node's failure either fails the query (the default: the runner answers with `failure`, and the query is
 /// cancelled so it stops at its next step) or, when `partial` is allowed, leaves that node out with a warning.
 public final class ReadScope: Sendable {
@@ -65,9 +67,17 @@ public final class ReadScope: Sendable {
         onFailure?(message)
     }
 
+    /// A damaged page (or chunk) of a block was left out of the answer: always a warning, whatever `partial`
+    /// says, since the rest of the answer is whole and no other copy exists to wait for.
+    public func dataDamaged(_ message: String) {
+        state.withLock { state in
+            if !state.warnings.contains(message) { state.warnings.append(message) }
+        }
+    }
+
     /// Why the query failed, when a node it needed could not answer and `partial` was not allowed.
     public var failure: String? { state.withLock { $0.failure } }
 
-    /// The nodes left out of a partial answer, one message each.
+    /// The nodes left out of a partial answer and the damaged pages left out of any answer, one message each.
     public var warnings: [String] { state.withLock { $0.warnings } }
 }

@@ -46,12 +46,16 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
         }
     }
 
-    func lines(_ request: ReadRequest, sizes: Bool) throws(BlockError) -> [LogStreamLines] {
+    func lines(_ request: ReadRequest, sizes: Bool, skipDamaged: (BlockError) -> Void) throws(BlockError)
+        -> [LogStreamLines]
+    {
         guard case .lines(let lines) = answer(.logLines(sizes: sizes), request) else { return [] }
         return lines
     }
 
-    func records(of traceID: TraceID, _ request: ReadRequest) throws(BlockError) -> [LogRecord] {
+    func records(of traceID: TraceID, _ request: ReadRequest, skipDamaged: (BlockError) -> Void) throws(BlockError)
+        -> [LogRecord]
+    {
         guard case .logs(let records) = answer(.logsOfTrace(traceID: traceID.hex), request) else { return [] }
         return records
     }

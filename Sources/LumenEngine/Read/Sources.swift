@@ -33,9 +33,11 @@ protocol LogSource: Sendable {
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<LogRecord>]
     /// Each selected stream's line times (and with `sizes` sizes) in the range that contain every
     /// `lineContains` string: a metric over logs without parsers needs no more.
-    func lines(_ request: ReadRequest, sizes: Bool) throws(BlockError) -> [LogStreamLines]
+    func lines(_ request: ReadRequest, sizes: Bool, skipDamaged: (BlockError) -> Void) throws(BlockError)
+        -> [LogStreamLines]
     /// Every record of the tenant carrying `traceID`.
-    func records(of traceID: TraceID, _ request: ReadRequest) throws(BlockError) -> [LogRecord]
+    func records(of traceID: TraceID, _ request: ReadRequest, skipDamaged: (BlockError) -> Void) throws(BlockError)
+        -> [LogRecord]
     func labelNames(_ request: ReadRequest) -> [String]
     func labelValues(_ name: String, _ request: ReadRequest) -> [String]
 }
@@ -76,11 +78,13 @@ struct SourceSeries: Sendable {
     let labels: Labels
     let samples: Samples
 
-    /// The samples in the range, in time order.
-    func decode() throws(BlockError) -> [Sample] {
+    /// The samples in the range, in time order. A damaged chunk throws, or with `skipDamaged` is reported there
+    /// and left out, the rest of the series read.
+    func decode(skipDamaged: ((BlockError) -> Void)? = nil) throws(BlockError) -> [Sample] {
         switch samples {
         case .decoded(let samples): samples
-        case .chunks(let part, let chunks, let from, let to): try part.samples(of: chunks, from: from, to: to)
+        case .chunks(let part, let chunks, let from, let to):
+            try part.samples(of: chunks, from: from, to: to, skipDamaged: skipDamaged)
         case .overLimit: []
         }
     }

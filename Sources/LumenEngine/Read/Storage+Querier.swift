@@ -1,3 +1,4 @@
+import Logging
 import LumenModel
 
 /// Reads over everything the store holds: the head, a head being cut, and the tenant's blocks that overlap the
@@ -17,9 +18,19 @@ extension Storage: Querier {
         return sources
     }
 
+    /// Logs and counts a damaged page the first time a read meets it, and warns of it in the answer of every read
+    /// that leaves it out (the read's `ReadScope`, when one is bound).
     public func readFailed(_ error: BlockError) {
-        logger.error("a block read failed; its data is left out of this answer", metadata: [
-            "path": "\(error.path ?? "")", "error": "\(error)",
-        ])
+        ReadScope.current?.dataDamaged(error.damageWarning)
+        guard damagedPages.record(error) else { return }
+        var metadata: Logger.Metadata = [
+            "block": "\(error.location?.block ?? "")", "signal": "\(error.location?.part ?? "")",
+            "path": "\(error.path ?? "")", "offset": "\(error.offset.map(String.init) ?? "")", "error": "\(error)",
+        ]
+        if let range = error.timeRange {
+            metadata["from"] = "\(BlockError.time(range.lowerBound))"
+            metadata["to"] = "\(BlockError.time(range.upperBound))"
+        }
+        logger.error("a damaged block page was left out of answers; the rest of the block is read", metadata: metadata)
     }
 }

@@ -45,7 +45,8 @@ struct NativeQueryRoutes: Sendable {
                     query, tenant: tenant, window: window, limit: limit, cancellation: cancellation)
                 return QueryResponse(
                     result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
-                    warnings: engine.warnings(of: query, result: result, tenant: tenant))
+                    warnings: engine.warnings(of: query, result: result, tenant: tenant)
+                        + (ReadScope.current?.warnings ?? []))
             })
         } catch let error as QueryError {
             throw APIError(error, prefix: error.kind == .badData ? "bad query: " : "")

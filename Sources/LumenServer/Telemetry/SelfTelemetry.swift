@@ -4,6 +4,7 @@ import LumenEngine
 import LumenModel
 import Metrics
 import Prometheus
+import Synchronization
 
 /// Lumen's own metrics, exposed at `GET /metrics` in Prometheus' text format through swift-metrics and
 /// swift-prometheus. Each server has its own registry (no global bootstrap), so servers in one process —
@@ -11,6 +12,8 @@ import Prometheus
 public final class SelfTelemetry: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
+    /// What `lumen_storage_damaged_pages_total` counted so far, per signal (`recordDamage`).
+    private let damageCounted = Mutex<[String: Int]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -90,9 +93,24 @@ public final class SelfTelemetry: Sendable {
         return registry.emitToString()
     }
 
+    /// Brings `lumen_storage_damaged_pages_total{signal}` up to the damaged pages the store's reads have met
+    /// (`DamagedPages`), each signal shown from 0.
+    private func recordDamage(_ bySignal: [String: Int]) {
+        damageCounted.withLock { counted in
+            for signal in Set(["metrics", "logs", "spans", "exemplars"]).union(bySignal.keys) {
+                let count = bySignal[signal] ?? 0
+                guard counted[signal] == nil || count > counted[signal]! else { continue }
+                Counter(label: "lumen_storage_damaged_pages_total", dimensions: [("signal", signal)], factory: factory)
+                    .increment(by: count - (counted[signal] ?? 0))
+                counted[signal] = count
+            }
+        }
+    }
+
     /// The text exposition of this server: what `GET /metrics` answers and `SelfMetricsRecorder` stores.
     func exposition(storage: Storage, gate: AdmissionGate, connections: ConnectionBudget) -> String {
-        exposition(
+        recordDamage(storage.damagedPages.bySignal)
+        return exposition(
             head: storage.head.statistics, blocks: storage.blocks.count, inFlightBytes: gate.inFlightBytes,
             residentBytes: gate.residentBytes(), writable: storage.unwritableReason == nil,
             connections: Dictionary(uniqueKeysWithValues: connections.openConnections.map {

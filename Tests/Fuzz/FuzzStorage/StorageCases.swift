@@ -67,8 +67,8 @@ enum StorageCases {
         _ = try? opened.contents()
         _ = try? opened.spans(of: StorageSeeds.traceID(3))
         _ = try? opened.spansStarting(from: .min, to: .max, limit: 5)
-        _ = try? opened.logs?.records(of: StorageSeeds.traceID(7), everything)
-        _ = try? opened.logs?.lines(ReadRequest(tenant: opened.tenant, lineContains: ["timeout"]), sizes: true)
+        _ = opened.logs?.records(of: StorageSeeds.traceID(7), everything) { _ in }
+        _ = opened.logs?.lines(ReadRequest(tenant: opened.tenant, lineContains: ["timeout"]), sizes: true) { _ in }
         for page in opened.logs?.pages(everything) ?? [] { _ = try? page.decode() }
         for page in opened.spans?.pages(everything) ?? [] { _ = try? page.decode() }
         _ = try? opened.metrics?.chunks(

@@ -6,9 +6,10 @@ enum LogPart {
     static let pagesMagic: [UInt8] = Array("LLOG".utf8)
     /// `LLGI`: first bytes of the index file.
     static let indexMagic: [UInt8] = Array("LLGI".utf8)
-    static let version: UInt8 = 2
+    static let version: UInt8 = 3
     /// Version 1 (before templates) is still read: its body column is version 2's `values` encoding without the
-    /// encoding byte, and its index has no templates offset.
+    /// encoding byte, and its index has no templates offset. Version 2's index does not record the tenant.
+    /// Pages are the same from version 2 on.
     static let readableVersions: ClosedRange<UInt8> = 1...version
 
     /// A page is cut after this many records or this many bytes of lines, whichever comes first: large enough
@@ -35,6 +36,8 @@ enum LogPart {
 
     struct Index {
         var version = LogPart.version
+        /// The tenant the part was written for (version 3 on), checked at open against the block's `meta.json`.
+        var tenant: String?
         var streams: [StreamEntry]
         /// Where in `pages` the part's template table is (a page of its own, after the others); nil if no page
         /// is templated.

@@ -10,12 +10,15 @@ final class LogPartReader: Sendable {
     /// The templates of the part's templated pages, read at open.
     private let templates: LogTemplates?
     private let version: UInt8
+    /// The tenant the index records (nil before version 3).
+    let tenant: String?
 
     init(directory: String) throws(BlockError) {
         let index = try IndexFile.read(
             directory + "/" + LogPart.indexFileName, magic: LogPart.indexMagic, versions: LogPart.readableVersions
         ) { reader, version throws(BatchRecordError) in try Self.parseIndex(&reader, version: version) }
         version = index.version
+        tenant = index.tenant
         var postings = Postings()
         for (id, stream) in index.streams.enumerated() { postings.add(id: id, labels: stream.labels) }
         streams = index.streams
@@ -46,13 +49,18 @@ final class LogPartReader: Sendable {
         }
     }
 
-    /// Every record carrying `traceID` (a part holds one tenant's: the request names no more).
-    func records(of traceID: TraceID, _ request: ReadRequest) throws(BlockError) -> [LogRecord] {
+    /// Every record carrying `traceID` (a part holds one tenant's: the request names no more). A damaged page is
+    /// reported to `skipDamaged` and left out.
+    func records(of traceID: TraceID, _ request: ReadRequest, skipDamaged: (BlockError) -> Void) -> [LogRecord] {
         let hash = BloomFilter.hash(traceID)
         var found: [LogRecord] = []
         for stream in streams {
             for page in stream.pages where page.traceFilter.mayContain(hash) {
-                found += try records(at: page.offset).filter { $0.traceID == traceID }
+                do throws(BlockError) {
+                    found += try records(at: page.offset).filter { $0.traceID == traceID }
+                } catch {
+                    skipDamaged(error.covering(page.minTime, page.maxTime))
+                }
             }
         }
         return found
@@ -99,6 +107,7 @@ final class LogPartReader: Sendable {
     }
 
     static func parseIndex(_ reader: inout ByteReader, version: UInt8) throws(BatchRecordError) -> LogPart.Index {
+        let tenant = version >= 3 ? try reader.string("tenant") : nil
         let templatesOffset = version >= 2 ? try reader.int("templates offset") : 0
         var streams: [LogPart.StreamEntry] = []
         for _ in 0..<(try reader.count("stream")) {
@@ -117,7 +126,7 @@ final class LogPartReader: Sendable {
             streams.append(.init(labels: labels, pages: pages))
         }
         return LogPart.Index(
-            version: version, streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
+            version: version, tenant: tenant, streams: streams, templatesOffset: templatesOffset == 0 ? nil : templatesOffset)
     }
 }
 
@@ -128,24 +137,35 @@ extension LogPartReader: LogSource {
         let filter = LogLineFilter(request.needles, templates: templates)
         return candidatePages(request).map { wanted in
             SourcePage(newest: wanted.page.maxTime, stream: streams[wanted.stream].labels) { () throws(BlockError) in
-                try self.records(at: wanted.page.offset, lineContains: filter).filter {
-                    $0.time >= request.from && $0.time <= request.to
+                do throws(BlockError) {
+                    return try self.records(at: wanted.page.offset, lineContains: filter).filter {
+                        $0.time >= request.from && $0.time <= request.to
+                    }
+                } catch {
+                    throw error.covering(wanted.page.minTime, wanted.page.maxTime)
                 }
             }
         }
     }
 
     /// Pages are pruned as `candidatePages` prunes them, then decoded on every core, reading only their time
-    /// and body columns.
-    func lines(_ request: ReadRequest, sizes: Bool) throws(BlockError) -> [LogStreamLines] {
+    /// and body columns. A damaged page is reported to `skipDamaged` and left out.
+    func lines(_ request: ReadRequest, sizes: Bool, skipDamaged: (BlockError) -> Void) -> [LogStreamLines] {
         let filter = LogLineFilter(request.needles, templates: templates)
         let wanted = candidatePages(request)
         var result: [LogStreamLines] = []
         var positions: [Int: Int] = [:]  // stream → its place in `result`
-        let decoded = try wanted.concurrentMap(minimumPerThread: 1) { wanted throws(BlockError) in
-            try self.lines(at: wanted.page.offset, lineContains: filter, sizes: sizes)
+        let decoded = wanted.concurrentMap(minimumPerThread: 1) { wanted in
+            Result { () throws(BlockError) in try self.lines(at: wanted.page.offset, lineContains: filter, sizes: sizes) }
         }
-        for (page, lines) in zip(wanted, decoded) {
+        for (page, outcome) in zip(wanted, decoded) {
+            let lines: (times: [Int64], sizes: [Int])
+            switch outcome {
+            case .success(let decoded): lines = decoded
+            case .failure(let error):
+                skipDamaged(error.covering(page.page.minTime, page.page.maxTime))
+                continue
+            }
             let position = positions[page.stream] ?? result.count
             if position == result.count {
                 positions[page.stream] = position

@@ -10,7 +10,7 @@ public struct LogPartWriter {
     }
 
     /// The two files' bytes for `streams`.
-    static func encode(_ streams: [(labels: Labels, records: [LogRecord])], level: Int32)
+    static func encode(_ streams: [(labels: Labels, records: [LogRecord])], tenant: Tenant, level: Int32)
         -> (pages: [UInt8], index: [UInt8], statistics: Statistics)
     {
         var file = PageFile.Writer(magic: LogPart.pagesMagic, level: level)
@@ -40,7 +40,8 @@ public struct LogPartWriter {
             entries.append(entry)
         }
         let templatesOffset = templates.isEmpty ? nil : file.append(templates.bytes)
-        return (file.bytes, encodeIndex(LogPart.Index(streams: entries, templatesOffset: templatesOffset)), statistics)
+        return (file.bytes, encodeIndex(LogPart.Index(
+            tenant: tenant.id, streams: entries, templatesOffset: templatesOffset)), statistics)
     }
 
     private static func pageEntry(_ records: ArraySlice<LogRecord>, offset: Int) -> LogPart.PageEntry {
@@ -62,6 +63,7 @@ public struct LogPartWriter {
     static func encodeIndex(_ index: LogPart.Index) -> [UInt8] {
         var out = ByteWriter(capacity: 4096)
         out.bytes += LogPart.indexMagic + [LogPart.version, 0, 0, 0]
+        out.string(index.tenant ?? "")
         out.count(index.templatesOffset ?? 0)
         out.count(index.streams.count)
         for stream in index.streams {

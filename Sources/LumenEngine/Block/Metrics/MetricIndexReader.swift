@@ -15,6 +15,8 @@ struct MetricIndexReader: LabelIndex, Sendable {
     }
 
     let path: String
+    /// The tenant the index was written for (version 2 on).
+    let tenant: String?
     let symbols: [String]
     let series: [Series]
     /// Label name → its values in byte order, each with the offset of its postings list in `postings`.
@@ -28,10 +30,14 @@ struct MetricIndexReader: LabelIndex, Sendable {
         self.path = path
         guard bytes.count >= MetricPart.headerSize + MetricPart.tocSize, Array(bytes[0..<4]) == MetricPart.indexMagic
         else { throw BlockError(.corrupt, "not a Lumen index (bad magic or too short)", path: path, offset: 0) }
-        guard bytes[4] == MetricPart.version else {
-            throw BlockError(.unsupportedVersion, "index format version \(bytes[4])", path: path, offset: 4)
+        let version = bytes[4]
+        guard MetricPart.readableVersions.contains(version) else {
+            throw BlockError(.unsupportedVersion, "index format version \(version)", path: path, offset: 4)
         }
-        let parsed = try BlockError.reading(bytes, path: path) { file throws(BatchRecordError) in try Self.parse(&file) }
+        let parsed = try BlockError.reading(bytes, path: path) { file throws(BatchRecordError) in
+            try Self.parse(&file, version: version)
+        }
+        tenant = parsed.tenant
         symbols = parsed.symbols
         series = parsed.series
         table = parsed.table
@@ -41,8 +47,8 @@ struct MetricIndexReader: LabelIndex, Sendable {
 
     /// The sections of a whole index file, each checksummed; postings lists are left in place (`postings` is
     /// where their section's body lies).
-    private static func parse(_ file: inout ByteReader) throws(BatchRecordError) -> (
-        symbols: [String], series: [Series], postings: Range<Int>, table: [String: [(value: String, offset: Int)]]
+    private static func parse(_ file: inout ByteReader, version: UInt8) throws(BatchRecordError) -> (
+        tenant: String?, symbols: [String], series: [Series], postings: Range<Int>, table: [String: [(value: String, offset: Int)]]
     ) {
         let tocStart = file.buffer.count - MetricPart.tocSize
         var toc = file.slice(tocStart..<file.buffer.count)
@@ -70,6 +76,7 @@ struct MetricIndexReader: LabelIndex, Sendable {
         }
 
         var reader = try section(0)
+        let tenant = version >= 2 ? try reader.string("tenant") : nil
         let symbolCount = try reader.int("symbol count", below: reader.remaining + 1)
         var symbols: [String] = []
         symbols.reserveCapacity(symbolCount)
@@ -115,7 +122,7 @@ struct MetricIndexReader: LabelIndex, Sendable {
             let offset = try reader.int("postings offset", below: postings.count)
             table[symbols[name], default: []].append((symbols[value], offset))
         }
-        return (symbols, series, postings, table)
+        return (tenant, symbols, series, postings, table)
     }
 
     var count: Int { series.count }

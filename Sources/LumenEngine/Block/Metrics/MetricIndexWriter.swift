@@ -9,8 +9,9 @@ struct MetricIndexWriter {
         var chunks: [ChunkReference]
     }
 
-    /// `series` must be sorted by labels, without repeats; a series' ID is its position.
-    static func build(_ series: [Series]) -> [UInt8] {
+    /// `series` must be sorted by labels, without repeats; a series' ID is its position. `tenant` is recorded
+    /// at the head of the symbols section, so a block's tenant is not taken from its `meta.json` alone.
+    static func build(_ series: [Series], tenant: String) -> [UInt8] {
         var symbolSet = Set<String>()
         for entry in series {
             for label in entry.labels {
@@ -27,6 +28,7 @@ struct MetricIndexWriter {
 
         let symbolsOffset = bytes.count
         var body: [UInt8] = []
+        body.appendString(tenant)
         body.appendUVarint(UInt64(symbols.count))
         for symbol in symbols { body.appendString(symbol) }
         appendSection(body, to: &bytes)

@@ -1,7 +1,10 @@
 /// Constants of the metric block format, mirroring `docs/format/index.md`. A change here changes bytes on
 /// disk: bump `version`, update the doc and the golden files (`Tests/LumenEngineTests/Golden/block-*`).
 public enum MetricPart {
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
+    /// Version 1's index does not record the tenant (version 2's symbols section starts with it); its chunks are
+    /// the same.
+    public static let readableVersions: ClosedRange<UInt8> = 1...version
 
     /// `LCHK`: first bytes of the chunks file.
     static let chunksMagic: [UInt8] = Array("LCHK".utf8)

@@ -18,7 +18,8 @@ public final class MetricPartReader: Sendable {
         self.directory = directory
         let metaPath = directory + "/" + MetricPart.metaFileName
         meta = try BlockError.decodingJSON(MetricPartMeta.self, at: metaPath)
-        guard meta.version == Int(MetricPart.version) else {
+        let version = meta.version
+        guard MetricPart.readableVersions.contains(where: { Int($0) == version }) else {
             throw BlockError(.unsupportedVersion, "block format version \(meta.version)", path: metaPath)
         }
         let indexPath = directory + "/" + MetricPart.indexFileName
@@ -28,13 +29,16 @@ public final class MetricPartReader: Sendable {
         guard chunks.count >= MetricPart.headerSize, Array(chunks.prefix(4)) == MetricPart.chunksMagic else {
             throw BlockError(.corrupt, "not a Lumen chunks file (bad magic or too short)", path: chunksPath, offset: 0)
         }
-        guard chunks[chunks.startIndex + 4] == MetricPart.version else {
+        guard MetricPart.readableVersions.contains(chunks[chunks.startIndex + 4]) else {
             throw BlockError(.unsupportedVersion, "chunks format version \(chunks[chunks.startIndex + 4])",
                 path: chunksPath, offset: 4)
         }
     }
 
     public var seriesCount: Int { index.series.count }
+
+    /// The tenant the index records (nil before version 2).
+    var tenant: String? { index.tenant }
 
     /// Label names present in the part, sorted.
     public func labelNames() -> [String] { index.labelNames }
@@ -66,16 +70,21 @@ public final class MetricPartReader: Sendable {
         return result
     }
 
-    /// The samples in `[from, to]` of `chunks` (one series' references, in time order).
-    func samples(of chunks: [ChunkReference], from: Int64, to: Int64) throws(BlockError) -> [Sample] {
+    /// The samples in `[from, to]` of `chunks` (one series' references, in time order). A damaged chunk throws,
+    /// or with `skipDamaged` is reported there (its error covering its times) and left out: the series' other
+    /// chunks are still read.
+    func samples(
+        of chunks: [ChunkReference], from: Int64, to: Int64, skipDamaged: ((BlockError) -> Void)? = nil
+    ) throws(BlockError) -> [Sample] {
         var samples: [Sample] = []
         for reference in chunks {
-            let chunk = try chunk(reference)
             let decoded: [Sample]
-            do throws(ChunkError) {
-                decoded = try chunk.samples()
+            do throws(BlockError) {
+                decoded = try self.decoded(reference)
             } catch {
-                throw chunkError(error, chunkAt: reference.offset)
+                guard let skipDamaged else { throw error }
+                skipDamaged(error.covering(reference.minTime, reference.maxTime))
+                continue
             }
             // A chunk reaching past the range is decoded whole all the same: decoding is sequential.
             if reference.minTime >= from, reference.maxTime <= to {
@@ -85,6 +94,16 @@ public final class MetricPartReader: Sendable {
             }
         }
         return samples
+    }
+
+    /// Every sample of the chunk `reference` points to.
+    private func decoded(_ reference: ChunkReference) throws(BlockError) -> [Sample] {
+        let chunk = try chunk(reference)
+        do throws(ChunkError) {
+            return try chunk.samples()
+        } catch {
+            throw chunkError(error, chunkAt: reference.offset)
+        }
     }
 
     /// The chunk `reference` points to, its checksum verified; its times are the index's.

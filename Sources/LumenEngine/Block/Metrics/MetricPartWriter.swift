@@ -16,18 +16,19 @@ public struct MetricPartWriter: Sendable {
         self.maxSamplesPerChunk = maxSamplesPerChunk
     }
 
-    /// Writes `series` as a block at `directory`, which must not exist, and returns its metadata.
+    /// Writes `series` of `tenant` as a block at `directory`, which must not exist, and returns its metadata.
     ///
     /// Series are sorted by labels and series given twice are merged; samples are sorted by time and a
     /// repeated timestamp keeps the first value given (as the head does). Series without samples are left out.
     @discardableResult
     public func write(
-        _ series: [(labels: Labels, samples: [Sample])], to directory: String, id: BlockID = .generate()
+        _ series: [(labels: Labels, samples: [Sample])], to directory: String, id: BlockID = .generate(),
+        tenant: Tenant = .anonymous
     ) throws(BlockError) -> MetricPartMeta {
         guard !BlockFile.exists(directory) else {
             throw BlockError(.invalidArgument, "the block directory already exists", path: directory)
         }
-        let files = encode(series, id: id)
+        let files = encode(series, id: id, tenant: tenant)
         let temporary = directory + Block.temporarySuffix
         if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
         try BlockFile.makeDirectory(temporary)
@@ -42,7 +43,7 @@ public struct MetricPartWriter: Sendable {
     }
 
     /// The three files' bytes, without touching the disk.
-    func encode(_ series: [(labels: Labels, samples: [Sample])], id: BlockID)
+    func encode(_ series: [(labels: Labels, samples: [Sample])], id: BlockID, tenant: Tenant = .anonymous)
         -> (chunks: [UInt8], index: [UInt8], meta: [UInt8], metadata: MetricPartMeta)
     {
         var merged: [Labels: [Sample]] = [:]
@@ -76,6 +77,6 @@ public struct MetricPartWriter: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let meta = Array(try! encoder.encode(metadata)) + [UInt8(ascii: "\n")]
-        return (chunks, MetricIndexWriter.build(entries), meta, metadata)
+        return (chunks, MetricIndexWriter.build(entries, tenant: tenant.id), meta, metadata)
     }
 }

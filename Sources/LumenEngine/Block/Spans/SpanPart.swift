@@ -6,7 +6,9 @@ enum SpanPart {
     static let pagesMagic: [UInt8] = Array("LSPN".utf8)
     /// `LSPI`: first bytes of the index file.
     static let indexMagic: [UInt8] = Array("LSPI".utf8)
-    static let version: UInt8 = 2
+    static let version: UInt8 = 3
+    /// Version 2's index does not record the tenant; its pages are the same.
+    static let readableVersions: ClosedRange<UInt8> = 2...version
 
     /// Pages are cut between traces once they hold this many spans (a bigger trace gets pages of its own):
     /// a lookup by trace ID decompresses one page of about this size.
@@ -26,6 +28,8 @@ enum SpanPart {
     }
 
     struct Index {
+        /// The tenant the part was written for (version 3 on), checked at open against the block's `meta.json`.
+        var tenant: String?
         /// What every page is compressed against: the first page's tables, which the other pages mostly repeat.
         var dictionary: [UInt8]
         /// Every trace ID of the part: a lookup for a trace that is not here costs no binary search.

@@ -10,8 +10,8 @@ final class SpanPartReader: Sendable {
     init(directory: String) throws(BlockError) {
         index = try IndexFile.read(
             directory + "/" + SpanPart.indexFileName, magic: SpanPart.indexMagic,
-            versions: SpanPart.version...SpanPart.version
-        ) { reader, _ throws(BatchRecordError) in try Self.parseIndex(&reader) }
+            versions: SpanPart.readableVersions
+        ) { reader, version throws(BatchRecordError) in try Self.parseIndex(&reader, version: version) }
         pages = try PageFile.Reader(path: directory + "/" + SpanPart.pagesFileName, magic: SpanPart.pagesMagic)
     }
 
@@ -68,7 +68,8 @@ final class SpanPartReader: Sendable {
         }
     }
 
-    private static func parseIndex(_ reader: inout ByteReader) throws(BatchRecordError) -> SpanPart.Index {
+    static func parseIndex(_ reader: inout ByteReader, version: UInt8) throws(BatchRecordError) -> SpanPart.Index {
+        let tenant = version >= 3 ? try reader.string("tenant") : nil
         let dictionary = try reader.blob("dictionary")
         let filter = try BloomFilter(from: &reader)
         var pages: [SpanPart.PageEntry] = []
@@ -84,7 +85,7 @@ final class SpanPartReader: Sendable {
             pages.append(.init(offset: offset, spans: spans, firstTraceID: first, lastTraceID: last,
                 minStart: minStart, maxStart: maxStart, minDuration: minDuration, maxDuration: maxDuration))
         }
-        return SpanPart.Index(dictionary: dictionary, traceFilter: filter, pages: pages)
+        return SpanPart.Index(tenant: tenant, dictionary: dictionary, traceFilter: filter, pages: pages)
     }
 }
 
@@ -117,7 +118,13 @@ extension SpanPartReader: SpanSource {
             request.overlaps($0.minStart, $0.maxStart)
                 && $0.maxDuration >= prefilter.minDuration && $0.minDuration <= prefilter.maxDuration
         }.map { page in
-            SourcePage(newest: page.maxStart, stream: nil) { () throws(BlockError) in try decode(page) }
+            SourcePage(newest: page.maxStart, stream: nil) { () throws(BlockError) in
+                do throws(BlockError) {
+                    return try decode(page)
+                } catch {
+                    throw error.covering(page.minStart, page.maxStart)
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ public struct SpanPartWriter {
         public var pages = 0
     }
 
-    static func encode(_ spans: [Span], level: Int32) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
+    static func encode(_ spans: [Span], tenant: Tenant, level: Int32) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
         var file = PageFile.Writer(magic: SpanPart.pagesMagic, level: level)
         var dictionary: [UInt8] = []
         var traceHashes = Set<UInt64>()
@@ -27,7 +27,7 @@ public struct SpanPartWriter {
         var filter = BloomFilter(capacity: traceHashes.count)
         for hash in traceHashes { filter.insert(hash) }
         let statistics = Statistics(traces: traceHashes.count, spans: spans.count, pages: entries.count)
-        let index = SpanPart.Index(dictionary: dictionary, traceFilter: filter, pages: entries)
+        let index = SpanPart.Index(tenant: tenant.id, dictionary: dictionary, traceFilter: filter, pages: entries)
         return (file.bytes, encodeIndex(index), statistics)
     }
 
@@ -56,6 +56,7 @@ public struct SpanPartWriter {
     static func encodeIndex(_ index: SpanPart.Index) -> [UInt8] {
         var out = ByteWriter(capacity: 1024 + index.pages.count * 64)
         out.bytes += SpanPart.indexMagic + [SpanPart.version, 0, 0, 0]
+        out.string(index.tenant ?? "")
         out.blob(index.dictionary)
         index.traceFilter.write(to: &out)
         out.count(index.pages.count)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import LumenEngine
 import LumenModel
 import LumenQuery
 
@@ -113,11 +114,16 @@ struct LokiRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
-    /// `{"status":"success","data":…}` with `data` written by `write`.
+    /// `{"status":"success","data":…}` with `data` written by `write`, and `"warnings":[…]` when the request's
+    /// reads left something out (a damaged block page, a node of a partial answer: `ReadScope`).
     static func success(_ write: (inout JSONWriter) -> Void) -> JSONWriter {
         var writer = JSONWriter()
         writer.raw("{\"status\":\"success\",\"data\":")
         write(&writer)
+        if let warnings = ReadScope.current?.warnings, !warnings.isEmpty {
+            writer.raw(",\"warnings\":")
+            writer.array(warnings) { writer, text in writer.string(text) }
+        }
         writer.byte("}")
         return writer
     }
