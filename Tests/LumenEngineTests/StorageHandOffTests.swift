@@ -11,6 +11,11 @@ struct StorageHandOffTests {
         reader.spans(.anonymous, from: .min, to: .max, limit: .max) { _ in true }.count
     }
 
+    func lineCount(_ reader: some TelemetryReader) -> Int {
+        reader.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [], sizes: false)
+            .reduce(0) { $0 + $1.times.count }
+    }
+
     @Test func aHandedOffHeadIsWrittenElsewhereReadForItsLingerAndNotReplayed() async throws {
         let directory = StorageFixtures.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -25,6 +30,7 @@ struct StorageHandOffTests {
         #expect(spanCount(shared) == 20)
         #expect(spanCount(storage) == 30)  // the handed-off head is still read here
         #expect(spanCount(CombinedQuerier([shared, storage])) == 30)  // and each span once with the shared blocks
+        #expect(lineCount(storage) == 15 && lineCount(CombinedQuerier([shared, storage])) == 15)  // each line once
         try await Task.sleep(for: .milliseconds(400))
         storage.forgetHandedOffHeads()
         #expect(spanCount(storage) == 10)

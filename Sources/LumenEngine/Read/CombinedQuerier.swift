@@ -20,7 +20,8 @@ public struct CombinedQuerier: Querier {
 }
 
 /// Blocks some other store keeps (the cluster's shared block store), read as a store: `blocks` names the blocks
-/// to read for a request, oldest first; those of other tenants or outside the range are left out here.
+/// to read for a request, oldest first; those of other tenants or outside the range are left out here. Their
+/// records may also be in a head their owner still serves (`ReadSources.mayRepeat`).
 public struct BlockListQuerier: Querier {
     let blocks: @Sendable (ReadRequest) -> [Block]
     let failed: @Sendable (BlockError) -> Void
@@ -34,6 +35,7 @@ public struct BlockListQuerier: Querier {
 
     public func readSources(_ request: ReadRequest) -> ReadSources {
         var sources = ReadSources()
+        sources.mayRepeat = true
         for block in blocks(request) where block.tenant == request.tenant && block.overlaps(request.from, request.to) {
             sources.add(block)
         }
@@ -50,6 +52,7 @@ extension ReadSources {
         exemplars += other.exemplars
         logs += other.logs
         spans += other.spans
+        mayRepeat = mayRepeat || other.mayRepeat
     }
 
     /// Adds the parts a block has.

@@ -7,11 +7,12 @@ extension Querier {
     }
 
     public func logLines(_ request: ReadRequest, sizes: Bool) -> [LogStreamLines] {
-        let sources = readSources(request).logs
+        let all = readSources(request)
+        let sources = all.logs
         // Two nodes' stores may both hold a record (a partition's new owner applies its stream from the start
         // while the old owner keeps its copy), and line times cannot tell copies apart: across nodes, the lines
         // are those of the records, each once, as a log query reads them.
-        if sources.contains(where: { $0 is RemoteSource }) {
+        if all.mayRepeat || sources.contains(where: { $0 is RemoteSource }) {
             let records = anyOrder(sources) { source throws(BlockError) in try source.pages(request) }
             return LogStreamLines.of(records, request, sizes: sizes)
         }

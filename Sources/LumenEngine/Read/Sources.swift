@@ -7,6 +7,9 @@ public struct ReadSources: Sendable {
     var exemplars: [any ExemplarSource] = []
     var logs: [any LogSource] = []
     var spans: [any SpanSource] = []
+    /// Whether two of the sources may hold the same records (a shared block beside the head its owner flushed it
+    /// from, `BlockListQuerier`): line counts then go through whole records, which the querier de-duplicates.
+    var mayRepeat = false
 }
 
 /// Where a signal's data lives for reads: the head (`HeadSources`) and each block part implement these. Every
