@@ -76,6 +76,11 @@ struct IngestLimitsTests {
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "10")
         #expect(try await server.get("metrics").text.contains(#"reason="overload""#))
+        // Refused before its body is read: a body that would not even decode gets the same answer, not a 400.
+        let garbage = try await server.post(
+            "v1/traces", body: Data([0xFF, 0xFF, 0xFF]), headers: ["Content-Type": "application/x-protobuf"])
+        #expect(garbage.status == 503, "\(garbage.text)")
+        #expect(garbage.text.contains("memory ceiling"), "\(garbage.text)")
     }
 
     @Test func tokensDecideTheTenantAndAreRequiredOnceConfigured() async throws {

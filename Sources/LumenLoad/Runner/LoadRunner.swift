@@ -73,6 +73,9 @@ public struct LoadRunner: Sendable {
                     break
                 }
                 if options.rate == 0, let duration = options.duration, clock.now - began >= duration { break }
+                // A paced run the server cannot keep up with stops sending at its deadline, as retries do: what
+                // it offers is what its time allowed, not a backlog sent after it.
+                if options.paced, let deadline, clock.now >= deadline { break }
                 guard let tick = schedule.next() else { break }
                 if let due = tick.due, options.paced {
                     do {

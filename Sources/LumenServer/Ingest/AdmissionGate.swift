@@ -26,10 +26,7 @@ final class AdmissionGate: Sendable {
 
     /// Admits `bytes` of decoded request until `release` is called with the same amount.
     func admit(_ bytes: Int) throws(Refusal) {
-        let resident = residentBytes()
-        if resident > memoryCeiling {
-            throw .overMemoryCeiling(residentBytes: resident, ceiling: memoryCeiling)
-        }
+        try checkMemoryCeiling()
         let admitted = inFlight.withLock { current -> Int? in
             // One request alone may always pass, however large: the body limit already bounds it.
             guard current == 0 || current + bytes <= maxInFlightBytes else { return nil }
@@ -38,6 +35,14 @@ final class AdmissionGate: Sendable {
         }
         guard admitted != nil else {
             throw .busy(inFlightBytes: inFlight.withLock { $0 }, limit: maxInFlightBytes)
+        }
+    }
+
+    /// Refuses while the process is over its memory ceiling; cheap enough to ask before reading a request.
+    func checkMemoryCeiling() throws(Refusal) {
+        let resident = residentBytes()
+        if resident > memoryCeiling {
+            throw .overMemoryCeiling(residentBytes: resident, ceiling: memoryCeiling)
         }
     }
 

@@ -8,10 +8,14 @@ public typealias IngestResult = Result<IngestOutcome, IngestRefusal>
 extension Ingestor {
     /// Runs one request's steps — the tenant, the body, `ingest(_:bytes:decode:)` — and counts a refusal from
     /// any of them once, with its reason.
+    ///
+    /// A process over its memory ceiling refuses before the steps: reading and decoding a body only to refuse it
+    /// would spend the memory and CPU that overload has least of.
     public func request(
         _ protocol: IngestProtocol, _ steps: () async throws(IngestRefusal) -> IngestOutcome
     ) async -> IngestResult {
         do {
+            try refuseOverMemoryCeiling(`protocol`)
             return .success(try await steps())
         } catch {
             refused(`protocol`, error)

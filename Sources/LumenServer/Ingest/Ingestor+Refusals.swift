@@ -18,3 +18,29 @@ extension Ingestor {
         }
     }
 }
+
+extension Ingestor {
+    /// Refuses a request of `protocol` at once while the process is over its memory ceiling, before its body
+    /// is read (its items are not known, so only the request is counted).
+    func refuseOverMemoryCeiling(_ protocol: IngestProtocol) throws(IngestRefusal) {
+        do {
+            try gate.checkMemoryCeiling()
+        } catch {
+            telemetry.refusedRequest(protocol: `protocol`.rawValue, reason: "overload")
+            throw Self.refusal(error)
+        }
+    }
+
+    /// The answer to a request the admission gate turned away.
+    static func refusal(_ error: AdmissionGate.Refusal) -> IngestRefusal {
+        switch error {
+        case .busy(let inFlight, let limit):
+            IngestRefusal(.busy,
+                "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly", retryAfterSeconds: 1)
+        case .overMemoryCeiling(let resident, let ceiling):
+            IngestRefusal(.unavailable,
+                "over the memory ceiling (\(resident >> 20) MiB resident, ceiling \(ceiling >> 20) MiB): retry later",
+                retryAfterSeconds: 10)
+        }
+    }
+}

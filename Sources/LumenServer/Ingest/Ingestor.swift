@@ -60,15 +60,7 @@ public final class Ingestor: Sendable {
         } catch {
             count(batch, protocol: protocolName) { telemetry.rejected($0, protocol: $1, signal: $2, reason: "overload") }
             telemetry.refusedRequest(protocol: protocolName, reason: "overload")
-            switch error {
-            case .busy(let inFlight, let limit):
-                throw IngestRefusal(.busy,
-                    "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly", retryAfterSeconds: 1)
-            case .overMemoryCeiling(let resident, let ceiling):
-                throw IngestRefusal(.unavailable,
-                    "over the memory ceiling (\(resident >> 20) MiB resident, ceiling \(ceiling >> 20) MiB): retry later",
-                    retryAfterSeconds: 10)
-            }
+            throw Self.refusal(error)
         }
         defer { gate.release(bytes) }
         metadata.record(batch.metadata, tenant: batch.tenant)
