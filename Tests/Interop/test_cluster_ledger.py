@@ -243,7 +243,9 @@ def test_every_acknowledged_write_survives_a_storage_node_and_a_stream_leader_ki
 
             nats.restart(killed)
             victim.start()
-            wait_for(lambda: settled(nodes), timeout=LEASE_TTL * 4 + 20, interval=0.25)
+            # A restarted nats-server catches up on the streams before it serves them again ("stream not found"
+            # meanwhile, which stops an applier until its partition is acquired afresh).
+            wait_for(lambda: settled(nodes), timeout=LEASE_TTL * 4 + 45, interval=0.25)
             grows(ledger, 30, timeout=30)
         finally:
             stop.set()

@@ -119,6 +119,41 @@ struct FanOutQueryTests {
         #expect(try await Self.json(a.get("lumen/v1/service-graph", query: seconds)) != Self.json(whole))
     }
 
+    /// Log records two nodes both hold (a partition's new owner applies its stream from the start while the old
+    /// owner keeps its copy) are counted once by a metric over logs, as a log query reads them once — found by
+    /// the ledger test (`test_cluster_ledger.py`), where such counts came out doubled.
+    @Test func logRecordsTwoNodesBothHoldAreCountedOnce() async throws {
+        let a = try await TestServer.start()
+        let b = try await TestServer.start()
+        let reference = try await TestServer.start()
+        let query = try await TestServer.start(readPeers: StaticReadPeers(nodes: [
+            ("a", a.apiURL.absoluteString), ("b", b.apiURL.absoluteString),
+        ]))
+        defer { Task { for server in [a, b, reference, query] { await server.stop() } } }
+        var workload = ShopWorkload(seed: 7)
+        let requests = workload.next(60, from: Self.start, over: 300 * Self.second)
+        // The older half on a alone, all of it on b (a copy of a's half), once on the reference.
+        let logs = OTLPPost.logs(requests), older = OTLPPost.logs(Array(requests.prefix(30)))
+        for (target, post) in [(a, older), (b, logs), (reference, logs)] {
+            #expect(try await target.post(post.signal.path, body: post.body, headers: [
+                "Content-Type": "application/x-protobuf",
+            ]).status == 200)
+        }
+        let range = ["start": "\(Self.start)", "end": "\(Self.end)", "step": "60"]
+        for logQL in [
+            #"sum by (service) (count_over_time({service=~".+"}[1m]))"#,
+            #"sum(bytes_over_time({service=~".+"} |= "payment" [5m]))"#,
+        ] {
+            let check = range.merging(["query": logQL]) { $1 }
+            let expected = try await reference.get("loki/api/v1/query_range", query: check)
+            let answered = try await query.get("loki/api/v1/query_range", query: check)
+            #expect(answered.status == 200, "\(logQL): \(answered.text.prefix(300))")
+            #expect(expected.text.count > 60, "\(logQL): \(expected.text.prefix(300))")
+            #expect(
+                try Self.answer(Self.json(answered), "loki/") == Self.answer(Self.json(expected), "loki/"), "\(logQL)")
+        }
+    }
+
     @Test func anUnreachableNodeFailsTheQueryUnlessPartialIsAllowed() async throws {
         let a = try await TestServer.start()
         let reference = try await TestServer.start()

@@ -183,19 +183,22 @@ public final class PartitionOwnership: Sendable {
 
     private func renew(_ partition: Int) {
         guard let current = held.withLock({ $0[partition] }) else { return }
+        let now = clock()
+        let action = current.lease.action(at: now)
+        if case .stop = action {
+            drop(partition, reason: "expired")
+            return
+        }
         // An applier that stopped (on an error, e.g. a consumer NATS could not create while electing a stream
-        // leader, or fenced): let the partition be acquired afresh, with a new applier. Checked before the lease,
-        // which is renewed at almost every tick.
+        // leader, or fenced): let the partition be acquired afresh, with a new applier — on a tick that renews the
+        // lease too, as almost every tick does.
         if current.applier.progress.state == .failed || current.applier.progress.state == .fenced {
             release(partition, reason: "failed")
             return
         }
-        let now = clock()
-        switch current.lease.action(at: now) {
-        case .none:
+        switch action {
+        case .none, .stop:
             break
-        case .stop:
-            drop(partition, reason: "expired")
         case .renew(let revision):
             let epoch = current.lease.epoch ?? revision
             do {
