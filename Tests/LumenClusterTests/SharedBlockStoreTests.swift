@@ -1,5 +1,5 @@
 import Foundation
-import LumenCluster
+@testable import LumenCluster
 import LumenEngine
 import LumenModel
 import Testing
@@ -222,5 +222,52 @@ struct FlushedSequencesTests {
         #expect(try sequences.claim(partition: 3, epoch: 5) == nil)  // an older epoch cannot claim it back
         #expect(try sequences.advance(partition: 3, to: 70, epoch: 9, expectedRevision: new.revision) != nil)
         #expect(try sequences.record(ofPartition: 3) == FlushedSequences.Record(sequence: 70, epoch: 9))
+    }
+}
+
+/// A stale owner's flush on a real nats-server: once a newer epoch claimed the partition's flushed sequence, the
+/// older owner's flush is refused (fenced) and leaves nothing in the shared store; the newer one's commits.
+@Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(1)))
+struct PartitionStoreFencingTests {
+    /// Runs a blocking flush off Swift's cooperative pool (it waits for the store's async hand-off).
+    func flush(_ store: PartitionStore, through sequence: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { try store.flush(appliedThrough: sequence) { true } }) }.start()
+        }
+    }
+
+    @Test func aStaleOwnersFlushIsFencedAndLeavesNothingInTheSharedStore() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        let sequences = FlushedSequences(bucket: try KeyValueBucket(
+            jetStream: jetStream, name: FlushedSequences.bucketName, ttl: nil, replicas: 1))
+        let directory = ClusterTestSupport.scratch("fencing")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let shared = SharedBlockStore(directory: directory + "/shared")
+        func flushing(_ node: String) -> PartitionFlushing {
+            PartitionFlushing(
+                blocks: shared, sequences: sequences, dataDirectory: directory + "/" + node, options: StorageOptions(),
+                flushInterval: .seconds(3600), linger: .zero)
+        }
+        let logger = ClusterTestSupport.quietLogger
+        let batch = SharedBlockStoreTests().batch(round: 1, traces: 5)
+        let old = try #require(try flushing("a").open(partition: 2, epoch: 5, logger: logger))
+        defer { old.close() }
+        try await old.storage.append(batch)
+        // The lease moved: a newer owner claims the flushed sequence before the old one flushes.
+        let newer = try #require(try flushing("b").open(partition: 2, epoch: 9, logger: logger))
+        defer { newer.close() }
+        #expect(newer.startAfter == 0)
+        await #expect(throws: PartitionApplier.ApplyStop.self) { try await flush(old, through: 10) }
+        #expect(try shared.flushes(of: 2).isEmpty)
+        #expect(try sequences.record(ofPartition: 2) == FlushedSequences.Record(sequence: 0, epoch: 9))
+
+        try await newer.storage.append(batch)
+        try await flush(newer, through: 10)
+        #expect(try shared.flushes(of: 2).map(\.epoch) == [9])
+        #expect(try shared.flushes(of: 2).map(\.first) == [1] && shared.flushes(of: 2).map(\.last) == [10])
+        #expect(try sequences.record(ofPartition: 2) == FlushedSequences.Record(sequence: 10, epoch: 9))
+        #expect(try flushing("a").open(partition: 2, epoch: 5, logger: logger) == nil)  // cannot claim it back
     }
 }
