@@ -63,13 +63,19 @@ struct FanOutQueryTests {
         return json
     }
 
-    @Test func aQueryNodeReadingTwoNodesAnswersAsOneNodeFedAllTheData() async throws {
+    /// Two nodes holding data, a reference fed all of it, and a query node reading the two.
+    static func servers() async throws -> (a: TestServer, b: TestServer, reference: TestServer, query: TestServer) {
         let a = try await TestServer.start()
         let b = try await TestServer.start()
         let reference = try await TestServer.start()
         let query = try await TestServer.start(readPeers: StaticReadPeers(nodes: [
             ("a", a.apiURL.absoluteString), ("b", b.apiURL.absoluteString),
         ]))
+        return (a, b, reference, query)
+    }
+
+    @Test func aQueryNodeReadingTwoNodesAnswersAsOneNodeFedAllTheData() async throws {
+        let (a, b, reference, query) = try await Self.servers()
         defer { Task { for server in [a, b, reference, query] { await server.stop() } } }
         try await Self.feed(nodes: [a, b], reference: reference)
 
@@ -123,12 +129,7 @@ struct FanOutQueryTests {
     /// owner keeps its copy) are counted once by a metric over logs, as a log query reads them once — found by
     /// the ledger test (`test_cluster_ledger.py`), where such counts came out doubled.
     @Test func logRecordsTwoNodesBothHoldAreCountedOnce() async throws {
-        let a = try await TestServer.start()
-        let b = try await TestServer.start()
-        let reference = try await TestServer.start()
-        let query = try await TestServer.start(readPeers: StaticReadPeers(nodes: [
-            ("a", a.apiURL.absoluteString), ("b", b.apiURL.absoluteString),
-        ]))
+        let (a, b, reference, query) = try await Self.servers()
         defer { Task { for server in [a, b, reference, query] { await server.stop() } } }
         var workload = ShopWorkload(seed: 7)
         let requests = workload.next(60, from: Self.start, over: 300 * Self.second)
