@@ -175,7 +175,42 @@ struct BlockDamageTests {
         #expect(warning.contains("(spans)"))
         #expect(warning.contains(BlockError.time(page.minStart)))
         #expect(warning.contains(BlockError.time(page.maxStart)))
+
+        // A trace looked up by ID: the one in the damaged page is missing, with the warning; another is found.
+        let elsewhere = try #require(reopened.blocks.first?.spans?.index.pages.first?.firstTraceID)
+        let (traces, traceWarnings) = Self.read {
+            reopened.traces(.anonymous, ids: [page.firstTraceID, elsewhere], prefilter: .none)
+        }
+        #expect(traces[page.firstTraceID] == nil)
+        #expect(traces[elsewhere]?.count == 2)
+        #expect(traceWarnings == [warning])
         #expect(reopened.damagedPages.bySignal == ["spans": 1])
+    }
+
+    @Test func compactionLeavesADamagedBlockAloneAndKeepsServingIt() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory, logger: F.quietLogger)
+        for round in 0..<4 {
+            try await storage.append(F.batch(traces: 5, offset: Int64(round) * 100 * F.second))
+            try await storage.flush()
+        }
+        let blocks = storage.blocks
+        #expect(blocks.count == 4)
+        try storage.close()
+        let damaged = blocks[1]
+        let page = try #require(damaged.logs?.streams.first?.pages.first)
+        try Self.flipByte(in: damaged.directory + "/logs/pages", at: page.offset + 6)
+
+        let reopened = try Storage(directory: directory, logger: F.quietLogger)
+        defer { try? reopened.close() }
+        try await reopened.compactNow(now: F.base)
+        // Merging it would lose its damaged page for good: it stays, the others are too few to merge.
+        #expect(reopened.blocks.map(\.meta.id) == blocks.map(\.meta.id))
+        #expect(reopened.damagedPages.bySignal == ["logs": 1])
+        #expect(reopened.logs(.anonymous, matching: [], from: .min, to: .max, limit: .max).count == 20 - page.records)
+        try await reopened.compactNow(now: F.base)
+        #expect(reopened.blocks.count == 4)
     }
 
     /// A store in `directory` holding `batch` in one block, closed, its block's files changed by `damage`, and

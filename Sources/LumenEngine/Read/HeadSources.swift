@@ -83,7 +83,7 @@ struct HeadSpanSource: SpanSource {
         }
     }
 
-    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) -> [Span] {
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest, skipDamaged: (BlockError) -> Void) -> [Span] {
         head.read(request.tenant) { partition in ids.flatMap { partition.spans.trace($0) } }
     }
 }

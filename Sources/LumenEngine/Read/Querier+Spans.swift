@@ -18,7 +18,8 @@ extension Querier {
         var seen = Set<SpanKey>()
         var byTrace: [TraceID: [Span]] = [:]
         for source in readSources(request).spans {
-            for span in answer({ () throws(BlockError) in try source.spans(ofTraces: ids, request) }) ?? []
+            for span in answer({ () throws(BlockError) in try source.spans(ofTraces: ids, request) { readFailed($0) } })
+                ?? []
             where seen.insert(SpanKey(span)).inserted {
                 byTrace[span.traceID, default: []].append(span)
             }

@@ -86,7 +86,9 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
     /// Spans a node sends before the read says it wants more.
     static var firstPage: Int { 1000 }
 
-    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span] {
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest, skipDamaged: (BlockError) -> Void)
+        throws(BlockError) -> [Span]
+    {
         guard case .spans(let spans) = answer(.spansOfTraces(traceIDs: ids.map(\.hex).sorted()), request) else {
             return []
         }

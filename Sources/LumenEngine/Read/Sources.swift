@@ -15,7 +15,9 @@ public struct ReadSources: Sendable {
 /// Where a signal's data lives for reads: the head (`HeadSources`) and each block part implement these. Every
 /// method takes the request whole and returns only the tenant's data in its time range, pruned by what the
 /// request allows; merging sources, removing what two hold alike and applying the limit is the querier's.
-/// A source is safe to call from any thread; a damaged block part throws, and the querier leaves it out.
+/// A source is safe to call from any thread; a damaged block part throws, and the querier leaves it out. A
+/// damaged page (or chunk) of a part that can otherwise be read is reported to the `skipDamaged` a method takes
+/// and left out, so that the rest of the part still answers.
 protocol MetricSource: Sendable {
     /// The series `request.matchers` select that have samples in the range, their samples not yet decoded.
     func series(_ request: ReadRequest) throws(BlockError) -> [SourceSeries]
@@ -49,7 +51,8 @@ protocol SpanSource: Sendable {
     /// Pages that may hold spans starting in the range that `request.spanPrefilter` admits, undecoded.
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<Span>]
     /// The spans of the traces in `ids` that `request.spanPrefilter` admits, in any order.
-    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span]
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest, skipDamaged: (BlockError) -> Void)
+        throws(BlockError) -> [Span]
     /// `pages`, each decoded to its spans' call fields only: a block reads them from its columns.
     func callPages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<SpanCallFields>]
 }

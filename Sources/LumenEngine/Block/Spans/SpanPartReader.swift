@@ -16,14 +16,28 @@ final class SpanPartReader: Sendable {
     }
 
     /// The spans of every trace of `traceIDs` in this part that `prefilter` admits; each page holding some is
-    /// read once, the pages on every core at once.
-    func traces(_ traceIDs: Set<TraceID>, prefilter: SpanPrefilter = .none) throws(BlockError) -> [Span] {
+    /// read once, the pages on every core at once. A damaged page throws, or with `skipDamaged` is reported there
+    /// (its error covering its start times) and left out.
+    func traces(
+        _ traceIDs: Set<TraceID>, prefilter: SpanPrefilter = .none, skipDamaged: ((BlockError) -> Void)? = nil
+    ) throws(BlockError) -> [Span] {
         let wanted = traceIDs.filter { index.traceFilter.mayContain(BloomFilter.hash($0)) }
         var holding = Set<Int>()
         for traceID in wanted { holding.formUnion(pageRange(of: traceID)) }
-        return try holding.sorted().concurrentMap(minimumPerThread: 1) { page throws(BlockError) in
-            try self.decode(self.index.pages[page], only: wanted, prefilter: prefilter)
-        }.flatMap { $0 }
+        let pages = holding.sorted().map { index.pages[$0] }
+        let decoded = pages.concurrentMap(minimumPerThread: 1) { page in
+            Result { () throws(BlockError) in try self.decode(page, only: wanted, prefilter: prefilter) }
+        }
+        var spans: [Span] = []
+        for (page, outcome) in zip(pages, decoded) {
+            switch outcome {
+            case .success(let found): spans += found
+            case .failure(let error):
+                guard let skipDamaged else { throw error }
+                skipDamaged(error.covering(page.minStart, page.maxStart))
+            }
+        }
+        return spans
     }
 
     /// The pages that may hold spans of `traceID`: the first whose last trace ID is not below it, and the
@@ -128,7 +142,11 @@ extension SpanPartReader: SpanSource {
         }
     }
 
-    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest) throws(BlockError) -> [Span] {
-        try traces(ids, prefilter: request.spanPrefilter)
+    func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest, skipDamaged: (BlockError) -> Void)
+        throws(BlockError) -> [Span]
+    {
+        try withoutActuallyEscaping(skipDamaged) { skip throws(BlockError) in
+            try traces(ids, prefilter: request.spanPrefilter, skipDamaged: skip)
+        }
     }
 }
