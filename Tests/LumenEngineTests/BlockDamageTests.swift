@@ -187,6 +187,32 @@ struct BlockDamageTests {
         #expect(reopened.damagedPages.bySignal == ["spans": 1])
     }
 
+    @Test func aDamagedExemplarPageCostsThatPageOnly() async throws {
+        let directory = F.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Nine series of 512 exemplars: a page is cut after the eighth (4,096 exemplars), the ninth has its own.
+        var batch = Batch(tenant: .anonymous)
+        batch.series = (0..<9).map { number in
+            let samples = (0..<512).map { Sample(timestamp: F.base + Int64($0) * F.second, value: Double($0)) }
+            return TimeSeries(labels: Labels(["__name__": "latency", "series": "\(number)"]), samples: samples,
+                exemplars: samples.map { Exemplar(labels: Labels(["trace_id": "\(number)"]), timestamp: $0.timestamp,
+                    value: $0.value) })
+        }
+        let (reopened, _) = try await Self.reopened(batch, in: directory) { block in
+            let path = block.directory + "/exemplars"
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            // The first page starts after the 8-byte header; a byte in its middle is flipped.
+            try Self.flipByte(in: path, at: PageFile.headerSize + bytes.count / 4)
+        }
+        defer { try? reopened.close() }
+        let (exemplars, warnings) = Self.read {
+            reopened.exemplars(.anonymous, matching: [], from: .min, to: .max)
+        }
+        #expect(exemplars.map(\.labels) == [Labels(["__name__": "latency", "series": "8"])])
+        #expect(warnings.count == 1 && warnings.first?.contains("(exemplars)") == true)
+        #expect(reopened.damagedPages.bySignal == ["exemplars": 1])
+    }
+
     @Test func compactionLeavesADamagedBlockAloneAndKeepsServingIt() async throws {
         let directory = F.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -13,6 +13,20 @@ enum ChecksummedRecord {
         file.appendU32(CRC32C.checksum(bytes))
     }
 
+    /// Where the record starting at `offset` ends, read from its length alone (its bytes may be damaged), or nil
+    /// if the length cannot be read or overruns the file.
+    static func end(of file: Data, at offset: Int) -> Int? {
+        guard offset < file.count else { return nil }
+        let head = [UInt8](file[file.startIndex + offset..<file.startIndex + min(offset + 10, file.count)])
+        let parsed = try? BlockError.reading(head, path: "") { reader throws(BatchRecordError) in
+            (try reader.int("record length", below: file.count - offset), reader.offset)
+        }
+        guard let (length, headerLength) = parsed, offset + headerLength + length + checksumSize <= file.count else {
+            return nil
+        }
+        return offset + headerLength + length + checksumSize
+    }
+
     /// The bytes of the record starting at `offset` in `file`, checksum verified, and where they start.
     /// `what` names the record in errors ("chunk", "page").
     static func read(_ file: Data, at offset: Int, headerSize: Int, path: String, what: String) throws(BlockError)

@@ -55,14 +55,23 @@ enum PageFile {
             try read(at: offset, dictionary: dictionary).page
         }
 
-        /// Every page in file order, for a part small enough to need no index.
-        func allPages() throws(BlockError) -> [(offset: Int, page: [UInt8])] {
+        /// Every page in file order, for a part small enough to need no index. A damaged page throws, or with
+        /// `skipDamaged` is reported there and stepped over when its length can still be read (the pages after
+        /// it are read); past a damaged length nothing more can be found.
+        func allPages(skipDamaged: ((BlockError) -> Void)? = nil) throws(BlockError) -> [(offset: Int, page: [UInt8])] {
             var pages: [(offset: Int, page: [UInt8])] = []
             var offset = PageFile.headerSize
             while offset < data.count {
-                let (page, next) = try read(at: offset, dictionary: [])
-                pages.append((offset, page))
-                offset = next
+                do throws(BlockError) {
+                    let (page, next) = try read(at: offset, dictionary: [])
+                    pages.append((offset, page))
+                    offset = next
+                } catch {
+                    guard let skipDamaged else { throw error }
+                    skipDamaged(error)
+                    guard let next = ChecksummedRecord.end(of: data, at: offset), next > offset else { break }
+                    offset = next
+                }
             }
             return pages
         }

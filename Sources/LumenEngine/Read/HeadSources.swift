@@ -17,7 +17,7 @@ struct HeadMetricSource: MetricSource, ExemplarSource {
         }
     }
 
-    func exemplars(_ request: ReadRequest) -> [TimeSeries] {
+    func exemplars(_ request: ReadRequest, skipDamaged: (BlockError) -> Void) -> [TimeSeries] {
         head.read(request.tenant) { $0.metrics.exemplars(request.matchers, from: request.from, to: request.to) }
     }
 

@@ -37,7 +37,7 @@ extension Querier {
     public func exemplars(_ request: ReadRequest) -> [TimeSeries] {
         var parts: [Labels: [Exemplar]] = [:]
         for source in readSources(request).exemplars {
-            for series in answer({ () throws(BlockError) in try source.exemplars(request) }) ?? [] {
+            for series in answer({ () throws(BlockError) in try source.exemplars(request) { readFailed($0) } }) ?? [] {
                 parts[series.labels, default: []] += series.exemplars
             }
         }

@@ -21,7 +21,7 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
         }
     }
 
-    func exemplars(_ request: ReadRequest) throws(BlockError) -> [TimeSeries] {
+    func exemplars(_ request: ReadRequest, skipDamaged: (BlockError) -> Void) throws(BlockError) -> [TimeSeries] {
         guard case .series(let series) = answer(.exemplars, request) else { return [] }
         return series
     }

@@ -29,7 +29,7 @@ protocol MetricSource: Sendable {
 
 protocol ExemplarSource: Sendable {
     /// Exemplars in the range of the series `request.matchers` select, as series without samples.
-    func exemplars(_ request: ReadRequest) throws(BlockError) -> [TimeSeries]
+    func exemplars(_ request: ReadRequest, skipDamaged: (BlockError) -> Void) throws(BlockError) -> [TimeSeries]
 }
 
 protocol LogSource: Sendable {
