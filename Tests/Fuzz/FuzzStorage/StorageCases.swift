@@ -74,6 +74,6 @@ enum StorageCases {
         _ = try? opened.metrics?.chunks(
             matching: [try! LabelMatcher("service", .matchesRegex, "c.*")], from: .min, to: .max)
         _ = opened.metrics?.labelValues("service")
-        _ = try? opened.exemplars?.exemplars(everything)
+        _ = try? opened.exemplars?.exemplars(everything) { _ in }
     }
 }
