@@ -26,6 +26,9 @@ from conftest import LumenProcess, free_ports, wait_for
 TENANT = "cluster-test"
 PARTITIONS = 8
 LEASE_TTL = 4  # seconds
+# Each nats-server reserves every stream's MaxBytes (4 streams × 4 GiB by default) from its JetStream store, 75 % of
+# the free disk: on a disk with under 22 GB free, the default refuses to place the streams.
+STREAM_MAX_BYTES = 256 * 1024 * 1024
 HEADERS = {"X-Scope-OrgID": TENANT}
 # Every node loads the same group; the rule-group leases let one node evaluate it.
 RULES = """groups:
@@ -126,6 +129,7 @@ class ClusterNode(LumenProcess):
   partitions: {PARTITIONS}
   streams: 4
   lease_ttl: {LEASE_TTL}s
+  stream_max_bytes: {STREAM_MAX_BYTES}
   advertise_url: {self.api}
 """)
             if block_store:
