@@ -15,7 +15,9 @@ struct DamagedBlockAPITests {
     /// A store with one block: three services' logs 100 s apart (a page each) and a series of 3,000 samples (three
     /// chunks); a byte flipped in the `bravo` log page and in the middle chunk. Returns the data directory, the
     /// block's ID and the damaged page's times.
-    private static func damagedStore() async throws -> (directory: String, block: String, bravo: ClosedRange<Int64>) {
+    private static func damagedStore() async throws
+        -> (directory: String, block: String, bravo: ClosedRange<Int64>, damagedTrace: TraceID)
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lumen-test-\(UUID())").path
         var batch = Batch(tenant: .anonymous)
         for (index, service) in ["alpha", "bravo", "charlie"].enumerated() {
@@ -29,6 +31,14 @@ struct DamagedBlockAPITests {
         batch.series = [TimeSeries(
             labels: Labels(["__name__": "requests_total", "service": "cart"]),
             samples: (0..<3_000).map { Sample(timestamp: base + Int64($0) * second, value: Double($0)) })]
+        // 1,500 one-span traces: the span part has two pages.
+        batch.spans = (0..<1_500).map { number in
+            let start = base + Int64(number) * second
+            return Span(
+                traceID: TraceID(high: 0xabc, low: UInt64(number)), spanID: SpanID(UInt64(number) + 1), name: "GET /",
+                kind: .server, startTime: start, endTime: start + 1_000_000,
+                resource: Resource(attributes: [Attribute("service.name", .string("frontend"))]))
+        }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let storage = try Storage(directory: directory, logger: logger)
@@ -38,10 +48,12 @@ struct DamagedBlockAPITests {
         let bravo = try #require(block.logs?.streams.first { $0.labels["service"] == "bravo" }?.pages.first)
         let series = try #require(try block.metrics?.series(ReadRequest(tenant: .anonymous)).first)
         guard case .chunks(_, let chunks, _, _) = series.samples else { throw BlockError(.corrupt, "no chunks") }
+        let spanPage = try #require(block.spans?.index.pages.last)
         try storage.close()
         try flipByte(in: block.directory + "/logs/pages", at: bravo.offset + 6)
+        try flipByte(in: block.directory + "/spans/pages", at: spanPage.offset + 8)
         try flipByte(in: block.directory + "/metrics/chunks", at: chunks[1].offset + 8)
-        return (directory, block.meta.id, bravo.minTime...bravo.maxTime)
+        return (directory, block.meta.id, bravo.minTime...bravo.maxTime, spanPage.firstTraceID)
     }
 
     private static func flipByte(in path: String, at offset: Int) throws {
@@ -56,7 +68,7 @@ struct DamagedBlockAPITests {
     }
 
     @Test func queriesTouchingADamagedPageAnswerTheRestWithAWarningNamingIt() async throws {
-        let (directory, block, bravo) = try await Self.damagedStore()
+        let (directory, block, bravo, damagedTrace) = try await Self.damagedStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await TestServer.start(dataDirectory: directory)
         defer { Task { await server.stop() } }
@@ -98,6 +110,19 @@ struct DamagedBlockAPITests {
         #expect(native.status == 200)
         #expect(try Self.warnings(native) == [warning])
 
+        // Jaeger: a trace whose page is damaged is not found; the answer's traces carry the warning.
+        let jaeger = try await server.get("/jaeger/api/traces/\(damagedTrace.hex)")
+        let traces = (try JSONSerialization.jsonObject(with: jaeger.body) as? [String: Any])?["data"] as? [[String: Any]]
+        #expect(traces?.isEmpty ?? true)
+        #expect(jaeger.headers["warning"]?.contains("block \(block) (spans)") == true)
+        let search = try await server.get("/jaeger/api/traces", query: [
+            "service": "frontend", "start": String(Self.base / 1_000), "end": String((Self.base + 1_500 * Self.second) / 1_000),
+            "limit": "5",
+        ])
+        let found = try #require((try JSONSerialization.jsonObject(with: search.body) as? [String: Any])?["data"] as? [[String: Any]])
+        #expect(!found.isEmpty)
+        #expect(found.allSatisfy { ($0["warnings"] as? [String])?.contains { $0.contains("(spans)") } == true })
+
         // A query that does not reach the damaged page has nothing to warn of.
         let alpha = try await server.get("/loki/api/v1/query_range", query: [
             "query": "{service=\"alpha\"}", "start": from, "end": String(Self.base + 50 * Self.second),
@@ -109,6 +134,7 @@ struct DamagedBlockAPITests {
         let metrics = try await server.get("/metrics")
         #expect(metrics.text.contains("lumen_storage_damaged_pages_total{signal=\"logs\"} 1"))
         #expect(metrics.text.contains("lumen_storage_damaged_pages_total{signal=\"metrics\"} 1"))
-        #expect(metrics.text.contains("lumen_storage_damaged_pages_total{signal=\"spans\"} 0"))
+        #expect(metrics.text.contains("lumen_storage_damaged_pages_total{signal=\"spans\"} 1"))
+        #expect(metrics.text.contains("lumen_storage_damaged_pages_total{signal=\"exemplars\"} 0"))
     }
 }

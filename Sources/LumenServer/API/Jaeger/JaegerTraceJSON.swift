@@ -1,3 +1,4 @@
+import LumenEngine
 import LumenModel
 
 /// Traces in Jaeger's JSON (its query service's `structured` model): spans with `references`, times in
@@ -24,7 +25,14 @@ enum JaegerTraceJSON {
             json.array(resource.attributes.filter { $0.key != Resource.serviceNameKey }) { tag(&$0, $1.key, $1.value) }
             json.byte("}")
         }
-        json.raw("},\"warnings\":null}")
+        // What the request's reads left out (a damaged block page: `ReadScope`), as Jaeger lists a trace's warnings.
+        if let warnings = ReadScope.current?.warnings, !warnings.isEmpty {
+            json.raw("},\"warnings\":")
+            json.array(warnings) { json, text in json.string(text) }
+            json.byte("}")
+        } else {
+            json.raw("},\"warnings\":null}")
+        }
     }
 
     private static func span(_ json: inout JSONWriter, _ span: Span, process: String) {
