@@ -47,7 +47,11 @@ up() {
     for i in "${nodes[@]}"; do
         running "$dir/pids/nats-$i.pid" && continue
         mkdir -p "$dir/nats-$i"
-        setsid nats-server -a 127.0.0.1 -p $((base + i)) -m $((base + 20 + i)) -n "nats-$i" -js -sd "$dir/nats-$i" \
+        # JetStream reserves each stream's MaxBytes (Lumen's 4 streams × 4 GiB by default, plus its KV buckets)
+        # from a store that defaults to 75 % of the free disk: name one large enough, or on a disk with under
+        # ~23 GB free the streams cannot be placed ("insufficient storage"). The streams' own limits bound the use.
+        printf 'jetstream {\n  max_file_store: 64GB\n}\n' >"$dir/nats-$i.conf"
+        setsid nats-server -c "$dir/nats-$i.conf" -a 127.0.0.1 -p $((base + i)) -m $((base + 20 + i)) -n "nats-$i" -js -sd "$dir/nats-$i" \
             --cluster_name lumen --cluster "nats://127.0.0.1:$((base + 10 + i))" --routes "$routes" \
             -l "$dir/nats-$i.log" </dev/null >/dev/null 2>&1 &
         echo $! >"$dir/pids/nats-$i.pid"
