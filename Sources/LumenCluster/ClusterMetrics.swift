@@ -37,14 +37,19 @@ public struct ClusterMetrics: Sendable {
         ).increment()
     }
 
-    /// A held partition's progress: the highest stream sequence applied, and its messages not yet applied.
-    func partitionProgress(_ partition: Int, applied: UInt64, lag: UInt64?) {
+    /// A held partition's progress: the highest stream sequence applied, its messages not yet applied, and with a
+    /// shared block store the sequence flushed there.
+    func partitionProgress(_ partition: Int, applied: UInt64, lag: UInt64?, flushed: UInt64? = nil) {
         let dimensions = [("partition", String(partition))]
         Gauge(label: "lumen_cluster_partition_applied_sequence", dimensions: dimensions, factory: factory)
             .record(Int64(clamping: applied))
         if let lag {
             Gauge(label: "lumen_cluster_partition_lag", dimensions: dimensions, factory: factory)
                 .record(Int64(clamping: lag))
+        }
+        if let flushed {
+            Gauge(label: "lumen_cluster_partition_flushed_sequence", dimensions: dimensions, factory: factory)
+                .record(Int64(clamping: flushed))
         }
     }
 
@@ -53,6 +58,7 @@ public struct ClusterMetrics: Sendable {
         let dimensions = [("partition", String(partition))]
         Gauge(label: "lumen_cluster_partition_applied_sequence", dimensions: dimensions, factory: factory).destroy()
         Gauge(label: "lumen_cluster_partition_lag", dimensions: dimensions, factory: factory).destroy()
+        Gauge(label: "lumen_cluster_partition_flushed_sequence", dimensions: dimensions, factory: factory).destroy()
     }
 
     /// A read this query node asked of another node, `peer` (fan-out), from sending it to having its answer or

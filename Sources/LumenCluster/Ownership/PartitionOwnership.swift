@@ -129,9 +129,12 @@ public final class PartitionOwnership: Sendable {
     /// The held partitions' progress, for `/metrics`.
     private func recordProgress() {
         let current = heldPartitions
+        let flushed = held.withLock { $0.compactMapValues { $0.store?.flushedSequence } }
         metrics.partitionsHeld(current.count)
         for (partition, held) in current {
-            metrics.partitionProgress(partition, applied: held.progress.appliedSequence, lag: held.progress.pending)
+            metrics.partitionProgress(
+                partition, applied: held.progress.appliedSequence, lag: held.progress.pending,
+                flushed: flushed[partition])
         }
     }
 
