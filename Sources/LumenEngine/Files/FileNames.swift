@@ -5,7 +5,7 @@
 /// <data-dir>/lock                            DataDirectoryLock
 ///           /wal/00000001.wal …              WALSegment, and next-segment.tmp (WALSpareSegment)
 ///           /blocks/checkpoint               the last WAL segment the blocks hold
-///           /blocks/quarantine/<id>/         blocks that would not open
+///           /quarantine/<id>/                blocks that would not open, or whose meta.json names another tenant
 ///           /blocks/<id>/meta.json           BlockMeta (<id>.tmp/ while it is written)
 ///                       /metrics/{meta.json,index,chunks}   MetricPart
 ///                       /logs/{index,pages}                 LogPart
