@@ -108,14 +108,19 @@ public final class PartitionOwnership: Sendable {
             let live = try nodes.keys().filter { $0.hasPrefix(Self.nodeKeyPrefix) }
                 .map { String($0.dropFirst(Self.nodeKeyPrefix.count)) }.sorted()
             liveNodes.withLock { $0 = live }
+            // Renewals first: acquiring opens a partition's store (with a block store), which may take a while,
+            // and no held lease may wait for that. Acquisitions stop for this tick past a twelfth of the TTL.
+            var wanted: [Int] = []
             for partition in 0..<layout.partitions {
-                let wanted = Rendezvous.owner(of: partition, among: live) == node
+                let ours = Rendezvous.owner(of: partition, among: live) == node
                 if held.withLock({ $0[partition] != nil }) {
-                    wanted ? renew(partition) : release(partition)
-                } else if wanted {
-                    acquire(partition)
+                    ours ? renew(partition) : release(partition)
+                } else if ours {
+                    wanted.append(partition)
                 }
             }
+            let started = clock()
+            for partition in wanted where clock() - started < ttl / 12 { acquire(partition) }
         } catch {
             logger.warning("cluster: ownership round failed: \(error)")
             // Leases still age: stop what can no longer be renewed.
