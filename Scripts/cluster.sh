@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 
 base=${LUMEN_CLUSTER_PORT:-21600}
 dir=${LUMEN_CLUSTER_DIR:-/tmp/lumen-cluster-$base}
+# The nodes share a block store there (docs/cluster.md, "Blocks in shared storage"); LUMEN_CLUSTER_BLOCK_STORE=off
+# runs them without one.
+blocks=$([ "${LUMEN_CLUSTER_BLOCK_STORE:-}" = off ] || echo "$dir/blocks")
 lumen=${LUMEN_BIN:-.build/debug/lumen}
 nodes=(0 1 2)
 if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65535 - 60)); then
@@ -71,6 +74,7 @@ up() {
     for i in "${nodes[@]}"; do
         running "$dir/pids/lumen-$i.pid" && continue
         setsid "$lumen" serve --cluster "$nats_urls" --node "node-$i" --data-dir "$dir/lumen-$i" \
+            ${blocks:+--block-store "$blocks"} \
             --otlp-http "127.0.0.1:$((base + 30 + i))" --api "127.0.0.1:$((base + 40 + i))" \
             --otlp-grpc "127.0.0.1:$((base + 50 + i))" --statsd off --syslog off \
             </dev/null >"$dir/lumen-$i.log" 2>&1 &
@@ -85,7 +89,7 @@ up() {
         [ -n "$status" ] && ! grep -q '"unowned"' <<<"$status" && break
         sleep 0.2
     done
-    echo "Lumen cluster up: 3 NATS servers ($nats_urls), 3 nodes with every role"
+    echo "Lumen cluster up: 3 NATS servers ($nats_urls), 3 nodes with every role${blocks:+, shared blocks in $blocks}"
     for i in "${nodes[@]}"; do
         echo "  node-$i  send OTLP/HTTP, remote write, Loki, Zipkin to http://127.0.0.1:$((base + 30 + i))," \
             "OTLP/gRPC to 127.0.0.1:$((base + 50 + i)); query http://127.0.0.1:$((base + 40 + i))"
