@@ -156,7 +156,11 @@ os.kill(victim, signal.SIGKILL)
 killed = time.monotonic()
 owned = None
 while time.monotonic() - killed < 120:
-    views = {name: status(api) for name, api in names.items()}
+    try:
+        views = {name: status(api) for name, api in names.items()}
+    except OSError:  # a survivor busy taking over, or NATS electing a leader (503): ask again
+        time.sleep(0.1)
+        continue
     partitions = views["node-0"]["partitions"]
     if all(p.get("owner") in names for p in partitions):
         owned = owned or time.monotonic() - killed
