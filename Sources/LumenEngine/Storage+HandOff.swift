@@ -49,11 +49,11 @@ extension Storage {
         }
     }
 
-    /// Forgets the handed-off heads whose time to stay readable is up (their memory goes back).
-    public func forgetHandedOffHeads() {
+    /// Forgets the handed-off heads whose time to stay readable is up at `now` (their memory goes back).
+    public func forgetHandedOffHeads(at now: ContinuousClock.Instant = .now) {
         let dropped = state.withLock { state -> Bool in
             let before = state.handedOff.count
-            state.handedOff.removeAll { $0.until <= .now }
+            state.handedOff.removeAll { $0.until <= now }
             return state.handedOff.count != before
         }
         if dropped { HeapAllocator.releaseFreeMemory() }
