@@ -18,6 +18,7 @@ import os
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,31 +26,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-
-def varint(value):
-    out = b""
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out += bytes([byte | 0x80])
-        else:
-            return out + bytes([byte])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "promql"))
+from load import snappy_literals, varint  # noqa: E402  (the remote-write encoding the PromQL bench sends)
 
 
 def field(number, payload):
     return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
-def snappy_literal(data):
-    """A valid snappy block made of literals only: the receiver decompresses it like any other."""
-    out = varint(len(data))
-    for start in range(0, len(data), 60000):
-        chunk = data[start:start + 60000]
-        length = len(chunk) - 1
-        out += bytes([61 << 2]) + struct.pack("<H", length) if length >= 60 else bytes([length << 2])
-        out += chunk
-    return out
 
 
 def remote_write_body(sender, series, millis):
@@ -60,7 +42,7 @@ def remote_write_body(sender, series, millis):
         encoded = b"".join(field(1, field(1, k.encode()) + field(2, v.encode())) for k, v in labels)
         encoded += field(2, b"\x09" + struct.pack("<d", float(s)) + b"\x10" + varint(millis))
         body += field(1, encoded)
-    return snappy_literal(body)
+    return snappy_literals(body)
 
 
 def request(method, url, body=None, headers=None, timeout=30):
