@@ -158,23 +158,7 @@ extension Storage {
     func merge(_ run: [Block]) async throws {
         let blocksDirectory = self.blocksDirectory
         let merged = try await BlockingWork.run("lumen-compaction") {
-            var contents = BlockContents(tenant: run[0].tenant)
-            var streams: [Labels: [LogRecord]] = [:]
-            var seenSpans = Set<SpanKey>()
-            var exemplars: [Labels: [Exemplar]] = [:]
-            for block in run {
-                let part = try block.contents()
-                contents.series += part.series
-                for stream in part.logStreams { streams[stream.labels, default: []] += stream.records }
-                for span in part.spans where seenSpans.insert(SpanKey(span)).inserted { contents.spans.append(span) }
-                for series in part.exemplars { exemplars[series.labels, default: []] += series.exemplars }
-            }
-            contents.logStreams = streams.map { ($0.key, $0.value) }
-            contents.exemplars = exemplars.map { labels, exemplars in (labels, Array(Set(exemplars))) }
-            let meta = try BlockWriter(compressionLevel: Zstd.compactionLevel).write(
-                contents, into: blocksDirectory, level: (run.map(\.meta.level).max() ?? 0) + 1,
-                sources: run.map(\.meta.id), walSegmentsBefore: run.map(\.meta.walSegmentsBefore).max() ?? 0)
-            return try Block(directory: blocksDirectory + "/" + meta.id)
+            try BlockMerge.write(run, into: blocksDirectory)
         }
         let ids = Set(run.map(\.meta.id))
         state.withLock { state in
