@@ -1,0 +1,32 @@
+import LumenModel
+
+/// The metric and exemplar parts of a merge, still built whole in memory: every source's series and exemplars are
+/// decoded, then written again.
+extension BlockMerge {
+    /// The sources' metric parts as one at `directory` (samples of a series at one time kept once), or nil (and no
+    /// directory) if none has samples.
+    static func mergeMetricParts(of run: [Block], into directory: String, id: BlockID) throws(BlockError)
+        -> MetricPartMeta.Stats?
+    {
+        var series: [(labels: Labels, samples: [Sample])] = []
+        for block in run {
+            series += try block.metrics?.series(matching: [], from: .min, to: .max).map { ($0.labels, $0.samples) } ?? []
+        }
+        guard !series.isEmpty else { return nil }
+        return try MetricPartWriter().write(series, to: directory, id: id, tenant: run[0].tenant).stats
+    }
+
+    /// The sources' exemplars as one exemplar file at `path` (an exemplar repeated kept once), or nil (and no file)
+    /// if none has exemplars.
+    static func mergeExemplarParts(of run: [Block], into path: String) throws(BlockError) -> ExemplarPart.Statistics? {
+        var exemplars: [Labels: [Exemplar]] = [:]
+        for block in run {
+            for series in try block.exemplars?.allSeries() ?? [] { exemplars[series.labels, default: []] += series.exemplars }
+        }
+        guard exemplars.values.contains(where: { !$0.isEmpty }) else { return nil }
+        let part = ExemplarPart.encode(
+            exemplars.map { labels, exemplars in (labels, Array(Set(exemplars))) }, level: Zstd.compactionLevel)
+        try BlockFile.writeDurably(part.bytes, to: path)
+        return part.statistics
+    }
+}
