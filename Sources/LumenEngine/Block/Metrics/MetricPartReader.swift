@@ -10,7 +10,8 @@ import LumenModel
 public final class MetricPartReader: Sendable {
     public let directory: String
     public let meta: MetricPartMeta
-    private let index: MetricIndexReader
+    /// The parsed index: its series (sorted by labels) with their chunk references, which a merge walks.
+    let index: MetricIndexReader
     private let chunks: Data
     private let chunksPath: String
 
@@ -96,8 +97,8 @@ public final class MetricPartReader: Sendable {
         return samples
     }
 
-    /// Every sample of the chunk `reference` points to.
-    private func decoded(_ reference: ChunkReference) throws(BlockError) -> [Sample] {
+    /// Every sample of the chunk `reference` points to; damage is thrown with the file and offset.
+    func decoded(_ reference: ChunkReference) throws(BlockError) -> [Sample] {
         let chunk = try chunk(reference)
         do throws(ChunkError) {
             return try chunk.samples()

@@ -74,9 +74,6 @@ public struct MetricPartWriter: Sendable {
         }
         let metadata = MetricPartMeta(
             id: id.description, version: Int(MetricPart.version), minTime: minTime, maxTime: maxTime, stats: stats)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let meta = Array(try! encoder.encode(metadata)) + [UInt8(ascii: "\n")]
-        return (chunks, MetricIndexWriter.build(entries, tenant: tenant.id), meta, metadata)
+        return (chunks, MetricIndexWriter.build(entries, tenant: tenant.id), metadata.fileBytes, metadata)
     }
 }
