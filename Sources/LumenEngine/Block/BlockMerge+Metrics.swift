@@ -1,19 +1,13 @@
 import LumenModel
 
-/// The metric and exemplar parts of a merge, still built whole in memory: every source's series and exemplars are
-/// decoded, then written again.
+/// The metric and exemplar parts of a merge.
 extension BlockMerge {
-    /// The sources' metric parts as one at `directory` (samples of a series at one time kept once), or nil (and no
-    /// directory) if none has samples.
+    /// The sources' metric parts as one at `directory`, streamed (`MetricPartMerge`: samples of a series at one time
+    /// kept once, the earliest block's), or nil (and no directory) if none has samples.
     static func mergeMetricParts(of run: [Block], into directory: String, id: BlockID) throws(BlockError)
         -> MetricPartMeta.Stats?
     {
-        var series: [(labels: Labels, samples: [Sample])] = []
-        for block in run {
-            series += try block.metrics?.series(matching: [], from: .min, to: .max).map { ($0.labels, $0.samples) } ?? []
-        }
-        guard !series.isEmpty else { return nil }
-        return try MetricPartWriter().write(series, to: directory, id: id, tenant: run[0].tenant).stats
+        try MetricPartMerge().write(run.compactMap(\.metrics), to: directory, id: id, tenant: run[0].tenant)?.stats
     }
 
     /// The sources' exemplars as one exemplar file at `path` (an exemplar repeated kept once), or nil (and no file)
