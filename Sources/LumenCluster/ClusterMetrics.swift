@@ -77,4 +77,24 @@ public struct ClusterMetrics: Sendable {
     func partitionsHeld(_ count: Int) {
         Gauge(label: "lumen_cluster_partitions_held", factory: factory).record(count)
     }
+
+    /// This owner merged a run of a partition's shared flushes into one.
+    func sharedCompaction() {
+        Counter(label: "lumen_cluster_shared_compactions_total", factory: factory).increment()
+    }
+
+    /// This owner removed a shared flush of `blocks` blocks: `compacted` (merged into another), `retention` (its data
+    /// all older than the retention) or `stale` (off the path: a stale owner's late write, a crash's leftover).
+    func sharedFlushRemoved(reason: String, blocks: Int) {
+        let dimensions = [("reason", reason)]
+        Counter(label: "lumen_cluster_shared_flushes_removed_total", dimensions: dimensions, factory: factory)
+            .increment()
+        Counter(label: "lumen_cluster_shared_blocks_removed_total", dimensions: dimensions, factory: factory)
+            .increment(by: blocks)
+    }
+
+    /// A maintenance step of a partition's shared flushes failed (a disk, NATS); it is tried again next time.
+    func sharedMaintenanceFailed() {
+        Counter(label: "lumen_cluster_shared_maintenance_failures_total", factory: factory).increment()
+    }
 }

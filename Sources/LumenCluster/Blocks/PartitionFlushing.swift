@@ -15,6 +15,9 @@ public struct PartitionFlushing: Sendable {
     /// How long an owner still serves a flushed head: longer than a query node takes from listing the shared
     /// blocks to reading the owner (its listing's age plus the query timeout).
     public var linger: Duration
+    /// How often the owner maintains its partitions' shared flushes (`SharedMaintenance`); nil: every
+    /// `flushInterval`.
+    public var maintenanceInterval: Duration?
 
     public init(
         blocks: SharedBlockStore, sequences: FlushedSequences, dataDirectory: String, options: StorageOptions,

@@ -4,9 +4,10 @@ import LumenEngine
 import Synchronization
 
 /// A query node's reader of the shared block store: every partition's flushes on the committed path
-/// (`SharedFlush.chain`), their blocks opened once and kept while they are listed. The listing is refreshed when a
-/// read finds it older than `maxAge`, so a flush is read within that much of its appearing; until then its owner
-/// still serves the flushed head (`PartitionFlushing.linger`).
+/// (`SharedBlockStore.chain`, from the start retention kept), their blocks opened once and kept while they are
+/// listed (an opened block stays readable when compaction or retention deletes its files). The listing is
+/// refreshed when a read finds it older than `maxAge`, so a flush is read within that much of its appearing; until
+/// then its owner still serves the flushed head (`PartitionFlushing.linger`).
 ///
 /// Thread-safe.
 public final class SharedBlockReader: Sendable {
@@ -45,7 +46,7 @@ public final class SharedBlockReader: Sendable {
             for partition in 0..<partitions {
                 let flushes: [SharedFlush]
                 do {
-                    flushes = SharedFlush.chain(try store.flushes(of: partition))
+                    flushes = try store.chain(of: partition)
                 } catch {
                     logger.error("cannot list partition \(partition)'s shared blocks: \(error)")
                     opened.merge(listing.opened.filter { $0.key.hasPrefix(store.partitionDirectory(partition) + "/") }) { a, _ in a }

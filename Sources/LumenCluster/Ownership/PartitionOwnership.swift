@@ -25,6 +25,8 @@ public final class PartitionOwnership: Sendable {
     let storage: Storage
     let appliedDirectory: String
     let flushing: PartitionFlushing?
+    /// With a shared block store: the upkeep of the held partitions' flushes there.
+    let maintenance: SharedMaintenance?
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
@@ -62,6 +64,9 @@ public final class PartitionOwnership: Sendable {
         self.storage = storage
         self.appliedDirectory = appliedDirectory
         self.flushing = flushing
+        maintenance = flushing.map {
+            SharedMaintenance(store: $0.blocks, options: $0.options, metrics: metrics, logger: logger)
+        }
         self.logger = logger
         self.clock = clock
     }
@@ -70,11 +75,17 @@ public final class PartitionOwnership: Sendable {
         let thread = TickingThread(name: "lumen-ownership", interval: ttl / 6) { [self] in tick() }
         ticks.withLock { $0 = thread }
         thread.start()
+        if let flushing {
+            maintenance?.start(every: flushing.maintenanceInterval ?? flushing.flushInterval) { [weak self] in
+                self?.maintainSharedFlushes()
+            }
+        }
     }
 
     /// Stops the loop, stops every applier and gives up every lease (so others take over at once). Blocks.
     public func stop() {
         guard let thread = ticks.withLock({ $0 }), thread.stop() else { return }
+        maintenance?.stop()
         let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
         for applier in appliers { applier.stop() }
@@ -86,6 +97,11 @@ public final class PartitionOwnership: Sendable {
     /// of its partitions besides its own store.
     public var heldStores: [Storage] {
         held.withLock { $0.values.compactMap { $0.store?.storage } }
+    }
+
+    /// The partitions held with a partition store (with a shared block store), by their epochs.
+    var storedPartitions: [Int: UInt64] {
+        held.withLock { $0.compactMapValues { $0.store == nil ? nil : $0.lease.epoch } }
     }
 
     /// The storage nodes alive at the last tick.

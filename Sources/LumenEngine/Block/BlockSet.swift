@@ -7,15 +7,23 @@ public enum BlockSet {
     /// Writes `head`'s tenants as blocks under `path`, durably. A failure leaves nothing behind but a `.tmp`
     /// directory that `write` removes first when asked again, and that readers never open.
     public static func write(_ head: Head, to path: String) throws(BlockError) {
+        try write(to: path) { temporary throws(BlockError) in
+            for tenant in head.tenants {
+                _ = try BlockWriter().write(head.contents(of: tenant), into: temporary, walSegmentsBefore: 0)
+            }
+        }
+    }
+
+    /// Writes a set under `path` whose blocks `fill` writes into the directory it is given (`<path>.tmp`), durably
+    /// and whole, as `write(_:to:)` does: the cluster's compaction writes merged blocks this way (`BlockMerge`).
+    public static func write(to path: String, _ fill: (String) throws(BlockError) -> Void) throws(BlockError) {
         let temporary = path + Block.temporarySuffix
         let parent = (path as NSString).deletingLastPathComponent
         try BlockFile.makeDirectories(parent)
         if BlockFile.exists(temporary) { try BlockFile.removeTree(temporary) }
         do throws(BlockError) {
             try BlockFile.makeDirectory(temporary)
-            for tenant in head.tenants {
-                _ = try BlockWriter().write(head.contents(of: tenant), into: temporary, walSegmentsBefore: 0)
-            }
+            try fill(temporary)
             try BlockFile.syncDirectory(temporary)
             try BlockFile.rename(temporary, to: path)
             try BlockFile.syncDirectory(parent)
