@@ -36,10 +36,4 @@ enum BlockDirectory {
         }
     }
 
-    /// Makes a part's directory, writes `files` into it durably and fsyncs it.
-    static func writePart(_ directory: String, _ files: [(name: String, bytes: [UInt8])]) throws(BlockError) {
-        try BlockFile.makeDirectory(directory)
-        for file in files { try BlockFile.writeDurably(file.bytes, to: directory + "/" + file.name) }
-        try BlockFile.syncDirectory(directory)
-    }
 }

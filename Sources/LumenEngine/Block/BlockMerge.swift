@@ -25,34 +25,19 @@ public enum BlockMerge {
         return try Block(directory: blocksDirectory + "/" + meta.id)
     }
 
-    /// The sources' log parts as one at `directory`, or nil (and no directory) if none has logs.
+    /// The sources' log parts as one at `directory`, streamed (`LogPartMerge`), or nil (and no directory) if none
+    /// has logs.
     static func mergeLogParts(of run: [Block], into directory: String) throws(BlockError) -> LogPartWriter.Statistics? {
-        var streams: [Labels: [LogRecord]] = [:]
-        for block in run {
-            for stream in try block.logs?.allStreams() ?? [] { streams[stream.labels, default: []] += stream.records }
-        }
-        guard !streams.isEmpty else { return nil }
-        let part = LogPartWriter.encode(
-            streams.map { ($0.key, $0.value) }, tenant: run[0].tenant, level: Zstd.compactionLevel)
-        try BlockDirectory.writePart(directory, [
-            (LogPart.pagesFileName, part.pages), (LogPart.indexFileName, part.index),
-        ])
-        return part.statistics
+        let parts = run.compactMap(\.logs)
+        guard !parts.isEmpty else { return nil }
+        return try LogPartMerge.write(parts, tenant: run[0].tenant, level: Zstd.compactionLevel, to: directory)
     }
 
-    /// The sources' span parts as one at `directory`, a span with one key (trace and span ID) kept once; nil (and
-    /// no directory) if none has spans.
+    /// The sources' span parts as one at `directory`, streamed (`SpanPartMerge`), or nil (and no directory) if none
+    /// has spans.
     static func mergeSpanParts(of run: [Block], into directory: String) throws(BlockError) -> SpanPartWriter.Statistics? {
-        var spans: [Span] = []
-        var seen = Set<SpanKey>()
-        for block in run {
-            for span in try block.spans?.allSpans() ?? [] where seen.insert(SpanKey(span)).inserted { spans.append(span) }
-        }
-        guard !spans.isEmpty else { return nil }
-        let part = SpanPartWriter.encode(spans, tenant: run[0].tenant, level: Zstd.compactionLevel)
-        try BlockDirectory.writePart(directory, [
-            (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
-        ])
-        return part.statistics
+        let parts = run.compactMap { block in block.spans.map { ($0, block.meta.spans?.traces ?? 0) } }
+        guard !parts.isEmpty else { return nil }
+        return try SpanPartMerge.write(parts, tenant: run[0].tenant, level: Zstd.compactionLevel, to: directory)
     }
 }

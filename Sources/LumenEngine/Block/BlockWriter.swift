@@ -30,18 +30,14 @@ public struct BlockWriter: Sendable {
                 ).stats
             }
             if !contents.logStreams.isEmpty {
-                let part = LogPartWriter.encode(contents.logStreams, tenant: contents.tenant, level: compressionLevel)
-                try BlockDirectory.writePart(temporary + "/" + LogPart.directoryName, [
-                    (LogPart.pagesFileName, part.pages), (LogPart.indexFileName, part.index),
-                ])
-                meta.logs = part.statistics
+                meta.logs = try LogPartWriter.write(
+                    contents.logStreams, tenant: contents.tenant, level: compressionLevel,
+                    to: temporary + "/" + LogPart.directoryName)
             }
             if !contents.spans.isEmpty {
-                let part = SpanPartWriter.encode(contents.spans, tenant: contents.tenant, level: compressionLevel)
-                try BlockDirectory.writePart(temporary + "/" + SpanPart.directoryName, [
-                    (SpanPart.pagesFileName, part.pages), (SpanPart.indexFileName, part.index),
-                ])
-                meta.spans = part.statistics
+                meta.spans = try SpanPartWriter.write(
+                    contents.spans, tenant: contents.tenant, level: compressionLevel,
+                    to: temporary + "/" + SpanPart.directoryName)
             }
             if contents.exemplars.contains(where: { !$0.exemplars.isEmpty }) {
                 let part = ExemplarPart.encode(contents.exemplars, level: compressionLevel)

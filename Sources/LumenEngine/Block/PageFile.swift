@@ -14,13 +14,16 @@ enum PageFile {
     /// A page never decompresses to more than this: a corrupt length cannot make a reader allocate more.
     static let maxPageBytes = 64 << 20
 
-    /// Builds a page file in memory.
+    /// The file's first bytes.
+    static func header(_ magic: [UInt8]) -> [UInt8] { magic + [version, 0, 0, 0] }
+
+    /// Builds a page file in memory (a small one: the exemplars of a head cut).
     struct Writer {
         private(set) var bytes: [UInt8]
         let level: Int32
 
         init(magic: [UInt8], level: Int32) {
-            bytes = magic + [PageFile.version, 0, 0, 0]
+            bytes = PageFile.header(magic)
             self.level = level
         }
 
@@ -30,6 +33,34 @@ enum PageFile {
             let offset = bytes.count
             ChecksummedRecord.append(Zstd.compress(page, level: level, dictionary: dictionary), to: &bytes)
             return offset
+        }
+    }
+
+    /// Writes a page file front to back, each page appended to the file as it is made (`FileSystem.Appender`): memory
+    /// holds a page and a bounded buffer however big the file grows. One owner at a time.
+    final class FileWriter {
+        private let file: BlockFile.Appender
+        let level: Int32
+
+        /// Creates the file at `path`, which must not exist, and writes its header.
+        init(path: String, magic: [UInt8], level: Int32) throws(BlockError) {
+            file = try BlockFile.Appender(creating: path)
+            self.level = level
+            try file.append(PageFile.header(magic))
+        }
+
+        /// Compresses `page` (against `dictionary`, which a reader must then pass back) and appends it; returns its
+        /// offset, the reference an index keeps.
+        func append(_ page: [UInt8], dictionary: [UInt8] = []) throws(BlockError) -> Int {
+            let offset = file.count
+            let frame = Zstd.compress(page, level: level, dictionary: dictionary)
+            try file.append { ChecksummedRecord.append(frame, to: &$0) }
+            return offset
+        }
+
+        /// Writes what is buffered, fsyncs and closes the file.
+        func finish() throws(BlockError) {
+            try file.finish()
         }
     }
 

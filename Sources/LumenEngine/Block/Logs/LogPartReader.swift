@@ -66,15 +66,20 @@ final class LogPartReader: Sendable {
         return found
     }
 
-    /// Every stream with all its records: what compaction merges.
+    /// Every stream with all its records.
     func allStreams() throws(BlockError) -> [(labels: Labels, records: [LogRecord])] {
         var result: [(labels: Labels, records: [LogRecord])] = []
         for stream in streams {
             var records: [LogRecord] = []
-            for page in stream.pages { records += try self.records(at: page.offset) }
+            for page in stream.pages { records += try self.records(in: page) }
             result.append((stream.labels, records))
         }
         return result
+    }
+
+    /// The records of one page: what a merge reads, a page at a time (`LogPartMerge`).
+    func records(in page: LogPart.PageEntry) throws(BlockError) -> [LogRecord] {
+        try records(at: page.offset)
     }
 
     private func records(at offset: Int, lineContains filter: LogLineFilter = .none) throws(BlockError)

@@ -1,7 +1,10 @@
 import LumenModel
 
-/// Writes the log part of a block: each stream's records in time order, cut into compressed column pages, and
-/// an index of streams → pages with each page's time range and filters.
+/// Writes the log part of a block as it goes: each stream's records in time order, cut into compressed column
+/// pages that are appended to the page file as they fill (`PageFile.FileWriter`), then the template table and an
+/// index of streams → pages with each page's time range and filters. Memory holds one page of records, the index
+/// and the template table, however big the part. Head cuts (`write(_:tenant:level:to:)`) and merges
+/// (`LogPartMerge`) both write through it.
 public struct LogPartWriter {
     public struct Statistics: Codable, Hashable, Sendable {
         public var streams = 0
@@ -9,39 +12,78 @@ public struct LogPartWriter {
         public var pages = 0
     }
 
-    /// The two files' bytes for `streams`.
-    static func encode(_ streams: [(labels: Labels, records: [LogRecord])], tenant: Tenant, level: Int32)
-        -> (pages: [UInt8], index: [UInt8], statistics: Statistics)
-    {
-        var file = PageFile.Writer(magic: LogPart.pagesMagic, level: level)
-        var entries: [LogPart.StreamEntry] = []
-        var templates = LogTemplateTable()
-        var statistics = Statistics()
-        for stream in streams.sorted(by: { $0.labels < $1.labels }) where !stream.records.isEmpty {
-            let records = stream.records.sorted { $0.time < $1.time }
-            var entry = LogPart.StreamEntry(labels: stream.labels, pages: [])
-            var start = 0
-            while start < records.count {
-                var end = start
-                var lineBytes = 0
-                while end < records.count, end - start < LogPart.maxRecordsPerPage,
-                    lineBytes < LogPart.maxLineBytesPerPage
-                {
-                    lineBytes += records[end].line.utf8.count
-                    end += 1
-                }
-                let page = records[start..<end]
-                entry.pages.append(pageEntry(page, offset: file.append(LogPage.encode(page, templates: &templates))))
-                start = end
-            }
-            statistics.streams += 1
-            statistics.records += records.count
-            statistics.pages += entry.pages.count
-            entries.append(entry)
+    private let directory: String
+    private let tenant: Tenant
+    private let file: PageFile.FileWriter
+    private var templates = LogTemplateTable()
+    private var streams: [LogPart.StreamEntry] = []
+    /// The stream `startStream` began, until its first record gives it an entry: a stream without records is left out.
+    private var startedStream: Labels?
+    private var page: [LogRecord] = []
+    private var pageLineBytes = 0
+    private(set) var statistics = Statistics()
+
+    /// Creates the part's directory, which must not exist, and its page file.
+    init(directory: String, tenant: Tenant, level: Int32) throws(BlockError) {
+        try BlockFile.makeDirectory(directory)
+        file = try PageFile.FileWriter(
+            path: directory + "/" + LogPart.pagesFileName, magic: LogPart.pagesMagic, level: level)
+        self.directory = directory
+        self.tenant = tenant
+    }
+
+    /// Writes `streams` (in any order, their records in any order) as the part at `directory`: a head cut.
+    static func write(
+        _ streams: [(labels: Labels, records: [LogRecord])], tenant: Tenant, level: Int32, to directory: String
+    ) throws(BlockError) -> Statistics {
+        var writer = try LogPartWriter(directory: directory, tenant: tenant, level: level)
+        for stream in streams.sorted(by: { $0.labels < $1.labels }) {
+            try writer.startStream(stream.labels)
+            for record in stream.records.sorted(by: { $0.time < $1.time }) { try writer.append(record) }
         }
-        let templatesOffset = templates.isEmpty ? nil : file.append(templates.bytes)
-        return (file.bytes, encodeIndex(LogPart.Index(
-            tenant: tenant.id, streams: entries, templatesOffset: templatesOffset)), statistics)
+        return try writer.finish()
+    }
+
+    /// Begins the next stream. Streams come in label order, each once.
+    mutating func startStream(_ labels: Labels) throws(BlockError) {
+        try cutPage()
+        startedStream = labels
+    }
+
+    /// Appends a record to the current stream; its records come in time order. A page is cut after
+    /// `LogPart.maxRecordsPerPage` records or once it holds `LogPart.maxLineBytesPerPage` of lines.
+    mutating func append(_ record: LogRecord) throws(BlockError) {
+        if let labels = startedStream {
+            streams.append(LogPart.StreamEntry(labels: labels, pages: []))
+            statistics.streams += 1
+            startedStream = nil
+        }
+        page.append(record)
+        pageLineBytes += record.line.utf8.count
+        statistics.records += 1
+        if page.count >= LogPart.maxRecordsPerPage || pageLineBytes >= LogPart.maxLineBytesPerPage { try cutPage() }
+    }
+
+    /// Writes the last page, the template table and the index, makes the part durable and returns its statistics.
+    mutating func finish() throws(BlockError) -> Statistics {
+        try cutPage()
+        var templatesOffset: Int?
+        if !templates.isEmpty { templatesOffset = try file.append(templates.bytes) }
+        try file.finish()
+        let index = LogPart.Index(tenant: tenant.id, streams: streams, templatesOffset: templatesOffset)
+        try BlockFile.writeDurably(Self.encodeIndex(index), to: directory + "/" + LogPart.indexFileName)
+        try BlockFile.syncDirectory(directory)
+        return statistics
+    }
+
+    /// Writes the page being filled, if it has records, to the current stream.
+    private mutating func cutPage() throws(BlockError) {
+        guard !page.isEmpty else { return }
+        let offset = try file.append(LogPage.encode(page[...], templates: &templates))
+        streams[streams.count - 1].pages.append(Self.pageEntry(page[...], offset: offset))
+        statistics.pages += 1
+        page.removeAll(keepingCapacity: true)
+        pageLineBytes = 0
     }
 
     private static func pageEntry(_ records: ArraySlice<LogRecord>, offset: Int) -> LogPart.PageEntry {

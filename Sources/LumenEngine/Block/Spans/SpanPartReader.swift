@@ -54,11 +54,16 @@ final class SpanPartReader: Sendable {
         return low..<end
     }
 
-    /// Every span of the part: what compaction merges.
+    /// Every span of the part.
     func allSpans() throws(BlockError) -> [Span] {
         var spans: [Span] = []
         for page in index.pages { spans += try decode(page) }
         return spans
+    }
+
+    /// The spans of one page: what a merge reads, a page at a time (`SpanPartMerge`).
+    func spans(in page: SpanPart.PageEntry) throws(BlockError) -> [Span] {
+        try decode(page)
     }
 
     private func decode(

@@ -1,7 +1,10 @@
 import LumenModel
 
-/// Writes the span part of a block: spans grouped by trace (sorted by trace ID, then start) into compressed
-/// column pages, and an index of the pages' trace-ID ranges, times and durations plus a filter of trace IDs.
+/// Writes the span part of a block as it goes: spans in the part's order (trace ID, then start) cut into
+/// compressed column pages between traces, appended to the page file as they fill (`PageFile.FileWriter`), then an
+/// index of the pages' trace-ID ranges, times and durations plus a filter of trace IDs. Memory holds one page of
+/// spans, the index and the filter, however big the part. Head cuts (`write(_:tenant:level:to:)`) and merges
+/// (`SpanPartMerge`) both write through it.
 public struct SpanPartWriter {
     public struct Statistics: Codable, Hashable, Sendable {
         public var traces = 0
@@ -9,42 +12,95 @@ public struct SpanPartWriter {
         public var pages = 0
     }
 
-    static func encode(_ spans: [Span], tenant: Tenant, level: Int32) -> (pages: [UInt8], index: [UInt8], statistics: Statistics) {
-        var file = PageFile.Writer(magic: SpanPart.pagesMagic, level: level)
-        var dictionary: [UInt8] = []
-        var traceHashes = Set<UInt64>()
-        var entries: [SpanPart.PageEntry] = []
-        for page in pages(of: spans) {
-            for span in page { traceHashes.insert(BloomFilter.hash(span.traceID)) }
-            let encoded = SpanPage.encode(page)
-            if entries.isEmpty { dictionary = Array(encoded.bytes[..<encoded.tablesSize]) }
-            entries.append(SpanPart.PageEntry(
-                offset: file.append(encoded.bytes, dictionary: dictionary), spans: page.count,
-                firstTraceID: page.first!.traceID, lastTraceID: page.last!.traceID,
-                minStart: page.lazy.map(\.startTime).min()!, maxStart: page.lazy.map(\.startTime).max()!,
-                minDuration: page.lazy.map(\.duration).min()!, maxDuration: page.lazy.map(\.duration).max()!))
-        }
-        var filter = BloomFilter(capacity: traceHashes.count)
-        for hash in traceHashes { filter.insert(hash) }
-        let statistics = Statistics(traces: traceHashes.count, spans: spans.count, pages: entries.count)
-        let index = SpanPart.Index(tenant: tenant.id, dictionary: dictionary, traceFilter: filter, pages: entries)
-        return (file.bytes, encodeIndex(index), statistics)
+    private let directory: String
+    private let tenant: Tenant
+    private let file: PageFile.FileWriter
+    /// What every page is compressed against: the first page's tables.
+    private var dictionary: [UInt8] = []
+    private var traceFilter: BloomFilter
+    private var pages: [SpanPart.PageEntry] = []
+    private var page: [Span] = []
+    private var lastTraceID: TraceID?
+    private(set) var statistics = Statistics()
+
+    /// Creates the part's directory, which must not exist, and its page file. `traces` is about how many distinct
+    /// traces will come, what the trace filter is sized for (more only lowers its false positives, fewer raises them).
+    init(directory: String, tenant: Tenant, level: Int32, traces: Int) throws(BlockError) {
+        try BlockFile.makeDirectory(directory)
+        file = try PageFile.FileWriter(
+            path: directory + "/" + SpanPart.pagesFileName, magic: SpanPart.pagesMagic, level: level)
+        traceFilter = BloomFilter(capacity: traces)
+        self.directory = directory
+        self.tenant = tenant
     }
 
-    /// `spans` sorted by trace ID, then start, and cut into pages between traces.
-    static func pages(of spans: [Span]) -> [ArraySlice<Span>] {
-        let sorted = spans.sorted {
-            ($0.traceID, $0.startTime, $0.spanID.value) < ($1.traceID, $1.startTime, $1.spanID.value)
+    /// Writes `spans` (in any order) as the part at `directory`: a head cut.
+    static func write(_ spans: [Span], tenant: Tenant, level: Int32, to directory: String) throws(BlockError)
+        -> Statistics
+    {
+        var writer = try SpanPartWriter(
+            directory: directory, tenant: tenant, level: level, traces: Set(spans.lazy.map(\.traceID)).count)
+        for span in spans.sorted(by: precedes) { try writer.append(span) }
+        return try writer.finish()
+    }
+
+    /// The part's order: by trace ID, then start, then span ID.
+    static func precedes(_ lhs: Span, _ rhs: Span) -> Bool {
+        (lhs.traceID, lhs.startTime, lhs.spanID.value) < (rhs.traceID, rhs.startTime, rhs.spanID.value)
+    }
+
+    /// Whether a page of `count` spans whose last is of trace `last` takes a span of trace `next`: pages are cut
+    /// between traces once they hold `SpanPart.maxSpansPerPage` spans; a bigger trace is split at 8 times that.
+    static func page(of count: Int, endingWith last: TraceID, takes next: TraceID) -> Bool {
+        count < SpanPart.maxSpansPerPage || next == last && count < 8 * SpanPart.maxSpansPerPage
+    }
+
+    /// Appends the next span in the part's order (`precedes`).
+    mutating func append(_ span: Span) throws(BlockError) {
+        if let last = page.last, !Self.page(of: page.count, endingWith: last.traceID, takes: span.traceID) {
+            try cutPage()
         }
+        if span.traceID != lastTraceID {
+            lastTraceID = span.traceID
+            traceFilter.insert(BloomFilter.hash(span.traceID))
+            statistics.traces += 1
+        }
+        page.append(span)
+        statistics.spans += 1
+    }
+
+    /// Writes the last page and the index, makes the part durable and returns its statistics.
+    mutating func finish() throws(BlockError) -> Statistics {
+        try cutPage()
+        try file.finish()
+        let index = SpanPart.Index(tenant: tenant.id, dictionary: dictionary, traceFilter: traceFilter, pages: pages)
+        try BlockFile.writeDurably(Self.encodeIndex(index), to: directory + "/" + SpanPart.indexFileName)
+        try BlockFile.syncDirectory(directory)
+        return statistics
+    }
+
+    /// Writes the page being filled, if it has spans.
+    private mutating func cutPage() throws(BlockError) {
+        guard !page.isEmpty else { return }
+        let encoded = SpanPage.encode(page[...])
+        if pages.isEmpty { dictionary = Array(encoded.bytes[..<encoded.tablesSize]) }
+        pages.append(SpanPart.PageEntry(
+            offset: try file.append(encoded.bytes, dictionary: dictionary), spans: page.count,
+            firstTraceID: page.first!.traceID, lastTraceID: page.last!.traceID,
+            minStart: page.lazy.map(\.startTime).min()!, maxStart: page.lazy.map(\.startTime).max()!,
+            minDuration: page.lazy.map(\.duration).min()!, maxDuration: page.lazy.map(\.duration).max()!))
+        statistics.pages += 1
+        page.removeAll(keepingCapacity: true)
+    }
+
+    /// `spans` sorted in the part's order and cut into pages as `append` cuts them.
+    static func pages(of spans: [Span]) -> [ArraySlice<Span>] {
+        let sorted = spans.sorted(by: precedes)
         var pages: [ArraySlice<Span>] = []
         var start = 0
         while start < sorted.count {
             var end = start + 1
-            // Extend to whole traces while the page has room; a trace bigger than a page is split.
-            while end < sorted.count,
-                end - start < SpanPart.maxSpansPerPage || sorted[end].traceID == sorted[end - 1].traceID
-                    && end - start < 8 * SpanPart.maxSpansPerPage
-            {
+            while end < sorted.count, page(of: end - start, endingWith: sorted[end - 1].traceID, takes: sorted[end].traceID) {
                 end += 1
             }
             pages.append(sorted[start..<end])
