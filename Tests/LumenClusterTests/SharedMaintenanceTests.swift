@@ -125,6 +125,25 @@ struct SharedMaintenanceTests {
         #expect(try BlockSet.open(store.path(of: merged, partition: partition)).count == 1)  // one tenant, one block
     }
 
+    @Test func compactionMergesFlushesOfOneLevelAtATime() throws {
+        let (maintenance, scratch) = maintenance(minFlushes: 2)
+        let store = scratch.store
+        let at = now - 60_000_000_000
+        try flush(store, 1, 10, epoch: 5, [batch(round: 1, at: at)])
+        try flush(store, 11, 20, epoch: 5, [batch(round: 2, at: at)])
+        let first = try #require(try maintenance.maintain(partition: partition, epoch: 5, now: now) { 20 }.merged)
+        // New flushes beside the merged one: they are merged with each other, not into it again.
+        try flush(store, 21, 30, epoch: 5, [batch(round: 3, at: at)])
+        try flush(store, 31, 40, epoch: 5, [batch(round: 4, at: at)])
+        let second = try #require(try maintenance.maintain(partition: partition, epoch: 5, now: now) { 40 }.merged)
+        #expect((second.first, second.last) == (21, 40))
+        // Two of the next level: merged into one.
+        let third = try #require(try maintenance.maintain(partition: partition, epoch: 5, now: now) { 40 }.merged)
+        #expect((third.first, third.last) == (1, 40))
+        #expect(try store.flushes(of: partition) == [third] && first != third)
+        #expect(try itemsOnThePath(store) == (spans: 8, logs: 8, samples: 8))
+    }
+
     @Test func aCrashAfterTheMergedFlushIsRenamedLeavesReadsWholeAndTheNextStepRemovesTheSources() throws {
         let (maintenance, scratch) = maintenance()
         let store = scratch.store

@@ -13,4 +13,6 @@ struct OpenedFlush: Sendable {
     /// The oldest and newest data of every block (`.max`/`.min` for a flush without blocks).
     var minTime: Int64 { blocks.map(\.meta.minTime).min() ?? .max }
     var maxTime: Int64 { blocks.map(\.meta.maxTime).max() ?? .min }
+    /// How many merges its data went through: its blocks' highest level.
+    var level: Int { blocks.map(\.meta.level).max() ?? 0 }
 }

@@ -10,29 +10,29 @@ import LumenEngine
 /// them (`SharedFlush.chain`) from the moment it is renamed into place: a crash before or while the sources are
 /// removed leaves them off the path, and the next maintenance removes them as stale.
 enum SharedCompaction {
-    /// The oldest run of consecutive flushes of `path` (committed, oldest first) whose data spans at most
-    /// `options.compactionSpan` and that counts at least `options.compactionMinBlocks` flushes (and two); empty
-    /// when there is none. A flush in `keptApart` (found damaged) ends a run: merging it would drop its damaged
-    /// page for good.
+    /// The oldest run of consecutive flushes of `path` (committed, oldest first) of one level (merged as often)
+    /// whose data spans at most `options.compactionSpan` and that counts at least `options.compactionMinBlocks`
+    /// flushes (and two); empty when there is none. One level at a time, so that each datum is rewritten about
+    /// log_min(span / flush interval) times, not once per merge as a run growing from its oldest flush would: with
+    /// 5-minute flushes, 4 per run and a 24 h span, flushes of 5 min become 20 min, 80 min, 5 h 20 min, then 21 h.
+    /// A flush in `keptApart` (found damaged) ends a run: merging it would drop its damaged page for good.
     static func run(_ path: [OpenedFlush], options: StorageOptions, keptApart: Set<SharedFlush> = []) -> [OpenedFlush] {
         let enough = max(2, options.compactionMinBlocks)
         var run: [OpenedFlush] = []
         var low = Int64.max
         var high = Int64.min
         for flush in path {
-            if keptApart.contains(flush.flush) {
+            let (newLow, newHigh) = (min(low, flush.minTime), max(high, flush.maxTime))
+            let ends = keptApart.contains(flush.flush)
+                || !run.isEmpty && (flush.level != run[0].level
+                    || newHigh.subtractingReportingOverflow(newLow).partialValue > options.compactionSpan)
+            if ends {
                 if run.count >= enough { return run }
                 (run, low, high) = ([], .max, .min)
-                continue
-            }
-            let (newLow, newHigh) = (min(low, flush.minTime), max(high, flush.maxTime))
-            if !run.isEmpty && newHigh.subtractingReportingOverflow(newLow).partialValue > options.compactionSpan {
-                if run.count >= enough { return run }
-                (run, low, high) = ([], flush.minTime, flush.maxTime)
-            } else {
-                (low, high) = (newLow, newHigh)
+                if keptApart.contains(flush.flush) { continue }
             }
             run.append(flush)
+            (low, high) = (min(low, flush.minTime), max(high, flush.maxTime))
         }
         return run.count >= enough ? run : []
     }
