@@ -10,17 +10,9 @@ extension BlockMerge {
         try MetricPartMerge().write(run.compactMap(\.metrics), to: directory, id: id, tenant: run[0].tenant)?.stats
     }
 
-    /// The sources' exemplars as one exemplar file at `path` (an exemplar repeated kept once), or nil (and no file)
-    /// if none has exemplars.
+    /// The sources' exemplars as one exemplar file at `path`, streamed (`ExemplarPartMerge`: an exemplar repeated
+    /// kept once), or nil (and no file) if none has exemplars.
     static func mergeExemplarParts(of run: [Block], into path: String) throws(BlockError) -> ExemplarPart.Statistics? {
-        var exemplars: [Labels: [Exemplar]] = [:]
-        for block in run {
-            for series in try block.exemplars?.allSeries() ?? [] { exemplars[series.labels, default: []] += series.exemplars }
-        }
-        guard exemplars.values.contains(where: { !$0.isEmpty }) else { return nil }
-        let part = ExemplarPart.encode(
-            exemplars.map { labels, exemplars in (labels, Array(Set(exemplars))) }, level: Zstd.compactionLevel)
-        try BlockFile.writeDurably(part.bytes, to: path)
-        return part.statistics
+        try ExemplarPartMerge.write(run.compactMap(\.exemplars), to: path, level: Zstd.compactionLevel)
     }
 }

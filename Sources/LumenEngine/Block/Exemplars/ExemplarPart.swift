@@ -20,22 +20,42 @@ public enum ExemplarPart {
         -> (bytes: [UInt8], statistics: Statistics)
     {
         var file = PageFile.Writer(magic: magic, level: level)
-        var statistics = Statistics()
-        var page: [(labels: Labels, exemplars: [Exemplar])] = []
-        var pageExemplars = 0
-        for entry in series.sorted(by: { $0.labels < $1.labels }) where !entry.exemplars.isEmpty {
-            page.append((entry.labels, entry.exemplars.sorted { $0.timestamp < $1.timestamp }))
-            pageExemplars += entry.exemplars.count
+        var pages = Pages()
+        for entry in series.sorted(by: { $0.labels < $1.labels }) {
+            if let page = pages.add(entry.labels, entry.exemplars.sorted { $0.timestamp < $1.timestamp }) {
+                _ = file.append(page)
+            }
+        }
+        if let page = pages.finish() { _ = file.append(page) }
+        return (file.bytes, pages.statistics)
+    }
+
+    /// Cuts series, given in label order, into pages: a page ends with the series that brings it to
+    /// `maxExemplarsPerPage` exemplars. Holds one page's series.
+    struct Pages {
+        private var page: [(labels: Labels, exemplars: [Exemplar])] = []
+        private var pageExemplars = 0
+        private(set) var statistics = Statistics()
+
+        /// Adds a series, its exemplars in time order (none: it is left out); returns a page's bytes when it is full.
+        mutating func add(_ labels: Labels, _ exemplars: [Exemplar]) -> [UInt8]? {
+            guard !exemplars.isEmpty else { return nil }
+            page.append((labels, exemplars))
+            pageExemplars += exemplars.count
             statistics.series += 1
-            statistics.exemplars += entry.exemplars.count
-            if pageExemplars >= maxExemplarsPerPage {
-                _ = file.append(encodePage(page))
+            statistics.exemplars += exemplars.count
+            return pageExemplars >= maxExemplarsPerPage ? finish() : nil
+        }
+
+        /// The bytes of the page begun, if it holds a series.
+        mutating func finish() -> [UInt8]? {
+            guard !page.isEmpty else { return nil }
+            defer {
                 page.removeAll()
                 pageExemplars = 0
             }
+            return encodePage(page)
         }
-        if !page.isEmpty { _ = file.append(encodePage(page)) }
-        return (file.bytes, statistics)
     }
 
     /// `count series*`; a series is its labels then `count exemplar*`, each exemplar its time (difference from

@@ -25,19 +25,47 @@ final class ExemplarPartReader: Sendable {
     func allSeries(skipDamaged: ((BlockError) -> Void)? = nil) throws(BlockError) -> [TimeSeries] {
         var series: [TimeSeries] = []
         for (offset, page) in try file.allPages(skipDamaged: skipDamaged) {
-            do {
-                series += try page.withUnsafeBufferPointer { buffer throws(BatchRecordError) in
-                    var reader = ByteReader(buffer)
-                    return try ExemplarPart.decodePage(&reader)
-                }
+            do throws(BlockError) {
+                series += try decode(page, at: offset)
             } catch {
-                let damage = BlockError(.corrupt, "exemplar page at \(offset): \(error.message) (byte \(error.offset))",
-                    path: file.path, offset: offset)
-                guard let skipDamaged else { throw damage }
-                skipDamaged(damage)
+                guard let skipDamaged else { throw error }
+                skipDamaged(error)
             }
         }
         return series
+    }
+
+    /// Where each page starts, read from the pages' lengths alone (a page's checksum is verified when it is read):
+    /// for a merge that reads the file a page at a time (`ExemplarPartMerge`).
+    func pageOffsets() throws(BlockError) -> [Int] {
+        let data = try BlockFile.map(file.path)
+        var offsets: [Int] = []
+        var offset = PageFile.headerSize
+        while offset < data.count {
+            guard let next = ChecksummedRecord.end(of: data, at: offset), next > offset else {
+                throw BlockError(.corrupt, "exemplar page length overruns the file", path: file.path, offset: offset)
+            }
+            offsets.append(offset)
+            offset = next
+        }
+        return offsets
+    }
+
+    /// The series of the page at `offset` (one of `pageOffsets()`).
+    func series(inPageAt offset: Int) throws(BlockError) -> [TimeSeries] {
+        try decode(file.page(at: offset), at: offset)
+    }
+
+    private func decode(_ page: [UInt8], at offset: Int) throws(BlockError) -> [TimeSeries] {
+        do {
+            return try page.withUnsafeBufferPointer { buffer throws(BatchRecordError) in
+                var reader = ByteReader(buffer)
+                return try ExemplarPart.decodePage(&reader)
+            }
+        } catch {
+            throw BlockError(.corrupt, "exemplar page at \(offset): \(error.message) (byte \(error.offset))",
+                path: file.path, offset: offset)
+        }
     }
 }
 
