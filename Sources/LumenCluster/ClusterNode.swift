@@ -185,7 +185,16 @@ public final class ClusterNode: Sendable {
             servers: configuration.servers, storageNodes: members, partitions: partitions)
     }
 
-    /// Gives up leases (others take over at once), waits for pending publishes, closes the connection.
+    /// Flushes the partitions this node holds to the shared block store now, each on its applier's thread
+    /// (`POST /api/v1/admin/flush`); nothing without `--block-store` or the storage role. Throws
+    /// `PartitionFlushFailure` naming the partitions not flushed within `timeout`, or fenced.
+    public func flushHeldPartitions(timeout: Duration = .seconds(30)) async throws {
+        guard let ownership, flushedSequences != nil else { return }
+        try await NIOThreadPool.singleton.runIfActive { try ownership.flushHeld(timeout: timeout) }
+    }
+
+    /// Gives up leases (with a shared block store, each partition flushed first: others resume from it), waits for
+    /// pending publishes, closes the connection.
     public func shutdown() async {
         await publisher.shutdown()
         // Giving the leases up waits for the appliers' fetches: off Swift's cooperative pool.

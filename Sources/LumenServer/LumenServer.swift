@@ -85,8 +85,10 @@ public struct LumenServer: Sendable {
             store: Self.ownData(storage, cluster: cluster), tenants: tenants, barrier: barrier, maxTimeout: configuration.queryLimits.timeout,
             maxConcurrent: configuration.maxConcurrentQueries)
         internalReads.register(on: apiRouter)
-        AdminRoutes(storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants)
-            .register(on: apiRouter)
+        AdminRoutes(
+            storage: storage, telemetry: telemetry, gate: gate, connections: connections, tenants: tenants,
+            cluster: cluster
+        ).register(on: apiRouter)
         ClusterRoutes(node: cluster, tenants: tenants).register(on: apiRouter)
         NativeQueryRoutes(engine: engine, tenants: tenants, maxLimit: configuration.maxQueryLimit, queries: queries)
             .register(on: apiRouter)

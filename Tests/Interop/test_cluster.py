@@ -107,9 +107,11 @@ def answers(url):
 
 class ClusterNode(LumenProcess):
     """`lumen serve` joined to the cluster by its configuration file (the lease TTL has no flag); with `rules`, every
-    node loads the test's rule group; with `block_store`, owners flush to that shared directory every second."""
+    node loads the test's rule group; with `block_store`, owners flush to that shared directory every
+    `flush_interval`."""
 
-    def __init__(self, directory, name, nats_urls, roles=("collector", "storage"), rules=True, block_store=None):
+    def __init__(self, directory, name, nats_urls, roles=("collector", "storage"), rules=True, block_store=None,
+                 flush_interval="1s"):
         os.makedirs(directory, exist_ok=True)
         config = os.path.join(directory, "lumen.yaml")
         arguments = ["--config", config]
@@ -133,7 +135,7 @@ class ClusterNode(LumenProcess):
   advertise_url: {self.api}
 """)
             if block_store:
-                file.write(f"  block_store: {block_store}\n  flush_interval: 1s\n")
+                file.write(f"  block_store: {block_store}\n  flush_interval: {flush_interval}\n")
 
     def cluster_status(self):
         answer = requests.get(f"{self.api}/lumen/v1/cluster", timeout=10)

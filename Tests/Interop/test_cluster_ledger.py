@@ -1,15 +1,22 @@
 """The ledger test (issue 19): three clients send a seeded mix of OTLP spans, Loki-pushed logs and remote-write
-samples to the three collectors of a three-node cluster (every role, three nats-servers) and write down every
-batch a collector acknowledged (2xx). Meanwhile one storage node is killed with SIGKILL (its partitions move to the
+samples to the three collectors of a three-node cluster (every role, three nats-servers, a shared block store as
+`Scripts/cluster.sh` runs it, owners flushing every second) and write down every batch a collector acknowledged
+(2xx). Meanwhile one storage node is killed with SIGKILL (its partitions move to the
 others) and later restarted on its own disk, and the NATS server leading an ingest stream is killed with SIGKILL
 (and later restarted). A client retries like a real one: a 503, a timeout or a refused connection sends the same
 payload again, to the next collector.
 
 At the end every acknowledged item is queryable exactly once through every query node, and each answer — PromQL
 range queries, LogQL counts, traces by ID, the service graph — equals that of a single-node Lumen (`lumen serve`
-without a cluster) fed exactly the acknowledged payloads, once each, in the order they were acknowledged."""
+without a cluster) fed exactly the acknowledged payloads, once each, in the order they were acknowledged. The
+queries read the shared blocks and the owners' unflushed heads together; the flushes happen throughout the run,
+across the ownership changes (by the epochs of more than one owner).
+
+Without a block store the same paths (takeover, a frozen owner, fan-out reads) are covered by `test_cluster.py`
+and `test_cluster_queries.py`."""
 
 import json
+import os
 import random
 import struct
 import threading
@@ -180,6 +187,16 @@ def grows(ledger, by, timeout):
     wait_for(lambda: len(ledger) >= target, timeout=timeout, interval=0.1)
 
 
+def flush_epochs(shared):
+    """Partition folder → the owners' epochs of the committed flushes in the shared block store."""
+    epochs = {}
+    for folder in sorted(os.listdir(shared)) if os.path.isdir(shared) else []:
+        for name in os.listdir(os.path.join(shared, folder)):
+            if not name.endswith(".tmp"):
+                epochs.setdefault(folder, set()).add(name.split("-")[2])
+    return epochs
+
+
 def answers_of(node, window):
     """The answers compared, by name: PromQL range queries, LogQL counts, the log lines, the service graph."""
     start, end = window
@@ -226,7 +243,9 @@ def trace_spans(node, trace_id):
 
 def test_every_acknowledged_write_survives_a_storage_node_and_a_stream_leader_killed(tmp_path):
     nats = NATSCluster(str(tmp_path)).start()
-    with three_nodes(str(tmp_path), nats=nats, roles=("collector", "storage", "query"), rules=False) as nodes:
+    shared = str(tmp_path / "shared")
+    with three_nodes(str(tmp_path), nats=nats, roles=("collector", "storage", "query"), rules=False,
+                     block_store=shared) as nodes:
         wait_for(lambda: settled_or_unknown(nodes), timeout=30, interval=0.5)
         ledger, stop = Ledger(), threading.Event()
         window_start = int(time.time()) - 5
@@ -263,6 +282,9 @@ def test_every_acknowledged_write_survives_a_storage_node_and_a_stream_leader_ki
             for client in clients:
                 client.join(timeout=120)
         assert ledger.failures == [], ledger.failures[:5]
+        # The owners flushed during the run, the killed node's partitions under more than one epoch.
+        epochs = flush_epochs(shared)
+        assert sum(1 for found in epochs.values() if len(found) > 1) > 0, epochs
         window_end = int(time.time()) + 5
         window = (window_start, window_end)
         print(f"ledger: {len(ledger.entries)} acknowledged batches, {len(ledger.traces)} traces, "

@@ -42,8 +42,9 @@ struct SharedBlockStoreTests {
 
         var applied: Int { ownership.heldPartitions.values.reduce(0) { $0 + $1.progress.appliedMessages } }
 
-        func stop() {
-            ownership.stop()
+        /// Stops it; without `flushing`, leaving its partitions' unflushed tails behind as a crash would.
+        func stop(flushing: Bool = true) {
+            ownership.stop(flushing: flushing)
             try? storage.close()
             jetStream.close()
         }
@@ -98,18 +99,43 @@ struct SharedBlockStoreTests {
 
     func key(_ span: Span) -> String { "\(span.traceID.high).\(span.traceID.low).\(span.spanID)" }
 
-    @Test func flushesLandInTheSharedStoreAndANewOwnerResumesAfterTheFlushedSequence() async throws {
+    /// A nats-server with the streams and the flushed sequences' bucket, a scratch directory holding the shared
+    /// store, and a publisher: what each test here starts from.
+    struct Fixture {
+        let server: NATSServerProcess
+        let jetStream: JetStream
+        let sequences: FlushedSequences
+        let directory: String
+        let shared: SharedBlockStore
+        let publisher: ClusterPublisher
+
+        func close() {
+            let publisher = self.publisher
+            Task { await publisher.shutdown() }
+            try? FileManager.default.removeItem(atPath: directory)
+            jetStream.close()
+        }
+    }
+
+    func fixture(_ name: String) throws -> Fixture {
         let server = try NATSServerProcess()
         let jetStream = try ClusterTestSupport.jetStream([server.url])
-        defer { jetStream.close() }
         try createStreams(jetStream)
-        let sequences = FlushedSequences(bucket: try KeyValueBucket(
-            jetStream: jetStream, name: FlushedSequences.bucketName, ttl: nil, replicas: 1))
-        let directory = ClusterTestSupport.scratch("shared-blocks")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let shared = SharedBlockStore(directory: directory + "/shared")
-        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
-        defer { Task { await publisher.shutdown() } }
+        let directory = ClusterTestSupport.scratch(name)
+        return Fixture(
+            server: server, jetStream: jetStream,
+            sequences: FlushedSequences(bucket: try KeyValueBucket(
+                jetStream: jetStream, name: FlushedSequences.bucketName, ttl: nil, replicas: 1)),
+            directory: directory, shared: SharedBlockStore(directory: directory + "/shared"),
+            publisher: ClusterPublisher(jetStream: jetStream, layout: layout))
+    }
+
+    @Test func flushesLandInTheSharedStoreAndANewOwnerResumesAfterTheFlushedSequence() async throws {
+        let fixture = try fixture("shared-blocks")
+        defer { fixture.close() }
+        let (server, sequences, directory, shared, publisher) = (
+            fixture.server, fixture.sequences, fixture.directory, fixture.shared, fixture.publisher
+        )
 
         // Node A flushes every second: round 1's partitions land in the shared store, their sequences in KV.
         let first = try await publisher.publish(batch(round: 1, traces: 30))
@@ -134,7 +160,7 @@ struct SharedBlockStoreTests {
             flushInterval: .seconds(3600))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { a.applied == second.count })
         #expect(try spansInSharedBlocks(shared).count == 30)
-        a.stop()
+        a.stop(flushing: false)
 
         // A's disk is lost; B starts on an empty one: it resumes after the flushed sequences (applies round 2 only)
         // and flushes; every span is in the shared blocks once.
@@ -175,6 +201,34 @@ struct SharedBlockStoreTests {
         let read = CombinedQuerier([reader.querier] + returning.ownership.heldStores + b.ownership.heldStores)
             .spans(tenant, from: .min, to: .max, limit: .max) { _ in true }
         #expect(read.count == 90)
+    }
+
+    /// Flushes that are not due (an hour away): one asked for (`flushHeld`, the admin flush) and a graceful stop's
+    /// flush each flush every held partition through what it applied, on the appliers' threads.
+    @Test func anAskedFlushAndAGracefulStopFlushEveryHeldPartition() async throws {
+        let fixture = try fixture("asked-flush")
+        defer { fixture.close() }
+        let (server, sequences, directory, shared, publisher) = (
+            fixture.server, fixture.sequences, fixture.directory, fixture.shared, fixture.publisher
+        )
+        let node = try Node(
+            "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
+            flushInterval: .seconds(3600))
+
+        let first = try await publisher.publish(batch(round: 1, traces: 30))
+        #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { node.applied == first.count })
+        #expect(try spansInSharedBlocks(shared).isEmpty)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { try node.ownership.flushHeld(timeout: .seconds(20)) }) }.start()
+        }
+        #expect(try flushedThrough(lastSequences(first), sequences))
+        #expect(try spansInSharedBlocks(shared).count == 30)
+
+        let second = try await publisher.publish(batch(round: 2, traces: 30))
+        #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { node.applied == first.count + second.count })
+        node.stop()
+        #expect(try flushedThrough(lastSequences(first + second), sequences))
+        #expect(try spansInSharedBlocks(shared).count == 60)
     }
 }
 

@@ -13,6 +13,10 @@ import Synchronization
 /// Fencing: before appending and before acknowledging it asks `mayApply` (the lease is still valid); once that
 /// says no, it stops without acknowledging, so the next owner receives those messages.
 ///
+/// With a shared block store its thread is the only one that appends to the partition's store and flushes it
+/// (`PartitionStore`'s contract): others ask it to flush (`requestFlush`, `requestStop(flushingFirst:)`) and it does so
+/// between fetches.
+///
 /// Contract: runs on a thread of its own (`natsSubscription_Fetch` blocks); `stop` waits for it to end.
 public final class PartitionApplier: Sendable {
     public enum State: String, Sendable {
@@ -38,13 +42,17 @@ public final class PartitionApplier: Sendable {
     private let storage: Storage
     private let applied: Mutex<AppliedBatches>
     private let mayApply: @Sendable () -> Bool
-    /// Called after each fetch with the highest sequence applied: flushes the head to the shared block store when
-    /// due (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be committed.
-    private let flush: (@Sendable (_ appliedThrough: UInt64) throws -> Void)?
+    /// Called between fetches with the highest sequence applied: flushes the head to the shared block store when
+    /// due, or at once with `now` (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be
+    /// committed.
+    private let flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
-    /// Whether someone has waited for the loop's end (the semaphore is signalled once).
-    private let waited = Atomic<Bool>(false)
+    /// Whether the loop flushes once more before it ends (a partition given up).
+    private let flushOnStop = Atomic<Bool>(false)
+    /// Flushes other threads wait for (`requestFlush`); nil once the loop has ended.
+    private let flushRequests = Mutex<[FlushRequest]?>([])
+    /// Signalled when the loop ends, and again by each waiter, so every `stop` returns.
     private let finished = DispatchSemaphore(value: 0)
     private let progressState = Mutex(Progress())
     let fetchSize: Int
@@ -53,7 +61,7 @@ public final class PartitionApplier: Sendable {
     public init(
         partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
         applied: AppliedBatches, startAfter: UInt64 = 0, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500),
-        logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64) throws -> Void)? = nil,
+        logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)? = nil,
         mayApply: @escaping @Sendable () -> Bool
     ) {
         self.partition = partition
@@ -85,16 +93,84 @@ public final class PartitionApplier: Sendable {
     }
 
     /// Asks the loop to stop after its current fetch (at most `fetchWait`), without waiting: it neither appends nor
-    /// acknowledges once its lease is no longer valid, so the caller need not wait to give the lease up.
-    public func requestStop() {
+    /// acknowledges once its lease is no longer valid, so the caller need not wait to give the lease up. With
+    /// `flushingFirst`, it flushes what it applied before it ends (while its lease is valid), so the partition's
+    /// next owner resumes from the shared block store rather than the stream.
+    public func requestStop(flushingFirst: Bool = false) {
+        if flushingFirst { flushOnStop.store(true, ordering: .sequentiallyConsistent) }
         stopping.store(true, ordering: .sequentiallyConsistent)
     }
 
-    /// Asks the loop to stop and waits for it (the first caller waits; later ones return at once). Blocks.
+    /// Asks the loop to stop and waits for it. Blocks.
     public func stop() {
         requestStop()
-        guard !waited.exchange(true, ordering: .sequentiallyConsistent) else { return }
         finished.wait()
+        finished.signal()
+    }
+
+    /// Asks the loop to flush the partition's store to the shared block store now, on its thread, after its
+    /// current fetch (so within `fetchWait` plus the flush); `FlushRequest.wait` waits for it. Without a shared
+    /// block store the request is answered at once.
+    func requestFlush() -> FlushRequest {
+        let request = FlushRequest(partition: partition)
+        let queued = flush != nil && flushRequests.withLock { requests in
+            requests?.append(request)
+            return requests != nil
+        }
+        if !queued { request.complete(flush == nil ? nil : FlushError.notApplying(partition)) }
+        return request
+    }
+
+    public enum FlushError: Error, CustomStringConvertible {
+        case notApplying(Int)
+        case timedOut(Int)
+
+        public var description: String {
+            switch self {
+            case .notApplying(let partition): "partition \(partition) is no longer applied here"
+            case .timedOut(let partition): "partition \(partition) did not flush in time"
+            }
+        }
+    }
+
+    /// A flush asked of the loop (`requestFlush`).
+    final class FlushRequest: Sendable {
+        let partition: Int
+        private let done = DispatchSemaphore(value: 0)
+        private let error = Mutex<(any Error)?>(nil)
+
+        init(partition: Int) { self.partition = partition }
+
+        func complete(_ error: (any Error)?) {
+            self.error.withLock { $0 = error }
+            done.signal()
+        }
+
+        /// Waits until the flush is done, at most until `deadline`. Throws `ApplyStop.fenced` (the lease moved on),
+        /// `FlushError`, or the flush's error. Blocks.
+        func wait(until deadline: ContinuousClock.Instant) throws {
+            let left = max(deadline - .now, .zero)
+            guard done.wait(timeout: .now() + left.seconds) == .success else {
+                throw FlushError.timedOut(partition)
+            }
+            if let error = error.withLock({ $0 }) { throw error }
+        }
+    }
+
+    /// Runs the due flush, or a forced one when someone asked (`requestFlush`), and answers those who asked.
+    private func flushBetweenFetches() throws {
+        guard let flush else { return }
+        let asked = flushRequests.withLock { requests -> [FlushRequest] in
+            defer { if requests != nil { requests = [] } }
+            return requests ?? []
+        }
+        do {
+            try flush(progress.appliedSequence, !asked.isEmpty)
+        } catch {
+            asked.forEach { $0.complete(error) }
+            throw error
+        }
+        asked.forEach { $0.complete(nil) }
     }
 
     private func run() {
@@ -118,7 +194,7 @@ public final class PartitionApplier: Sendable {
                 return
             }
             do {
-                try flush?(progress.appliedSequence)  // first: a fetch that finds nothing ends in a timeout
+                try flushBetweenFetches()  // first: a fetch that finds nothing ends in a timeout
                 let messages = try consumer.fetch(max: fetchSize, maxWait: fetchWait)
                 if messages.isEmpty {
                     progressState.withLock { $0.pending = 0 }  // a whole wait with nothing new: caught up
@@ -137,6 +213,13 @@ public final class PartitionApplier: Sendable {
                 return
             }
         }
+        if flushOnStop.load(ordering: .sequentiallyConsistent), let flush, mayApply() {
+            do {
+                try flush(progress.appliedSequence, true)
+            } catch {
+                logger.warning("partition \(partition): the flush before giving it up failed: \(error)")
+            }
+        }
         finish(.stopped, error: nil)
     }
 
@@ -144,6 +227,11 @@ public final class PartitionApplier: Sendable {
     enum ApplyStop: Error { case fenced }
 
     private func finish(_ state: State, error: String?) {
+        let unanswered = flushRequests.withLock { requests in
+            defer { requests = nil }
+            return requests ?? []
+        }
+        unanswered.forEach { $0.complete(FlushError.notApplying(partition)) }
         progressState.withLock {
             $0.state = state
             if let error { $0.lastError = error }

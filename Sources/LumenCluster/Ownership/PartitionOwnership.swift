@@ -39,7 +39,15 @@ public final class PartitionOwnership: Sendable {
         var lease: Lease
         var applier: PartitionApplier
         var store: PartitionStore?
+        /// Set while the partition is given up (`giveUp`): its applier's last flush, under a lease still renewed.
+        var givingUpSince: ContinuousClock.Instant?
     }
+
+    /// How long a partition given up may take to flush before its lease is released anyway (the next owner then
+    /// re-applies the unflushed tail from the stream).
+    var giveUpBound: Duration { ttl }
+    /// Set by `stop`: every partition is given up, none acquired, the node no longer announced.
+    private let leaving = Atomic<Bool>(false)
 
     private let held = Mutex<[Int: Held]>([:])
     private let ticks = Mutex<TickingThread?>(nil)
@@ -82,9 +90,19 @@ public final class PartitionOwnership: Sendable {
         }
     }
 
-    /// Stops the loop, stops every applier and gives up every lease (so others take over at once). Blocks.
-    public func stop() {
-        guard let thread = ticks.withLock({ $0 }), thread.stop() else { return }
+    /// Gives every partition up (with a shared block store and `flushing`, each flushed first, for at most
+    /// `giveUpBound`, while ticks still renew its lease), then stops the loop and every applier and releases what
+    /// is left, so others take over at once. Without `flushing` the unflushed tails stay behind, as after a crash
+    /// (tests). Blocks.
+    public func stop(flushing: Bool = true) {
+        guard let thread = ticks.withLock({ $0 }) else { return }
+        if flushing, !leaving.exchange(true, ordering: .sequentiallyConsistent) {
+            try? nodes.delete(Self.nodeKeyPrefix + node)  // the others' rendezvous moves every partition away
+            for partition in held.withLock({ Array($0.keys) }) { giveUp(partition) }
+            let deadline = clock() + giveUpBound + .seconds(1)
+            while !held.withLock({ $0.isEmpty }) && clock() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        guard thread.stop() else { return }
         maintenance?.stop()
         let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
@@ -119,20 +137,24 @@ public final class PartitionOwnership: Sendable {
     }
 
     func tick() {
+        let leaving = leaving.load(ordering: .sequentiallyConsistent)
         do {
-            try nodes.put(Self.nodeKeyPrefix + node, value: announcement)
-            let live = try nodes.keys().filter { $0.hasPrefix(Self.nodeKeyPrefix) }
+            if !leaving { try nodes.put(Self.nodeKeyPrefix + node, value: announcement) }
+            let live = leaving ? [] : try nodes.keys().filter { $0.hasPrefix(Self.nodeKeyPrefix) }
                 .map { String($0.dropFirst(Self.nodeKeyPrefix.count)) }.sorted()
             liveNodes.withLock { $0 = live }
             // Renewals first: acquiring opens a partition's store (with a block store), which may take a while,
             // and no held lease may wait for that. Acquisitions stop for this tick past a twelfth of the TTL.
             var wanted: [Int] = []
             for partition in 0..<layout.partitions {
-                let ours = Rendezvous.owner(of: partition, among: live) == node
-                if held.withLock({ $0[partition] != nil }) {
-                    ours ? renew(partition) : release(partition)
-                } else if ours {
-                    wanted.append(partition)
+                let ours = !leaving && Rendezvous.owner(of: partition, among: live) == node
+                switch held.withLock({ $0[partition].map(\.givingUpSince) }) {
+                case .some(.some(let since)):
+                    clock() - since < giveUpBound ? renew(partition) : release(partition)
+                case .some(.none):
+                    ours ? renew(partition) : giveUp(partition)
+                case .none:
+                    if ours { wanted.append(partition) }
                 }
             }
             let started = clock()
@@ -188,7 +210,11 @@ public final class PartitionOwnership: Sendable {
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream,
                     storage: opened.storage, applied: opened.applied, startAfter: opened.startAfter, logger: logger,
-                    flush: { try opened.flushIfDue(appliedThrough: $0, mayApply: mayApply) }, mayApply: mayApply)
+                    flush: { through, now in
+                        now
+                            ? try opened.flush(appliedThrough: through, mayApply: mayApply)
+                            : try opened.flushIfDue(appliedThrough: through, mayApply: mayApply)
+                    }, mayApply: mayApply)
             } else {
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
@@ -264,11 +290,55 @@ public final class PartitionOwnership: Sendable {
         thread.start()
     }
 
-    /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once.
-    private func release(_ partition: Int, reason: String = "released") {
+    /// Gives a partition up: with a shared block store its applier flushes what it applied and stops while ticks
+    /// keep renewing the lease (at most `giveUpBound`), and only then is the lease released, so the next owner
+    /// resumes from the shared blocks rather than re-applying the unflushed tail from the stream. Without one, the
+    /// lease is released at once (`release`).
+    private func giveUp(_ partition: Int) {
+        guard flushing != nil else { return release(partition) }
+        let now = clock()
+        let current = held.withLock { held -> Held? in
+            guard held[partition]?.givingUpSince == nil else { return nil }
+            held[partition]?.givingUpSince = now
+            return held[partition]
+        }
+        guard let current else { return }
+        current.applier.requestStop(flushingFirst: true)
+        let thread = Thread { [self] in
+            current.applier.stop()
+            release(partition, epoch: current.lease.epoch)
+        }
+        thread.name = "lumen-give-up-p\(partition)"
+        thread.start()
+    }
+
+    /// Flushes every held partition's store to the shared block store now, each on its applier's thread, all at
+    /// once, waiting at most `timeout` (`POST /api/v1/admin/flush`). Nothing without a shared block store. A
+    /// partition given up meanwhile is skipped (its give-up flushes it). Blocks.
+    public func flushHeld(timeout: Duration) throws {
+        let deadline = clock() + timeout
+        let requests = held.withLock { $0.values.filter { $0.givingUpSince == nil }.map { $0.applier.requestFlush() } }
+        var failures: [String] = []
+        for request in requests {
+            do {
+                try request.wait(until: deadline)
+            } catch PartitionApplier.FlushError.notApplying {
+                continue
+            } catch {
+                failures.append("partition \(request.partition): \(error)")
+            }
+        }
+        if !failures.isEmpty { throw PartitionFlushFailure(failures: failures.sorted()) }
+    }
+
+    /// Stops applying, then deletes the key so the partition's rightful owner acquires it at once. With `epoch`,
+    /// only while the partition is still held under that epoch.
+    private func release(_ partition: Int, reason: String = "released", epoch: UInt64? = nil) {
         // Not waited for: one tick gives up many partitions, and waiting for each fetch would starve the renewals.
         // Once the partition is out of `held`, its applier neither appends nor acknowledges.
-        guard let current = held.withLock({ $0.removeValue(forKey: partition) }) else { return }
+        guard let current = held.withLock({ held in
+            epoch == nil || held[partition]?.lease.epoch == epoch ? held.removeValue(forKey: partition) : nil
+        }) else { return }
         stopApplying(current)
         metrics.leaseEnded("partition", reason: reason)
         metrics.partitionLeft(partition)
@@ -280,4 +350,10 @@ public final class PartitionOwnership: Sendable {
         }
         logger.info("cluster: released partition \(partition)")
     }
+}
+
+/// Partitions `flushHeld` could not flush, each with why.
+public struct PartitionFlushFailure: Error, CustomStringConvertible {
+    public let failures: [String]
+    public var description: String { "not flushed: " + failures.joined(separator: "; ") }
 }

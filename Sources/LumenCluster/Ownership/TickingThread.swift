@@ -5,6 +5,8 @@ import Synchronization
 /// (`PartitionOwnership`, `RuleGroupLeases`), whose KV calls block.
 final class TickingThread: Sendable {
     private let stopping = Atomic<Bool>(false)
+    /// Signalled by `stop`: ends the wait between ticks at once, however long the interval.
+    private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let name: String
     private let interval: Duration
@@ -20,7 +22,7 @@ final class TickingThread: Sendable {
         let thread = Thread { [self] in
             while !stopping.load(ordering: .sequentiallyConsistent) {
                 tick()
-                Thread.sleep(forTimeInterval: interval.seconds)
+                _ = wake.wait(timeout: .now() + interval.seconds)
             }
             finished.signal()
         }
@@ -31,6 +33,7 @@ final class TickingThread: Sendable {
     /// Ends the loop and waits for the tick in progress; false when it was already stopped. Blocks.
     func stop() -> Bool {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return false }
+        wake.signal()
         finished.wait()
         return true
     }

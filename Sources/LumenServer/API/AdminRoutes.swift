@@ -1,4 +1,5 @@
 import Hummingbird
+import LumenCluster
 import LumenEngine
 
 /// Liveness, readiness, self-telemetry and maintenance. Once tokens are configured, everything but `/ready` and
@@ -9,6 +10,8 @@ struct AdminRoutes: Sendable {
     let gate: AdmissionGate
     let connections: ConnectionBudget
     let tenants: TenantResolver
+    /// In a cluster with a shared block store, a flush also flushes the partitions this node holds.
+    var cluster: ClusterNode? = nil
 
     func register(on router: Router<BasicRequestContext>) {
         // The server only listens once the write-ahead log is replayed, so answering means ready, unless the
@@ -29,7 +32,14 @@ struct AdminRoutes: Sendable {
         }
         router.post("/api/v1/admin/flush") { request, _ in
             try self.tenants.authorizeAdmin(request)
-            return try await self.maintenance("flushed") { try await self.storage.flush() }
+            return try await self.maintenance("flushed") {
+                try await self.storage.flush()
+                do {
+                    try await self.cluster?.flushHeldPartitions()
+                } catch let failure as PartitionFlushFailure {
+                    throw APIError(.serviceUnavailable, "\(failure)", retryAfterSeconds: 1)
+                }
+            }
         }
         router.post("/api/v1/admin/compact") { request, _ in
             try self.tenants.authorizeAdmin(request)
