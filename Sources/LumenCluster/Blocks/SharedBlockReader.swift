@@ -44,27 +44,11 @@ public final class SharedBlockReader: Sendable {
             if let at = listing.at, ContinuousClock.now - at < maxAge { return listing.blocks }
             var opened: [String: [Block]] = [:]
             for partition in 0..<partitions {
-                let flushes: [SharedFlush]
                 do {
-                    flushes = try store.chain(of: partition)
+                    opened.merge(try open(partition, keeping: listing.opened)) { a, _ in a }
                 } catch {
                     logger.error("cannot list partition \(partition)'s shared blocks: \(error)")
                     opened.merge(listing.opened.filter { $0.key.hasPrefix(store.partitionDirectory(partition) + "/") }) { a, _ in a }
-                    continue
-                }
-                for flush in flushes {
-                    let path = store.path(of: flush, partition: partition)
-                    if let blocks = listing.opened[path] {
-                        opened[path] = blocks
-                        continue
-                    }
-                    do {
-                        opened[path] = try BlockSet.open(path)
-                    } catch {
-                        logger.error("a shared flush cannot be opened; it is left out", metadata: [
-                            "path": "\(path)", "error": "\(error)",
-                        ])
-                    }
                 }
             }
             listing.opened = opened
@@ -72,5 +56,36 @@ public final class SharedBlockReader: Sendable {
             listing.at = .now
             return listing.blocks
         }
+    }
+
+    /// The blocks of the partition's path by flush path, reusing those opened before. A flush that compaction or
+    /// retention removed between the listing and its opening is not left out: the path is listed again (it then
+    /// holds the merged flush, or starts later), up to three times.
+    private func open(_ partition: Int, keeping previous: [String: [Block]]) throws -> [String: [Block]] {
+        var opened: [String: [Block]] = [:]
+        for attempt in 1...3 {
+            opened = [:]
+            var vanished = false
+            for flush in try store.chain(of: partition) {
+                let path = store.path(of: flush, partition: partition)
+                if let blocks = previous[path] {
+                    opened[path] = blocks
+                    continue
+                }
+                do {
+                    opened[path] = try BlockSet.open(path)
+                } catch {
+                    if !FileManager.default.fileExists(atPath: path) && attempt < 3 {
+                        vanished = true
+                        break
+                    }
+                    logger.error("a shared flush cannot be opened; it is left out", metadata: [
+                        "path": "\(path)", "error": "\(error)",
+                    ])
+                }
+            }
+            if !vanished { break }
+        }
+        return opened
     }
 }
