@@ -12,7 +12,7 @@ struct LumenBenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks behind docs/BENCHMARKS.md (run by Scripts/bench/*.sh), and promqltest.",
         subcommands: [
             MetricBlockBenchCommand.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self,
-            LogQueriesBenchCommand.self,
+            LogQueriesBenchCommand.self, MetricMergeBenchCommand.self,
             SpanBlockBenchCommand.self, SpanQueriesBenchCommand.self, HeadMemoryBenchCommand.self,
             PromQLTestCommand.self,
         ])
