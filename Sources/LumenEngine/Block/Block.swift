@@ -47,7 +47,8 @@ public final class Block: Sendable {
     /// Whether the block's data may fall in `[from, to]`.
     func overlaps(_ from: Int64, _ to: Int64) -> Bool { meta.maxTime >= from && meta.minTime <= to }
 
-    /// Everything in the block, for compaction.
+    /// Everything in the block, decoded whole: for tests and the storage fuzzer. Compaction reads blocks part by
+    /// part, in bounded memory (`BlockMerge`).
     func contents() throws(BlockError) -> BlockContents {
         var contents = BlockContents(tenant: tenant)
         contents.series = try metrics?.series(matching: [], from: .min, to: .max).map { ($0.labels, $0.samples) } ?? []
