@@ -8,6 +8,8 @@
 # malloc_trim(0) gives back — memory the allocator holds free versus memory still in use.
 # A round is a number of shop requests (MEMORY_COUNT, the same work whatever the machine's speed) or else
 # seconds of load.
+# MEMORY_CONFIG names a YAML configuration file for the server (e.g. a head_max_bytes big enough that each round is
+# cut only by its flush, so that the compaction at the end merges every round's block, not a maintenance tick).
 # Usage: Scripts/bench/memory.sh [rounds] [seconds-per-round] [concurrency] [shop-requests-per-POST] [idle-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +30,7 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 $lumen serve --data-dir "$work/data" --otlp-http 127.0.0.1:$otlp --otlp-grpc off --api 127.0.0.1:$api \
-    --statsd off --syslog off --log-level warning >"$work/server.log" 2>&1 &
+    --statsd off --syslog off --log-level warning ${MEMORY_CONFIG:+--config "$MEMORY_CONFIG"} >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 200); do curl -fs "http://127.0.0.1:$api/ready" >/dev/null && break; sleep 0.1; done
 
