@@ -11,8 +11,8 @@ import Synchronization
 ///    flush's sources a crash left, what lies below the retained start) are removed;
 /// 2. **retention** (`SharedRetention`): the oldest committed flushes whose data is all older than
 ///    `StorageOptions.retention` are deleted, after the new start is recorded;
-/// 3. **compaction** (`SharedCompaction`): the oldest run of committed flushes that fits the compaction span is
-///    merged into one flush, then its sources are removed.
+/// 3. **compaction** (`SharedCompaction`): the oldest run of committed flushes of one level that fits the
+///    compaction span is merged into one flush, then its sources are removed.
 ///
 /// Fencing: every step first asks `fence`, which answers the partition's committed flushed sequence while this
 /// node holds the lease and the flushed record still carries its epoch, nil once not; nothing is removed without
@@ -35,7 +35,8 @@ public final class SharedMaintenance: Sendable {
     let options: StorageOptions
     let metrics: ClusterMetrics
     let logger: Logger
-    private let step = Mutex<Set<SharedFlush>>([])  // also the flushes found damaged, kept out of compaction
+    /// The flushes found damaged, kept out of compaction; held for a whole step, so that one runs at a time.
+    private let keptApart = Mutex<Set<SharedFlush>>([])
     private let ticks = Mutex<TickingThread?>(nil)
 
     init(store: SharedBlockStore, options: StorageOptions, metrics: ClusterMetrics, logger: Logger) {
@@ -58,7 +59,7 @@ public final class SharedMaintenance: Sendable {
     /// One step for `partition`, owned under `epoch`, at `now` (nanoseconds). Blocks (file I/O, `fence`).
     @discardableResult
     func maintain(partition: Int, epoch: UInt64, now: Int64, fence: () throws -> UInt64?) throws -> Outcome {
-        try step.withLock { keptApart in
+        try keptApart.withLock { keptApart in
             try maintain(partition: partition, epoch: epoch, now: now, keptApart: &keptApart, fence: fence)
         }
     }
