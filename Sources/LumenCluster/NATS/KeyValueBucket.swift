@@ -1,4 +1,5 @@
 import CNATS
+import Synchronization
 
 /// One entry of a Key-Value bucket.
 public struct KeyValueEntry: Equatable, Sendable {
@@ -12,16 +13,22 @@ public struct KeyValueEntry: Equatable, Sendable {
 /// delete, keys. With a TTL, a key not written for that long vanishes — without a watch event, so whoever waits
 /// for it polls.
 ///
+/// Listing (`keys`, `entries`) reads a view one watcher keeps (`KeyValueView`), started by the first listing, rather
+/// than a consumer per call.
+///
 /// Contract: every call blocks (a request to the server), so call it off Swift's cooperative pool. The store
 /// handle is destroyed exactly once (`close` or `deinit`).
 public final class KeyValueBucket: Sendable {
     public let name: String
     private let handle: OwnedHandle
+    private let ttl: Duration?
+    private let view = Mutex<KeyValueView?>(nil)
 
     /// Binds the bucket, creating it if it does not exist (an existing one keeps its settings).
     /// - Parameter ttl: how long a key lives after its last write; nil for ever.
     public init(jetStream: JetStream, name: String, ttl: Duration?, replicas: Int) throws(NATSError) {
         self.name = name
+        self.ttl = ttl
         let context = try jetStream.context("bucket \(name)")
         var store: OpaquePointer?
         var status = js_KeyValue(&store, context, name)
@@ -54,7 +61,7 @@ public final class KeyValueBucket: Sendable {
         let store = try store("create \(key)")
         var revision: UInt64 = 0
         let status = value.withUnsafeBytes { kvStore_Create(&revision, store, key, $0.baseAddress, Int32($0.count)) }
-        if status == NATS_OK { return revision }
+        if status == NATS_OK { return wrote(revision) }
         let error = NATSError("create \(key) in \(name)", status: status)
         if try get(key) != nil { return nil }
         throw error
@@ -68,7 +75,7 @@ public final class KeyValueBucket: Sendable {
         let status = value.withUnsafeBytes {
             kvStore_Update(&revision, store, key, $0.baseAddress, Int32($0.count), expectedRevision)
         }
-        if status == NATS_OK { return revision }
+        if status == NATS_OK { return wrote(revision) }
         let error = NATSError("update \(key) in \(name)", status: status)
         if try get(key)?.revision != expectedRevision { return nil }
         throw error
@@ -81,7 +88,7 @@ public final class KeyValueBucket: Sendable {
         var revision: UInt64 = 0
         let status = value.withUnsafeBytes { kvStore_Put(&revision, store, key, $0.baseAddress, Int32($0.count)) }
         try NATSError.check(status, "put \(key) in \(name)")
-        return revision
+        return wrote(revision)
     }
 
     /// The key's current value, or nil when it has none (never written, deleted or expired).
@@ -104,6 +111,7 @@ public final class KeyValueBucket: Sendable {
 
     /// The keys that have a value now.
     public func keys() throws(NATSError) -> [String] {
+        if let entries = watched() { return entries.map(\.key) }
         let store = try store("keys")
         var list = kvKeysList()
         let status = kvStore_Keys(&list, store, nil)
@@ -113,8 +121,34 @@ public final class KeyValueBucket: Sendable {
         return (0..<Int(list.Count)).compactMap { list.Keys[$0].map { String(cString: $0) } }
     }
 
+    /// Every key that has a value now, with it: from the view, or by a request per key while it is not current.
+    public func entries() throws(NATSError) -> [KeyValueEntry] {
+        if let entries = watched() { return entries }
+        var entries: [KeyValueEntry] = []
+        for key in try keys() {
+            if let entry = try get(key) { entries.append(entry) }
+        }
+        return entries
+    }
+
+    /// The view's entries, starting it on the first call; nil while it is not current.
+    private func watched() -> [KeyValueEntry]? {
+        guard let store = handle.pointer else { return nil }
+        return view.withLock { view in
+            if view == nil { view = KeyValueView(store: store, bucket: name, ttl: ttl) }
+            return view?.entries
+        }
+    }
+
+    /// Tells the view of a write, so a view that never sees it is found stale.
+    private func wrote(_ revision: UInt64) -> UInt64 {
+        view.withLock { $0 }?.wrote(revision)
+        return revision
+    }
+
     /// Destroys the store handle (the bucket stays). Later calls do nothing.
     public func close() {
+        view.withLock { $0 }?.close()
         guard let store = handle.take() else { return }
         kvStore_Destroy(store)
     }

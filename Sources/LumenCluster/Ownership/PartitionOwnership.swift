@@ -152,7 +152,8 @@ public final class PartitionOwnership: Sendable {
                 case .some(.some(let since)):
                     clock() - since < giveUpBound ? renew(partition) : release(partition)
                 case .some(.none):
-                    ours ? renew(partition) : giveUp(partition)
+                    // A lapsed lease is dropped (`renew`), not given up: there is nothing left to flush under it.
+                    ours || !mayApply(partition) ? renew(partition) : giveUp(partition)
                 case .none:
                     if ours { wanted.append(partition) }
                 }

@@ -46,19 +46,18 @@ public struct ReadOwners: Equatable, Sendable {
         return announcement.hasSuffix("/") ? String(announcement.dropLast()) : announcement
     }
 
-    /// Reads both buckets. Blocks (one request per key).
+    /// Reads both buckets' entries (from their views; blocks while a view is not current).
     static func read(leases: KeyValueBucket, nodes: KeyValueBucket, partitions: Int) throws(NATSError) -> ReadOwners {
         var holders: [Int: String] = [:]
-        for key in try leases.keys() where key.hasPrefix("p.") {
-            guard let partition = Int(key.dropFirst(2)), (0..<partitions).contains(partition),
-                let entry = try leases.get(key), let record = OwnershipRecord(bytes: entry.value)
+        for entry in try leases.entries() where entry.key.hasPrefix("p.") {
+            guard let partition = Int(entry.key.dropFirst(2)), (0..<partitions).contains(partition),
+                let record = OwnershipRecord(bytes: entry.value)
             else { continue }
             holders[partition] = record.node
         }
         var announcements: [String: String] = [:]
-        for key in try nodes.keys() where key.hasPrefix(PartitionOwnership.nodeKeyPrefix) {
-            guard let entry = try nodes.get(key) else { continue }
-            announcements[String(key.dropFirst(PartitionOwnership.nodeKeyPrefix.count))] =
+        for entry in try nodes.entries() where entry.key.hasPrefix(PartitionOwnership.nodeKeyPrefix) {
+            announcements[String(entry.key.dropFirst(PartitionOwnership.nodeKeyPrefix.count))] =
                 String(decoding: entry.value, as: UTF8.self)
         }
         return ReadOwners(partitions: partitions, holders: holders, announcements: announcements)
