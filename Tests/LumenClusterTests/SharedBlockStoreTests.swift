@@ -42,11 +42,17 @@ struct SharedBlockStoreTests {
 
         var applied: Int { ownership.heldPartitions.values.reduce(0) { $0 + $1.progress.appliedMessages } }
 
-        /// Stops it; without `flushing`, leaving its partitions' unflushed tails behind as a crash would.
-        func stop(flushing: Bool = true) {
-            ownership.stop(flushing: flushing)
-            try? storage.close()
-            jetStream.close()
+        /// Stops it; without `flushing`, leaving its partitions' unflushed tails behind as a crash would. On a
+        /// thread of its own: the appliers it waits for need Swift's cooperative pool for their appends and flushes.
+        func stop(flushing: Bool = true) async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread {
+                    self.ownership.stop(flushing: flushing)
+                    try? self.storage.close()
+                    self.jetStream.close()
+                    continuation.resume()
+                }.start()
+            }
         }
     }
 
@@ -151,7 +157,7 @@ struct SharedBlockStoreTests {
             #expect(!flushes.isEmpty && flushes.allSatisfy { $0.first >= 1 && $0.epoch > 0 })
             #expect(try sequences.record(ofPartition: partition)?.epoch == a.ownership.heldPartitions[partition]?.epoch)
         }
-        a.stop()
+        await a.stop()
 
         // A again on its disk, flushing only after an hour: round 2 is applied to its partition stores, not flushed.
         let second = try await publisher.publish(batch(round: 2, traces: 30))
@@ -160,14 +166,13 @@ struct SharedBlockStoreTests {
             flushInterval: .seconds(3600))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { a.applied == second.count })
         #expect(try spansInSharedBlocks(shared).count == 30)
-        a.stop(flushing: false)
+        await a.stop(flushing: false)
 
         // A's disk is lost; B starts on an empty one: it resumes after the flushed sequences (applies round 2 only)
         // and flushes; every span is in the shared blocks once.
         let b = try Node(
             "node-b", server: server.url, layout: layout, dataDirectory: directory + "/b", blockStore: shared.directory,
             flushInterval: .seconds(1))
-        defer { b.stop() }
         #expect(try await ClusterTestSupport.eventually(within: .seconds(30)) {
             try flushedThrough(lastSequences(first + second), sequences)
         })
@@ -181,7 +186,6 @@ struct SharedBlockStoreTests {
         let returning = try Node(
             "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
             flushInterval: .seconds(1))
-        defer { returning.stop() }
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) {
             !returning.ownership.heldPartitions.isEmpty && !b.ownership.heldPartitions.isEmpty
                 && returning.ownership.heldPartitions.count + b.ownership.heldPartitions.count == layout.partitions
@@ -201,6 +205,8 @@ struct SharedBlockStoreTests {
         let read = CombinedQuerier([reader.querier] + returning.ownership.heldStores + b.ownership.heldStores)
             .spans(tenant, from: .min, to: .max, limit: .max) { _ in true }
         #expect(read.count == 90)
+        await returning.stop()
+        await b.stop()
     }
 
     /// Flushes that are not due (an hour away): one asked for (`flushHeld`, the admin flush) and a graceful stop's
@@ -226,7 +232,7 @@ struct SharedBlockStoreTests {
 
         let second = try await publisher.publish(batch(round: 2, traces: 30))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { node.applied == first.count + second.count })
-        node.stop()
+        await node.stop()
         #expect(try flushedThrough(lastSequences(first + second), sequences))
         #expect(try spansInSharedBlocks(shared).count == 60)
     }
