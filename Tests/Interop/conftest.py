@@ -16,14 +16,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 LUMEN = os.environ.get("LUMEN_BIN", os.path.join(ROOT, ".build", "debug", "lumen"))
 
 
+# Every port handed out in this session: a node's ports are picked before it binds them, so a later pick (the
+# next node's) could otherwise get one of them back from the kernel.
+_handed_out = set()
+
+
 def free_ports(count):
-    """Ports the kernel picks for `count` sockets held open together: picked one at a time, two could be the
-    same port, and then the second listener of `lumen serve` fails to bind."""
-    sockets = [socket.socket() for _ in range(count)]
+    """Ports the kernel picks for sockets held open together, none handed out before in this session: picked one
+    at a time, two could be the same port, and then a listener of `lumen serve` fails to bind."""
+    sockets = []
+    ports = []
     try:
-        for sock in sockets:
+        while len(ports) < count:
+            sock = socket.socket()
+            sockets.append(sock)
             sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
+            port = sock.getsockname()[1]
+            if port not in _handed_out:
+                ports.append(port)
+        _handed_out.update(ports)
+        return ports
     finally:
         for sock in sockets:
             sock.close()
