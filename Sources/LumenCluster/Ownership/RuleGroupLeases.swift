@@ -56,6 +56,13 @@ public final class RuleGroupLeases: Sendable {
         return "g." + String(hash.value, radix: 16).leftPadded(to: 16)
     }
 
+    /// The rendezvous slot of a lease key: of the live nodes, `Rendezvous.owner(of:among:)` of it should hold it.
+    static func slot(of key: String) -> Int {
+        var hash = PartitionHash()
+        hash.combine(key)
+        return Int(truncatingIfNeeded: hash.value & 0x7FFF_FFFF)
+    }
+
     /// Whether this node may evaluate the group now: it holds the group's lease and renewed it less than `ttl / 2`
     /// ago. The first call registers the group, so the next ticks compete for it. A `RuleManager` gate.
     public func mayEvaluate(file: String, group: String) -> Bool {
@@ -63,9 +70,7 @@ public final class RuleGroupLeases: Sendable {
         let now = clock()
         return groups.withLock { groups in
             guard let entry = groups[key] else {
-                var hash = PartitionHash()
-                hash.combine(key)
-                groups[key] = Group(key: key, slot: Int(truncatingIfNeeded: hash.value & 0x7FFF_FFFF), lease: Lease(ttl: ttl))
+                groups[key] = Group(key: key, slot: Self.slot(of: key), lease: Lease(ttl: ttl))
                 return false
             }
             return entry.lease.isValid(at: now)
