@@ -53,9 +53,11 @@ def test_owners_flush_to_the_shared_store_and_a_node_whose_disk_is_lost_loses_no
             for name in names:
                 first, last, epoch, ulid = name.split("-")
                 assert 1 <= int(first) <= int(last) and epoch.startswith("e") and len(ulid) == 26, name
-        exported = [line for node in nodes for line in requests.get(f"{node.api}/metrics", timeout=10).text.splitlines()
+        # The gauge is recorded at each lease tick (TTL / 6), so it may trail the flushed record by one.
+        def exported():
+            return [line for node in nodes for line in requests.get(f"{node.api}/metrics", timeout=10).text.splitlines()
                     if line.startswith("lumen_cluster_partition_flushed_sequence{")]
-        assert any(float(line.split()[-1]) > 0 for line in exported), exported
+        wait_for(lambda: any(float(line.split()[-1]) > 0 for line in exported()), timeout=LEASE_TTL * 2, interval=0.25)
         # Read once through every node: the flushed data comes from the shared blocks.
         read_once_through(nodes, runs)
 
