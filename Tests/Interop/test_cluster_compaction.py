@@ -48,7 +48,7 @@ def test_owners_compact_their_partitions_flushes_and_every_write_still_reads_onc
         levels = [json.load(open(os.path.join(shared, folder, name, block, "meta.json")))["level"]
                   for folder, names in flushes(shared).items() for name in names
                   for block in os.listdir(os.path.join(shared, folder, name))]
-        assert max(levels) > min(levels), levels
+        assert max(levels) >= 2, levels
         read_once_through(nodes, runs)
     finally:
         for node in nodes:
