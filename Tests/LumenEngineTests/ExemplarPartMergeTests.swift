@@ -18,7 +18,7 @@ struct ExemplarPartMergeTests {
             self.scratch = scratch
             readers = try sources.enumerated().map { index, series in
                 let path = scratch + "/source\(index)"
-                try BlockFile.writeDurably(ExemplarPart.encode(series, level: Zstd.cutLevel).bytes, to: path)
+                _ = try ExemplarPart.write(series, level: Zstd.cutLevel, to: path)
                 return try ExemplarPartReader(path: path)
             }
         }

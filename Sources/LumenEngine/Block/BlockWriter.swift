@@ -40,9 +40,8 @@ public struct BlockWriter: Sendable {
                     to: temporary + "/" + SpanPart.directoryName)
             }
             if contents.exemplars.contains(where: { !$0.exemplars.isEmpty }) {
-                let part = ExemplarPart.encode(contents.exemplars, level: compressionLevel)
-                try BlockFile.writeDurably(part.bytes, to: temporary + "/" + ExemplarPart.fileName)
-                meta.exemplars = part.statistics
+                meta.exemplars = try ExemplarPart.write(
+                    contents.exemplars, level: compressionLevel, to: temporary + "/" + ExemplarPart.fileName)
             }
             return meta
         }

@@ -17,25 +17,6 @@ enum PageFile {
     /// The file's first bytes.
     static func header(_ magic: [UInt8]) -> [UInt8] { magic + [version, 0, 0, 0] }
 
-    /// Builds a page file in memory (a small one: the exemplars of a head cut).
-    struct Writer {
-        private(set) var bytes: [UInt8]
-        let level: Int32
-
-        init(magic: [UInt8], level: Int32) {
-            bytes = PageFile.header(magic)
-            self.level = level
-        }
-
-        /// Compresses `page` (against `dictionary`, which a reader must then pass back) and appends it; returns its
-        /// offset, the reference an index keeps.
-        mutating func append(_ page: [UInt8], dictionary: [UInt8] = []) -> Int {
-            let offset = bytes.count
-            ChecksummedRecord.append(Zstd.compress(page, level: level, dictionary: dictionary), to: &bytes)
-            return offset
-        }
-    }
-
     /// Writes a page file front to back, each page appended to the file as it is made (`FileSystem.Appender`): memory
     /// holds a page and a bounded buffer however big the file grows. One owner at a time.
     final class FileWriter {

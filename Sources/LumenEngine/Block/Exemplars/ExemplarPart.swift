@@ -15,19 +15,21 @@ public enum ExemplarPart {
         public var exemplars = 0
     }
 
-    /// The file's bytes for `series`.
-    static func encode(_ series: [(labels: Labels, exemplars: [Exemplar])], level: Int32)
-        -> (bytes: [UInt8], statistics: Statistics)
+    /// Writes `series` as the exemplar file at `path`, which must not exist, each page appended as it is cut
+    /// (`PageFile.FileWriter`, as the merge writes it), and returns its statistics.
+    static func write(_ series: [(labels: Labels, exemplars: [Exemplar])], level: Int32, to path: String)
+        throws(BlockError) -> Statistics
     {
-        var file = PageFile.Writer(magic: magic, level: level)
+        let file = try PageFile.FileWriter(path: path, magic: magic, level: level)
         var pages = Pages()
         for entry in series.sorted(by: { $0.labels < $1.labels }) {
             if let page = pages.add(entry.labels, entry.exemplars.sorted { $0.timestamp < $1.timestamp }) {
-                _ = file.append(page)
+                _ = try file.append(page)
             }
         }
-        if let page = pages.finish() { _ = file.append(page) }
-        return (file.bytes, pages.statistics)
+        if let page = pages.finish() { _ = try file.append(page) }
+        try file.finish()
+        return pages.statistics
     }
 
     /// Cuts series, given in label order, into pages: a page ends with the series that brings it to
