@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LumenEngine
+import LumenModel
 import NIOPosix
 
 /// This process as a member of a cluster: its NATS connection, the streams and buckets (created or reused), the
@@ -22,6 +23,8 @@ public final class ClusterNode: Sendable {
     public let sharedBlocks: SharedBlockReader?
     /// With `--block-store`: each partition's flushed sequence.
     let flushedSequences: FlushedSequences?
+    /// The tenants' claims of their limits on stored state (`UsageLedger`), when limits were given.
+    let usageBucket: KeyValueBucket?
     /// Set on nodes that run rules: the rule managers' gate (`mayEvaluate`), so one node evaluates each group.
     public let ruleLeases: RuleGroupLeases?
     let leases: KeyValueBucket
@@ -35,9 +38,12 @@ public final class ClusterNode: Sendable {
     /// - Parameters:
     ///   - runsRules: whether this node loads rule files, so takes part in the rule groups' leases.
     ///   - metrics: where its publish retries, lease changes and partitions' progress are counted.
+    ///   - limits: each tenant's limits on stored state, which storage nodes enforce cluster-wide and collectors
+    ///     report (docs/cluster.md, "Limits and tenants"); nil: not enforced.
     public init(
         configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
-        metrics: ClusterMetrics = ClusterMetrics(), logger: Logger
+        metrics: ClusterMetrics = ClusterMetrics(), limits: (@Sendable (Tenant) -> ActiveLimits)? = nil,
+        logger: Logger
     ) throws {
         if let problem = configuration.problem { throw ClusterConfigurationError(message: problem) }
         self.configuration = configuration
@@ -59,7 +65,17 @@ public final class ClusterNode: Sendable {
             jetStream: jetStream, name: Self.leaseBucket, ttl: configuration.leaseTTL, replicas: replicas)
         nodes = try KeyValueBucket(
             jetStream: jetStream, name: Self.nodeBucket, ttl: configuration.leaseTTL, replicas: replicas)
-        publisher = ClusterPublisher(jetStream: jetStream, layout: layout, metrics: metrics)
+        if limits != nil {
+            usageBucket = try KeyValueBucket(
+                jetStream: jetStream, name: UsageLedger.bucketName, ttl: nil, replicas: replicas)
+        } else {
+            usageBucket = nil
+        }
+        var usage: PublishedUsage?
+        if let usageBucket, configuration.roles.contains(.collector) {
+            usage = PublishedUsage(usage: usageBucket, nodes: nodes, interval: configuration.leaseTTL / 6)
+        }
+        publisher = ClusterPublisher(jetStream: jetStream, layout: layout, metrics: metrics, usage: usage)
         let blockStore = configuration.blockStore.map { SharedBlockStore(directory: $0) }
         let partitions = layout.partitions
         sharedBlocks = blockStore.map { SharedBlockReader(store: $0, partitions: partitions, logger: logger) }
@@ -81,7 +97,10 @@ public final class ClusterNode: Sendable {
                 node: configuration.node, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
                 leaseTTL: configuration.leaseTTL, storage: storage,
                 appliedDirectory: dataDirectory + "/cluster", flushing: flushing,
-                advertiseURL: configuration.advertiseURL, logger: logger, metrics: metrics)
+                advertiseURL: configuration.advertiseURL,
+                ledger: usageBucket.flatMap { bucket in
+                    limits.map { UsageLedger(node: configuration.node, bucket: bucket, limits: $0) }
+                }, logger: logger, metrics: metrics)
             ownership?.start()
         } else {
             ownership = nil
@@ -95,6 +114,7 @@ public final class ClusterNode: Sendable {
         } else {
             ruleLeases = nil
         }
+        publisher.usage?.start()
         logger.info(
             "joined the cluster",
             metadata: [
@@ -108,7 +128,8 @@ public final class ClusterNode: Sendable {
     /// not able to place replicated streams yet (servers still joining).
     public static func start(
         configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
-        metrics: ClusterMetrics = ClusterMetrics(), logger: Logger, patience: Duration = .seconds(30)
+        metrics: ClusterMetrics = ClusterMetrics(), limits: (@Sendable (Tenant) -> ActiveLimits)? = nil,
+        logger: Logger, patience: Duration = .seconds(30)
     ) async throws -> ClusterNode {
         let deadline = ContinuousClock.now + patience
         while true {
@@ -116,7 +137,7 @@ public final class ClusterNode: Sendable {
                 return try await NIOThreadPool.singleton.runIfActive {
                     try ClusterNode(
                         configuration: configuration, storage: storage, dataDirectory: dataDirectory,
-                        runsRules: runsRules, metrics: metrics, logger: logger)
+                        runsRules: runsRules, metrics: metrics, limits: limits, logger: logger)
                 }
             } catch let error as NATSError where .now < deadline {
                 logger.info("cluster: NATS is not ready for this node yet (\(error)); retrying")
@@ -197,6 +218,7 @@ public final class ClusterNode: Sendable {
     /// pending publishes, closes the connection.
     public func shutdown() async {
         await publisher.shutdown()
+        try? await NIOThreadPool.singleton.runIfActive { [publisher] in publisher.usage?.stop() }
         // Giving the leases up waits for the appliers' fetches: off Swift's cooperative pool.
         try? await NIOThreadPool.singleton.runIfActive { [self] in
             ruleLeases?.stop()
@@ -204,6 +226,7 @@ public final class ClusterNode: Sendable {
         }
         leases.close()
         nodes.close()
+        usageBucket?.close()
         jetStream.close()
     }
 }

@@ -5,8 +5,9 @@ import LumenModel
 /// what they refuse is never stored, and one client's clock cannot block another's writes.
 extension Storage {
     /// Removes samples, exemplars, log records and spans (by start time) more than `futureWindow` ahead of
-    /// the clock, counting them in `report`.
-    func dropTooNew(_ batch: inout Batch, report: inout AppendReport) {
+    /// the clock, counting them in `report`. A cluster's collectors apply it before publishing, so their clients hear
+    /// of it as a single node's do.
+    public func dropTooNew(_ batch: inout Batch, report: inout AppendReport) {
         let latestAccepted = latestAcceptedTime
         let tooNew: (Int64) -> Bool = { $0 > latestAccepted }
         // Looked for before removing, as removing copies arrays shared with the caller's batch.

@@ -12,7 +12,7 @@ struct TraceExportService: Opentelemetry_Proto_Collector_Trace_V1_TraceService.S
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse> {
         let outcome = try await export.ingest(request) { OTLPDecoder.traces($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-        if outcome.rejected > 0 {
+        if outcome.rejected > 0 || !outcome.messages.isEmpty {  // a warning rejects nothing (OTLP's convention)
             response.partialSuccess.rejectedSpans = Int64(outcome.rejected)
             response.partialSuccess.errorMessage = outcome.message
         }
@@ -29,7 +29,7 @@ struct MetricsExportService: Opentelemetry_Proto_Collector_Metrics_V1_MetricsSer
     ) async throws -> ServerResponse<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse> {
         let outcome = try await export.ingest(request) { OTLPDecoder.metrics($0, tenant: $1) }
         var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-        if outcome.rejected > 0 {
+        if outcome.rejected > 0 || !outcome.messages.isEmpty {  // a warning rejects nothing (OTLP's convention)
             response.partialSuccess.rejectedDataPoints = Int64(outcome.rejected)
             response.partialSuccess.errorMessage = outcome.message
         }
@@ -48,7 +48,7 @@ struct LogsExportService: Opentelemetry_Proto_Collector_Logs_V1_LogsService.Serv
             OTLPDecoder.logs($0, tenant: $1, receivedAt: Timestamp.now())
         }
         var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
-        if outcome.rejected > 0 {
+        if outcome.rejected > 0 || !outcome.messages.isEmpty {  // a warning rejects nothing (OTLP's convention)
             response.partialSuccess.rejectedLogRecords = Int64(outcome.rejected)
             response.partialSuccess.errorMessage = outcome.message
         }

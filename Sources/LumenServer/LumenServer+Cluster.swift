@@ -1,6 +1,7 @@
 import Logging
 import LumenCluster
 import LumenEngine
+import LumenModel
 import LumenRules
 
 extension LumenServer {
@@ -17,7 +18,17 @@ extension LumenServer {
         return try await ClusterNode.start(
             configuration: cluster, storage: cluster.roles.contains(.storage) ? storage : nil,
             dataDirectory: configuration.dataDirectory, runsRules: !configuration.rules.isEmpty,
-            metrics: ClusterMetrics(factory: telemetry.factory), logger: logger)
+            metrics: ClusterMetrics(factory: telemetry.factory), limits: activeLimits(configuration.limits),
+            logger: logger)
+    }
+
+    /// The limits the partitions' owners enforce cluster-wide, as each tenant's configuration sets them.
+    static func activeLimits(_ limits: TenantLimits) -> @Sendable (Tenant) -> ActiveLimits {
+        { tenant in
+            let tenantLimits = limits.limits(for: tenant)
+            return ActiveLimits(
+                maxActiveSeries: tenantLimits.maxActiveSeries, maxActiveLogStreams: tenantLimits.maxActiveLogStreams)
+        }
     }
 
     /// What a clustered node without the collector role answers a client's write.

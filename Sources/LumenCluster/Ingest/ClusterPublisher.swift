@@ -14,14 +14,18 @@ public final class ClusterPublisher: Sendable {
     let policy: PublishRetryPolicy
     let maxMessageBytes: Int
     let metrics: ClusterMetrics
+    /// Every tenant's cluster-wide usage as the storage nodes claimed it, for the collector's answers; nil: unknown.
+    public let usage: PublishedUsage?
     /// `js_PublishMsgAsync` may stall while too many publishes are in flight: it runs here, off Swift's pool.
     private let submitter: NIOThreadPool
 
     public init(
         jetStream: JetStream, layout: StreamLayout, policy: PublishRetryPolicy = PublishRetryPolicy(),
-        maxMessageBytes: Int = ClusterPublisher.defaultMaxMessageBytes, metrics: ClusterMetrics = ClusterMetrics()
+        maxMessageBytes: Int = ClusterPublisher.defaultMaxMessageBytes, metrics: ClusterMetrics = ClusterMetrics(),
+        usage: PublishedUsage? = nil
     ) {
         self.metrics = metrics
+        self.usage = usage
         self.jetStream = jetStream
         self.layout = layout
         partitioner = Partitioner(count: layout.partitions)

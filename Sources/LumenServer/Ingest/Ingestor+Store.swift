@@ -14,8 +14,14 @@ extension Ingestor {
     /// collector, JetStream (`ClusterPublisher`; the partitions' owners apply it). Either way, durable on return.
     func store(_ batch: Batch) async throws(StoreFailure) -> AppendReport {
         if let publisher {
+            // The future window holds at the edge, so the client hears of it as on one node (the owner checks again).
+            var kept = batch
+            var dropped = AppendReport()
+            storage.dropTooNew(&kept, report: &dropped)
             do {
-                return try await publisher.append(batch)
+                var report = try await publisher.append(kept)
+                report += dropped
+                return report
             } catch {
                 throw StoreFailure(
                     reason: "cluster",

@@ -66,14 +66,17 @@ public final class Ingestor: Sendable {
         metadata.record(batch.metadata, tenant: batch.tenant)
 
         let tenantLimits = limits.limits(for: batch.tenant)
-        let activeSeries = batch.series.isEmpty ? 0 : storage.head.seriesCount(batch.tenant)
+        // On a cluster's collector the local head holds none of the partitions: their owners enforce the limits on
+        // stored state (`clusterUsageWarnings`; docs/cluster.md, "Limits and tenants").
+        let local = publisher == nil
+        let activeSeries = batch.series.isEmpty || !local ? 0 : storage.head.seriesCount(batch.tenant)
         // Which series are new matters only if the batch could pass the limit with them. Usually it cannot, and
         // looking up every series of every request showed in profiles.
-        let newSeries = activeSeries + batch.series.count <= tenantLimits.maxActiveSeries
+        let newSeries = activeSeries + batch.series.count <= tenantLimits.maxActiveSeries || !local
             ? [] : storage.head.newSeries(batch.tenant, among: batch.series.map(\.labels))
         // The same for log streams: a batch can add at most one stream per line.
-        let activeLogStreams = batch.logs.isEmpty ? 0 : storage.head.logStreamCount(batch.tenant)
-        let newLogStreams = activeLogStreams + batch.logs.count <= tenantLimits.maxActiveLogStreams
+        let activeLogStreams = batch.logs.isEmpty || !local ? 0 : storage.head.logStreamCount(batch.tenant)
+        let newLogStreams = activeLogStreams + batch.logs.count <= tenantLimits.maxActiveLogStreams || !local
             ? [] : storage.head.newLogStreams(batch.tenant, among: Set(batch.logs.map(\.streamLabels)))
         let (kept, violations) = LimitEnforcer.enforce(
             batch, limits: tenantLimits, activeSeries: activeSeries, newSeries: newSeries,
@@ -85,6 +88,7 @@ public final class Ingestor: Sendable {
             telemetry.rejected(violation.count, protocol: protocolName, signal: violation.signal.rawValue,
                 reason: violation.limit)
         }
+        outcome.messages += clusterUsageWarnings(kept, limits: tenantLimits)
 
         let report: AppendReport
         do {
