@@ -2,6 +2,7 @@ import Foundation
 import LumenCluster
 import LumenEngine
 import LumenModel
+import Synchronization
 import Testing
 
 /// The whole write path on a real nats-server: a collector's batch split by partition and published; storage-node
@@ -10,19 +11,21 @@ import Testing
 struct ClusterApplyTests {
     let layout = StreamLayout(partitions: 6, streams: 2)
 
-    static func batch(traces: Int, tenant: Tenant = Tenant("shop")!) -> Batch {
+    /// Spans of traces `round`.1…, a log record each under its trace, a series each: distinct from any other round's.
+    static func batch(traces: Int, round: UInt64 = 7, tenant: Tenant = Tenant("shop")!) -> Batch {
         let now = Int64(Date().timeIntervalSince1970) * 1_000_000_000
         let resource = Resource(attributes: [Attribute("service.name", .string("cart"))])
         var batch = Batch(tenant: tenant)
         for index in 0..<traces {
-            let trace = TraceID(high: 7, low: UInt64(index + 1))
+            let trace = TraceID(high: round, low: UInt64(index + 1))
             batch.spans.append(Span(
                 traceID: trace, spanID: SpanID(UInt64(index + 1)), name: "GET /cart", kind: .server,
                 startTime: now + Int64(index), endTime: now + Int64(index) + 1_000, resource: resource))
             batch.logs.append(LogRecord(
-                time: now + Int64(index), body: .string("loaded cart \(index)"), traceID: trace, resource: resource))
+                time: now + Int64(index), body: .string("loaded cart \(round).\(index)"), traceID: trace,
+                resource: resource))
             batch.series.append(TimeSeries(
-                labels: Labels([Label("__name__", "carts_total"), Label("cart", String(index))]),
+                labels: Labels([Label("__name__", "carts_total"), Label("cart", "\(round).\(index)")]),
                 samples: [Sample(timestamp: now, value: Double(index))]))
         }
         return batch
@@ -50,6 +53,12 @@ struct ClusterApplyTests {
             appliers.append(applier)
         }
         return appliers
+    }
+
+    /// Stops appliers and waits for them, off Swift's cooperative pool: a stop waits for the applier's append in
+    /// progress, which runs on that pool.
+    static func stop(_ appliers: [PartitionApplier]) async {
+        await ClusterTestSupport.offPool { appliers.forEach { $0.stop() } }
     }
 
     @Test func aBatchSplitByPartitionIsAppliedExactlyOnceEvenWhenPublishedTwice() async throws {
@@ -80,7 +89,7 @@ struct ClusterApplyTests {
         }
         // Caught up: the next fetch finds nothing, so each partition's lag (what `/metrics` shows) is 0.
         let caughtUp = await ClusterTestSupport.eventually { appliers.allSatisfy { $0.progress.pending == 0 } }
-        appliers.forEach { $0.stop() }
+        await Self.stop(appliers)
         #expect(caughtUp, "\(appliers.map(\.progress.pending))")
         #expect(applied, "\(appliers.map(\.progress))")
         #expect(appliers.reduce(0) { $0 + $1.progress.appliedMessages } == receipts.count)
@@ -97,7 +106,7 @@ struct ClusterApplyTests {
         let resumed = try applyAll(jetStream, storage: reopened, directory: directory + "/cluster", epoch: 2)
         #expect(await ClusterTestSupport.eventually { resumed.allSatisfy { $0.progress.state == .active } })
         try await Task.sleep(for: .milliseconds(300))  // a few empty fetches
-        resumed.forEach { $0.stop() }
+        await Self.stop(resumed)
         #expect(resumed.allSatisfy { $0.progress.appliedMessages == 0 })
         #expect(zip(resumed, appliers).allSatisfy { $0.progress.appliedSequence == $1.progress.appliedSequence })
         let again = reopened.head.statistics
@@ -122,8 +131,60 @@ struct ClusterApplyTests {
         ) { false }
         applier.start()
         #expect(await ClusterTestSupport.eventually { applier.progress.state == .fenced })
-        applier.stop()
+        await Self.stop([applier])
         #expect(storage.head.statistics.spans == 0 && applier.progress.appliedMessages == 0)
+    }
+
+    /// The lease lapses while a fetch is being appended (the check before the append passes, the one before the
+    /// acknowledgement does not): what was appended is recorded as applied all the same, so the applier of the
+    /// partition's next lease on this node starts after it, and the store holds every item once.
+    @Test func anApplierFencedAfterItsAppendRecordsWhatItAppended() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try createStreams(jetStream)
+        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
+        var receipts: [ClusterPublisher.Receipt] = []
+        var published: [String] = []
+        let partitioner = Partitioner(count: layout.partitions)
+        for round in 1...5 {
+            let batch = Self.batch(traces: 12, round: UInt64(round))
+            receipts += try await publisher.publish(batch)
+            published += batch.spans.filter { partitioner.partition(of: $0, tenant: batch.tenant) == 0 }
+                .map { "\($0.traceID.high).\($0.traceID.low).\($0.spanID)" }
+        }
+        await publisher.shutdown()
+        let last = try #require(receipts.filter { $0.partition == 0 }.map(\.sequence).max())
+        #expect(!published.isEmpty)
+
+        let directory = ClusterTestSupport.scratch("fenced-append")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        // Two checks pass: the loop's, and the one before the first append; the lease has lapsed after that.
+        let lease = LapsingLease(validFor: 2)
+        let record = try AppliedBatches(directory: directory + "/cluster", partition: 0)
+        let fenced = PartitionApplier(
+            partition: 0, epoch: 1, layout: layout, jetStream: jetStream, storage: storage, applied: record,
+            logger: ClusterTestSupport.quietLogger
+        ) { lease.check() }
+        fenced.start()
+        #expect(await ClusterTestSupport.eventually { fenced.progress.state == .fenced })
+        await Self.stop([fenced])
+        try record.close()
+        #expect(fenced.progress.appliedMessages > 0, "the fetch was appended")
+
+        // The partition's next lease on this node: it resumes after what the store holds.
+        let next = PartitionApplier(
+            partition: 0, epoch: 2, layout: layout, jetStream: jetStream, storage: storage,
+            applied: try AppliedBatches(directory: directory + "/cluster", partition: 0),
+            fetchWait: .milliseconds(100), logger: ClusterTestSupport.quietLogger) { true }
+        next.start()
+        #expect(await ClusterTestSupport.eventually { next.progress.appliedSequence >= last })
+        await Self.stop([next])
+        try storage.close()
+        let raw = try ClusterTestSupport.rawItems(ofStore: directory + "/data")
+        #expect(raw.spans.sorted() == published.sorted())
+        #expect(raw.logs.count == Set(raw.logs).count && raw.samples.count == Set(raw.samples).count)
     }
 
     @Test func publishingPastTheRetryBudgetFailsWithRetryAfter() async throws {
@@ -158,4 +219,14 @@ struct ClusterApplyTests {
         let decoded = try messages.map { try BatchRecord.decode($0.payload) }
         #expect(decoded.reduce(0) { $0 + $1.spans.count } == 200 && decoded.reduce(0) { $0 + $1.logs.count } == 200)
     }
+}
+
+/// A lease valid for its first `valid` checks only.
+final class LapsingLease: Sendable {
+    private let checks = Atomic<Int>(0)
+    let valid: Int
+
+    init(validFor valid: Int) { self.valid = valid }
+
+    func check() -> Bool { checks.add(1, ordering: .sequentiallyConsistent).newValue <= valid }
 }

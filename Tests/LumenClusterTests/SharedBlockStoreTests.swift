@@ -12,50 +12,6 @@ struct SharedBlockStoreTests {
     let layout = StreamLayout(partitions: 6, streams: 2)
     let tenant = Tenant("shop")!
 
-    /// A storage node's partition ownership with a shared block store, its own data directory and NATS handles.
-    final class Node: @unchecked Sendable {
-        let jetStream: JetStream
-        let storage: Storage
-        let ownership: PartitionOwnership
-
-        init(
-            _ name: String, server: String, layout: StreamLayout, dataDirectory: String, blockStore: String,
-            flushInterval: Duration
-        ) throws {
-            jetStream = try ClusterTestSupport.jetStream([server], name: name)
-            let logger = ClusterTestSupport.quietLogger
-            storage = try Storage(directory: dataDirectory + "/store", logger: logger)
-            let leases = try KeyValueBucket(jetStream: jetStream, name: "lumen-leases", ttl: .seconds(2), replicas: 1)
-            let nodes = try KeyValueBucket(jetStream: jetStream, name: "lumen-nodes", ttl: .seconds(2), replicas: 1)
-            let flushed = try KeyValueBucket(
-                jetStream: jetStream, name: FlushedSequences.bucketName, ttl: nil, replicas: 1)
-            ownership = PartitionOwnership(
-                node: name, layout: layout, jetStream: jetStream, leases: leases, nodes: nodes,
-                leaseTTL: .seconds(2), storage: storage, appliedDirectory: dataDirectory + "/cluster",
-                flushing: PartitionFlushing(
-                    blocks: SharedBlockStore(directory: blockStore), sequences: FlushedSequences(bucket: flushed),
-                    dataDirectory: dataDirectory, options: StorageOptions(), flushInterval: flushInterval,
-                    linger: .seconds(1)),
-                logger: logger)
-            ownership.start()
-        }
-
-        var applied: Int { ownership.heldPartitions.values.reduce(0) { $0 + $1.progress.appliedMessages } }
-
-        /// Stops it; without `flushing`, leaving its partitions' unflushed tails behind as a crash would. On a
-        /// thread of its own: the appliers it waits for need Swift's cooperative pool for their appends and flushes.
-        func stop(flushing: Bool = true) async {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread {
-                    self.ownership.stop(flushing: flushing)
-                    try? self.storage.close()
-                    self.jetStream.close()
-                    continuation.resume()
-                }.start()
-            }
-        }
-    }
-
     func createStreams(_ jetStream: JetStream) throws {
         for (index, name) in layout.streamNames.enumerated() {
             try jetStream.createOrReuseStream(StreamConfiguration(
@@ -145,7 +101,7 @@ struct SharedBlockStoreTests {
 
         // Node A flushes every second: round 1's partitions land in the shared store, their sequences in KV.
         let first = try await publisher.publish(batch(round: 1, traces: 30))
-        var a = try Node(
+        var a = try ClusterTestNode(
             "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
             flushInterval: .seconds(1))
         #expect(try await ClusterTestSupport.eventually(within: .seconds(30)) {
@@ -161,7 +117,7 @@ struct SharedBlockStoreTests {
 
         // A again on its disk, flushing only after an hour: round 2 is applied to its partition stores, not flushed.
         let second = try await publisher.publish(batch(round: 2, traces: 30))
-        a = try Node(
+        a = try ClusterTestNode(
             "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
             flushInterval: .seconds(3600))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { a.applied == second.count })
@@ -170,7 +126,7 @@ struct SharedBlockStoreTests {
 
         // A's disk is lost; B starts on an empty one: it resumes after the flushed sequences (applies round 2 only)
         // and flushes; every span is in the shared blocks once.
-        let b = try Node(
+        let b = try ClusterTestNode(
             "node-b", server: server.url, layout: layout, dataDirectory: directory + "/b", blockStore: shared.directory,
             flushInterval: .seconds(1))
         #expect(try await ClusterTestSupport.eventually(within: .seconds(30)) {
@@ -183,7 +139,7 @@ struct SharedBlockStoreTests {
         // A comes back on the disk it had (round 2 applied, never flushed by it) beside B: for the partitions it
         // wins back it discards that (B flushed it) and resumes after the flushed sequences. Round 3 is applied
         // once, and the shared blocks hold every span once.
-        let returning = try Node(
+        let returning = try ClusterTestNode(
             "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
             flushInterval: .seconds(1))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) {
@@ -217,16 +173,14 @@ struct SharedBlockStoreTests {
         let (server, sequences, directory, shared, publisher) = (
             fixture.server, fixture.sequences, fixture.directory, fixture.shared, fixture.publisher
         )
-        let node = try Node(
+        let node = try ClusterTestNode(
             "node-a", server: server.url, layout: layout, dataDirectory: directory + "/a", blockStore: shared.directory,
             flushInterval: .seconds(3600))
 
         let first = try await publisher.publish(batch(round: 1, traces: 30))
         #expect(await ClusterTestSupport.eventually(within: .seconds(30)) { node.applied == first.count })
         #expect(try spansInSharedBlocks(shared).isEmpty)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread { continuation.resume(with: Result { try node.ownership.flushHeld(timeout: .seconds(20)) }) }.start()
-        }
+        try await ClusterTestSupport.offPool { try node.ownership.flushHeld(timeout: .seconds(20)) }
         #expect(try flushedThrough(lastSequences(first), sequences))
         #expect(try spansInSharedBlocks(shared).count == 30)
 

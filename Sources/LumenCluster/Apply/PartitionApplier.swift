@@ -11,7 +11,9 @@ import Synchronization
 /// head), record them as applied, then acknowledge them.
 ///
 /// Fencing: before appending and before acknowledging it asks `mayApply` (the lease is still valid); once that
-/// says no, it stops without acknowledging, so the next owner receives those messages.
+/// says no, it stops without acknowledging, so the next owner receives those messages. What it did append is
+/// recorded as applied all the same, so the store and its record agree: a partition that returns to this node
+/// resumes exactly after what its store holds.
 ///
 /// With a shared block store its thread is the only one that appends to the partition's store and flushes it
 /// (`PartitionStore`'s contract): others ask it to flush (`requestFlush`, `requestStop(flushingFirst:)`) and it does so
@@ -46,8 +48,6 @@ public final class PartitionApplier: Sendable {
     /// due, or at once with `now` (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be
     /// committed.
     private let flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)?
-    /// The tenants' limits on stored state, enforced before each append (`TenantLimiter`); nil: none.
-    private let limiter: TenantLimiter?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     /// Whether the loop flushes once more before it ends (a partition given up).
@@ -64,9 +64,8 @@ public final class PartitionApplier: Sendable {
         partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
         applied: AppliedBatches, startAfter: UInt64 = 0, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500),
         logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)? = nil,
-        limiter: TenantLimiter? = nil, mayApply: @escaping @Sendable () -> Bool
+        mayApply: @escaping @Sendable () -> Bool
     ) {
-        self.limiter = limiter
         self.partition = partition
         self.epoch = epoch
         self.layout = layout
@@ -243,10 +242,20 @@ public final class PartitionApplier: Sendable {
         if state == .fenced { logger.warning("partition \(partition) epoch \(epoch): lease no longer valid, stopped") }
     }
 
+    /// Consecutive new messages of one tenant: their batches merged, appended in one go, then recorded as applied.
+    private struct Run {
+        var batch: Batch?
+        var messages: [(sequence: UInt64, id: String)] = []
+    }
+
     /// Applies one fetch: the new messages' batches, merged per tenant in stream order, in one append each.
+    ///
+    /// Each run is recorded as applied right after its append, whether or not the lease is still valid then: the
+    /// record says what the local store holds (the lease fences the append, not the bookkeeping after it). A run
+    /// appended but not recorded would be applied again when the partition returns to this node — the store
+    /// would hold it twice.
     private func apply(_ messages: [FetchedMessage]) throws {
-        var fresh: [(sequence: UInt64, id: String)] = []
-        var batches: [Batch] = []
+        var runs: [Run] = []
         var seen: Set<String> = []
         var duplicates = 0
         var highest: UInt64 = 0
@@ -258,49 +267,41 @@ public final class PartitionApplier: Sendable {
                     duplicates += 1
                     continue
                 }
-                fresh.append((message.streamSequence, id))
                 do {
                     let batch = try BatchRecord.decode(message.payload)
-                    if let last = batches.indices.last, batches[last].tenant == batch.tenant {
-                        batches[last].spans += batch.spans
-                        batches[last].logs += batch.logs
-                        batches[last].series += batch.series
+                    if let last = runs.indices.last, runs[last].batch?.tenant == batch.tenant {
+                        runs[last].batch?.spans += batch.spans
+                        runs[last].batch?.logs += batch.logs
+                        runs[last].batch?.series += batch.series
                     } else {
-                        batches.append(batch)
+                        runs.append(Run(batch: batch))
                     }
                 } catch {
                     // Not a batch record this build reads: skipped (and acknowledged), never retried forever.
                     logger.error("partition \(partition): skipping message \(message.streamSequence): \(error)")
+                    if runs.isEmpty { runs.append(Run(batch: nil)) }
                 }
+                runs[runs.count - 1].messages.append((message.streamSequence, id))
             }
         }
-        for batch in batches {
+        for run in runs {
             guard mayApply() else { throw ApplyStop.fenced }
-            try append(batch)
+            if let batch = run.batch { try append(batch) }
+            try applied.withLock { try $0.record(run.messages) }
+            progressState.withLock { $0.appliedMessages += run.messages.count }
         }
         guard mayApply() else { throw ApplyStop.fenced }
-        try applied.withLock { try $0.record(fresh) }
         for message in messages { try? message.acknowledge() }
         progressState.withLock {
             $0.appliedSequence = max($0.appliedSequence, highest)
             $0.pending = messages.last?.pending
-            $0.appliedMessages += fresh.count
             $0.duplicateMessages += duplicates
         }
     }
 
-    /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here. With a limiter, the
-    /// batch goes without the new series and streams over its tenant's limits, and what the store dropped is counted.
+    /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here.
     private func append(_ batch: Batch) throws {
         let storage = self.storage
-        guard let limiter else { return try waitForTask { _ = try await storage.append(batch) } }
-        let admission = try limiter.admit(batch, into: storage)
-        let report = Mutex<AppendReport?>(nil)
-        defer { limiter.appended(admission, report: report.withLock { $0 }) }
-        let kept = admission.batch
-        try waitForTask { [kept] in
-            let appended = try await storage.append(kept)
-            report.withLock { $0 = appended }
-        }
+        try waitForTask { try await storage.append(batch) }
     }
 }

@@ -8,8 +8,8 @@ extension PartitionOwnership {
         for (partition, epoch) in storedPartitions.sorted(by: { $0.key < $1.key }) {
             do {
                 try maintenance.maintain(partition: partition, epoch: epoch, now: now) { [self] in
-                    guard mayApply(partition), let record = try sequences.record(ofPartition: partition),
-                        record.epoch == epoch, mayApply(partition)
+                    guard mayApply(partition, epoch: epoch), let record = try sequences.record(ofPartition: partition),
+                        record.epoch == epoch, mayApply(partition, epoch: epoch)
                     else { return nil }
                     return record.sequence
                 }

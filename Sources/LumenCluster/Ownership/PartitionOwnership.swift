@@ -27,8 +27,6 @@ public final class PartitionOwnership: Sendable {
     let flushing: PartitionFlushing?
     /// With a shared block store: the upkeep of the held partitions' flushes there.
     let maintenance: SharedMaintenance?
-    /// The tenants' limits on stored state, claimed cluster-wide (`UsageLedger`); nil: not enforced.
-    let ledger: UsageLedger?
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
@@ -40,6 +38,9 @@ public final class PartitionOwnership: Sendable {
     private struct Held {
         var lease: Lease
         var applier: PartitionApplier
+        /// What the applier recorded as applied (the partition store's, with a shared block store): closed once the
+        /// applier has stopped.
+        var applied: AppliedBatches
         var store: PartitionStore?
         /// Set while the partition is given up (`giveUp`): its applier's last flush, under a lease still renewed.
         var givingUpSince: ContinuousClock.Instant?
@@ -54,17 +55,17 @@ public final class PartitionOwnership: Sendable {
     private let held = Mutex<[Int: Held]>([:])
     private let ticks = Mutex<TickingThread?>(nil)
     private let liveNodes = Mutex<[String]>([])
-    /// Partitions whose store is still being closed (its applier stopping): not acquired again until it is.
+    /// Partitions whose applier is still stopping (then its applied record and store are closed): not acquired again
+    /// until it has, so two appliers never write one partition's record or store at once.
     private let closing = Mutex<Set<Int>>([])
 
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
         leaseTTL: Duration, storage: Storage, appliedDirectory: String, flushing: PartitionFlushing? = nil,
-        advertiseURL: String? = nil, ledger: UsageLedger? = nil, logger: Logger,
-        metrics: ClusterMetrics = ClusterMetrics(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        advertiseURL: String? = nil, logger: Logger, metrics: ClusterMetrics = ClusterMetrics(),
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.metrics = metrics
-        self.ledger = ledger
         announcement = Array((advertiseURL ?? "storage").utf8)
         self.node = node
         self.layout = layout
@@ -110,7 +111,7 @@ public final class PartitionOwnership: Sendable {
         let appliers = held.withLock { $0.values.map(\.applier) }
         for partition in held.withLock({ Array($0.keys) }) { release(partition) }
         for applier in appliers { applier.stop() }
-        while !closing.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }  // the stores' closing
+        while !closing.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }  // the appliers' stopping
         try? nodes.delete(Self.nodeKeyPrefix + node)
     }
 
@@ -133,10 +134,14 @@ public final class PartitionOwnership: Sendable {
         held.withLock { $0.mapValues { ($0.lease.epoch ?? 0, $0.applier.progress) } }
     }
 
-    /// Whether this node may apply `partition` now (its lease is held and fresh).
-    func mayApply(_ partition: Int) -> Bool {
+    /// Whether this node may apply `partition` now (its lease is held and fresh) — with `epoch`, under that epoch
+    /// only, so an applier of an earlier lease never passes for one of the partition's later leases here.
+    func mayApply(_ partition: Int, epoch: UInt64? = nil) -> Bool {
         let now = clock()
-        return held.withLock { $0[partition]?.lease.isValid(at: now) ?? false }
+        return held.withLock { held in
+            guard let lease = held[partition]?.lease, epoch == nil || lease.epoch == epoch else { return false }
+            return lease.isValid(at: now)
+        }
     }
 
     func tick() {
@@ -171,7 +176,6 @@ public final class PartitionOwnership: Sendable {
             }
         }
         recordProgress()
-        refreshClaims()
     }
 
     /// The held partitions' progress, for `/metrics`.
@@ -187,7 +191,7 @@ public final class PartitionOwnership: Sendable {
     }
 
     private func acquire(_ partition: Int) {
-        if closing.withLock({ $0.contains(partition) }) { return }  // its last store is closing: next tick
+        if closing.withLock({ $0.contains(partition) }) { return }  // its last applier is stopping: next tick
         let key = OwnershipRecord.key(ofPartition: partition)
         let sentAt = clock()
         guard let revision = try? leases.create(key, value: OwnershipRecord(node: node, epoch: 0).bytes) else {
@@ -202,8 +206,9 @@ public final class PartitionOwnership: Sendable {
             lease.renewed(revision: renewed, sentAt: sentAt)
         }
         do {
-            let mayApply: @Sendable () -> Bool = { [weak self] in self?.mayApply(partition) ?? false }
+            let mayApply: @Sendable () -> Bool = { [weak self] in self?.mayApply(partition, epoch: revision) ?? false }
             let applier: PartitionApplier
+            let applied: AppliedBatches
             var store: PartitionStore?
             if let flushing {
                 guard let opened = try flushing.open(partition: partition, epoch: revision, logger: logger) else {
@@ -212,6 +217,7 @@ public final class PartitionOwnership: Sendable {
                     return
                 }
                 store = opened
+                applied = opened.applied
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream,
                     storage: opened.storage, applied: opened.applied, startAfter: opened.startAfter, logger: logger,
@@ -219,14 +225,14 @@ public final class PartitionOwnership: Sendable {
                         now
                             ? try opened.flush(appliedThrough: through, mayApply: mayApply)
                             : try opened.flushIfDue(appliedThrough: through, mayApply: mayApply)
-                    }, limiter: limiter(), mayApply: mayApply)
+                    }, mayApply: mayApply)
             } else {
+                applied = try AppliedBatches(directory: appliedDirectory, partition: partition)
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
-                    applied: try AppliedBatches(directory: appliedDirectory, partition: partition), logger: logger,
-                    limiter: limiter(), mayApply: mayApply)
+                    applied: applied, logger: logger, mayApply: mayApply)
             }
-            held.withLock { $0[partition] = Held(lease: lease, applier: applier, store: store) }
+            held.withLock { $0[partition] = Held(lease: lease, applier: applier, applied: applied, store: store) }
             applier.start()
             metrics.leaseAcquired("partition")
             logger.info("cluster: acquired partition \(partition), epoch \(revision)")
@@ -280,18 +286,23 @@ public final class PartitionOwnership: Sendable {
         metrics.partitionLeft(partition)
     }
 
-    /// Asks the applier to stop, without waiting; a partition store is closed once it has (on a thread of its
-    /// own), and the partition is not acquired again before.
+    /// Asks the applier to stop, without waiting; its applied record (and partition store) are closed once it has,
+    /// on a thread of its own, and the partition is not acquired again before: an applier of the next lease starts
+    /// from the record as the last one left it.
     private func stopApplying(_ current: Held) {
         current.applier.requestStop()
-        guard let store = current.store else { return }
-        closing.withLock { _ = $0.insert(store.partition) }
+        let partition = current.applier.partition
+        closing.withLock { _ = $0.insert(partition) }
         let thread = Thread { [self] in
             current.applier.stop()
-            store.close()
-            closing.withLock { _ = $0.remove(store.partition) }
+            if let store = current.store {
+                store.close()
+            } else {
+                try? current.applied.close()
+            }
+            closing.withLock { _ = $0.remove(partition) }
         }
-        thread.name = "lumen-close-p\(store.partition)"
+        thread.name = "lumen-close-p\(partition)"
         thread.start()
     }
 
