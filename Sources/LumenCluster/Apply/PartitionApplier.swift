@@ -48,6 +48,8 @@ public final class PartitionApplier: Sendable {
     /// due, or at once with `now` (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be
     /// committed.
     private let flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)?
+    /// The tenants' limits on stored state, enforced before each append (`TenantLimiter`); nil: none.
+    private let limiter: TenantLimiter?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     /// Whether the loop flushes once more before it ends (a partition given up).
@@ -64,8 +66,9 @@ public final class PartitionApplier: Sendable {
         partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
         applied: AppliedBatches, startAfter: UInt64 = 0, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500),
         logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)? = nil,
-        mayApply: @escaping @Sendable () -> Bool
+        limiter: TenantLimiter? = nil, mayApply: @escaping @Sendable () -> Bool
     ) {
+        self.limiter = limiter
         self.partition = partition
         self.epoch = epoch
         self.layout = layout
@@ -299,9 +302,18 @@ public final class PartitionApplier: Sendable {
         }
     }
 
-    /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here.
+    /// `Storage.append` is async; this thread is not on Swift's pool, so it waits for it here. With a limiter, the
+    /// batch goes without the new series and streams over its tenant's limits, and what the store dropped is counted.
     private func append(_ batch: Batch) throws {
         let storage = self.storage
-        try waitForTask { try await storage.append(batch) }
+        guard let limiter else { return try waitForTask { _ = try await storage.append(batch) } }
+        let admission = try limiter.admit(batch, into: storage)
+        let report = Mutex<AppendReport?>(nil)
+        defer { limiter.appended(admission, report: report.withLock { $0 }) }
+        let kept = admission.batch
+        try waitForTask { [kept] in
+            let appended = try await storage.append(kept)
+            report.withLock { $0 = appended }
+        }
     }
 }

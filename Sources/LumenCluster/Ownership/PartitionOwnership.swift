@@ -27,6 +27,8 @@ public final class PartitionOwnership: Sendable {
     let flushing: PartitionFlushing?
     /// With a shared block store: the upkeep of the held partitions' flushes there.
     let maintenance: SharedMaintenance?
+    /// The tenants' limits on stored state, claimed cluster-wide (`UsageLedger`); nil: not enforced.
+    let ledger: UsageLedger?
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
@@ -62,10 +64,11 @@ public final class PartitionOwnership: Sendable {
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
         leaseTTL: Duration, storage: Storage, appliedDirectory: String, flushing: PartitionFlushing? = nil,
-        advertiseURL: String? = nil, logger: Logger, metrics: ClusterMetrics = ClusterMetrics(),
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        advertiseURL: String? = nil, ledger: UsageLedger? = nil, logger: Logger,
+        metrics: ClusterMetrics = ClusterMetrics(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.metrics = metrics
+        self.ledger = ledger
         announcement = Array((advertiseURL ?? "storage").utf8)
         self.node = node
         self.layout = layout
@@ -176,6 +179,7 @@ public final class PartitionOwnership: Sendable {
             }
         }
         recordProgress()
+        refreshClaims()
     }
 
     /// The held partitions' progress, for `/metrics`.
@@ -225,12 +229,12 @@ public final class PartitionOwnership: Sendable {
                         now
                             ? try opened.flush(appliedThrough: through, mayApply: mayApply)
                             : try opened.flushIfDue(appliedThrough: through, mayApply: mayApply)
-                    }, mayApply: mayApply)
+                    }, limiter: limiter(), mayApply: mayApply)
             } else {
                 applied = try AppliedBatches(directory: appliedDirectory, partition: partition)
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
-                    applied: applied, logger: logger, mayApply: mayApply)
+                    applied: applied, logger: logger, limiter: limiter(), mayApply: mayApply)
             }
             held.withLock { $0[partition] = Held(lease: lease, applier: applier, applied: applied, store: store) }
             applier.start()
