@@ -78,10 +78,15 @@ struct ClusterReadsTests {
         let sequence = try #require(try a.jetStream.streamState(a.layout.stream(ofPartition: partition))?.lastSequence)
         let (owner, other) = owners.owners["a"]!.partitions.contains(partition) ? (a, b) : (b, a)
         let ownerStorage = owner === a ? storageA : storageB
-        let met = ReadBarrier(node: owner).wait(for: [partition: sequence], until: .now + .seconds(10)) { false }
+        // The barriers wait off Swift's cooperative pool: the appliers they wait for append on it.
+        let met = await ClusterTestSupport.offPool {
+            ReadBarrier(node: owner).wait(for: [partition: sequence], until: .now + .seconds(10)) { false }
+        }
         #expect(met == nil)
         #expect(ownerStorage.trace(tenant, id: trace).spans == [span])
-        let refused = ReadBarrier(node: other).wait(for: [partition: sequence], until: .now + .seconds(1)) { false }
+        let refused = await ClusterTestSupport.offPool {
+            ReadBarrier(node: other).wait(for: [partition: sequence], until: .now + .seconds(1)) { false }
+        }
         #expect(refused?.contains("does not hold partition \(partition)") == true, "\(refused ?? "")")
         // Every other partition of the owner is met too, at its own stream's last sequence: nothing of theirs is
         // pending, though their own last messages lie below it.
@@ -90,7 +95,10 @@ struct ClusterReadsTests {
             (other, try owner.jetStream.streamState(owner.layout.stream(ofPartition: other))?.lastSequence ?? 0)
         })
         #expect(sequences.values.contains { $0 > 0 }, "\(sequences)")
-        #expect(ReadBarrier(node: owner).wait(for: sequences, until: .now + .seconds(10)) { false } == nil)
+        let allMet = await ClusterTestSupport.offPool {
+            ReadBarrier(node: owner).wait(for: sequences, until: .now + .seconds(10)) { false }
+        }
+        #expect(allMet == nil)
 
         // A trace by ID goes to its partition's owner only.
         let read = RemoteRead.spansOfTraces(traceIDs: [trace.hex])

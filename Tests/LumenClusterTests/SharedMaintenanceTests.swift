@@ -311,7 +311,6 @@ struct SharedMaintenanceOwnerTests {
             leaseTTL: .seconds(2), storage: storage, appliedDirectory: directory + "/node/cluster", flushing: flushing,
             logger: logger)
         ownership.start()
-        defer { ownership.stop() }
         func flushedThrough(_ receipts: [ClusterPublisher.Receipt]) async throws -> Bool {
             let last = receipts.map(\.sequence).max() ?? 0
             return try await ClusterTestSupport.eventually(within: .seconds(20)) {
@@ -347,5 +346,7 @@ struct SharedMaintenanceOwnerTests {
         #expect(try shared.retainedStart(of: 0) == merged[0].last + 1)
         #expect(try shared.flushes(of: 0) == kept)
         #expect(try read() == (spans: 2, logs: 2, samples: 2))
+        // Off Swift's cooperative pool: the stop waits for the appliers' last flushes, which need that pool.
+        await ClusterTestSupport.offPool { ownership.stop() }
     }
 }
