@@ -20,7 +20,7 @@ extension Ingestor {
 }
 
 extension Ingestor {
-    /// Refuses a request of `protocol` at once while the process is over its memory ceiling, before its body
+    /// Refuses a request of `protocol` at once while the process is near its memory ceiling, before its body
     /// is read (its items are not known, so only the request is counted).
     func refuseOverMemoryCeiling(_ protocol: IngestProtocol) throws(IngestRefusal) {
         do {
@@ -39,7 +39,8 @@ extension Ingestor {
                 "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly", retryAfterSeconds: 1)
         case .overMemoryCeiling(let resident, let ceiling):
             IngestRefusal(.unavailable,
-                "over the memory ceiling (\(resident >> 20) MiB resident, ceiling \(ceiling >> 20) MiB): retry later",
+                "near the memory ceiling (\(resident >> 20) MiB resident; ingest stops at 85 % of the "
+                    + "\(ceiling >> 20) MiB ceiling): retry later",
                 retryAfterSeconds: 10)
         }
     }

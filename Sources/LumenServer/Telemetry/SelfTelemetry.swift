@@ -53,6 +53,11 @@ public final class SelfTelemetry: Sendable {
             factory: factory).increment(by: count)
     }
 
+    /// A head cut early because the process neared its memory ceiling (`MemoryPressureRelief`).
+    func memoryPressureCut() {
+        Counter(label: "lumen_memory_pressure_head_cuts_total", factory: factory).increment()
+    }
+
     /// Connections closed at once because their listener had no place left (`ConnectionBudget`).
     func refusedConnection(listener: String) {
         Counter(label: "lumen_connections_refused_total", dimensions: [("listener", listener)], factory: factory)
