@@ -73,6 +73,16 @@ public struct ClusterMetrics: Sendable {
         }
     }
 
+    /// A reply this query node received from another node, `peer`: its bytes, and its items (log records, spans,
+    /// samples, line times, label names or values) — what fan-out carries over the network.
+    func remoteReadReceived(peer: String, bytes: Int, items: Int) {
+        let dimensions = [("peer", peer)]
+        Counter(label: "lumen_cluster_remote_read_bytes_total", dimensions: dimensions, factory: factory)
+            .increment(by: bytes)
+        Counter(label: "lumen_cluster_remote_read_items_total", dimensions: dimensions, factory: factory)
+            .increment(by: items)
+    }
+
     /// How many partitions this node holds now.
     func partitionsHeld(_ count: Int) {
         Gauge(label: "lumen_cluster_partitions_held", factory: factory).record(count)

@@ -60,7 +60,7 @@ struct BlockDamageTests {
     // MARK: A damaged page
 
     /// Three services' logs, 100 s apart, so that each stream's page holds its own times.
-    private static func threeStreams() -> (batch: Batch, ranges: [String: ClosedRange<Int64>]) {
+    static func threeStreams() -> (batch: Batch, ranges: [String: ClosedRange<Int64>]) {
         var batch = Batch(tenant: .anonymous)
         var ranges: [String: ClosedRange<Int64>] = [:]
         for (index, service) in ["alpha", "bravo", "charlie"].enumerated() {
@@ -241,7 +241,7 @@ struct BlockDamageTests {
 
     /// A store in `directory` holding `batch` in one block, closed, its block's files changed by `damage`, and
     /// opened again.
-    private static func reopened(_ batch: Batch, in directory: String, damage: (Block) throws -> Void) async throws
+    static func reopened(_ batch: Batch, in directory: String, damage: (Block) throws -> Void) async throws
         -> (Storage, Block)
     {
         let storage = try Storage(directory: directory, logger: F.quietLogger)
@@ -254,13 +254,13 @@ struct BlockDamageTests {
     }
 
     /// `read`'s answer and the warnings its `ReadScope` collected, as a query runner binds one.
-    private static func read<Value>(_ read: () -> Value) -> (Value, [String]) {
+    static func read<Value>(_ read: () -> Value) -> (Value, [String]) {
         let scope = ReadScope()
         let value = ReadScope.$current.withValue(scope) { read() }
         return (value, scope.warnings)
     }
 
-    private static func flipByte(in path: String, at offset: Int) throws {
+    static func flipByte(in path: String, at offset: Int) throws {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[offset] ^= 0x5a
         try Data(bytes).write(to: URL(fileURLWithPath: path))

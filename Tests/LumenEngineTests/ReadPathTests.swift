@@ -73,5 +73,10 @@ struct ReadPathTests {
         #expect(zip(newest, newest.dropFirst()).allSatisfy { $0.time > $1.time })
         let timeouts = Array(storage.logs(ReadRequest(tenant: .anonymous, lineContains: ["timeout"])))
         #expect(timeouts.count == (0..<150).filter { $0 % 7 == 0 }.count)
+        // Oldest first (Loki's forward), the mirror image: the oldest block's records first, in time order.
+        let oldest = Array(storage.logs(ReadRequest(tenant: .anonymous, limit: 70, oldestFirst: true)))
+        #expect(oldest.map(\.time) == (0..<70).map { F.base + Int64($0) * F.second + 50_000_000 })
+        let all = Array(storage.logs(ReadRequest(tenant: .anonymous, oldestFirst: true)))
+        #expect(all.map(\.time) == Array(storage.logs(ReadRequest(tenant: .anonymous))).map(\.time).reversed())
     }
 }

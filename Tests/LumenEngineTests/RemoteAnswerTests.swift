@@ -4,10 +4,10 @@ import Testing
 
 @testable import LumenEngine
 
-/// What a node sends another for a remote read comes back as the same values, and a damaged answer is an
-/// error, never a crash.
+/// What a node sends another for a remote read comes back as the same values, with its warnings and whether more
+/// pages follow, and a damaged reply is an error, never a crash.
 struct RemoteAnswerTests {
-    static var answers: [RemoteAnswer] {
+    static var replies: [RemoteReply] {
         let rich = BatchRecordFixtures.rich
         var lines = LogStreamLines(labels: Labels([Label("service", "cart"), Label("severity", "info")]))
         lines.times = [5, -3, .max, .min, 0]
@@ -15,15 +15,20 @@ struct RemoteAnswerTests {
         let counted = LogStreamLines(labels: Labels([Label("service", "checkout")]))
         var timesOnly = counted
         timesOnly.times = [1_700_000_000_000_000_000]
-        return [
+        let answers: [RemoteAnswer] = [
             .series(rich.series), .series([]), .strings(["a", "héllo", ""]), .strings([]), .logs(rich.logs),
             .spans(rich.spans), .lines([lines, timesOnly]), .lines([]), .overLimit(50_000_000),
         ]
+        let warning = "damaged data in block 01J (logs) left out of this answer: missing … (bad page)"
+        return answers.map { RemoteReply($0) } + [
+            RemoteReply(.logs(rich.logs), warnings: [warning, "é"], more: true), RemoteReply(.spans([]), more: true),
+            RemoteReply(.strings([]), warnings: [""]),
+        ]
     }
 
-    @Test(arguments: answers)
-    func anAnswerDecodesToWhatWasEncoded(_ answer: RemoteAnswer) throws {
-        #expect(try RemoteAnswer(encoded: answer.encoded) == answer)
+    @Test(arguments: replies)
+    func aReplyDecodesToWhatWasEncoded(_ reply: RemoteReply) throws {
+        #expect(try RemoteReply(encoded: reply.encoded) == reply)
     }
 
     @Test func aReadTravelsAsJSONWithItsRequest() throws {
@@ -38,14 +43,15 @@ struct RemoteAnswerTests {
         #expect(RemoteRead.logPages.traceIDs == nil)
     }
 
-    @Test func everyTruncationOfAnAnswerIsAnErrorNotACrash() {
-        for answer in Self.answers {
-            let bytes = answer.encoded
+    @Test func everyTruncationOfAReplyIsAnErrorNotACrash() {
+        for reply in Self.replies {
+            let bytes = reply.encoded
             for length in 0..<bytes.count {
-                #expect(throws: BatchRecordError.self) { try RemoteAnswer(encoded: Array(bytes[..<length])) }
+                #expect(throws: BatchRecordError.self) { try RemoteReply(encoded: Array(bytes[..<length])) }
             }
         }
-        #expect(throws: BatchRecordError.self) { try RemoteAnswer(encoded: [RemoteAnswer.version, 9]) }
-        #expect(throws: BatchRecordError.self) { try RemoteAnswer(encoded: [RemoteAnswer.version + 1, 0]) }
+        #expect(throws: BatchRecordError.self) { try RemoteReply(encoded: [RemoteReply.version, 9, 0, 0, 0]) }
+        #expect(throws: BatchRecordError.self) { try RemoteReply(encoded: [RemoteReply.version, 1, 2, 0, 0]) }
+        #expect(throws: BatchRecordError.self) { try RemoteReply(encoded: [RemoteReply.version + 1, 1, 0, 0, 0]) }
     }
 }

@@ -29,9 +29,11 @@ public final class SharedBlockReader: Sendable {
         self.logger = logger
     }
 
-    /// The blocks as a store to read (beside the owners' heads: `CombinedQuerier`).
+    /// The blocks as a store to read (beside the owners' heads: `CombinedQuerier`). A damaged page is left out
+    /// with a warning in the answer, as a single node's store warns of its own (`Storage.readFailed`).
     public var querier: BlockListQuerier {
         BlockListQuerier(blocks: { [self] _ in blocks() }) { [logger] error in
+            ReadScope.current?.dataDamaged(error.damageWarning)
             logger.error("a shared block read failed; its data is left out of this answer", metadata: [
                 "path": "\(error.path ?? "")", "error": "\(error)",
             ])

@@ -24,7 +24,7 @@ struct HTTPReadNode: RemoteNode {
     let metrics: ClusterMetrics
 
     func start(_ read: RemoteRead, _ request: ReadRequest, scope: ReadScope)
-        -> (@Sendable () throws -> RemoteAnswer)?
+        -> (@Sendable () throws -> RemoteReply)?
     {
         if let partitioner, let ids = read.traceIDs, !ids.contains(where: {
             barrier[partitioner.partition(ofHash: PartitionHash.of(tenant: request.tenant, traceID: $0))] != nil
@@ -44,7 +44,8 @@ struct HTTPReadNode: RemoteNode {
             if let adminToken { httpRequest.headers.add(name: "Authorization", value: "Bearer " + adminToken) }
             httpRequest.body = .bytes(try JSONEncoder().encode(call))
             task = client.execute(
-                request: httpRequest, delegate: ResponseAccumulator(request: httpRequest),
+                request: httpRequest,
+                delegate: ResponseAccumulator(request: httpRequest, maxBodySize: InternalRead.maxReplyBytes),
                 deadline: .now() + .nanoseconds(Int64(left.components.seconds) * 1_000_000_000
                     + left.components.attoseconds / 1_000_000_000))
         } catch {
@@ -62,16 +63,23 @@ struct HTTPReadNode: RemoteNode {
                     throw RemoteReadError(node: name, message: "the query stopped while waiting for it")
                 }
             }
-            let response = try task.futureResult.wait()
+            let response: HTTPClient.Response
+            do {
+                response = try task.futureResult.wait()
+            } catch is ResponseAccumulator.ResponseTooBigError {
+                throw RemoteReadError(
+                    node: name, message: "its reply exceeds \(InternalRead.maxReplyBytes >> 20) MiB: narrow the query")
+            }
             let body = response.body.map { Array($0.readableBytesView) } ?? []
             guard response.status == .ok else {
                 throw RemoteReadError(
                     node: name, message: "HTTP \(response.status.code): \(String(decoding: body.prefix(500), as: UTF8.self))")
             }
             do {
-                let answer = try RemoteAnswer(encoded: body)
+                let reply = try RemoteReply(encoded: body)
                 failed = false
-                return answer
+                metrics.remoteReadReceived(peer: name, bytes: body.count, items: reply.answer.items)
+                return reply
             } catch {
                 throw RemoteReadError(node: name, message: "an answer this build cannot read: \(error)")
             }

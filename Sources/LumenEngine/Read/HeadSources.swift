@@ -101,15 +101,17 @@ enum HeadRuns {
         stride(from: 0, to: items.count, by: length).compactMap { start in
             let run = start..<min(start + length, items.count)
             var newest = Int64.min
+            var oldest = Int64.max
             var overlaps = false
             for index in run {
                 let itemTime = time(items[index])
                 if itemTime >= request.from && itemTime <= request.to {
                     overlaps = true
                     newest = max(newest, itemTime)
+                    oldest = min(oldest, itemTime)
                 }
             }
-            return overlaps ? SourcePage(newest: newest, stream: stream) { copy(run) } : nil
+            return overlaps ? SourcePage(newest: newest, oldest: oldest, stream: stream) { copy(run) } : nil
         }
     }
 }

@@ -45,6 +45,9 @@ extension Span: NewestFirstItem {
 /// can hold a newer one. So a caller that stops after the items it wants (a query's `limit`) leaves the older
 /// pages undecoded. An item two sources hold alike is handed out once.
 ///
+/// With `oldestFirst` the same, mirrored: pages by their oldest time, the oldest item first (Loki's `forward`).
+/// It runs the newest-first merge over times complemented (`~t`, which reverses their order without overflow).
+///
 /// A page that fails to decode (a damaged block) is reported to `failed` and left out.
 public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
     private var groups: PageGroups<Item>
@@ -63,19 +66,19 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
 
     /// - Parameter dedupe: whether several sources contributed, so that an item may come twice.
     init(
-        _ pages: [SourcePage<Item>], limit: Int, dedupe: Bool, failed: @escaping (BlockError) -> Void
+        _ pages: [SourcePage<Item>], limit: Int, dedupe: Bool, oldestFirst: Bool = false,
+        failed: @escaping (BlockError) -> Void
     ) where Item: NewestFirstItem {
-        groups = PageGroups(pages.sorted { $0.newest > $1.newest }, numbersStreams: dedupe, failed: failed)
+        let key: (SourcePage<Item>) -> Int64 = oldestFirst ? { ~$0.oldest } : { $0.newest }
+        groups = PageGroups(pages.sorted { key($0) > key($1) }, key: key, numbersStreams: dedupe, failed: failed)
         remaining = Swift.max(limit, 0)
         identify = dedupe ? { $0.identity(stream: $1) } : nil
-        time = \.orderTime
+        time = oldestFirst ? { ~$0.orderTime } : { $0.orderTime }
     }
 
     public mutating func next() -> Item? {
         while remaining > 0 {
-            if let position = order.last,
-                groups.isFinished || times[position] >= groups.pages[groups.next].newest
-            {
+            if let position = order.last, groups.isFinished || times[position] >= groups.nextKey {
                 order.removeLast()
                 if let identify, !seen.insert(identify(items[position], streams[position])).inserted { continue }
                 remaining -= 1

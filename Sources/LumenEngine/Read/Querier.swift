@@ -27,13 +27,15 @@ extension Querier {
         }
     }
 
-    /// The items of every source's pages, newest first, to the request's limit; when more than one source has
-    /// pages, what two hold alike is yielded once.
+    /// The items of every source's pages, newest first (or as the request says, oldest first), to the request's
+    /// limit; when more than one source has pages, what two hold alike is yielded once.
     func newestFirst<Source, Item: NewestFirstItem>(
         _ sources: [Source], _ request: ReadRequest, pages: (Source) throws(BlockError) -> [SourcePage<Item>]
     ) -> NewestFirst<Item> {
         let (all, dedupe) = everyPage(sources, pages)
-        return NewestFirst(all, limit: request.limit, dedupe: dedupe) { readFailed($0) }
+        return NewestFirst(all, limit: request.limit, dedupe: dedupe, oldestFirst: request.oldestFirst) {
+            readFailed($0)
+        }
     }
 
     /// The items of every source's pages in any order, each once.

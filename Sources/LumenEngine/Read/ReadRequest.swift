@@ -20,10 +20,17 @@ public struct ReadRequest: Sendable, Hashable, Codable {
     /// Metrics: the most samples the read may gather before it stops with `ReadLimitExceeded`.
     /// Logs and spans: the most items it yields, newest first.
     public var limit: Int
+    /// Logs: yield the oldest records first instead (Loki's `direction=forward`).
+    public var oldestFirst: Bool
+    /// Logs and spans: how many items the reader expects to take — its query's limit, where `limit` stays
+    /// unbounded because the query filters what it reads. A source that sends its items in parts (another node,
+    /// `RemoteSource`) sends about this many first, and more only if the read gets past them.
+    public var wanted: Int
 
     public init(
         tenant: Tenant, from: Int64 = .min, to: Int64 = .max, matchers: [LabelMatcher] = [],
-        lineContains: [String] = [], spanPrefilter: SpanPrefilter = .none, limit: Int = .max
+        lineContains: [String] = [], spanPrefilter: SpanPrefilter = .none, limit: Int = .max,
+        oldestFirst: Bool = false, wanted: Int? = nil
     ) {
         self.tenant = tenant
         self.from = from
@@ -32,6 +39,8 @@ public struct ReadRequest: Sendable, Hashable, Codable {
         self.lineContains = lineContains
         self.spanPrefilter = spanPrefilter
         self.limit = limit
+        self.oldestFirst = oldestFirst
+        self.wanted = wanted ?? limit
     }
 
     /// Whether data spanning `[minTime, maxTime]` may hold some of the range.

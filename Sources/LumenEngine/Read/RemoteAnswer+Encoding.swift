@@ -1,41 +1,86 @@
 import LumenModel
 
-/// The bytes a node answers a `RemoteRead` with:
+/// The bytes a node replies to a `RemoteRead` with:
 ///
 /// ```
-/// ┌─────────┬──────┬──────────────────────────────────────────────────────────────────────────┐
-/// │ version │ kind │ body                                                                     │
-/// │ 1 byte  │ 1    │ series, logs, spans: a WAL batch record (docs/format/wal.md) holding them │
-/// │         │      │ strings: uvarint count, then each a uvarint length and UTF-8 bytes       │
-/// │         │      │ lines: uvarint streams; each: uvarint labels, name and value strings,    │
-/// │         │      │        uvarint times, varint deltas from the previous time (first from 0),│
-/// │         │      │        uvarint sizes, uvarint each                                       │
-/// │         │      │ over limit: uvarint limit                                                │
-/// └─────────┴──────┴──────────────────────────────────────────────────────────────────────────┘
+/// ┌─────────┬──────┬───────┬──────────┬─────────────────────────────────────────────────────────────────────────┐
+/// │ version │ kind │ flags │ warnings │ body                                                                    │
+/// │ 1 byte  │ 1    │ 1     │          │ series, logs, spans: a WAL batch record (docs/format/wal.md) of them    │
+/// │ (2)     │      │ bit 0:│ uvarint  │ strings: uvarint count, then each a uvarint length and UTF-8 bytes      │
+/// │         │      │ more  │ count,   │ lines: uvarint streams; each: uvarint labels, name and value strings,   │
+/// │         │      │       │ then     │        uvarint times, varint deltas from the previous time (first from │
+/// │         │      │       │ strings  │        0), uvarint sizes, uvarint each                                  │
+/// │         │      │       │          │ over limit: uvarint limit                                               │
+/// └─────────┴──────┴───────┴──────────┴─────────────────────────────────────────────────────────────────────────┘
 /// ```
-/// Decoding checks every bound (`ByteReader`): a damaged answer is an error, never a crash.
-extension RemoteAnswer {
-    static let version: UInt8 = 1
+/// A string is a uvarint length and UTF-8 bytes. Decoding checks every bound (`ByteReader`): a damaged reply is
+/// an error, never a crash. Version 1 (before warnings and paging) had neither flags nor warnings.
+extension RemoteReply {
+    static let version: UInt8 = 2
 
-    private enum Kind: UInt8 {
+    public var encoded: [UInt8] {
+        var bytes: [UInt8] = [Self.version, answer.kind.rawValue, more ? 1 : 0]
+        bytes.appendUVarint(UInt64(warnings.count))
+        for warning in warnings { bytes.appendString(warning) }
+        answer.encodeBody(into: &bytes)
+        return bytes
+    }
+
+    public init(encoded bytes: [UInt8]) throws(BatchRecordError) {
+        guard bytes.count >= 4 else { throw BatchRecordError(offset: 0, message: "a read reply needs 4 bytes") }
+        guard bytes[0] == Self.version else {
+            throw BatchRecordError(offset: 0, message: "unsupported read reply version \(bytes[0])")
+        }
+        guard let kind = RemoteAnswer.Kind(rawValue: bytes[1]) else {
+            throw BatchRecordError(offset: 1, message: "unknown read answer kind \(bytes[1])")
+        }
+        guard bytes[2] <= 1 else { throw BatchRecordError(offset: 2, message: "unknown read reply flags \(bytes[2])") }
+        let warnings: [String]
+        let bodyStart: Int
+        do {
+            (warnings, bodyStart) = try bytes.withUnsafeBufferPointer { buffer in
+                var reader = ByteReader(UnsafeBufferPointer(rebasing: buffer[3...]), base: 3)
+                var warnings: [String] = []
+                for _ in 0..<(try reader.count("warnings")) { warnings.append(try reader.string("warning")) }
+                return (warnings, 3 + reader.offset)
+            }
+        } catch let error as BatchRecordError {
+            throw error
+        } catch {
+            throw BatchRecordError(offset: 3, message: "\(error)")
+        }
+        self.init(
+            try RemoteAnswer(kind: kind, body: Array(bytes[bodyStart...]), base: bodyStart), warnings: warnings,
+            more: bytes[2] == 1)
+    }
+}
+
+extension RemoteAnswer {
+    enum Kind: UInt8 {
         case series = 0, strings = 1, logs = 2, lines = 3, spans = 4, overLimit = 5
     }
 
-    public var encoded: [UInt8] {
-        var bytes: [UInt8] = [Self.version]
+    var kind: Kind {
+        switch self {
+        case .series: .series
+        case .strings: .strings
+        case .logs: .logs
+        case .lines: .lines
+        case .spans: .spans
+        case .overLimit: .overLimit
+        }
+    }
+
+    func encodeBody(into bytes: inout [UInt8]) {
         switch self {
         case .series(let series):
-            bytes.append(Kind.series.rawValue)
             bytes += BatchRecord.encode(Batch(series: series))
         case .strings(let strings):
-            bytes.append(Kind.strings.rawValue)
             bytes.appendUVarint(UInt64(strings.count))
             for string in strings { bytes.appendString(string) }
         case .logs(let logs):
-            bytes.append(Kind.logs.rawValue)
             bytes += BatchRecord.encode(Batch(logs: logs))
         case .lines(let streams):
-            bytes.append(Kind.lines.rawValue)
             bytes.appendUVarint(UInt64(streams.count))
             for stream in streams {
                 bytes.appendUVarint(UInt64(stream.labels.labels.count))
@@ -53,24 +98,14 @@ extension RemoteAnswer {
                 for size in stream.sizes { bytes.appendUVarint(UInt64(max(size, 0))) }
             }
         case .spans(let spans):
-            bytes.append(Kind.spans.rawValue)
             bytes += BatchRecord.encode(Batch(spans: spans))
         case .overLimit(let limit):
-            bytes.append(Kind.overLimit.rawValue)
             bytes.appendUVarint(UInt64(max(limit, 0)))
         }
-        return bytes
     }
 
-    public init(encoded bytes: [UInt8]) throws(BatchRecordError) {
-        guard bytes.count >= 2 else { throw BatchRecordError(offset: 0, message: "a read answer needs 2 bytes") }
-        guard bytes[0] == Self.version else {
-            throw BatchRecordError(offset: 0, message: "unsupported read answer version \(bytes[0])")
-        }
-        guard let kind = Kind(rawValue: bytes[1]) else {
-            throw BatchRecordError(offset: 1, message: "unknown read answer kind \(bytes[1])")
-        }
-        let body = Array(bytes[2...])
+    /// The answer of `kind` in `body`, which starts at byte `base` of the reply (errors name reply offsets).
+    init(kind: Kind, body: [UInt8], base: Int) throws(BatchRecordError) {
         switch kind {
         case .series: self = .series(try BatchRecord.decode(body).series)
         case .logs: self = .logs(try BatchRecord.decode(body).logs)
@@ -78,7 +113,7 @@ extension RemoteAnswer {
         case .strings, .lines, .overLimit:
             do {
                 self = try body.withUnsafeBufferPointer { buffer in
-                    var reader = ByteReader(buffer, base: 2)
+                    var reader = ByteReader(buffer, base: base)
                     let answer = try Self.decode(kind, &reader)
                     guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes after the answer") }
                     return answer
@@ -86,7 +121,7 @@ extension RemoteAnswer {
             } catch let error as BatchRecordError {
                 throw error
             } catch {
-                throw BatchRecordError(offset: 2, message: "\(error)")
+                throw BatchRecordError(offset: base, message: "\(error)")
             }
         }
     }

@@ -10,7 +10,7 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
     let node: Int
 
     private func answer(_ read: RemoteRead, _ request: ReadRequest) -> RemoteAnswer? {
-        fanOut.answer(read, request, node: node)
+        fanOut.answer(read, request, node: node)?.answer
     }
 
     func series(_ request: ReadRequest) throws(BlockError) -> [SourceSeries] {
@@ -40,9 +40,9 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
     }
 
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<LogRecord>] {
-        guard case .logs(let records) = answer(.logPages, request) else { return [] }
-        return Dictionary(grouping: records, by: \.streamLabels).map { stream, records in
-            SourcePage(newest: records.map(\.time).max() ?? .min, stream: stream, decode: { records })
+        paged(.logPages, request) { answer in
+            guard case .logs(let records) = answer else { return nil }
+            return records
         }
     }
 
@@ -60,31 +60,45 @@ struct RemoteSource: MetricSource, ExemplarSource, LogSource, SpanSource {
         return records
     }
 
-    /// The node's newest `firstPage` spans, and, when the read may take more, the rest of its spans starting at or
-    /// before the oldest of those, asked for only if the read gets to them: a search that stops at its limit then
-    /// never carries the node's whole range.
     func pages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<Span>] {
-        var first = request
-        first.limit = min(request.limit, Self.firstPage)
-        guard case .spans(let newest) = answer(.spanPages, first), let boundary = newest.map(\.startTime).min() else {
-            return []
+        paged(.spanPages, request) { answer in
+            guard case .spans(let spans) = answer else { return nil }
+            return spans
         }
-        var pages = [SourcePage(newest: newest.map(\.startTime).max()!, stream: nil, decode: { newest })]
-        guard newest.count == first.limit, request.limit > first.limit else { return pages }
-        var rest = request
-        rest.to = boundary
-        // The rest starts with the spans of the first page's oldest time: those are not taken twice.
-        let taken = Set(newest.filter { $0.startTime == boundary }.map(SpanKey.init))
-        let (fanOut, node, older) = (fanOut, node, rest)
-        pages.append(SourcePage(newest: boundary, stream: nil) {
-            guard case .spans(let spans) = fanOut.answer(.spanPages, older, onlyNode: node) else { return [] }
-            return spans.filter { !taken.contains(SpanKey($0)) }
+    }
+
+    /// The node's first page of items for `read` (about as many as the read wants, `RemotePaging`), and, when it
+    /// holds more, a page standing for the rest, fetched a page at a time only as the read gets to it: a read that
+    /// stops at its limit never carries the node's whole range.
+    private func paged<Item: RemotePagedItem>(
+        _ read: RemoteRead, _ request: ReadRequest, items: @escaping @Sendable (RemoteAnswer) -> [Item]?
+    ) -> [SourcePage<Item>] {
+        var first = request
+        first.limit = min(request.limit, RemotePaging.firstPage(request))
+        guard let reply = fanOut.answer(read, first, node: node) else { return [] }
+        return Self.pages(reply, of: first, read: read, fanOut: fanOut, node: node, items: items)
+    }
+
+    /// The pages of one reply to `request`: its items, by stream for logs, and a page for the rest when there is
+    /// more (its time bounds are the next request's range, so the read fetches it only once nothing it holds may
+    /// come first).
+    private static func pages<Item: RemotePagedItem>(
+        _ reply: RemoteReply, of request: ReadRequest, read: RemoteRead, fanOut: RemoteFanOut, node: Int,
+        items: @escaping @Sendable (RemoteAnswer) -> [Item]?
+    ) -> [SourcePage<Item>] {
+        guard let found = items(reply.answer), !found.isEmpty else { return [] }
+        var pages = Dictionary(grouping: found) { $0.pageStream }.map { stream, streamItems in
+            SourcePage(
+                newest: streamItems.lazy.map(\.orderTime).max()!, oldest: streamItems.lazy.map(\.orderTime).min()!,
+                stream: stream, decode: { streamItems })
+        }
+        guard reply.more, let next = RemotePaging.next(after: found, request) else { return pages }
+        pages.append(SourcePage(newest: next.to, oldest: next.from) {
+            guard let reply = fanOut.answer(read, next, onlyNode: node) else { return [] }
+            return Self.pages(reply, of: next, read: read, fanOut: fanOut, node: node, items: items)
         })
         return pages
     }
-
-    /// Spans a node sends before the read says it wants more.
-    static var firstPage: Int { 1000 }
 
     func spans(ofTraces ids: Set<TraceID>, _ request: ReadRequest, skipDamaged: (BlockError) -> Void)
         throws(BlockError) -> [Span]
@@ -105,7 +119,7 @@ final class RemoteFanOut: Sendable {
     let nodes: [any RemoteNode]
     let signal: Signal
     let scope: ReadScope
-    private let answers = Mutex<[Key: [RemoteAnswer?]]>([:])
+    private let answers = Mutex<[Key: [RemoteReply?]]>([:])
 
     private struct Key: Hashable {
         let read: RemoteRead
@@ -118,8 +132,8 @@ final class RemoteFanOut: Sendable {
         self.scope = scope
     }
 
-    /// `node`'s answer to `read`, nil if it failed (reported to the scope) or holds nothing the read wants.
-    func answer(_ read: RemoteRead, _ request: ReadRequest, node: Int) -> RemoteAnswer? {
+    /// `node`'s reply to `read`, nil if it failed (reported to the scope) or holds nothing the read wants.
+    func answer(_ read: RemoteRead, _ request: ReadRequest, node: Int) -> RemoteReply? {
         let key = Key(read: read, request: request)
         if let known = answers.withLock({ $0[key] }) { return known[node] }
         let waits = nodes.map { $0.start(read, request, scope: scope) }
@@ -128,15 +142,19 @@ final class RemoteFanOut: Sendable {
         return found[node]
     }
 
-    /// `node`'s answer to a read asked of it alone: the rest of one of its earlier answers.
-    func answer(_ read: RemoteRead, _ request: ReadRequest, onlyNode node: Int) -> RemoteAnswer? {
+    /// `node`'s reply to a read asked of it alone: the next page of one of its earlier replies.
+    func answer(_ read: RemoteRead, _ request: ReadRequest, onlyNode node: Int) -> RemoteReply? {
         wait(nodes[node].start(read, request, scope: scope), of: nodes[node])
     }
 
-    private func wait(_ wait: (@Sendable () throws -> RemoteAnswer)?, of node: any RemoteNode) -> RemoteAnswer? {
+    /// The node's reply; its warnings (a damaged page it left out) become the read's, each once however many
+    /// nodes or pages report it.
+    private func wait(_ wait: (@Sendable () throws -> RemoteReply)?, of node: any RemoteNode) -> RemoteReply? {
         guard let wait else { return nil }
         do {
-            return try wait()
+            let reply = try wait()
+            for warning in reply.warnings { scope.dataDamaged(warning) }
+            return reply
         } catch {
             scope.nodeFailed("node \(node.name) did not answer: \(error)")
             return nil

@@ -60,11 +60,7 @@ protocol SpanSource: Sendable {
 extension SpanSource {
     /// For a source that holds whole spans (the head, another node): its pages' spans, projected.
     func callPages(_ request: ReadRequest) throws(BlockError) -> [SourcePage<SpanCallFields>] {
-        try pages(request).map { page in
-            SourcePage(newest: page.newest, stream: nil) { () throws(BlockError) in
-                try page.decode().map(SpanCallFields.init)
-            }
-        }
+        try pages(request).map { $0.map(SpanCallFields.init) }
     }
 }
 
@@ -97,12 +93,50 @@ struct SourceSeries: Sendable {
 }
 
 /// A page of items (log records, spans) a source holds, decoded only if the read gets to it: its newest item's
-/// time is known without decoding. `decode` returns the page's items in the read's range that its pruning
-/// admits, in any order.
+/// time (and, for reads oldest first, its oldest's) is known without decoding. `decode` returns the page's items
+/// in the read's range that its pruning admits, in any order.
+///
+/// A page may instead stand for the rest of a source that sends its items in parts (another node, `RemoteSource`):
+/// `more` then fetches the next part as pages of their own, each within this page's time bounds, and `decode`
+/// yields nothing.
 struct SourcePage<Item: Sendable>: Sendable {
     /// No item of the page is newer.
     let newest: Int64
+    /// No item of the page is older (`Int64.min` when unknown: a read oldest first then decodes it first).
+    let oldest: Int64
     /// The log stream the page belongs to (logs only): records are told apart within their stream.
     let stream: Labels?
     let decode: @Sendable () throws(BlockError) -> [Item]
+    let more: (@Sendable () throws(BlockError) -> [SourcePage<Item>])?
+
+    init(
+        newest: Int64, oldest: Int64 = .min, stream: Labels?, decode: @escaping @Sendable () throws(BlockError) -> [Item]
+    ) {
+        self.newest = newest
+        self.oldest = oldest
+        self.stream = stream
+        self.decode = decode
+        more = nil
+    }
+
+    /// The same page with each item transformed, decoded (or fetched) when this one would be.
+    func map<Other: Sendable>(_ transform: @escaping @Sendable (Item) -> Other) -> SourcePage<Other> {
+        if let more {
+            return SourcePage<Other>(newest: newest, oldest: oldest) { () throws(BlockError) in
+                try more().map { $0.map(transform) }
+            }
+        }
+        return SourcePage<Other>(newest: newest, oldest: oldest, stream: stream) { [decode] () throws(BlockError) in
+            try decode().map(transform)
+        }
+    }
+
+    /// A page standing for the items of a source not fetched yet, all in `oldest…newest`.
+    init(newest: Int64, oldest: Int64, more: @escaping @Sendable () throws(BlockError) -> [SourcePage<Item>]) {
+        self.newest = newest
+        self.oldest = oldest
+        stream = nil
+        decode = { [] }
+        self.more = more
+    }
 }

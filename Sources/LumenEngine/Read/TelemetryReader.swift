@@ -60,14 +60,17 @@ extension TelemetryReader {
         metricLabelValues(name, ReadRequest(tenant: tenant))
     }
 
-    /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first, at most
-    /// `limit`. `lineContains` lists strings every wanted line contains (a query's `|=` filters), which the
-    /// sources prune by; `filter` decides the rest.
+    /// Records of the streams selected by `matchers`, in `[from, to]`, passing `filter`: newest first (with
+    /// `oldestFirst` oldest first), at most `limit`. `lineContains` lists strings every wanted line contains (a
+    /// query's `|=` filters), which the sources prune by; `filter` decides the rest. A caller that visits every
+    /// record through `filter` (and keeps none) passes `limit: .max`.
     public func logs(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, limit: Int,
-        lineContains: [String] = [], filter: (LogRecord) -> Bool = { _ in true }
+        lineContains: [String] = [], oldestFirst: Bool = false, filter: (LogRecord) -> Bool = { _ in true }
     ) -> [LogRecord] {
-        let request = ReadRequest(tenant: tenant, from: from, to: to, matchers: matchers, lineContains: lineContains)
+        let request = ReadRequest(
+            tenant: tenant, from: from, to: to, matchers: matchers, lineContains: lineContains,
+            oldestFirst: oldestFirst, wanted: limit)
         return Self.newest(logs(request), limit: limit, filter: filter)
     }
 
@@ -97,8 +100,9 @@ extension TelemetryReader {
         _ tenant: Tenant, from: Int64, to: Int64, limit: Int, prefilter: SpanPrefilter = .none,
         filter: (Span) -> Bool
     ) -> [Span] {
-        Self.newest(spans(ReadRequest(tenant: tenant, from: from, to: to, spanPrefilter: prefilter)), limit: limit,
-            filter: filter)
+        Self.newest(
+            spans(ReadRequest(tenant: tenant, from: from, to: to, spanPrefilter: prefilter, wanted: limit)),
+            limit: limit, filter: filter)
     }
 
     /// The first `limit` items of `items` that pass `filter`.

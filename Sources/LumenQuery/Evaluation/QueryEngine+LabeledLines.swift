@@ -12,30 +12,14 @@ extension QueryEngine {
         guard from <= to else { throw QueryError("the end of the range is before its start") }
         let pipeline = try LogPipeline(query.stages)
         let budget = QueryBudget(limits, cancellation: cancellation)
-        var entries: [LogPipeline.Entry] = []
-        if forward {
-            // The store reads newest first: keep the oldest `limit` seen, trimming as the buffer doubles.
-            _ = store.logs(
-                tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
-            ) { record in
-                guard budget.visit(), let entry = pipeline.run(record) else { return false }
-                entries.append(entry)
-                if entries.count >= 2 * max(limit, 512) {
-                    entries.sort { $0.record.time < $1.record.time }
-                    entries.removeSubrange(limit...)
-                }
-                return false
-            }
-            entries.sort { $0.record.time < $1.record.time }
-            entries = Array(entries.prefix(limit))
-        } else {
-            let records = store.logs(
-                tenant, matching: query.matchers, from: from, to: to, limit: limit, lineContains: query.lineContains
-            ) { record in
-                return budget.visit() && pipeline.run(record) != nil
-            }
-            entries = records.compactMap { pipeline.run($0) }
+        // The store reads in the direction asked and stops at the limit: forward, the oldest pages first.
+        let records = store.logs(
+            tenant, matching: query.matchers, from: from, to: to, limit: limit, lineContains: query.lineContains,
+            oldestFirst: forward
+        ) { record in
+            return budget.visit() && pipeline.run(record) != nil
         }
+        let entries = records.compactMap { pipeline.run($0) }
         try budget.check()
         var streams = StreamLabels()
         return entries.map { entry in

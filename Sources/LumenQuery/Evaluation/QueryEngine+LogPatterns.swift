@@ -26,7 +26,7 @@ extension QueryEngine {
         let budget = QueryBudget(limits, cancellation: cancellation)
         var counts: [String: [Int64: Int]] = [:]
         _ = store.logs(
-            tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
+            tenant, matching: query.matchers, from: from, to: to, limit: .max, lineContains: query.lineContains
         ) { record in
             guard budget.visit(), let entry = pipeline.run(record) else { return false }
             let bucket = from + (entry.record.time - from) / step * step

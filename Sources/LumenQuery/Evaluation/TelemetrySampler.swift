@@ -34,7 +34,7 @@ struct TelemetrySampler {
         let pipeline = try LogPipeline(query.stages)
         var streams = StreamLabels()
         _ = store.logs(
-            tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
+            tenant, matching: query.matchers, from: from, to: to, limit: .max, lineContains: query.lineContains
         ) { record in
             guard !collector.isStopped, var entry = pipeline.run(record) else { return false }
             let value: Double
@@ -76,7 +76,7 @@ struct TelemetrySampler {
         }
         if query.isSimple {
             let predicate = try SpanPredicate(query.spans.resultCondition)
-            _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: predicate.prefilter) { span in
+            _ = store.spans(tenant, from: from, to: to, limit: .max, prefilter: predicate.prefilter) { span in
                 if !collector.isStopped, predicate.matches(span) { sample(span) }
                 return false
             }

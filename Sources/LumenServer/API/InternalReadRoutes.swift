@@ -11,7 +11,9 @@ import NIOCore
 ///
 /// Before reading, a storage node in a cluster waits (`ReadBarrier`, at most 2 s or the asker's time) until it
 /// has applied the stream sequences the asker sent; a partition it does not hold or has not caught up answers
-/// 503. The read stops at the request's limit, and once the asker's time is up or it goes away.
+/// 503. The read stops at the request's limit (log and span pages at a page's, `RemotePaging`), and once the
+/// asker's time is up or it goes away. The reply carries the warnings of the read (a damaged page left out), so the
+/// asker's answer shows them; a reply larger than `InternalRead.maxReplyBytes` is refused with an error naming it.
 struct InternalReadRoutes: Sendable {
     /// This node's own data (`LumenServer.ownData`): its store and, with a shared block store, the partitions it holds.
     let store: any Querier
@@ -68,7 +70,13 @@ struct InternalReadRoutes: Sendable {
             {
                 throw APIError(.serviceUnavailable, problem, retryAfterSeconds: 1)
             }
-            return store.answer(call.read, call.request, shouldStop: shouldStop).encoded
+            let reply = store.reply(call.read, call.request, shouldStop: shouldStop).encoded
+            guard reply.count <= InternalRead.maxReplyBytes else {
+                throw APIError(.internalServerError,
+                    "node's reply of \(reply.count >> 20) MiB exceeds the \(InternalRead.maxReplyBytes >> 20) MiB an internal "
+                        + "read may send: narrow the query (a shorter range, fewer series)")
+            }
+            return reply
         }
         return Response(
             status: .ok, headers: [.contentType: InternalRead.contentType],

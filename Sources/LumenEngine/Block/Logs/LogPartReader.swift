@@ -141,7 +141,8 @@ extension LogPartReader: LogSource {
     func pages(_ request: ReadRequest) -> [SourcePage<LogRecord>] {
         let filter = LogLineFilter(request.needles, templates: templates)
         return candidatePages(request).map { wanted in
-            SourcePage(newest: wanted.page.maxTime, stream: streams[wanted.stream].labels) { () throws(BlockError) in
+            SourcePage(newest: wanted.page.maxTime, oldest: wanted.page.minTime, stream: streams[wanted.stream].labels) {
+                () throws(BlockError) in
                 do throws(BlockError) {
                     return try self.records(at: wanted.page.offset, lineContains: filter).filter {
                         $0.time >= request.from && $0.time <= request.to

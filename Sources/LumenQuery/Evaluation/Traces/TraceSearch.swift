@@ -110,7 +110,7 @@ struct TraceSearch {
     private func candidates(_ query: SpanQuery, from: Int64, to: Int64) throws(QueryError) -> [TraceID: Int64] {
         let leaf = try SpanPredicate(query.spans.resultCondition)
         var newest: [TraceID: Int64] = [:]
-        _ = store.spans(tenant, from: from, to: to, limit: 1, prefilter: leaf.prefilter) { span in
+        _ = store.spans(tenant, from: from, to: to, limit: .max, prefilter: leaf.prefilter) { span in
             guard budget.visit(), leaf.matches(span) else { return false }
             newest[span.traceID] = max(newest[span.traceID] ?? .min, span.startTime)
             return false
@@ -141,7 +141,7 @@ struct TraceSearch {
         var newest: [TraceID: Int64] = [:]
         var spanIDs: [TraceID: Set<SpanID>] = [:]
         _ = store.logs(
-            tenant, matching: query.matchers, from: from, to: to, limit: 1, lineContains: query.lineContains
+            tenant, matching: query.matchers, from: from, to: to, limit: .max, lineContains: query.lineContains
         ) { record in
             guard budget.visit(), let traceID = record.traceID, pipeline.run(record) != nil else { return false }
             newest[traceID] = max(newest[traceID] ?? .min, record.time)
