@@ -3,8 +3,8 @@ nats-servers, a tenant limited to LIMIT active series and STREAMS log streams. T
 series are new; the partitions' owners can, and claim each tenant's new series cluster-wide in the KV bucket
 `lumen-usage` before they append them. Sent to all three collectors at once over every partition, exactly LIMIT
 series are stored cluster-wide (read through a query node), the rest counted as discarded with the single node's
-reason; a stored series keeps being accepted after the limit is reached; another tenant is unaffected; the same
-for log streams; and once the claims are read, a collector warns the tenant's OTLP clients as the single node
+reason; a stored series keeps being accepted after the limit is reached; another tenant is unaffected; a line past
+the future window is refused by the collector as one node refuses it; the same for log streams; and once the claims are read, a collector warns the tenant's OTLP clients as the single node
 words it."""
 
 import os
@@ -118,6 +118,15 @@ def test_a_tenant_is_held_to_its_limits_cluster_wide_and_another_is_not(tmp_path
         # Another tenant, under the default limits, keeps everything.
         write(nodes[0], OTHER, fresh("other", 30))
         assert len(stored(nodes[2], OTHER)) == 30
+
+        # A limit on what a request holds is checked at the edge and answered as one node answers it: a line two
+        # hours ahead of the clock is past the future window.
+        ahead = otlp_logs([0], "ahead")
+        ahead["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["timeUnixNano"] = str(time.time_ns() + 7200 * 10**9)
+        answer = requests.post(f"{nodes[1].otlp}/v1/logs", json=ahead, headers={"X-Scope-OrgID": OTHER}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        partial = answer.json()["partialSuccess"]
+        assert int(partial["rejectedLogRecords"]) == 1 and "future window" in partial["errorMessage"], partial
 
         # Log streams: six new streams (a host each), two to each collector; three are kept.
         for i, node in enumerate(nodes):
