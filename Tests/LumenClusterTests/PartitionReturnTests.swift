@@ -8,8 +8,9 @@ import Testing
 
 /// A partition that moves away from its owner and back (A → B → A) while a client writes, on a real nats-server:
 /// the owner's store holds every acknowledged item once — what it applied before the move, what B applied
-/// meanwhile (A applies that from the stream), and what came after — counted raw in its write-ahead log, not
-/// through a query (queries drop copies).
+/// meanwhile, and what came after — counted raw, not through a query (queries drop copies). Without a block store
+/// that is A's write-ahead log (A applies B's share from the stream); with one, the committed shared flushes and
+/// A's partition stores (A resumes after what B flushed).
 @Suite(.enabled(if: NATSServerProcess.isInstalled, NATSServerProcess.skipReason), .timeLimit(.minutes(2)))
 struct PartitionReturnTests {
     let layout = StreamLayout(partitions: 6, streams: 2)
@@ -65,7 +66,37 @@ struct PartitionReturnTests {
         try await ClusterTestSupport.eventually(within: .seconds(30), condition)
     }
 
-    @Test func aPartitionMovedAwayAndBackWhileWrittenIsInItsOwnersStoreOnce() async throws {
+    /// What `node` holds, raw: its store's log and, with a shared block store, its partition stores' logs and every
+    /// block of the committed shared flushes, each read on its own.
+    static func rawItems(of node: ClusterTestNode, sharedStore: String?, layout: StreamLayout) throws
+        -> ClusterTestSupport.RawItems
+    {
+        var items = try ClusterTestSupport.rawItems(ofStore: node.dataDirectory + "/store")
+        guard let sharedStore else { return items }
+        let store = SharedBlockStore(directory: sharedStore)
+        let tenant = Tenant("shop")!
+        let series = [try LabelMatcher("__name__", .equal, "carts_total")]
+        for partition in 0..<layout.partitions {
+            let name = (store.partitionDirectory(partition) as NSString).lastPathComponent
+            let own = node.dataDirectory + "/cluster/" + name + "/store"
+            if FileManager.default.fileExists(atPath: own) {
+                items = items + (try ClusterTestSupport.rawItems(ofStore: own))
+            }
+            for flush in SharedFlush.chain(try store.flushes(of: partition)) {
+                for block in try BlockSet.open(store.path(of: flush, partition: partition)) {
+                    let reader = BlockListQuerier(blocks: { _ in [block] }, failed: { _ in })
+                    items.add(
+                        spans: reader.spans(tenant, from: .min, to: .max, limit: .max) { _ in true },
+                        logs: reader.logs(tenant, matching: [], from: .min, to: .max, limit: .max),
+                        series: reader.series(tenant, matching: series, from: .min, to: .max))
+                }
+            }
+        }
+        return items
+    }
+
+    @Test(arguments: [false, true])
+    func aPartitionMovedAwayAndBackWhileWrittenIsInItsOwnersStoreOnce(withBlockStore: Bool) async throws {
         let server = try NATSServerProcess()
         let jetStream = try ClusterTestSupport.jetStream([server.url])
         defer { jetStream.close() }
@@ -78,8 +109,16 @@ struct PartitionReturnTests {
         let directory = ClusterTestSupport.scratch("partition-return")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let all = Set(0..<layout.partitions)
+        // With a block store, each owner flushes every second, so B's share is flushed when A takes it back.
+        let sharedStore = withBlockStore ? directory + "/shared" : nil
+        let layout = self.layout
+        func node(_ name: String) throws -> ClusterTestNode {
+            try ClusterTestNode(
+                name, server: server.url, layout: layout, dataDirectory: directory + "/" + name,
+                blockStore: sharedStore, flushInterval: .seconds(1))
+        }
 
-        let a = try ClusterTestNode("node-a", server: server.url, layout: layout, dataDirectory: directory + "/a")
+        let a = try node("node-a")
         #expect(await Self.settles { Self.holds(a, all) })
         let before = a.ownership.heldPartitions.mapValues { $0.epoch }
         let writer = Writer()
@@ -89,7 +128,7 @@ struct PartitionReturnTests {
         // B joins: the partitions it wins by rendezvous move to it, and it applies what is sent meanwhile.
         let moved = all.filter { Rendezvous.owner(of: $0, among: ["node-a", "node-b"]) == "node-b" }
         #expect(!moved.isEmpty && moved != all)
-        let b = try ClusterTestNode("node-b", server: server.url, layout: layout, dataDirectory: directory + "/b")
+        let b = try node("node-b")
         #expect(await Self.settles { Self.holds(b, moved) && Self.holds(a, all.subtracting(moved)) })
         let joined = writer.rounds
         #expect(await Self.settles { writer.rounds >= joined + 10 })
@@ -111,7 +150,7 @@ struct PartitionReturnTests {
         await a.stop()
 
         // A's store, raw: every acknowledged span, log record and sample once.
-        let raw = try ClusterTestSupport.rawItems(ofStore: a.dataDirectory + "/store")
+        let raw = try Self.rawItems(of: a, sharedStore: sharedStore, layout: layout)
         #expect(raw.spans.count == writer.items && raw.spans.sorted() == writer.spans.sorted())
         #expect(raw.logs.count == writer.items && Set(raw.logs).count == writer.items)
         #expect(raw.samples.count == writer.items && Set(raw.samples).count == writer.items)
