@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import wait_for
@@ -80,11 +81,16 @@ def otlp_logs(hosts, run):
         for h in hosts]}
 
 
-def test_a_tenant_is_held_to_its_limits_cluster_wide_and_another_is_not(tmp_path):
+@pytest.mark.parametrize("block_store", [False, True], ids=["one-store", "block-store"])
+def test_a_tenant_is_held_to_its_limits_cluster_wide_and_another_is_not(tmp_path, block_store):
+    """Without a block store each node applies its partitions to its one store; with one, to a store per partition
+    (flushed an hour away here: a flush empties the heads the limits count)."""
     directory = str(tmp_path)
     nats = NATSCluster(directory).start()
+    shared = os.path.join(directory, "shared") if block_store else None
     nodes = [ClusterNode(os.path.join(directory, f"node-{i}"), f"node-{i}", nats.urls,
-                         roles=("collector", "storage", "query"), rules=False) for i in range(3)]
+                         roles=("collector", "storage", "query"), rules=False, block_store=shared,
+                         flush_interval="1h") for i in range(3)]
     for node in nodes:
         with open(os.path.join(os.path.dirname(node.data_dir), "lumen.yaml"), "a") as config:
             config.write(f"limits:\n  tenants:\n    {LIMITED}:\n      max_active_series: {LIMIT}\n"
