@@ -34,7 +34,7 @@ public enum RemoteRead: Sendable, Hashable, Codable {
 }
 
 /// A node's answer to a `RemoteRead`, in the model's values (sent in the WAL's batch record encoding,
-/// `RemoteAnswer+Encoding`).
+/// `RemoteReply+Encoding`).
 public enum RemoteAnswer: Sendable, Equatable {
     /// Series with their samples or exemplars.
     case series([TimeSeries])

@@ -6,7 +6,7 @@ import Testing
 
 /// What a node sends another for a remote read comes back as the same values, with its warnings and whether more
 /// pages follow, and a damaged reply is an error, never a crash.
-struct RemoteAnswerTests {
+struct RemoteReplyTests {
     static var replies: [RemoteReply] {
         let rich = BatchRecordFixtures.rich
         var lines = LogStreamLines(labels: Labels([Label("service", "cart"), Label("severity", "info")]))
