@@ -53,11 +53,11 @@ def lines(answer):
     return found, body.get("warnings", [])
 
 
-def items_from(node):
-    """The items `node` received from each peer so far."""
+def items_from(node, what="items"):
+    """The items (or bytes) `node` received from each peer so far."""
     exposition = requests.get(f"{node.api}/metrics", timeout=10).text
     return {peer: float(value) for peer, value in
-            re.findall(r'lumen_cluster_remote_read_items_total\{peer="([^"]+)"\} (\S+)', exposition)}
+            re.findall(rf'lumen_cluster_remote_read_{what}_total\{{peer="([^"]+)"\}} (\S+)', exposition)}
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +90,13 @@ def test_a_limited_log_query_carries_about_its_limit_from_each_owner(paged, dire
              "direction": direction}
     expected, _ = lines(get(single, "/loki/api/v1/query_range", **query))
     assert len(expected) == LIMIT
-    before = items_from(reader)
+    before, bytes_before = items_from(reader), items_from(reader, "bytes")
     found, warnings = lines(get(reader, "/loki/api/v1/query_range", **query))
-    after = items_from(reader)
+    after, bytes_after = items_from(reader), items_from(reader, "bytes")
     assert found == expected and warnings == []
     carried = {peer: after[peer] - before.get(peer, 0) for peer in after}
+    print(f"{direction}, limit {LIMIT}: records {carried}, bytes "
+          f"{ {peer: bytes_after[peer] - bytes_before.get(peer, 0) for peer in bytes_after} }")
     # The other owners hold thousands of the 12,000 lines; each sends its first page, the limit (an owner of none
     # of these streams sends nothing).
     assert set(carried) <= {"node-0", "node-2"} and sum(carried.values()) > 0, carried
@@ -119,7 +121,11 @@ def test_reads_that_need_more_page_through_the_owners_and_answer_as_one_node(pag
         params = {**params, "start": str(start), "end": str(end)}
         expected = get(single, path, **params).json()["data"]["result"]
         for node in nodes:
+            before = items_from(node)
             assert get(node, path, **params).json()["data"]["result"] == expected, f"{node.name} {params}"
+            after = items_from(node)
+            print(f"{node.name} {params['query']} limit {params.get('limit')}: records "
+                  f"{ {peer: after[peer] - before.get(peer, 0) for peer in after} }")
     native = {"query": '{job="paging"} |= "line 99"', "since": "2h", "limit": "30"}
     expected = records(get(single, "/lumen/v1/query", **native))
     assert len(expected) == 30
