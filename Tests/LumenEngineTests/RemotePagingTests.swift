@@ -55,9 +55,13 @@ struct RemotePagingTests {
     }
 
     static func head(_ records: [LogRecord]) -> Head {
-        let head = Head()
         var batch = Batch(tenant: .anonymous)
         batch.logs = records
+        return head(batch)
+    }
+
+    static func head(_ batch: Batch) -> Head {
+        let head = Head()
         head.append(batch)
         return head
     }
@@ -156,6 +160,24 @@ struct RemotePagingTests {
         request = next!
         let last = head.reply(.logPages, request)
         #expect(last.answer.items == 4 && !last.more)
+    }
+
+    @Test func spansArePagedTheSameWay() {
+        let older = F.batch(traces: 1500)
+        let newer = F.batch(traces: 1500, offset: 1500 * F.second)
+        let nodes = [InProcessNode("a", Self.head(older)), InProcessNode("b", Self.head(newer))]
+        let query = FanOutQuerier(local: Head(), peers: Peers(nodes: nodes), logger: F.quietLogger)
+        let single = Head()
+        single.append(older)
+        single.append(newer)
+        let newest = { (store: any TelemetryReader) in
+            store.spans(.anonymous, from: .min, to: .max, limit: 100) { _ in true }
+        }
+        #expect(newest(query) == newest(single))
+        #expect(nodes.map(\.sent) == [100, 100])
+        // A read of every span (the service graph's) pages through both nodes.
+        #expect(Array(query.everySpan(ReadRequest(tenant: .anonymous))).count == 6000)
+        #expect(nodes.map(\.sent) == [3100, 3100])
     }
 
     @Test func aNodesDamagedPageIsWarnedOfByTheQueryNodeOnceAsTheNodeWarnsOfIt() async throws {
