@@ -26,7 +26,7 @@ struct PartReaderTests {
         #expect(pages.count > 2, "several pages per stream at this size")
         #expect(pages.allSatisfy { !$0.lineFilter.mayContainSubstring("no such text here") })
         let candidates = logs.pages(ReadRequest(tenant: .anonymous, lineContains: ["timeout"]))
-        let timeouts = NewestFirst(candidates, limit: .max, dedupe: false) { Issue.record($0) }.filter {
+        let timeouts = InTimeOrder(candidates, limit: .max, dedupe: false) { Issue.record($0) }.filter {
             $0.line.contains("timeout")
         }
         #expect(timeouts.count == (0..<20_000).filter { $0 % 7 == 0 }.count)
@@ -161,7 +161,7 @@ extension PartReaderTests {
 
 /// The newest-first order every page read yields: by time, newest first, equal times in their order read,
 /// pages decoded only as far as the caller reads.
-struct NewestFirstTests {
+struct InTimeOrderTests {
     private static func record(_ time: Int64, _ body: String) -> LogRecord {
         LogRecord(time: time, body: .string(body), resource: Resource())
     }
@@ -178,29 +178,29 @@ struct NewestFirstTests {
         }
     }
 
-    @Test func itemsComeNewestFirstWithEqualTimesInTheOrderRead() {
+    @Test func itemsComeInTimeOrderWithEqualTimesInTheOrderRead() {
         let records = [(5, "a"), (9, "b"), (5, "c"), (1, "d"), (9, "e"), (7, "f")].map { Self.record(Int64($0), $1) }
-        let all = NewestFirst([Self.page(records)], limit: .max, dedupe: false) { Issue.record($0) }
+        let all = InTimeOrder([Self.page(records)], limit: .max, dedupe: false) { Issue.record($0) }
         #expect(all.map(\.line) == ["b", "e", "f", "a", "c", "d"])
-        let three = NewestFirst([Self.page(records)], limit: 3, dedupe: false) { Issue.record($0) }
+        let three = InTimeOrder([Self.page(records)], limit: 3, dedupe: false) { Issue.record($0) }
         #expect(three.map(\.line) == ["b", "e", "f"])
-        #expect(Array(NewestFirst([Self.page([])], limit: 0, dedupe: false) { Issue.record($0) }).isEmpty)
+        #expect(Array(InTimeOrder([Self.page([])], limit: 0, dedupe: false) { Issue.record($0) }).isEmpty)
     }
 
     @Test func aReaderThatStopsEarlyLeavesOlderPagesUndecoded() {
         // More pages than one group decodes at once, newest first by page number.
         let decoded = Counter()
-        let pages = (0..<(3 * NewestFirst<LogRecord>.groupSize)).map { page in
+        let pages = (0..<(3 * InTimeOrder<LogRecord>.groupSize)).map { page in
             Self.page((0..<10).map { Self.record(Int64(page * 10 + $0), "\(page)-\($0)") }, decoded: decoded)
         }
-        let newest = Array(NewestFirst(pages, limit: .max, dedupe: false) { Issue.record($0) }.prefix(25))
+        let newest = Array(InTimeOrder(pages, limit: .max, dedupe: false) { Issue.record($0) }.prefix(25))
         #expect(newest.map(\.time) == Array((0..<Int64(pages.count * 10)).reversed().prefix(25)))
-        #expect(decoded.count.withLock { $0 } == NewestFirst<LogRecord>.groupSize, "one group answers 25 records")
+        #expect(decoded.count.withLock { $0 } == InTimeOrder<LogRecord>.groupSize, "one group answers 25 records")
     }
 
     @Test func aRecordTwoSourcesHoldIsYieldedOnceAndDistinctLinesAtOneTimeAreKept() {
         let retried = [Self.record(3, "retried"), Self.record(3, "other line, same time"), Self.record(2, "b")]
-        let read = NewestFirst([Self.page(retried), Self.page([retried[0]])], limit: .max, dedupe: true) {
+        let read = InTimeOrder([Self.page(retried), Self.page([retried[0]])], limit: .max, dedupe: true) {
             Issue.record($0)
         }
         #expect(read.map(\.line) == ["retried", "other line, same time", "b"])

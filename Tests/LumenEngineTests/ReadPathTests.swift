@@ -57,7 +57,7 @@ struct ReadPathTests {
         #expect(throws: ReadLimitExceeded(limit: 119)) { try storage.series(ReadRequest(tenant: .anonymous, limit: 119)) }
     }
 
-    @Test func logsComeNewestFirstAcrossBlocksAndTheHeadUpToTheLimit() async throws {
+    @Test func logsComeInTimeOrderAcrossBlocksAndTheHeadUpToTheLimit() async throws {
         let directory = F.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let storage = try Storage(directory: directory, logger: F.quietLogger)

@@ -50,7 +50,7 @@ struct QueryEngineTests {
             samples: (0..<4).map { Sample(timestamp: Self.base + Int64($0) * 60 * Self.second, value: Double($0)) })]))
     }
 
-    @Test func logQueriesFilterBySeverityAndLineNewestFirst() throws {
+    @Test func logQueriesFilterBySeverityAndLineInTimeOrder() throws {
         let engine = QueryEngine(store: head())
         let window = QueryWindow(start: Self.base, end: Self.base + 10 * Self.second, step: nil)
         let result = try engine.execute(#"{service="cart", severity>="warn"} |= "timeout""#, tenant: .anonymous, window: window)

@@ -66,7 +66,7 @@ struct TraceQLTests {
         #expect(throws: QueryError.self) { try TraceQLParser.parse(deep) }
     }
 
-    @Test func searchesJudgeWholeTracesNewestFirst() throws {
+    @Test func searchesJudgeWholeTracesInTimeOrder() throws {
         let (t1, t2, t3) = (ShopTelemetry.trace1, ShopTelemetry.trace2, ShopTelemetry.trace3)
         #expect(try traces("{}") == [t3, t2, t1])
         #expect(try traces(#"{ resource.service.name = "payment" && status = error }"#) == [t1])

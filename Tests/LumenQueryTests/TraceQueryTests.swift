@@ -29,7 +29,7 @@ struct TraceQueryTests {
         #expect(trace.matched.map(\.name) == ["Charge"])
     }
 
-    @Test func tracesComeNewestFirstUpToTheLimit() throws {
+    @Test func tracesComeInTimeOrderUpToTheLimit() throws {
         #expect(try traces(#"{resource.service.name="frontend"}"#).map(\.traceID)
             == [ShopTelemetry.trace3, ShopTelemetry.trace2, ShopTelemetry.trace1])
         let limited = try engine.execute(#"{resource.service.name="frontend"}"#, tenant: .anonymous,

@@ -71,7 +71,7 @@ struct QueryAPITests {
         #expect(bad.text.contains("bad_data"))
     }
 
-    @Test func aLogSelectorWithALineFilterGivesNewestFirstUpToTheLimit() async throws {
+    @Test func aLogSelectorWithALineFilterGivesInTimeOrderUpToTheLimit() async throws {
         let server = try await loaded()
         defer { Task { await server.stop() } }
         let all = try await query(server, ["query": #"{service=~"payment|checkout"}"#, "since": "1h"])

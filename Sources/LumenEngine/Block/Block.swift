@@ -67,7 +67,7 @@ public final class Block: Sendable {
     public func spansStarting(from: Int64, to: Int64, limit: Int = .max) throws(BlockError) -> [Span] {
         var failure: BlockError?
         let pages = spans?.pages(ReadRequest(tenant: tenant, from: from, to: to)) ?? []
-        let found = Array(NewestFirst(pages, limit: limit, dedupe: false) { failure = $0 })
+        let found = Array(InTimeOrder(pages, limit: limit, dedupe: false) { failure = $0 })
         if let failure { throw failure }
         return found
     }

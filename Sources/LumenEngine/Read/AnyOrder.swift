@@ -12,7 +12,7 @@ public struct AnyOrder<Item: Sendable>: Sequence, IteratorProtocol {
 
     /// - Parameter dedupe: whether several sources contributed, so that an item may come twice.
     init(_ pages: [SourcePage<Item>], dedupe: Bool, failed: @escaping (BlockError) -> Void)
-    where Item: NewestFirstItem {
+    where Item: TimeOrderedItem {
         groups = PageGroups(pages, numbersStreams: dedupe, failed: failed)
         identify = dedupe ? { $0.identity(stream: $1) } : nil
     }

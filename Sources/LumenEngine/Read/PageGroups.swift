@@ -2,7 +2,7 @@ import Foundation
 import LumenModel
 
 /// Pages decoded a group at a time on every core, in the order given: the work shared by the reads that hand out
-/// pages' items (`NewestFirst`, `AnyOrder`). A page that fails to decode (a damaged block) is reported to `failed`
+/// pages' items (`InTimeOrder`, `AnyOrder`). A page that fails to decode (a damaged block) is reported to `failed`
 /// and left out. A page that stands for a source's next part (`SourcePage.more`) is replaced by the pages it
 /// fetches, put among those not decoded yet in their order.
 struct PageGroups<Item: Sendable> {

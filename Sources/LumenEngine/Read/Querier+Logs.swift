@@ -2,7 +2,7 @@ import LumenModel
 
 /// Log reads: pages of every source, decoded newest first until the limit.
 extension Querier {
-    public func logs(_ request: ReadRequest) -> NewestFirst<LogRecord> {
+    public func logs(_ request: ReadRequest) -> InTimeOrder<LogRecord> {
         newestFirst(readSources(request).logs, request) { source throws(BlockError) in try source.pages(request) }
     }
 

@@ -2,7 +2,7 @@ import LumenModel
 
 /// Span and trace reads: pages of every source, decoded newest first until the limit; traces by ID merged.
 extension Querier {
-    public func spans(_ request: ReadRequest) -> NewestFirst<Span> {
+    public func spans(_ request: ReadRequest) -> InTimeOrder<Span> {
         newestFirst(readSources(request).spans, request) { source throws(BlockError) in try source.pages(request) }
     }
 

@@ -29,17 +29,17 @@ extension Querier {
 
     /// The items of every source's pages, newest first (or as the request says, oldest first), to the request's
     /// limit; when more than one source has pages, what two hold alike is yielded once.
-    func newestFirst<Source, Item: NewestFirstItem>(
+    func newestFirst<Source, Item: TimeOrderedItem>(
         _ sources: [Source], _ request: ReadRequest, pages: (Source) throws(BlockError) -> [SourcePage<Item>]
-    ) -> NewestFirst<Item> {
+    ) -> InTimeOrder<Item> {
         let (all, dedupe) = everyPage(sources, pages)
-        return NewestFirst(all, limit: request.limit, dedupe: dedupe, oldestFirst: request.oldestFirst) {
+        return InTimeOrder(all, limit: request.limit, dedupe: dedupe, oldestFirst: request.oldestFirst) {
             readFailed($0)
         }
     }
 
     /// The items of every source's pages in any order, each once.
-    func anyOrder<Source, Item: NewestFirstItem>(
+    func anyOrder<Source, Item: TimeOrderedItem>(
         _ sources: [Source], pages: (Source) throws(BlockError) -> [SourcePage<Item>]
     ) -> AnyOrder<Item> {
         let (all, dedupe) = everyPage(sources, pages)

@@ -59,7 +59,7 @@ enum RemotePaging {
 
 /// An item that travels in pages: its time orders it, its stream (log records) groups it into source pages, its
 /// size bounds a page.
-protocol RemotePagedItem: NewestFirstItem {
+protocol RemotePagedItem: TimeOrderedItem {
     var pageStream: Labels? { get }
     /// About the bytes it takes in a reply.
     var pagedBytes: Int { get }

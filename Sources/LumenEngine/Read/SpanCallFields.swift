@@ -57,7 +57,7 @@ public struct SpanCallFields: Sendable, Hashable {
     }
 }
 
-extension SpanCallFields: NewestFirstItem {
+extension SpanCallFields: TimeOrderedItem {
     var orderTime: Int64 { startTime }
     func identity(stream: Int) -> ItemIdentity { .span(SpanKey(traceID: traceID, spanID: spanID)) }
 }

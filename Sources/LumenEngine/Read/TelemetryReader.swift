@@ -17,7 +17,7 @@ public protocol TelemetryReader: Sendable {
     /// Records of the streams `request.matchers` select, in the range, newest first, at most `request.limit`,
     /// decoded as the caller iterates: a caller that stops early leaves older pages unread. Every record with a
     /// string body contains every `request.lineContains` string; what else a query wants it filters itself.
-    func logs(_ request: ReadRequest) -> NewestFirst<LogRecord>
+    func logs(_ request: ReadRequest) -> InTimeOrder<LogRecord>
     /// Each stream `request.matchers` select with the time (and with `sizes` the size) of its lines in the range
     /// that contain every `lineContains` string: what a metric over logs without parsers needs, read without
     /// building records. Counting lines needs no sizes, and templated pages then read no variable.
@@ -33,7 +33,7 @@ public protocol TelemetryReader: Sendable {
     func traces(_ ids: Set<TraceID>, _ request: ReadRequest) -> [TraceID: [Span]]
     /// Spans starting in the range that `request.spanPrefilter` admits, newest first, at most `request.limit`,
     /// decoded as the caller iterates.
-    func spans(_ request: ReadRequest) -> NewestFirst<Span>
+    func spans(_ request: ReadRequest) -> InTimeOrder<Span>
     /// Every span starting in the range that `request.spanPrefilter` admits, in no particular order (the limit
     /// does not apply): for reads that take them all, such as the service graph.
     func everySpan(_ request: ReadRequest) -> AnyOrder<Span>

@@ -1,8 +1,8 @@
 import LumenModel
 
-/// What `NewestFirst` orders and tells apart: a log record by stream, time and line (as Loki drops a line equal
+/// What `InTimeOrder` orders and tells apart: a log record by stream, time and line (as Loki drops a line equal
 /// in all three), a span by trace and span ID (a retried delivery).
-protocol NewestFirstItem: Sendable {
+protocol TimeOrderedItem: Sendable {
     /// The time that orders items, newest first: a record's time, a span's start.
     var orderTime: Int64 { get }
     /// What makes the item itself; `stream` numbers its page's stream.
@@ -30,12 +30,12 @@ struct SpanKey: Hashable {
     }
 }
 
-extension LogRecord: NewestFirstItem {
+extension LogRecord: TimeOrderedItem {
     var orderTime: Int64 { time }
     func identity(stream: Int) -> ItemIdentity { .log(stream: stream, time: time, line: line) }
 }
 
-extension Span: NewestFirstItem {
+extension Span: TimeOrderedItem {
     var orderTime: Int64 { startTime }
     func identity(stream: Int) -> ItemIdentity { .span(SpanKey(self)) }
 }
@@ -49,7 +49,7 @@ extension Span: NewestFirstItem {
 /// It runs the newest-first merge over times complemented (`~t`, which reverses their order without overflow).
 ///
 /// A page that fails to decode (a damaged block) is reported to `failed` and left out.
-public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
+public struct InTimeOrder<Item: Sendable>: Sequence, IteratorProtocol {
     private var groups: PageGroups<Item>
     /// Decoded items not handed out yet, with their streams and times, and `order`: their positions sorted by
     /// time, the newest last.
@@ -68,7 +68,7 @@ public struct NewestFirst<Item: Sendable>: Sequence, IteratorProtocol {
     init(
         _ pages: [SourcePage<Item>], limit: Int, dedupe: Bool, oldestFirst: Bool = false,
         failed: @escaping (BlockError) -> Void
-    ) where Item: NewestFirstItem {
+    ) where Item: TimeOrderedItem {
         let key: (SourcePage<Item>) -> Int64 = oldestFirst ? { ~$0.oldest } : { $0.newest }
         groups = PageGroups(pages.sorted { key($0) > key($1) }, key: key, numbersStreams: dedupe, failed: failed)
         remaining = Swift.max(limit, 0)
