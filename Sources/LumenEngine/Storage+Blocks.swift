@@ -109,15 +109,17 @@ extension Storage {
 
     // MARK: Compaction
 
-    /// Merges, for each tenant, the oldest run of time-adjacent blocks that fits in `compactionSpan` and has at
-    /// least `compactionMinBlocks` blocks. A block found damaged while merging is left out of compaction from
-    /// then on: merging it would drop its damaged page for good, while kept it still serves the rest (and its
-    /// damaged bytes stay for a repair by hand).
+    /// Merges, for each tenant, the oldest run of time-adjacent blocks of one level (`CompactionRun`). A block
+    /// found damaged while merging is left out of compaction from then on: merging it would drop its damaged page
+    /// for good, while kept it still serves the rest (and its damaged bytes stay for a repair by hand).
     func compact() async throws {
-        let blocks = state.withLock { $0.blocks }.filter { !damagedPages.isKeptApart($0.meta.id) }
+        let blocks = state.withLock { $0.blocks }
         for tenant in Set(blocks.map(\.tenant)).sorted() {
-            let run = Self.compactionRun(blocks.filter { $0.tenant == tenant }, options: options)
-            guard run.count >= options.compactionMinBlocks else { continue }
+            let run = CompactionRun.oldest(
+                blocks.filter { $0.tenant == tenant }.sorted { $0.meta.minTime < $1.meta.minTime }, options: options,
+                minTime: \.meta.minTime, maxTime: \.meta.maxTime, level: \.meta.level,
+                keptApart: { damagedPages.isKeptApart($0.meta.id) })
+            guard !run.isEmpty else { continue }
             do {
                 try await merge(run)
             } catch let error as BlockError where error.code == .corrupt {
@@ -130,27 +132,6 @@ extension Storage {
                     metadata: ["block": "\(block)", "error": "\(error)"])
             }
         }
-    }
-
-    static func compactionRun(_ blocks: [Block], options: StorageOptions) -> [Block] {
-        var run: [Block] = []
-        var low = Int64.max
-        var high = Int64.min
-        for block in blocks.sorted(by: { $0.meta.minTime < $1.meta.minTime }) {
-            let newLow = min(low, block.meta.minTime)
-            let newHigh = max(high, block.meta.maxTime)
-            if !run.isEmpty && newHigh - newLow > options.compactionSpan {
-                if run.count >= options.compactionMinBlocks { return run }
-                run = []
-                low = block.meta.minTime
-                high = block.meta.maxTime
-            } else {
-                low = newLow
-                high = newHigh
-            }
-            run.append(block)
-        }
-        return run
     }
 
     /// Writes the blocks' data as one block listing them as sources, serves it in their place, then deletes

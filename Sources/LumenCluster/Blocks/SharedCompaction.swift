@@ -10,31 +10,12 @@ import LumenEngine
 /// them (`SharedFlush.chain`) from the moment it is renamed into place: a crash before or while the sources are
 /// removed leaves them off the path, and the next maintenance removes them as stale.
 enum SharedCompaction {
-    /// The oldest run of consecutive flushes of `path` (committed, oldest first) of one level (merged as often)
-    /// whose data spans at most `options.compactionSpan` and that counts at least `options.compactionMinBlocks`
-    /// flushes (and two); empty when there is none. One level at a time, so that each datum is rewritten about
-    /// log_min(span / flush interval) times, not once per merge as a run growing from its oldest flush would: with
-    /// 5-minute flushes, 4 per run and a 24 h span, flushes of 5 min become 20 min, 80 min, 5 h 20 min, then 21 h.
-    /// A flush in `keptApart` (found damaged) ends a run: merging it would drop its damaged page for good.
+    /// The next run of consecutive committed flushes of `path` (oldest first) to merge (`CompactionRun`); a flush
+    /// in `keptApart` (found damaged) ends a run.
     static func run(_ path: [OpenedFlush], options: StorageOptions, keptApart: Set<SharedFlush> = []) -> [OpenedFlush] {
-        let enough = max(2, options.compactionMinBlocks)
-        var run: [OpenedFlush] = []
-        var low = Int64.max
-        var high = Int64.min
-        for flush in path {
-            let (newLow, newHigh) = (min(low, flush.minTime), max(high, flush.maxTime))
-            let ends = keptApart.contains(flush.flush)
-                || !run.isEmpty && (flush.level != run[0].level
-                    || newHigh.subtractingReportingOverflow(newLow).partialValue > options.compactionSpan)
-            if ends {
-                if run.count >= enough { return run }
-                (run, low, high) = ([], .max, .min)
-                if keptApart.contains(flush.flush) { continue }
-            }
-            run.append(flush)
-            (low, high) = (min(low, flush.minTime), max(high, flush.maxTime))
-        }
-        return run.count >= enough ? run : []
+        CompactionRun.oldest(
+            path, options: options, minTime: \.minTime, maxTime: \.maxTime, level: \.level,
+            keptApart: { keptApart.contains($0.flush) })
     }
 
     /// Writes the run's blocks, merged per tenant, as the partition's flush of the run's range under `epoch`,

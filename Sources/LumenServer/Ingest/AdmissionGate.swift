@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// The ceiling bounds the whole resident set, not ingest alone: ingest is refused from `ingestLimit` (85 % of
 /// it) on, because what was admitted before, a head cut, a compaction and queries still need memory after the
-/// refusals begin; from `pressureLimit` (60 %) on the head is cut early (`MemoryPressureRelief`). Measured
+/// refusals begin; the head is cut early to stay small beside it (`MemoryPressureRelief`). Measured
 /// with `Scripts/bench/overload.py`: refusing only past the ceiling itself peaked 19 % over it.
 ///
 /// Thread-safety: all methods may be called concurrently.
