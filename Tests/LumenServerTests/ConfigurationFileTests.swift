@@ -121,5 +121,8 @@ struct ConfigurationFileTests {
         #expect(NearestName.distance("", "abc") == 3)
         #expect(NearestName.suggestion(for: "eror", among: ["unset", "ok", "error"]) == "error")
         #expect(NearestName.suggestion(for: "pending", among: ["unset", "ok", "error"]) == nil)
+        // Far longer than any candidate: no suggestion (and no edit table: the lengths alone rule it out).
+        #expect(NearestName.suggestion(for: String(repeating: "retention", count: 200), among: ["retention"]) == nil)
+        #expect(NearestName.suggestion(for: "retentions", among: ["retention"]) == "retention")
     }
 }
