@@ -14,6 +14,9 @@ struct ClusterReadsTests {
         var configuration = ClusterConfiguration(servers: [url], node: name)
         configuration.partitions = 8
         configuration.streams = 2
+        // nats-server reserves each stream's MaxBytes from its store, sized by the free disk; the default 4 GiB per
+        // stream failed to place (JetStream error 10047) on a CI machine with 14 GB free.
+        configuration.streamMaxBytes = 64 << 20
         configuration.leaseTTL = .seconds(3)
         configuration.advertiseURL = "http://127.0.0.1:2110\(name == "a" ? 1 : 2)"
         let storage = try Storage(directory: directory + "/\(name)", logger: ClusterTestSupport.quietLogger)
