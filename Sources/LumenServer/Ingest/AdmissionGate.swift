@@ -16,7 +16,7 @@ final class AdmissionGate: Sendable {
         /// Too much is being written right now: retry soon (429).
         case busy(inFlightBytes: Int, limit: Int)
         /// The process is past ingest's share of its memory ceiling: retry later (503).
-        case overMemoryCeiling(residentBytes: Int, ceiling: Int)
+        case overMemoryCeiling(residentBytes: Int, limit: Int, ceiling: Int)
     }
 
     let maxInFlightBytes: Int
@@ -54,7 +54,7 @@ final class AdmissionGate: Sendable {
     func checkMemoryCeiling() throws(Refusal) {
         let resident = residentBytes()
         if resident > ingestLimit {
-            throw .overMemoryCeiling(residentBytes: resident, ceiling: memoryCeiling)
+            throw .overMemoryCeiling(residentBytes: resident, limit: ingestLimit, ceiling: memoryCeiling)
         }
     }
 

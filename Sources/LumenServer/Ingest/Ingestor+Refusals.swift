@@ -37,9 +37,9 @@ extension Ingestor {
         case .busy(let inFlight, let limit):
             IngestRefusal(.busy,
                 "ingest is busy (\(inFlight) bytes in flight, limit \(limit)): retry shortly", retryAfterSeconds: 1)
-        case .overMemoryCeiling(let resident, let ceiling):
+        case .overMemoryCeiling(let resident, let limit, let ceiling):
             IngestRefusal(.unavailable,
-                "near the memory ceiling (\(resident >> 20) MiB resident; ingest stops at 85 % of the "
+                "near the memory ceiling (\(resident >> 20) MiB resident; ingest stops at \(limit >> 20) MiB of the "
                     + "\(ceiling >> 20) MiB ceiling): retry later",
                 retryAfterSeconds: 10)
         }
