@@ -57,21 +57,7 @@ public final class JetStream: Sendable {
         timeout: Duration = .seconds(5), completion: @escaping @Sendable (PublishOutcome) -> Void
     ) throws(NATSError) {
         let context = try context("publish to \(subject)")
-        var message: OpaquePointer?
-        let created = payload.withUnsafeBytes { bytes in
-            natsMsg_Create(&message, subject, nil, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
-                Int32(bytes.count))
-        }
-        try NATSError.check(created, "natsMsg_Create for \(subject)")
-        guard let message else { throw NATSError("natsMsg_Create", status: NATS_NO_MEMORY) }
-        for header in headers {
-            let status = natsMsgHeader_Set(message, header.name, header.value)
-            guard status == NATS_OK else {
-                let error = NATSError("natsMsgHeader_Set \(header.name)", status: status)
-                natsMsg_Destroy(message)
-                throw error
-            }
-        }
+        let message = try Self.message(subject: subject, payload: payload, headers: headers)
         var options = jsPubOptions()
         jsPubOptions_Init(&options)
         options.MaxWait = timeout.milliseconds
@@ -101,6 +87,48 @@ public final class JetStream: Sendable {
                 continuation.resume(returning: error.isTimeout ? .unknown(error) : .notStored(error))
             }
         }
+    }
+
+    /// Publishes and waits for the acknowledgement: the message's stream sequence. A refusal by an expectation header
+    /// is thrown with its JetStream code (e.g. 10071, wrong last sequence). Blocks.
+    public func publishAndWait(
+        subject: String, payload: [UInt8], headers: [(name: String, value: String)] = [],
+        timeout: Duration = .seconds(5)
+    ) throws(NATSError) -> UInt64 {
+        let context = try context("publish to \(subject)")
+        let message = try Self.message(subject: subject, payload: payload, headers: headers)
+        defer { natsMsg_Destroy(message) }
+        var options = jsPubOptions()
+        jsPubOptions_Init(&options)
+        options.MaxWait = timeout.milliseconds
+        var ack: UnsafeMutablePointer<jsPubAck>?
+        var code = jsErrCode(rawValue: 0)
+        let status = js_PublishMsg(&ack, context, message, &options, &code)
+        try NATSError.check(status, "publish to \(subject)", jetStreamCode: code)
+        defer { jsPubAck_Destroy(ack) }
+        return ack!.pointee.Sequence
+    }
+
+    /// A message with `headers`, owned by the caller.
+    private static func message(
+        subject: String, payload: [UInt8], headers: [(name: String, value: String)]
+    ) throws(NATSError) -> OpaquePointer {
+        var message: OpaquePointer?
+        let created = payload.withUnsafeBytes { bytes in
+            natsMsg_Create(&message, subject, nil, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count))
+        }
+        try NATSError.check(created, "natsMsg_Create for \(subject)")
+        guard let message else { throw NATSError("natsMsg_Create", status: NATS_NO_MEMORY) }
+        for header in headers {
+            let status = natsMsgHeader_Set(message, header.name, header.value)
+            guard status == NATS_OK else {
+                let error = NATSError("natsMsgHeader_Set \(header.name)", status: status)
+                natsMsg_Destroy(message)
+                throw error
+            }
+        }
+        return message
     }
 
     /// Publishes still awaiting their acknowledgement.
