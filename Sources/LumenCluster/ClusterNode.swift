@@ -169,10 +169,13 @@ public final class ClusterNode: Sendable {
         return StreamLayout(partitions: fields[0], streams: fields[1])
     }
 
-    /// Every partition: its owner and epoch from the lease bucket, and, where this node holds it, how far it is
-    /// applied and how far behind the stream it is. Blocks.
+    /// Every partition: its owner and epoch from the lease bucket, the node it is destined for among the live
+    /// storage nodes, and, where this node holds it, how far it is applied and how far behind the stream it is.
+    /// Blocks.
     public func status() throws -> ClusterStatus {
         let held = ownership?.heldPartitions ?? [:]
+        let members = try nodes.keys().filter { $0.hasPrefix(PartitionOwnership.nodeKeyPrefix) }
+            .map { String($0.dropFirst(PartitionOwnership.nodeKeyPrefix.count)) }.sorted()
         var lastSequence: [String: UInt64] = [:]
         for name in layout.streamNames { lastSequence[name] = try jetStream.streamState(name)?.lastSequence }
         var partitions: [PartitionStatus] = []
@@ -191,16 +194,15 @@ public final class ClusterNode: Sendable {
                     partition: partition, owner: configuration.node, epoch: local.epoch,
                     appliedSequence: local.progress.appliedSequence, flushedSequence: flushed,
                     lag: local.progress.pending ?? bound,
-                    state: local.progress.state.rawValue))
+                    state: local.progress.state.rawValue, destined: Rendezvous.owner(of: partition, among: members)))
             } else {
                 partitions.append(PartitionStatus(
                     partition: partition, owner: record?.0.node, epoch: epoch, appliedSequence: nil,
                     flushedSequence: flushed, lag: nil,
-                    state: record == nil ? "unowned" : "remote"))
+                    state: record == nil ? "unowned" : "remote",
+                    destined: Rendezvous.owner(of: partition, among: members)))
             }
         }
-        let members = try nodes.keys().filter { $0.hasPrefix(PartitionOwnership.nodeKeyPrefix) }
-            .map { String($0.dropFirst(PartitionOwnership.nodeKeyPrefix.count)) }.sorted()
         return ClusterStatus(
             node: configuration.node, roles: configuration.roles.sorted().map(\.rawValue),
             servers: configuration.servers, storageNodes: members, partitions: partitions)

@@ -173,9 +173,9 @@ def owners(status):
 
 
 def settled(nodes):
-    """Every partition owned by one of `nodes`, each node owning some (true of these names and partition count by
-    rendezvous hashing; a node that has not given up what another should own yet owns them all), each owner
-    applying its partitions (active), the same a second later — or None."""
+    """Every partition owned by one of `nodes` and by the node rendezvous hashing destines it for (a node that has
+    not given up what another should own yet owns more), each owner applying its partitions (active), the same a
+    second later — or None."""
     first = assignment(nodes)
     if first is None or set(first.values()) != {node.name for node in nodes}:
         return None
@@ -191,6 +191,8 @@ def assignment(nodes):
         return None
     for node, status in zip(nodes, statuses):
         if sorted(status["storageNodes"]) != sorted(names) or owners(status) != seen:
+            return None
+        if any(p.get("destined") != p.get("owner") for p in status["partitions"]):
             return None
         local = {p["partition"]: p["state"] for p in status["partitions"] if p.get("owner") == node.name}
         if set(local) != {p for p, owner in seen.items() if owner == node.name}:

@@ -35,11 +35,17 @@ struct ClusterCommand: AsyncParsableCommand {
     static func rows(_ status: ClusterStatus) -> [[String]] {
         status.partitions.map {
             [
-                String($0.partition), $0.owner ?? "", $0.epoch.map(String.init) ?? "",
+                String($0.partition), Self.owner($0), $0.epoch.map(String.init) ?? "",
                 $0.appliedSequence.map(String.init) ?? "", $0.flushedSequence.map(String.init) ?? "",
                 $0.lag.map(String.init) ?? "", $0.state,
             ]
         }
+    }
+
+    /// The owner, and where the partition is moving when rendezvous hashing destines it for another node.
+    static func owner(_ partition: PartitionStatus) -> String {
+        guard let destined = partition.destined, destined != partition.owner else { return partition.owner ?? "" }
+        return (partition.owner ?? "") + " → " + destined
     }
 
     static func table(_ status: ClusterStatus) -> TextTable {

@@ -12,10 +12,13 @@ public struct PartitionStatus: Equatable, Sendable, Codable {
     public var lag: UInt64?
     /// `active`, `starting`, `fenced`, `failed`, `stopped`, or `remote` (owned elsewhere) / `unowned`.
     public var state: String
+    /// The storage node rendezvous hashing gives the partition among the live ones: the owner once ownership has
+    /// settled, where the partition is moving while they differ.
+    public var destined: String?
 
     public init(
         partition: Int, owner: String?, epoch: UInt64?, appliedSequence: UInt64?, flushedSequence: UInt64? = nil,
-        lag: UInt64?, state: String
+        lag: UInt64?, state: String, destined: String? = nil
     ) {
         self.partition = partition
         self.owner = owner
@@ -24,5 +27,6 @@ public struct PartitionStatus: Equatable, Sendable, Codable {
         self.flushedSequence = flushedSequence
         self.lag = lag
         self.state = state
+        self.destined = destined
     }
 }
