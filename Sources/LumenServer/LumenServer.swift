@@ -64,7 +64,8 @@ public struct LumenServer: Sendable {
             limits: configuration.queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
-            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes)
+            maxInFlightBytes: min(configuration.maxInFlightBytes, configuration.memoryCeilingBytes / 16),
+            memoryCeiling: configuration.memoryCeilingBytes, heldHeadBytes: { storage.heldHeadBytes })
         let generator = MetricsGenerator()
         let ingestor = Ingestor(
             storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator,

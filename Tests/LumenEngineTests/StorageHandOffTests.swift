@@ -21,6 +21,8 @@ struct StorageHandOffTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var storage = try Storage(directory: directory + "/store", logger: StorageFixtures.quietLogger)
         try await storage.append(StorageFixtures.batch(traces: 10))
+        let handedOffBytes = storage.head.memory.bytes
+        #expect(handedOffBytes > 0 && storage.heldHeadBytes == handedOffBytes)
         let set = directory + "/shared/1-10-e1"
         // A linger no loaded machine outlasts while the test reads; its end is then passed as a time, not waited.
         #expect(try await storage.handOff(keepReadableFor: .seconds(60)) { head in
@@ -32,8 +34,11 @@ struct StorageHandOffTests {
         #expect(spanCount(storage) == 30)  // the handed-off head is still read here
         #expect(spanCount(CombinedQuerier([shared, storage])) == 30)  // and each span once with the shared blocks
         #expect(lineCount(storage) == 15 && lineCount(CombinedQuerier([shared, storage])) == 15)  // each line once
+        // What the admission gate bounds: every head kept in memory, the handed-off one as well as the live one.
+        #expect(storage.heldHeadBytes == handedOffBytes + storage.head.memory.bytes)
         storage.forgetHandedOffHeads(at: .now + .seconds(61))
         #expect(spanCount(storage) == 10)
+        #expect(storage.heldHeadBytes == storage.head.memory.bytes)
         #expect(storage.blocks.isEmpty)
         try storage.close()
 

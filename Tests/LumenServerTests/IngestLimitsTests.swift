@@ -1,6 +1,7 @@
 import Foundation
 import LumenModel
 import LumenWire
+import Synchronization
 import Testing
 import Yams
 
@@ -107,6 +108,26 @@ struct IngestLimitsTests {
         gate.release(20)
         try gate.admit(500)  // alone, a request may always pass: the body limit bounds it
         #expect(gate.inFlightBytes == 500)
+    }
+
+    /// However far the resident set lags, ingest stops while the heads held in memory (live, being cut, handed
+    /// off) pass 3/8 of the ceiling by their own count, and resumes once a cut brings them under.
+    @Test func theAdmissionGateRefusesWhileTheHeadsHoldTheirShareOfTheCeiling() throws {
+        let held = Mutex(0)
+        let ceiling = 1 << 50  // far above any resident set
+        let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: ceiling, heldHeadBytes: { held.withLock { $0 } })
+        held.withLock { $0 = ceiling / 8 * 3 }
+        try gate.checkMemoryCeiling()
+        held.withLock { $0 += 1 }
+        #expect {
+            try gate.admit(10)
+        } throws: { error in
+            guard case .headsOverBudget(let bytes, let limit, ceiling)? = error as? AdmissionGate.Refusal else { return false }
+            return bytes == limit + 1 && limit == gate.headLimit
+        }
+        #expect(gate.inFlightBytes == 0)
+        held.withLock { $0 = 0 }
+        try gate.admit(10)
     }
 
     @Test func aConfigurationFileSetsListenersLimitsAndTenants() throws {

@@ -10,6 +10,10 @@ import Synchronization
 /// refusals begin; the head is cut early to stay small beside it (`MemoryPressureRelief`). Measured
 /// with `Scripts/bench/overload.py`: refusing only past the ceiling itself peaked 19 % over it.
 ///
+/// The resident set lags: a cut holds the old head until its blocks are written while a new one fills, and
+/// what is freed returns to the system late or not at all. So the heads are bounded by their own count too:
+/// ingest is also refused while the heads in memory hold more than `headLimit` (3/8 of the ceiling).
+///
 /// Thread-safety: all methods may be called concurrently.
 final class AdmissionGate: Sendable {
     enum Refusal: Error, Sendable {
@@ -17,6 +21,8 @@ final class AdmissionGate: Sendable {
         case busy(inFlightBytes: Int, limit: Int)
         /// The process is past ingest's share of its memory ceiling: retry later (503).
         case overMemoryCeiling(residentBytes: Int, limit: Int, ceiling: Int)
+        /// The heads waiting to be cut into blocks hold their share of the ceiling: retry later (503).
+        case headsOverBudget(heldBytes: Int, limit: Int, ceiling: Int)
     }
 
     let maxInFlightBytes: Int
@@ -24,9 +30,13 @@ final class AdmissionGate: Sendable {
     private let inFlight = Mutex(0)
     private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
 
-    init(maxInFlightBytes: Int, memoryCeiling: Int) {
+    /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`).
+    private let heldHeadBytes: @Sendable () -> Int
+
+    init(maxInFlightBytes: Int, memoryCeiling: Int, heldHeadBytes: @escaping @Sendable () -> Int = { 0 }) {
         self.maxInFlightBytes = maxInFlightBytes
         self.memoryCeiling = memoryCeiling
+        self.heldHeadBytes = heldHeadBytes
     }
 
     /// Admits `bytes` of decoded request until `release` is called with the same amount.
@@ -49,12 +59,20 @@ final class AdmissionGate: Sendable {
     /// The resident set past which the head is cut early: 60 % of the ceiling.
     var pressureLimit: Int { memoryCeiling / 5 * 3 }
 
-    /// Refuses while the process is past ingest's share of its memory ceiling; cheap enough to ask before
-    /// reading a request.
+    /// The heads' share of the ceiling, by their own count: 3/8 of it, so the live head may fill to twice
+    /// `MemoryPressureRelief`'s cut size while the last one is still being written.
+    var headLimit: Int { memoryCeiling / 8 * 3 }
+
+    /// Refuses while the process is past ingest's share of its memory ceiling, or its heads past theirs; cheap
+    /// enough to ask before reading a request.
     func checkMemoryCeiling() throws(Refusal) {
         let resident = residentBytes()
         if resident > ingestLimit {
             throw .overMemoryCeiling(residentBytes: resident, limit: ingestLimit, ceiling: memoryCeiling)
+        }
+        let heads = heldHeadBytes()
+        if heads > headLimit {
+            throw .headsOverBudget(heldBytes: heads, limit: headLimit, ceiling: memoryCeiling)
         }
     }
 

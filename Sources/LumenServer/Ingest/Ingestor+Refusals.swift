@@ -42,6 +42,11 @@ extension Ingestor {
                 "near the memory ceiling (\(resident >> 20) MiB resident; ingest stops at \(limit >> 20) MiB of the "
                     + "\(ceiling >> 20) MiB ceiling): retry later",
                 retryAfterSeconds: 10)
+        case .headsOverBudget(let held, let limit, let ceiling):
+            IngestRefusal(.unavailable,
+                "the heads waiting to be cut into blocks hold \(held >> 20) MiB (ingest stops at \(limit >> 20) MiB, "
+                    + "3/8 of the \(ceiling >> 20) MiB memory ceiling): retry later",
+                retryAfterSeconds: 5)
         }
     }
 }
