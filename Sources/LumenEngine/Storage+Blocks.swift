@@ -2,13 +2,12 @@ import Foundation
 import Logging
 import LumenModel
 
-/// Cutting the head into blocks, retention and compaction: the store's maintenance. Cuts run one at a time on
-/// their lane, retention and compaction one step at a time on theirs (`Storage.cutLane`, `Storage.lane`). Ingest
-/// and queries go on meanwhile.
+/// Cutting the head into blocks, retention and compaction: the store's maintenance, run one step at a time on
+/// its lane so that none overlaps another. Ingest and queries go on meanwhile.
 extension Storage {
     /// Cuts the head into blocks now (one per tenant), then releases the log segments they hold.
     public func flush() async throws {
-        try await cutLane.run {
+        try await lane.run {
             defer { HeapAllocator.releaseFreeMemory() }
             try await cutHead()
         }
@@ -32,7 +31,7 @@ extension Storage {
             defer { HeapAllocator.releaseFreeMemory() }
             let memory = head.memory
             if memory.bytes >= options.headMaxBytes || (memory.since > 0 && now - memory.since >= options.headMaxAge) {
-                try await cutLane.run { try await cutHead() }
+                try await cutHead()
             }
             try dropExpiredBlocks(now: now)
             try await compact()

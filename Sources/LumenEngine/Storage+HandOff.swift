@@ -20,7 +20,7 @@ extension Storage {
     public func handOff(
         keepReadableFor linger: Duration, _ write: @escaping @Sendable (Head) throws -> Void
     ) async throws -> Bool {
-        try await cutLane.run {
+        try await lane.run {
             defer { HeapAllocator.releaseFreeMemory() }
             guard state.withLock({ $0.cutting == nil && !$0.head.isEmpty }) else {
                 if state.withLock({ $0.cutting != nil }) {

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Runs async operations one at a time, in arrival order: two head cuts, or two compaction steps, must not
+/// Runs async operations one at a time, in arrival order: head cuts, compactions and retention must not
 /// overlap, and may suspend while they wait for the log or the disk.
 final class SerialLane: Sendable {
     private struct State {

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// beside the ceiling: measured with `Scripts/bench/overload.py`, a 490 MB head (counted) took two minutes to cut
 /// on a loaded machine and the process peaked 19 % over a 1 GiB ceiling meanwhile.
 ///
-/// Contract: every second, the head is cut — on the store's cut lane: after a cut in progress, never behind a merge —
+/// Contract: every second, the head is cut — on the store's maintenance lane, so after any step in progress —
 /// once it holds an eighth of the ceiling, or a sixteenth while the resident set is past the gate's
 /// `pressureLimit`. Past `pressureLimit` with a smaller head (a cut would free too little to be worth a block),
 /// the allocator's free pages are given back instead: what many concurrent requests decoded stays in glibc's
