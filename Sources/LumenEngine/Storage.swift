@@ -22,7 +22,7 @@ public final class Storage: Sendable {
     let lock: DataDirectoryLock
 
     /// What reads see. Guarded by its mutex; swapped, never mutated in place, by appends' head swap and by
-    /// the maintenance lanes.
+    /// the maintenance lane.
     struct State {
         var head = Head()
         /// The head being written as blocks, still read until its blocks are open, and the log segment its
@@ -37,13 +37,7 @@ public final class Storage: Sendable {
     }
 
     let state = Mutex(State())
-    /// Compaction and retention, one step at a time.
     let lane = SerialLane()
-    /// Head cuts and hand-offs, one at a time, beside `lane` rather than on it: a cut must never wait for a merge.
-    /// Under overload a merge of large blocks took minutes while the head it queued behind grew to the memory
-    /// ceiling's share of the heads. (Both change the served blocks only under the state's lock, a merge removing
-    /// its sources by ID, and only a cut or hand-off writes the checkpoint.)
-    let cutLane = SerialLane()
     /// The damaged pages reads have met (`readFailed`), for the log and `/metrics`.
     public let damagedPages = DamagedPages()
 
