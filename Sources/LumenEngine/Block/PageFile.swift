@@ -103,8 +103,9 @@ enum PageFile {
         /// Drops the mapped pages of `range` — read, checked and decompressed — from the resident set. They stay in
         /// the page cache, so reading them again maps them back without I/O, but they stop counting against the
         /// memory ceiling, which bounds the resident set: merges and queries that touched every page of large blocks
-        /// kept 160–230 MB of them resident in the overload soak. (The file is mapped private and read-only, so
-        /// dropping its pages loses nothing.)
+        /// kept 160–175 MB of them resident in the overload soak. Safe only on a file mapping: `BlockFile.map` maps
+        /// every non-empty file private and read-only (a page file always holds its header), so dropping its pages
+        /// loses nothing, where on heap memory it would zero them.
         private func releaseResidentPages(_ range: Range<Int>) {
             data.withUnsafeBytes { buffer in
                 guard let base = buffer.baseAddress, !range.isEmpty else { return }
