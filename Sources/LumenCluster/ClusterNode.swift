@@ -185,6 +185,7 @@ public final class ClusterNode: Sendable {
             }
             let epoch = record.map { $0.0.epoch == 0 ? $0.1 : $0.0.epoch }
             let flushed = try flushedSequences?.record(ofPartition: partition).map(\.sequence)
+            let destined = Rendezvous.owner(of: partition, among: members)
             if let local = held[partition] {
                 // The applier's last fetch says how many of the partition's messages are left; before it, the
                 // stream's last sequence bounds the lag (other partitions share the stream).
@@ -194,13 +195,12 @@ public final class ClusterNode: Sendable {
                     partition: partition, owner: configuration.node, epoch: local.epoch,
                     appliedSequence: local.progress.appliedSequence, flushedSequence: flushed,
                     lag: local.progress.pending ?? bound,
-                    state: local.progress.state.rawValue, destined: Rendezvous.owner(of: partition, among: members)))
+                    state: local.progress.state.rawValue, destined: destined))
             } else {
                 partitions.append(PartitionStatus(
                     partition: partition, owner: record?.0.node, epoch: epoch, appliedSequence: nil,
                     flushedSequence: flushed, lag: nil,
-                    state: record == nil ? "unowned" : "remote",
-                    destined: Rendezvous.owner(of: partition, among: members)))
+                    state: record == nil ? "unowned" : "remote", destined: destined))
             }
         }
         return ClusterStatus(

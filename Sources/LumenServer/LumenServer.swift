@@ -64,7 +64,7 @@ public struct LumenServer: Sendable {
             limits: configuration.queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
-            maxInFlightBytes: min(configuration.maxInFlightBytes, configuration.memoryCeilingBytes / 16),
+            maxInFlightBytes: configuration.maxInFlightBytes,
             memoryCeiling: configuration.memoryCeilingBytes, heldHeadBytes: { storage.heldHeadBytes })
         let generator = MetricsGenerator()
         let ingestor = Ingestor(

@@ -32,10 +32,11 @@ struct ClusterCommand: AsyncParsableCommand {
 
     static let header = ["partition", "owner", "epoch", "applied", "flushed", "lag", "state"]
 
-    static func rows(_ status: ClusterStatus) -> [[String]] {
+    /// - Parameter owner: how a partition's owner is written (the table adds where it is moving).
+    static func rows(_ status: ClusterStatus, owner: (PartitionStatus) -> String = { $0.owner ?? "" }) -> [[String]] {
         status.partitions.map {
             [
-                String($0.partition), $0.owner ?? "", $0.epoch.map(String.init) ?? "",
+                String($0.partition), owner($0), $0.epoch.map(String.init) ?? "",
                 $0.appliedSequence.map(String.init) ?? "", $0.flushedSequence.map(String.init) ?? "",
                 $0.lag.map(String.init) ?? "", $0.state,
             ]
@@ -44,7 +45,7 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// The owner, and where the partition is moving when rendezvous hashing destines it for another node: for people
     /// (the table); the records keep the owner alone, and JSON has `destined` as a field of its own.
-    static func owner(_ partition: PartitionStatus) -> String {
+    static func movingOwner(_ partition: PartitionStatus) -> String {
         guard let destined = partition.destined, destined != partition.owner else { return partition.owner ?? "" }
         return (partition.owner ?? "") + " → " + destined
     }
@@ -54,10 +55,7 @@ struct ClusterCommand: AsyncParsableCommand {
         var table = TextTable(columns: header.map {
             TextTable.Column($0.uppercased(), alignment: numeric.contains($0) ? .right : .left)
         })
-        for (partition, var row) in zip(status.partitions, rows(status)) {
-            row[1] = owner(partition)
-            table.append(row.map { $0.isEmpty ? "-" : $0 })
-        }
+        for row in rows(status, owner: movingOwner) { table.append(row.map { $0.isEmpty ? "-" : $0 }) }
         return table
     }
 }

@@ -33,8 +33,10 @@ final class AdmissionGate: Sendable {
     /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`).
     private let heldHeadBytes: @Sendable () -> Int
 
+    /// - Parameter maxInFlightBytes: the configured bound on decoded requests held at once; at most 1/16 of the
+    ///   ceiling is used.
     init(maxInFlightBytes: Int, memoryCeiling: Int, heldHeadBytes: @escaping @Sendable () -> Int = { 0 }) {
-        self.maxInFlightBytes = maxInFlightBytes
+        self.maxInFlightBytes = min(maxInFlightBytes, memoryCeiling / 16)
         self.memoryCeiling = memoryCeiling
         self.heldHeadBytes = heldHeadBytes
     }
@@ -59,9 +61,13 @@ final class AdmissionGate: Sendable {
     /// The resident set past which the head is cut early: 60 % of the ceiling.
     var pressureLimit: Int { memoryCeiling / 5 * 3 }
 
-    /// The heads' share of the ceiling, by their own count: 3/8 of it, so the live head may fill to twice
-    /// `MemoryPressureRelief`'s cut size while the last one is still being written.
-    var headLimit: Int { memoryCeiling / 8 * 3 }
+    /// The head's size (by its own count) at which `MemoryPressureRelief` cuts it: an eighth of the ceiling, or
+    /// half that past `pressureLimit`.
+    var headCutBytes: Int { memoryCeiling / 8 }
+
+    /// The heads' share of the ceiling, by their own count: three cut sizes, so the live head may fill to twice
+    /// the cut size while the last one is still being written.
+    var headLimit: Int { headCutBytes * 3 }
 
     /// Refuses while the process is past ingest's share of its memory ceiling, or its heads past theirs; cheap
     /// enough to ask before reading a request.

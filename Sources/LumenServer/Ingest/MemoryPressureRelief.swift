@@ -2,15 +2,15 @@ import Logging
 import LumenEngine
 import ServiceLifecycle
 
-/// Cuts the head early to keep the process under its memory ceiling. The head is most of what ingest keeps, and
-/// waiting for `head_max_bytes` or `head_max_age` would leave every write refused at the ceiling for as long: the
-/// head's own count of its bytes is a fraction of what it costs in resident memory. A cut keeps the old head
-/// until its blocks are written while a new one fills, and adds its own working memory, so heads are kept small
-/// beside the ceiling: measured with `Scripts/bench/overload.py`, a 490 MB head (counted) took two minutes to cut
-/// on a loaded machine and the process peaked 19 % over a 1 GiB ceiling meanwhile.
+/// Cuts the head early to keep the process under its memory ceiling. The head is most of what ingest keeps (its
+/// own count of its bytes was 10–20 % above its resident cost in a release run of `lumen load`), and waiting for
+/// `head_max_bytes` or `head_max_age` would leave every write refused at the ceiling for as long. A cut keeps the
+/// old head until its blocks are written while a new one fills, and adds its own working memory, so heads are kept
+/// small beside the ceiling: measured with `Scripts/bench/overload.py`, a 490 MB head (counted) took two minutes to
+/// cut on a loaded machine and the process peaked 19 % over a 1 GiB ceiling meanwhile.
 ///
 /// Contract: every second, the head is cut — on the store's maintenance lane, so after any step in progress —
-/// once it holds an eighth of the ceiling, or a sixteenth while the resident set is past the gate's
+/// once it holds the gate's `headCutBytes`, or half that while the resident set is past the gate's
 /// `pressureLimit`. Past `pressureLimit` with a smaller head (a cut would free too little to be worth a block),
 /// the allocator's free pages are given back instead: what many concurrent requests decoded stays in glibc's
 /// per-thread arenas after they are done.
@@ -30,7 +30,7 @@ struct MemoryPressureRelief: Service {
         let resident = gate.residentBytes()
         let pressed = resident > gate.pressureLimit
         let head = storage.head.memory.bytes
-        guard head >= gate.memoryCeiling / 8 || pressed && head >= gate.memoryCeiling / 16 else {
+        guard head >= gate.headCutBytes || pressed && head >= gate.headCutBytes / 2 else {
             if pressed { HeapAllocator.releaseFreeMemory() }
             return false
         }
