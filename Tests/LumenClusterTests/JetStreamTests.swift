@@ -109,6 +109,57 @@ struct JetStreamTests {
         #expect(!jetStream.connection.isConnected)
     }
 
+    /// A node shuts down while its lease ticks, appliers and queries still call nats.c on other threads: `close`
+    /// waits for the calls in progress and every later one fails as closed. Destroying the context under a call
+    /// crashed the test process (a request locking freed memory, CI at 3e846bc).
+    @Test func closingWhileOtherThreadsCallWaitsForTheirCallsAndRefusesTheNext() async throws {
+        let server = try NATSServerProcess()
+        for round in 0..<20 {
+            let jetStream = try ClusterTestSupport.jetStream([server.url])
+            let bucket = try KeyValueBucket(jetStream: jetStream, name: "closing\(round)", ttl: nil, replicas: 1)
+            try bucket.put("k", value: [0])
+            let stream = "KV_closing\(round)"
+            let outcomes = await withTaskGroup(of: (calls: Int, error: NATSError).self) { group in
+                for caller in 0..<4 {
+                    group.addTask {
+                        await ClusterTestSupport.offPool { () -> (calls: Int, error: NATSError) in
+                            var calls = 0
+                            while true {
+                                do throws(NATSError) {
+                                    if caller % 2 == 0 {
+                                        let revision = try bucket.get("k")?.revision ?? 0
+                                        _ = try bucket.update("k", value: [UInt8(caller)], expectedRevision: revision)
+                                        _ = try bucket.keys()
+                                    } else {
+                                        _ = try jetStream.streamState(stream)
+                                    }
+                                    calls += 1
+                                } catch {
+                                    return (calls, error)
+                                }
+                            }
+                        }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(30))
+                await ClusterTestSupport.offPool {  // waits for the calls in progress, in either order
+                    if round % 2 == 0 {
+                        bucket.close()
+                        jetStream.close()
+                    } else {
+                        jetStream.close()
+                        bucket.close()
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for outcome in outcomes {
+                #expect(outcome.error.isClosed, "round \(round): \(outcome.error)")
+            }
+            #expect(outcomes.map(\.calls).reduce(0, +) > 0, "round \(round)")
+        }
+    }
+
     @Test func connectingWhereNoServerListensFailsClearly() {
         #expect(throws: NATSError.self) {
             _ = try NATSConnection(urls: ["nats://127.0.0.1:1"], name: "nobody", connectTimeout: .milliseconds(200))

@@ -38,10 +38,9 @@ extension JetStream {
     private func withStreamInfo<T>(
         _ name: String, _ body: (UnsafeMutablePointer<jsStreamInfo>) -> T
     ) throws(NATSError) -> T? {
-        let context = try context("stream info \(name)")
         var info: UnsafeMutablePointer<jsStreamInfo>?
         var code = jsErrCode(rawValue: 0)
-        let status = js_GetStreamInfo(&info, context, name, nil, &code)
+        let status = try withContext("stream info \(name)") { js_GetStreamInfo(&info, $0, name, nil, &code) }
         if status == NATS_NOT_FOUND || code.rawValue == 10059 { return nil }
         try NATSError.check(status, "stream info \(name)", jetStreamCode: code)
         defer { jsStreamInfo_Destroy(info) }
@@ -49,7 +48,6 @@ extension JetStream {
     }
 
     private func addOrUpdate(_ configuration: StreamConfiguration, update: Bool) throws(NATSError) -> StreamState {
-        let context = try context("create stream \(configuration.name)")
         let strings = CStrings()
         var config = jsStreamConfig()
         jsStreamConfig_Init(&config)
@@ -64,8 +62,10 @@ extension JetStream {
         config.MaxBytes = configuration.maxBytes
         var info: UnsafeMutablePointer<jsStreamInfo>?
         var code = jsErrCode(rawValue: 0)
-        let status = update
-            ? js_UpdateStream(&info, context, &config, nil, &code) : js_AddStream(&info, context, &config, nil, &code)
+        let status = try withContext("create stream \(configuration.name)") { context in
+            update
+                ? js_UpdateStream(&info, context, &config, nil, &code) : js_AddStream(&info, context, &config, nil, &code)
+        }
         try NATSError.check(status, "\(update ? "update" : "create") stream \(configuration.name)", jetStreamCode: code)
         defer { jsStreamInfo_Destroy(info) }
         return StreamState(info!)

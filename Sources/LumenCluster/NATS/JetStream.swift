@@ -5,7 +5,8 @@ import CNATS
 ///
 /// Contract: stream management and `close` block (request/reply to the server), so call them off Swift's
 /// cooperative pool. `publish` only queues the message (it waits at most `stallWait` when `maxPendingPublishes`
-/// are already in flight). The context and the connection are destroyed exactly once, by `close` or `deinit`.
+/// are already in flight). The context and the connection are destroyed exactly once, by `close` or `deinit`, and
+/// only once the calls on them have returned (`OwnedHandle`).
 public final class JetStream: Sendable {
     public let connection: NATSConnection
     private let handle: OwnedHandle
@@ -28,23 +29,24 @@ public final class JetStream: Sendable {
         options.PublishAsync.AckHandler = publishAckHandler
         options.PublishAsync.AckHandlerClosure = acksReference.toOpaque()
         options.PublishAsync.StallWait = stallWait.milliseconds
-        var context: OpaquePointer?
-        let status = natsConnection_JetStream(&context, connection.pointer, &options)
-        guard status == NATS_OK else {
-            let error = NATSError("natsConnection_JetStream", status: status)
+        do throws(NATSError) {
+            let context = try connection.borrow("natsConnection_JetStream") { connection throws(NATSError) in
+                var context: OpaquePointer?
+                try NATSError.check(natsConnection_JetStream(&context, connection, &options), "natsConnection_JetStream")
+                return context
+            }
+            handle = OwnedHandle(context)
+        } catch {
             acksReference.release()
             throw error
         }
-        handle = OwnedHandle(context)
     }
 
-    var pointer: OpaquePointer? { handle.pointer }
-
-    func context(_ operation: String) throws(NATSError) -> OpaquePointer {
-        guard let context = pointer else {
-            throw .closed(operation, "the JetStream context is closed")
-        }
-        return context
+    /// Runs `body` with the nats.c context, which is not destroyed before it returns; throws once closed.
+    func withContext<T>(
+        _ operation: @autoclosure () -> String, _ body: (OpaquePointer) throws(NATSError) -> T
+    ) throws(NATSError) -> T {
+        try handle.borrow(operation(), body)
     }
 
     /// Publishes asynchronously; `completion` runs once, on a nats.c thread, with the acknowledgement or the
@@ -56,20 +58,21 @@ public final class JetStream: Sendable {
         subject: String, payload: [UInt8], headers: [(name: String, value: String)] = [],
         timeout: Duration = .seconds(5), completion: @escaping @Sendable (PublishOutcome) -> Void
     ) throws(NATSError) {
-        let context = try context("publish to \(subject)")
-        let message = try Self.message(subject: subject, payload: payload, headers: headers)
-        var options = jsPubOptions()
-        jsPubOptions_Init(&options)
-        options.MaxWait = timeout.milliseconds
-        acks.register(message, completion)
-        var queued: OpaquePointer? = message
-        let status = js_PublishMsgAsync(context, &queued, &options)
-        guard status == NATS_OK else {
-            let error = NATSError("publish to \(subject)", status: status)
-            // Not queued: the message is still ours, and no callback will come for it.
-            acks.remove(message)
-            natsMsg_Destroy(message)
-            throw error
+        try withContext("publish to \(subject)") { context throws(NATSError) in
+            let message = try Self.message(subject: subject, payload: payload, headers: headers)
+            var options = jsPubOptions()
+            jsPubOptions_Init(&options)
+            options.MaxWait = timeout.milliseconds
+            acks.register(message, completion)
+            var queued: OpaquePointer? = message
+            let status = js_PublishMsgAsync(context, &queued, &options)
+            guard status == NATS_OK else {
+                let error = NATSError("publish to \(subject)", status: status)
+                // Not queued: the message is still ours, and no callback will come for it.
+                acks.remove(message)
+                natsMsg_Destroy(message)
+                throw error
+            }
         }
     }
 
@@ -95,7 +98,6 @@ public final class JetStream: Sendable {
         subject: String, payload: [UInt8], headers: [(name: String, value: String)] = [],
         timeout: Duration = .seconds(5)
     ) throws(NATSError) -> UInt64 {
-        let context = try context("publish to \(subject)")
         let message = try Self.message(subject: subject, payload: payload, headers: headers)
         defer { natsMsg_Destroy(message) }
         var options = jsPubOptions()
@@ -103,7 +105,7 @@ public final class JetStream: Sendable {
         options.MaxWait = timeout.milliseconds
         var ack: UnsafeMutablePointer<jsPubAck>?
         var code = jsErrCode(rawValue: 0)
-        let status = js_PublishMsg(&ack, context, message, &options, &code)
+        let status = try withContext("publish to \(subject)") { js_PublishMsg(&ack, $0, message, &options, &code) }
         try NATSError.check(status, "publish to \(subject)", jetStreamCode: code)
         defer { jsPubAck_Destroy(ack) }
         return ack!.pointee.Sequence

@@ -18,7 +18,7 @@ public struct KeyValueEntry: Equatable, Sendable {
 /// than a consumer per call.
 ///
 /// Contract: every call blocks (a request to the server), so call it off Swift's cooperative pool. The store
-/// handle is destroyed exactly once (`close` or `deinit`).
+/// handle is destroyed exactly once (`close` or `deinit`), never under a call in progress; calls after it throw.
 public final class KeyValueBucket: Sendable {
     public let name: String
     private let jetStream: JetStream
@@ -32,31 +32,26 @@ public final class KeyValueBucket: Sendable {
         self.name = name
         self.jetStream = jetStream
         self.ttl = ttl
-        let context = try jetStream.context("bucket \(name)")
-        var store: OpaquePointer?
-        var status = js_KeyValue(&store, context, name)
-        if status == NATS_NOT_FOUND {
-            let strings = CStrings()
-            var config = kvConfig()
-            kvConfig_Init(&config)
-            config.Bucket = strings.copy(name)
-            config.History = 1
-            config.Replicas = Int32(replicas)
-            if let ttl { config.TTL = ttl.nanoseconds }
-            status = js_CreateKeyValue(&store, context, &config)
-            if status != NATS_OK {  // created by another node meanwhile
-                status = js_KeyValue(&store, context, name)
+        let store = try jetStream.withContext("bucket \(name)") { context throws(NATSError) in
+            var store: OpaquePointer?
+            var status = js_KeyValue(&store, context, name)
+            if status == NATS_NOT_FOUND {
+                let strings = CStrings()
+                var config = kvConfig()
+                kvConfig_Init(&config)
+                config.Bucket = strings.copy(name)
+                config.History = 1
+                config.Replicas = Int32(replicas)
+                if let ttl { config.TTL = ttl.nanoseconds }
+                status = js_CreateKeyValue(&store, context, &config)
+                if status != NATS_OK {  // created by another node meanwhile
+                    status = js_KeyValue(&store, context, name)
+                }
             }
+            try NATSError.check(status, "bind Key-Value bucket \(name)")
+            return store
         }
-        try NATSError.check(status, "bind Key-Value bucket \(name)")
         handle = OwnedHandle(store)
-    }
-
-    private func store(_ operation: String) throws(NATSError) -> OpaquePointer {
-        guard let store = handle.pointer else {
-            throw NATSError(operation, status: NATS_ILLEGAL_STATE, text: "the bucket is closed", jetStreamCode: 0)
-        }
-        return store
     }
 
     /// Writes `value` only if `key` has none (or was deleted or expired): its revision, or nil when it exists.
@@ -81,21 +76,24 @@ public final class KeyValueBucket: Sendable {
     /// key meanwhile costs another attempt.
     /// - Parameter holds: whether the key's current revision (nil: it has no value) allows the write.
     private func write(_ key: String, value: [UInt8], if holds: (UInt64?) -> Bool) throws(NATSError) -> UInt64? {
-        for _ in 0..<Self.writeAttempts {
-            let last = try jetStream.streamState(streamName)?.lastSequence ?? 0
-            guard holds(try revisionOnLeader(key)) else { return nil }
-            do {
-                let revision = try jetStream.publishAndWait(
-                    subject: subjectPrefix + key, payload: value,
-                    headers: [(name: "Nats-Expected-Last-Sequence", value: String(last))])
-                return wrote(revision)
-            } catch where error.jetStreamCode == Self.wrongLastSequence {
-                continue
+        try handle.borrow("write \(key) in \(name)") { _ throws(NATSError) -> UInt64? in  // a closed bucket refuses
+            for _ in 0..<Self.writeAttempts {
+                let last = try jetStream.streamState(streamName)?.lastSequence ?? 0
+                guard holds(try revisionOnLeader(key)) else { return nil }
+                do throws(NATSError) {
+                    let revision = try jetStream.publishAndWait(
+                        subject: subjectPrefix + key, payload: value,
+                        headers: [(name: "Nats-Expected-Last-Sequence", value: String(last))])
+                    return wrote(revision)
+                } catch where error.jetStreamCode == Self.wrongLastSequence {
+                    continue
+                }
             }
+            throw NATSError(
+                "write \(key) in \(name)", status: NATS_ERR,
+                text: "the bucket changed during each of \(Self.writeAttempts) attempts",
+                jetStreamCode: Self.wrongLastSequence)
         }
-        throw NATSError(
-            "write \(key) in \(name)", status: NATS_ERR,
-            text: "the bucket changed during each of \(Self.writeAttempts) attempts", jetStreamCode: Self.wrongLastSequence)
     }
 
     static let writeAttempts = 64
@@ -105,10 +103,11 @@ public final class KeyValueBucket: Sendable {
     /// The key's revision as the stream leader holds it (not a direct get, which a replica behind it may answer);
     /// nil when the key has no value (never written, deleted, purged or expired).
     private func revisionOnLeader(_ key: String) throws(NATSError) -> UInt64? {
-        let context = try jetStream.context("get \(key) from \(name)")
         var message: OpaquePointer?
         var code = jsErrCode(rawValue: 0)
-        let status = js_GetLastMsg(&message, context, streamName, subjectPrefix + key, nil, &code)
+        let status = try jetStream.withContext("get \(key) from \(name)") {
+            js_GetLastMsg(&message, $0, streamName, subjectPrefix + key, nil, &code)
+        }
         if status == NATS_NOT_FOUND || code.rawValue == 10037 { return nil }  // 10037: no message found
         try NATSError.check(status, "get \(key) from \(name)", jetStreamCode: code)
         defer { natsMsg_Destroy(message) }
@@ -125,18 +124,18 @@ public final class KeyValueBucket: Sendable {
     /// Writes `value` unconditionally: its revision.
     @discardableResult
     public func put(_ key: String, value: [UInt8]) throws(NATSError) -> UInt64 {
-        let store = try store("put \(key)")
         var revision: UInt64 = 0
-        let status = value.withUnsafeBytes { kvStore_Put(&revision, store, key, $0.baseAddress, Int32($0.count)) }
+        let status = try handle.borrow("put \(key) in \(name)") { store in
+            value.withUnsafeBytes { kvStore_Put(&revision, store, key, $0.baseAddress, Int32($0.count)) }
+        }
         try NATSError.check(status, "put \(key) in \(name)")
         return wrote(revision)
     }
 
     /// The key's current value, or nil when it has none (never written, deleted or expired).
     public func get(_ key: String) throws(NATSError) -> KeyValueEntry? {
-        let store = try store("get \(key)")
         var entry: OpaquePointer?
-        let status = kvStore_Get(&entry, store, key)
+        let status = try handle.borrow("get \(key) from \(name)") { kvStore_Get(&entry, $0, key) }
         if status == NATS_NOT_FOUND { return nil }
         try NATSError.check(status, "get \(key) from \(name)")
         defer { kvEntry_Destroy(entry) }
@@ -147,15 +146,15 @@ public final class KeyValueBucket: Sendable {
 
     /// Deletes the key (a tombstone: `create` succeeds on it again).
     public func delete(_ key: String) throws(NATSError) {
-        try NATSError.check(kvStore_Delete(try store("delete \(key)"), key), "delete \(key) from \(name)")
+        let status = try handle.borrow("delete \(key) from \(name)") { kvStore_Delete($0, key) }
+        try NATSError.check(status, "delete \(key) from \(name)")
     }
 
     /// The keys that have a value now.
     public func keys() throws(NATSError) -> [String] {
         if let entries = watched() { return entries.map(\.key) }
-        let store = try store("keys")
         var list = kvKeysList()
-        let status = kvStore_Keys(&list, store, nil)
+        let status = try handle.borrow("keys of \(name)") { kvStore_Keys(&list, $0, nil) }
         if status == NATS_NOT_FOUND { return [] }
         try NATSError.check(status, "keys of \(name)")
         defer { kvKeysList_Destroy(&list) }
@@ -172,13 +171,15 @@ public final class KeyValueBucket: Sendable {
         return entries
     }
 
-    /// The view's entries, starting it on the first call; nil while it is not current.
+    /// The view's entries, starting it on the first call (unless the bucket is closed); nil while it is not current.
     private func watched() -> [KeyValueEntry]? {
-        guard let store = handle.pointer else { return nil }
-        return view.withLock { view in
-            if view == nil { view = KeyValueView(store: store, bucket: name, ttl: ttl) }
-            return view?.entries
+        let view = try? handle.borrow("watch \(name)") { store in
+            self.view.withLock { view in
+                if view == nil { view = KeyValueView(store: store, bucket: name, ttl: ttl) }
+                return view
+            }
         }
+        return view?.entries
     }
 
     /// Tells the view of a write, so a view that never sees it is found stale.
@@ -187,10 +188,11 @@ public final class KeyValueBucket: Sendable {
         return revision
     }
 
-    /// Destroys the store handle (the bucket stays). Later calls do nothing.
+    /// Destroys the store handle (the bucket stays) once the calls on it have returned, and the view's watcher
+    /// before it. Later calls do nothing.
     public func close() {
-        view.withLock { $0 }?.close()
         guard let store = handle.take() else { return }
+        view.withLock { $0 }?.close()
         kvStore_Destroy(store)
     }
 

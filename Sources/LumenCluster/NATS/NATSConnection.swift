@@ -44,15 +44,18 @@ public final class NATSConnection: Sendable {
         handle = OwnedHandle(connection)
     }
 
-    /// The nats.c connection; nil once closed.
-    var pointer: OpaquePointer? { handle.pointer }
-
-    public var isConnected: Bool {
-        guard let pointer else { return false }
-        return natsConnection_Status(pointer) == NATS_CONN_STATUS_CONNECTED
+    /// Runs `body` with the nats.c connection, which is not destroyed before it returns; throws once closed.
+    func borrow<T>(
+        _ operation: @autoclosure () -> String, _ body: (OpaquePointer) throws(NATSError) -> T
+    ) throws(NATSError) -> T {
+        try handle.borrow(operation(), body)
     }
 
-    /// Closes and destroys the connection; later calls do nothing.
+    public var isConnected: Bool {
+        (try? borrow("status") { natsConnection_Status($0) == NATS_CONN_STATUS_CONNECTED }) ?? false
+    }
+
+    /// Closes and destroys the connection once the calls on it have returned; later calls do nothing.
     public func close() {
         guard let connection = handle.take() else { return }
         natsConnection_Close(connection)

@@ -42,6 +42,8 @@ public struct NATSError: Error, CustomStringConvertible, Sendable {
     public var isNoResponders: Bool { status == NATS_NO_RESPONDERS.rawValue }
     public var isTimeout: Bool { status == NATS_TIMEOUT.rawValue }
     public var isNotFound: Bool { status == NATS_NOT_FOUND.rawValue }
+    /// The call came after its connection, context, bucket or consumer was closed.
+    public var isClosed: Bool { status == NATS_CONNECTION_CLOSED.rawValue }
 
     public var description: String {
         "\(operation): \(text)" + (jetStreamCode == 0 ? "" : " (JetStream error \(jetStreamCode))")

@@ -42,7 +42,16 @@ public final class PullConsumer: Sendable {
     public init(jetStream: JetStream, configuration: ConsumerConfiguration) throws(NATSError) {
         self.jetStream = jetStream
         self.configuration = configuration
-        let context = try jetStream.context("consumer \(configuration.durableName)")
+        let subscription = try jetStream.withContext("consumer \(configuration.durableName)") {
+            context throws(NATSError) in try Self.subscribe(context, configuration)
+        }
+        handle = OwnedHandle(subscription)
+    }
+
+    /// Creates the durable consumer unless it exists, and subscribes to it: the subscription.
+    private static func subscribe(
+        _ context: OpaquePointer, _ configuration: ConsumerConfiguration
+    ) throws(NATSError) -> OpaquePointer? {
         let strings = CStrings()
         var consumerInfo: UnsafeMutablePointer<jsConsumerInfo>?
         var code = jsErrCode(rawValue: 0)
@@ -77,17 +86,16 @@ public final class PullConsumer: Sendable {
         status = js_PullSubscribe(
             &subscription, context, configuration.filterSubject, configuration.durableName, nil, &options, &code)
         try NATSError.check(status, "subscribe to consumer \(configuration.durableName)", jetStreamCode: code)
-        handle = OwnedHandle(subscription)
+        return subscription
     }
 
     /// Up to `max` messages, waiting at most `maxWait` for the first; [] when none came. Blocks.
     public func fetch(max: Int, maxWait: Duration) throws(NATSError) -> [FetchedMessage] {
-        guard let subscription = handle.pointer else {
-            throw NATSError("fetch", status: NATS_INVALID_SUBSCRIPTION, text: "the consumer is closed", jetStreamCode: 0)
-        }
         var list = natsMsgList()
         var code = jsErrCode(rawValue: 0)
-        let status = natsSubscription_Fetch(&list, subscription, Int32(max), maxWait.milliseconds, &code)
+        let status = try handle.borrow("fetch from \(configuration.durableName)") {
+            natsSubscription_Fetch(&list, $0, Int32(max), maxWait.milliseconds, &code)
+        }
         defer { natsMsgList_Destroy(&list) }
         var messages: [FetchedMessage] = []
         for index in 0..<Int(list.Count) {
@@ -113,9 +121,10 @@ public final class PullConsumer: Sendable {
     /// Closes, then removes the durable consumer from the server (an old epoch's, once its partition moved on).
     public func delete() throws(NATSError) {
         close()
-        let context = try jetStream.context("delete consumer")
         var code = jsErrCode(rawValue: 0)
-        let status = js_DeleteConsumer(context, configuration.stream, configuration.durableName, nil, &code)
+        let status = try jetStream.withContext("delete consumer") {
+            js_DeleteConsumer($0, configuration.stream, configuration.durableName, nil, &code)
+        }
         try NATSError.check(status, "delete consumer \(configuration.durableName)", jetStreamCode: code)
     }
 
