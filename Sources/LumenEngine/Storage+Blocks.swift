@@ -25,7 +25,10 @@ extension Storage {
 
     /// What the server runs periodically: cuts the head when it is old or big enough, drops blocks past
     /// retention, and merges adjacent small blocks.
-    public func maintain(now: Int64 = Timestamp.now()) async throws {
+    /// - Parameter mayMerge: asked before each merge; false defers it to a later run. A merge's working memory is
+    ///   a few times the blocks it reads, which a process near its memory ceiling has not got to spare; the
+    ///   blocks are served unmerged meanwhile.
+    public func maintain(now: Int64 = Timestamp.now(), mayMerge: @Sendable () -> Bool = { true }) async throws {
         try await lane.run {
             // Also after a step that did nothing: what ingest and queries freed since the last one goes back.
             defer { HeapAllocator.releaseFreeMemory() }
@@ -34,7 +37,7 @@ extension Storage {
                 try await cutHead()
             }
             try dropExpiredBlocks(now: now)
-            try await compact()
+            try await compact(mayMerge: mayMerge)
         }
     }
 
@@ -112,14 +115,14 @@ extension Storage {
     /// Merges, for each tenant, the oldest run of time-adjacent blocks of one level (`CompactionRun`). A block
     /// found damaged while merging is left out of compaction from then on: merging it would drop its damaged page
     /// for good, while kept it still serves the rest (and its damaged bytes stay for a repair by hand).
-    func compact() async throws {
+    func compact(mayMerge: () -> Bool = { true }) async throws {
         let blocks = state.withLock { $0.blocks }
         for tenant in Set(blocks.map(\.tenant)).sorted() {
             let run = CompactionRun.oldest(
                 blocks.filter { $0.tenant == tenant }.sorted { $0.meta.minTime < $1.meta.minTime }, options: options,
                 minTime: \.meta.minTime, maxTime: \.meta.maxTime, level: \.meta.level,
                 keptApart: { damagedPages.isKeptApart($0.meta.id) })
-            guard !run.isEmpty else { continue }
+            guard !run.isEmpty, mayMerge() else { continue }
             do {
                 try await merge(run)
             } catch let error as BlockError where error.code == .corrupt {

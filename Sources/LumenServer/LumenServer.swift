@@ -160,7 +160,8 @@ public struct LumenServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: otlp), .init(service: api),
             .init(service: StorageMaintenance(
-                storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger)),
+                storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger,
+                mayMerge: { !gate.isPressed })),
             .init(service: MemoryPressureRelief(storage: storage, gate: gate, telemetry: telemetry, logger: logger)),
             .init(service: MetricsGeneratorService(
                 generator: generator, ingestor: ingestor, interval: .seconds(15), logger: logger)),

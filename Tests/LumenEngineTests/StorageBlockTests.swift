@@ -143,6 +143,8 @@ extension StorageBlockTests {
 
         storage = try Storage(directory: directory, options: options, logger: F.quietLogger)
         #expect(F.everything(storage) == before, "blocks plus the replayed head")
+        try await storage.maintain(now: F.base, mayMerge: { false })
+        #expect(storage.blocks.count == 3, "a merge the server defers (near its memory ceiling) waits")
         try await storage.maintain(now: F.base)
         #expect(storage.blocks.count == 1, "the three blocks are merged")
         #expect(storage.blocks.first?.meta.level == 2)

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// The ceiling bounds the whole resident set, not ingest alone: ingest is refused from `ingestLimit` (85 % of
 /// it) on, because what was admitted before, a head cut, a compaction and queries still need memory after the
-/// refusals begin; the head is cut early to stay small beside it (`MemoryPressureRelief`). Measured
+/// refusals begin; past `pressureLimit` the head is cut early to stay small beside it (`MemoryPressureRelief`)
+/// and merges wait (`StorageMaintenance`). Measured
 /// with `Scripts/bench/overload.py`: refusing only past the ceiling itself peaked 19 % over it.
 ///
 /// The resident set lags: a cut holds the old head until its blocks are written while a new one fills, and
@@ -60,6 +61,10 @@ final class AdmissionGate: Sendable {
 
     /// The resident set past which the head is cut early: 60 % of the ceiling.
     var pressureLimit: Int { memoryCeiling / 5 * 3 }
+
+    /// Past `pressureLimit`: the head is cut early and merges wait (`StorageMaintenance`), so that what is
+    /// admitted, the cut and queries have the rest of the ceiling.
+    var isPressed: Bool { residentBytes() > pressureLimit }
 
     /// The head's size (by its own count) at which `MemoryPressureRelief` cuts it: an eighth of the ceiling, or
     /// half that past `pressureLimit`.
