@@ -161,7 +161,7 @@ public struct LumenServer: Sendable {
             .init(service: otlp), .init(service: api),
             .init(service: StorageMaintenance(
                 storage: storage, interval: .seconds(configuration.maintenanceSeconds), logger: logger,
-                mayMerge: { !gate.isPressed })),
+                mayMerge: { gate.mayMerge })),
             .init(service: MemoryPressureRelief(storage: storage, gate: gate, telemetry: telemetry, logger: logger)),
             .init(service: MetricsGeneratorService(
                 generator: generator, ingestor: ingestor, interval: .seconds(15), logger: logger)),

@@ -9,7 +9,8 @@ struct StorageMaintenance: Service {
     let storage: Storage
     let interval: Duration
     let logger: Logger
-    /// Whether a merge may start now (`Storage.maintain`): not while the process is near its memory ceiling.
+    /// Whether a merge may start now (`Storage.maintain`): not near the memory ceiling or under overload
+    /// (`AdmissionGate.mayMerge`).
     let mayMerge: @Sendable () -> Bool
 
     func run() async throws {

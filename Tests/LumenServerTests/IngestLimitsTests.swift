@@ -126,8 +126,19 @@ struct IngestLimitsTests {
             return bytes == limit + 1 && limit == gate.headLimit
         }
         #expect(gate.inFlightBytes == 0)
+        #expect(!gate.mayMerge, "a merge would hold up the cuts that end the refusals")
         held.withLock { $0 = 0 }
         try gate.admit(10)
+    }
+
+    @Test func mergesMayStartOnlyAwayFromTheCeilingAndRefusals() throws {
+        #expect(AdmissionGate(maxInFlightBytes: 100, memoryCeiling: .max).mayMerge)
+        #expect(!AdmissionGate(maxInFlightBytes: 100, memoryCeiling: 1_000).mayMerge, "past the pressure limit")
+        let busy = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: .max)
+        try busy.admit(100)
+        #expect(throws: AdmissionGate.Refusal.self) { try busy.admit(1) }
+        busy.release(100)
+        #expect(!busy.mayMerge, "within \(AdmissionGate.mergeQuiet) of a refusal")
     }
 
     @Test func aConfigurationFileSetsListenersLimitsAndTenants() throws {

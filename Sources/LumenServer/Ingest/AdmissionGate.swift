@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// The ceiling bounds the whole resident set, not ingest alone: ingest is refused from `ingestLimit` (85 % of
 /// it) on, because what was admitted before, a head cut, a compaction and queries still need memory after the
-/// refusals begin; past `pressureLimit` the head is cut early to stay small beside it (`MemoryPressureRelief`)
-/// and merges wait (`StorageMaintenance`). Measured
+/// refusals begin; past `pressureLimit` the head is cut early to stay small beside it (`MemoryPressureRelief`),
+/// and merges wait while pressed or refusing (`mayMerge`). Measured
 /// with `Scripts/bench/overload.py`: refusing only past the ceiling itself peaked 19 % over it.
 ///
 /// The resident set lags: a cut holds the old head until its blocks are written while a new one fills, and
@@ -30,6 +30,7 @@ final class AdmissionGate: Sendable {
     let memoryCeiling: Int
     private let inFlight = Mutex(0)
     private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
+    private let lastRefusal = Mutex<ContinuousClock.Instant?>(nil)
 
     /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`).
     private let heldHeadBytes: @Sendable () -> Int
@@ -52,8 +53,14 @@ final class AdmissionGate: Sendable {
             return current
         }
         guard admitted != nil else {
-            throw .busy(inFlightBytes: inFlight.withLock { $0 }, limit: maxInFlightBytes)
+            throw refused(.busy(inFlightBytes: inFlight.withLock { $0 }, limit: maxInFlightBytes))
         }
+    }
+
+    private func refused(_ refusal: Refusal) -> Refusal {
+        let now = ContinuousClock.now
+        lastRefusal.withLock { $0 = now }
+        return refusal
     }
 
     /// The resident set past which ingest is refused: 85 % of the ceiling.
@@ -62,9 +69,18 @@ final class AdmissionGate: Sendable {
     /// The resident set past which the head is cut early: 60 % of the ceiling.
     var pressureLimit: Int { memoryCeiling / 5 * 3 }
 
-    /// Past `pressureLimit`: the head is cut early and merges wait (`StorageMaintenance`), so that what is
-    /// admitted, the cut and queries have the rest of the ceiling.
-    var isPressed: Bool { residentBytes() > pressureLimit }
+    /// Whether a merge may start (`StorageMaintenance`): not past `pressureLimit`, nor within `mergeQuiet` of the
+    /// last refusal. A merge holds the store's maintenance lane, so the head cuts that free memory wait behind it:
+    /// in an overload soak, merges started whenever a cut had just brought the resident set under the limit, ran
+    /// for 2–3 minutes on the loaded machine, and the heads and the merge together held 1.2–1.38 GB of a 1 GiB
+    /// ceiling meanwhile. So under overload blocks stay unmerged (served as they are) until it has passed.
+    var mayMerge: Bool {
+        guard residentBytes() <= pressureLimit else { return false }
+        let now = ContinuousClock.now
+        return lastRefusal.withLock { last in last.map { now - $0 >= Self.mergeQuiet } ?? true }
+    }
+
+    static let mergeQuiet = Duration.seconds(30)
 
     /// The head's size (by its own count) at which `MemoryPressureRelief` cuts it: an eighth of the ceiling, or
     /// half that past `pressureLimit`.
@@ -79,11 +95,11 @@ final class AdmissionGate: Sendable {
     func checkMemoryCeiling() throws(Refusal) {
         let resident = residentBytes()
         if resident > ingestLimit {
-            throw .overMemoryCeiling(residentBytes: resident, limit: ingestLimit, ceiling: memoryCeiling)
+            throw refused(.overMemoryCeiling(residentBytes: resident, limit: ingestLimit, ceiling: memoryCeiling))
         }
         let heads = heldHeadBytes()
         if heads > headLimit {
-            throw .headsOverBudget(heldBytes: heads, limit: headLimit, ceiling: memoryCeiling)
+            throw refused(.headsOverBudget(heldBytes: heads, limit: headLimit, ceiling: memoryCeiling))
         }
     }
 
