@@ -57,11 +57,15 @@ public struct LumenServer: Sendable {
         }
         let connections = Self.connectionBudget(configuration, telemetry: telemetry, logger: logger)
         let barrier = cluster.map { ReadBarrier(node: $0) }
+        var queryLimits = configuration.queryLimits
+        if queryLimits.samplePool == nil {  // queries' share of the memory ceiling
+            queryLimits.samplePool = QuerySamplePool(bytes: configuration.memoryCeilingBytes / 4)
+        }
         let engine = QueryEngine(
             store: Self.reader(
                 storage: storage, cluster: cluster, barrier: barrier, peers: readPeers, configuration: configuration,
                 logger: logger),
-            limits: configuration.queryLimits)
+            limits: queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes,

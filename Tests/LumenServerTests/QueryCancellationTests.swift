@@ -37,6 +37,7 @@ struct QueryCancellationTests {
         let expected: [QueryError.Kind: (Int, String)] = [
             .badData: (400, "bad_data"), .execution: (422, "execution"), .tooLarge: (422, "execution"),
             .canceled: (499, "canceled"), .timeout: (503, "timeout"), .internal: (500, "internal"),
+            .unavailable: (503, "unavailable"),
         ]
         for kind in QueryError.Kind.allCases {
             #expect(kind.status.code == expected[kind]?.0, "\(kind)")

@@ -8,11 +8,18 @@ public struct QueryLimits: Sendable, Equatable {
     public var maxSamples: Int
     /// Series read for metric selectors, and series a log or span range makes.
     public var maxSeries: Int
+    /// What all queries in progress may read together (their share of the memory ceiling); nil for no bound.
+    public var samplePool: QuerySamplePool?
 
     public init(timeout: Duration = .seconds(120), maxSamples: Int = 50_000_000, maxSeries: Int = 1_000_000) {
         self.timeout = timeout
         self.maxSamples = maxSamples
         self.maxSeries = maxSeries
+    }
+
+    public static func == (lhs: QueryLimits, rhs: QueryLimits) -> Bool {
+        (lhs.timeout, lhs.maxSamples, lhs.maxSeries) == (rhs.timeout, rhs.maxSamples, rhs.maxSeries)
+            && lhs.samplePool === rhs.samplePool
     }
 }
 
@@ -26,6 +33,11 @@ final class QueryBudget {
     private(set) var series = 0
     /// Set by `visit` once time is up or the query was cancelled.
     private var stopped = false
+    /// Samples taken from the limits' pool, given back when the query ends.
+    private var pooled = 0
+    /// Set once the pool could not give what the query read: the samples the other queries held then. Alone
+    /// within the pool's capacity, the query is refused for now (`unavailable`); past it, for good (`execution`).
+    private var poolRefusal: Int?
 
     init(_ limits: QueryLimits = QueryLimits(), cancellation: QueryCancellation = QueryCancellation()) {
         self.limits = limits
@@ -33,11 +45,27 @@ final class QueryBudget {
         deadline = ContinuousClock.now.advanced(by: limits.timeout)
     }
 
+    deinit {
+        if pooled > 0 { limits.samplePool?.giveBack(pooled) }
+    }
+
     /// Counts what was read. Reads inside the store can't throw, so the ceilings are enforced by `check()`,
     /// which evaluation calls at every step and once at the end.
     func record(samples: Int, series: Int = 0) {
         self.samples += samples
         self.series += series
+        drawFromPool()
+    }
+
+    /// Takes from the pool what the samples read have passed: a chunk at a time, or just that near its capacity.
+    private func drawFromPool() {
+        guard let pool = limits.samplePool, samples > pooled, poolRefusal == nil else { return }
+        let needed = samples - pooled
+        for amount in [max(needed, QuerySamplePool.chunk), needed] where pool.take(amount) {
+            pooled += amount
+            return
+        }
+        poolRefusal = pool.heldSamples - pooled
     }
 
     /// Counts one item a read visits (a log record, a span) as a sample and says whether the read should go on:
@@ -45,7 +73,10 @@ final class QueryBudget {
     /// reports. Once it has said stop it says so for the rest of the read.
     func visit() -> Bool {
         samples += 1
-        if samples % 1024 == 0, !stopped, isExhausted || isPastDeadline { stopped = true }
+        if samples % 1024 == 0, !stopped {
+            drawFromPool()
+            if isExhausted || isPastDeadline { stopped = true }
+        }
         return !stopped
     }
 
@@ -53,7 +84,7 @@ final class QueryBudget {
     var samplesLeft: Int { max(limits.maxSamples - samples, 0) }
 
     /// Whether a ceiling is passed, so a read in progress can stop early.
-    var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries }
+    var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries || poolRefusal != nil }
 
     /// Whether a read in progress should stop: time is up or the query was cancelled. `check()` then says why.
     var isPastDeadline: Bool { cancellation.isCancelled || ContinuousClock.now > deadline }
@@ -69,6 +100,15 @@ final class QueryBudget {
                 "query processing would load too many samples into memory: more than the limit of "
                     + "\(limits.maxSamples) samples (max samples); narrow the selector or the time range",
                 kind: .execution)
+        }
+        if let others = poolRefusal, let pool = limits.samplePool {
+            throw samples <= pool.capacity
+                ? QueryError(
+                    "the queries in progress hold their share of the memory ceiling (\(pool.capacity) samples, "
+                        + "\(others) held by others): retry shortly", kind: .unavailable)
+                : QueryError(
+                    "query processing would load more samples than the queries' share of the memory ceiling "
+                        + "(\(pool.capacity) samples); narrow the selector or the time range", kind: .execution)
         }
         if series > limits.maxSeries {
             throw QueryError(

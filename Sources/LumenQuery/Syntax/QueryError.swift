@@ -15,6 +15,8 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
         case execution
         /// The query touches more than a configured ceiling lets one query touch (max series).
         case tooLarge = "too_large"
+        /// The server cannot take the query now (the queries in progress hold their memory); retry shortly.
+        case unavailable
         /// A fault of the server, not of the query.
         case `internal`
     }

@@ -23,7 +23,7 @@ struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
         status = error.kind.status
         message = prefix + error.description
         kind = error.kind
-        retryAfterSeconds = nil
+        retryAfterSeconds = error.kind == .unavailable ? 1 : nil
     }
 
     var description: String { message }
