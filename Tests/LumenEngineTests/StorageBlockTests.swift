@@ -99,6 +99,13 @@ extension StorageBlockTests {
                     .values.map(\.count).reduce(0, +) == records.count)
             }
         }
+        // A reader that wants fewer lines than the store holds (a query's budget) stops after the source that
+        // passes them: the block's lines, not the head's.
+        let all = storage.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [], sizes: false)
+        let some = storage.logLines(.anonymous, matching: [], from: .min, to: .max, lineContains: [], sizes: false,
+            wanted: 1)
+        let count = { (lines: [LogStreamLines]) in lines.reduce(0) { $0 + $1.times.count } }
+        #expect(count(some) > 1 && count(some) < count(all), "\(count(some)) of \(count(all))")
     }
 
     @Test func theNewestSpansUpToALimitComeFromTheNewestBlocksAndTheHead() async throws {

@@ -16,9 +16,15 @@ extension Querier {
             let records = anyOrder(sources) { source throws(BlockError) in try source.pages(request) }
             return LogStreamLines.of(records, request, sizes: sizes)
         }
-        return LogStreamLines.merged(sources.flatMap { source in
-            answer({ () throws(BlockError) in try source.lines(request, sizes: sizes) { readFailed($0) } }) ?? []
-        })
+        // Source by source, stopping once past what the reader wants (a query's budget).
+        var read: [LogStreamLines] = []
+        var lines = 0
+        for source in sources where lines <= request.wanted {
+            let part = answer({ () throws(BlockError) in try source.lines(request, sizes: sizes) { readFailed($0) } })
+            read += part ?? []
+            lines += part?.reduce(0) { $0 + $1.times.count } ?? 0
+        }
+        return LogStreamLines.merged(read)
     }
 
     public func logLabelNames(_ request: ReadRequest) -> [String] {

@@ -74,12 +74,16 @@ extension TelemetryReader {
         return Self.newest(logs(request), limit: limit, filter: filter)
     }
 
+    /// The times (and sizes) of the lines of the streams selected by `matchers` in `[from, to]`, by stream.
+    /// - Parameter wanted: once past this many lines the read may stop early (what it returns is then incomplete,
+    ///   and more than `wanted`): a query whose budget they would pass fails anyway, and need not hold them all.
     public func logLines(
         _ tenant: Tenant, matching matchers: [LabelMatcher], from: Int64, to: Int64, lineContains: [String],
-        sizes: Bool
+        sizes: Bool, wanted: Int = .max
     ) -> [LogStreamLines] {
         logLines(
-            ReadRequest(tenant: tenant, from: from, to: to, matchers: matchers, lineContains: lineContains),
+            ReadRequest(
+                tenant: tenant, from: from, to: to, matchers: matchers, lineContains: lineContains, wanted: wanted),
             sizes: sizes)
     }
 

@@ -80,8 +80,12 @@ final class QueryBudget {
         return !stopped
     }
 
-    /// Samples a read may still gather before the query is over its limit.
-    var samplesLeft: Int { max(limits.maxSamples - samples, 0) }
+    /// Samples a read may still gather before the query is over its limit, or over what the pool has left.
+    var samplesLeft: Int {
+        var left = limits.maxSamples - samples
+        if let pool = limits.samplePool { left = min(left, pool.capacity - pool.heldSamples + pooled - samples) }
+        return max(left, 0)
+    }
 
     /// Whether a ceiling is passed, so a read in progress can stop early.
     var isExhausted: Bool { samples > limits.maxSamples || series > limits.maxSeries || poolRefusal != nil }

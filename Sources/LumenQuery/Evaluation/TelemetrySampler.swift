@@ -21,7 +21,8 @@ struct TelemetrySampler {
             // Only `|=` filters (and `| drop` of labels): the store answers with each line's time and size, no
             // record built.
             let streams = store.logLines(
-                tenant, matching: query.matchers, from: from, to: to, lineContains: query.lineContains, sizes: sizes)
+                tenant, matching: query.matchers, from: from, to: to, lineContains: query.lineContains, sizes: sizes,
+                wanted: budget.samplesLeft)
             for stream in streams where !collector.isStopped {
                 var labels = query.levelLabels ? StreamLabels.withLevels(stream.labels.labels) : stream.labels.labels
                 if !dropped.isEmpty { labels.removeAll { dropped.contains($0.name) } }
