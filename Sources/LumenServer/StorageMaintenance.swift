@@ -3,8 +3,8 @@ import LumenEngine
 import ServiceLifecycle
 
 /// Runs the store's maintenance — cut the head into blocks when due, drop blocks past retention, compact (unless
-/// `mayMerge` says no) — every `interval` until shutdown. A failed step is logged and retried next time, never fatal: the data it
-/// concerns is still in the log or in the blocks it did not replace.
+/// `mayMerge` says no) — every `interval` until shutdown. A failed step is logged and retried next time, never
+/// fatal: the data it concerns is still in the log or in the blocks it did not replace.
 struct StorageMaintenance: Service {
     let storage: Storage
     let interval: Duration

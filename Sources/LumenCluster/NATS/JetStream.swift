@@ -32,7 +32,8 @@ public final class JetStream: Sendable {
         do throws(NATSError) {
             let context = try connection.borrow("natsConnection_JetStream") { connection throws(NATSError) in
                 var context: OpaquePointer?
-                try NATSError.check(natsConnection_JetStream(&context, connection, &options), "natsConnection_JetStream")
+                let status = natsConnection_JetStream(&context, connection, &options)
+                try NATSError.check(status, "natsConnection_JetStream")
                 return context
             }
             handle = OwnedHandle(context)

@@ -4,8 +4,8 @@ import LumenQuery
 /// The one mapping of a query failure's kind to an HTTP status and a Prometheus `errorType`, used by the
 /// Prometheus routes, the native API and every other query route. Statuses are Prometheus' (`respondError` in
 /// `web/api/v1/api.go`): bad data 400, execution 422, canceled 499 (nginx's "client closed request"),
-/// timeout and unavailable 503, internal 500. Lumen's `too_large` has no Prometheus counterpart: Prometheus answers its nearest,
-/// too many samples, with `execution` and 422, so Lumen does too.
+/// timeout and unavailable 503, internal 500. Lumen's `too_large` has no Prometheus counterpart: Prometheus
+/// answers its nearest, too many samples, with `execution` and 422, so Lumen does too.
 extension QueryError.Kind {
     static let clientClosedRequest = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
 

@@ -59,12 +59,15 @@ struct LokiRoutes: Sendable {
                 try answer(route, name: name, parameters, tenant: tenant, categorize: categorize, cancellation: cancellation)
             }
             return Self.json(writer)
-        } catch let error as APIError {
-            var response = Self.plain(error.message, status: error.status)
-            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
-            return response
         } catch {
-            return Self.plain("\(error)", status: .badRequest)
+            // Loki answers a query's failures 400, except one to retry later (the queries in progress hold
+            // their share of memory): 503, as any route does.
+            let retry = (error as? QueryError).flatMap { $0.kind == .unavailable ? APIError($0) : nil }
+            let answer = error as? APIError ?? retry
+            guard let answer else { return Self.plain("\(error)", status: .badRequest) }
+            var response = Self.plain(answer.message, status: answer.status)
+            if let seconds = answer.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         }
     }
 
