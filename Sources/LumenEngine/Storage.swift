@@ -106,6 +106,10 @@ public final class Storage: Sendable {
         return heads.reduce(0) { $0 + $1.memory.bytes }
     }
 
+    /// The counted bytes of the head being cut into blocks now (0 when none is): a cut's working memory grows
+    /// with it.
+    public var cuttingHeadBytes: Int { state.withLock { $0.cutting?.head.memory.bytes ?? 0 } }
+
     /// The blocks now served, oldest first.
     public var blocks: [Block] { state.withLock { $0.blocks } }
 

@@ -111,14 +111,15 @@ struct IngestLimitsTests {
     }
 
     /// However far the resident set lags, ingest stops while the heads held in memory (live, being cut, handed
-    /// off) pass 3/8 of the ceiling by their own count, and resumes once a cut brings them under.
+    /// off) pass 3/8 of the ceiling by their own count, a head being cut counted with its cut's working memory
+    /// (1.5 times it), and resumes once a cut brings them under.
     @Test func theAdmissionGateRefusesWhileTheHeadsHoldTheirShareOfTheCeiling() throws {
-        let held = Mutex(0)
+        let heads = Mutex((held: 0, cutting: 0))
         let ceiling = 1 << 50  // far above any resident set
-        let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: ceiling, heldHeadBytes: { held.withLock { $0 } })
-        held.withLock { $0 = ceiling / 8 * 3 }
+        let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: ceiling, heads: { heads.withLock { $0 } })
+        heads.withLock { $0.held = ceiling / 8 * 3 }
         try gate.checkMemoryCeiling()
-        held.withLock { $0 += 1 }
+        heads.withLock { $0.held += 1 }
         #expect {
             try gate.admit(10)
         } throws: { error in
@@ -127,8 +128,16 @@ struct IngestLimitsTests {
         }
         #expect(gate.inFlightBytes == 0)
         #expect(!gate.mayMerge, "a merge would hold up the cuts that end the refusals")
-        held.withLock { $0 = 0 }
+        heads.withLock { $0 = (held: 0, cutting: 0) }
         try gate.admit(10)
+        gate.release(10)
+        // A head of one cut size being written, and a live one: the live head may fill to half a cut size.
+        let cut = gate.headCutBytes
+        heads.withLock { $0 = (held: cut + cut / 2, cutting: cut) }
+        #expect(gate.headBytes == gate.headLimit)
+        try gate.checkMemoryCeiling()
+        heads.withLock { $0.held += 1 }
+        #expect(throws: AdmissionGate.Refusal.self) { try gate.checkMemoryCeiling() }
     }
 
     @Test func mergesMayStartOnlyAwayFromTheCeilingAndRefusals() throws {

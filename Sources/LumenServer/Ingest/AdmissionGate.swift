@@ -13,7 +13,8 @@ import Synchronization
 ///
 /// The resident set lags: a cut holds the old head until its blocks are written while a new one fills, and
 /// what is freed returns to the system late or not at all. So the heads are bounded by their own count too:
-/// ingest is also refused while the heads in memory hold more than `headLimit` (3/8 of the ceiling).
+/// ingest is also refused while the heads in memory, with a cut's working memory, hold more than `headLimit` (3/8
+/// of the ceiling).
 ///
 /// Thread-safety: all methods may be called concurrently.
 final class AdmissionGate: Sendable {
@@ -32,15 +33,19 @@ final class AdmissionGate: Sendable {
     private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
     private let lastRefusal = Mutex<ContinuousClock.Instant?>(nil)
 
-    /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`).
-    private let heldHeadBytes: @Sendable () -> Int
+    /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`), and of the one among them being
+    /// cut (`Storage.cuttingHeadBytes`).
+    private let heads: @Sendable () -> (held: Int, cutting: Int)
 
     /// - Parameter maxInFlightBytes: the configured bound on decoded requests held at once; at most 1/16 of the
     ///   ceiling is used.
-    init(maxInFlightBytes: Int, memoryCeiling: Int, heldHeadBytes: @escaping @Sendable () -> Int = { 0 }) {
+    init(
+        maxInFlightBytes: Int, memoryCeiling: Int,
+        heads: @escaping @Sendable () -> (held: Int, cutting: Int) = { (0, 0) }
+    ) {
         self.maxInFlightBytes = min(maxInFlightBytes, memoryCeiling / 16)
         self.memoryCeiling = memoryCeiling
-        self.heldHeadBytes = heldHeadBytes
+        self.heads = heads
     }
 
     /// Admits `bytes` of decoded request until `release` is called with the same amount.
@@ -86,9 +91,18 @@ final class AdmissionGate: Sendable {
     /// half that past `pressureLimit`.
     var headCutBytes: Int { memoryCeiling / 8 }
 
-    /// The heads' share of the ceiling, by their own count: three cut sizes, so the live head may fill to twice
-    /// the cut size while the last one is still being written.
+    /// The heads' share of the ceiling, by `headBytes`: three cut sizes, so beside a head of one cut size being
+    /// written (two and a half with the cut's working memory) the live head may fill to half a cut size.
     var headLimit: Int { headCutBytes * 3 }
+
+    /// What the heads cost against `headLimit`: their counted bytes, and a cut's working memory — 1.5 times the
+    /// head it writes. An overload soak cut a head every 5 s, and each cut raised the resident set by 1.5 times
+    /// its head within a second or two (a 309 MiB head: +490 MB), so a live head let fill to the heads' share
+    /// beside a cut took the process 30 % past its ceiling.
+    var headBytes: Int {
+        let (held, cutting) = heads()
+        return held + cutting / 2 * 3
+    }
 
     /// Refuses while the process is past ingest's share of its memory ceiling, or its heads past theirs; cheap
     /// enough to ask before reading a request.
@@ -97,7 +111,7 @@ final class AdmissionGate: Sendable {
         if resident > ingestLimit {
             throw refused(.overMemoryCeiling(residentBytes: resident, limit: ingestLimit, ceiling: memoryCeiling))
         }
-        let heads = heldHeadBytes()
+        let heads = headBytes
         if heads > headLimit {
             throw refused(.headsOverBudget(heldBytes: heads, limit: headLimit, ceiling: memoryCeiling))
         }

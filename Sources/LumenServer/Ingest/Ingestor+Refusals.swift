@@ -44,7 +44,8 @@ extension Ingestor {
                 retryAfterSeconds: 10)
         case .headsOverBudget(let held, let limit, let ceiling):
             IngestRefusal(.unavailable,
-                "the heads waiting to be cut into blocks hold \(held >> 20) MiB (ingest stops at \(limit >> 20) MiB, "
+                "the heads waiting to be cut into blocks, with a cut's working memory, hold \(held >> 20) MiB "
+                    + "(ingest stops at \(limit >> 20) MiB, "
                     + "3/8 of the \(ceiling >> 20) MiB memory ceiling): retry later",
                 retryAfterSeconds: 5)
         }
