@@ -2,9 +2,10 @@
 """Overload soak (issue 22, item 6): one release `lumen serve` with a memory ceiling, its OTLP capacity measured
 first (`lumen load --rate 0`), then FACTOR × that capacity offered for MINUTES — FACTOR `lumen load` processes each
 offering the whole capacity (open loop: refused requests are retried after Retry-After) — while remote-write
-senders and PromQL/LogQL readers run beside them. Every 5 s it records the server's RSS. After the load: how long
-until a probe write is acknowledged as fast as when idle (recovery), then `kill -9`, a restart on the same
-directory, and every acknowledged span, log record and sample counted back (`/lumen/v1/status`).
+senders and PromQL/LogQL readers run beside them. Every second it records the server's memory (RSS, anonymous
+and file-backed, and the peak VmHWM). After the load: how long until a probe write is acknowledged as fast as when
+idle (recovery), then `kill -9`, a restart on the same directory, and every acknowledged span, log record and
+sample counted back (`/lumen/v1/status`).
 
 Prints a JSON summary: capacity, offered and acknowledged rates, refusals by status, RSS curve and peak against the
 ceiling, query statuses and latencies, recovery seconds, acknowledged vs stored after the restart.
@@ -80,12 +81,15 @@ class Server:
             time.sleep(0.2)
         return self
 
-    def rss_mb(self):
+    def memory_mb(self):
+        """VmRSS, RssAnon, RssFile and VmHWM (the peak so far) of the server, in MiB."""
+        fields = {}
         with open(f"/proc/{self.process.pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
-        return 0
+                name = line.split(":")[0]
+                if name in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
+                    fields[name] = int(line.split()[1]) // 1024
+        return fields
 
     def stored(self):
         status = json.loads(request("GET", self.api + "/lumen/v1/status")[2])
@@ -110,7 +114,7 @@ def main():
     options = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="lumen-overload-")
     server = Server(options.lumen, directory, (options.port, options.port + 1), options.ceiling_mb << 20).start()
-    summary = {"ceiling_mb": options.ceiling_mb, "baseline_rss_mb": server.rss_mb()}
+    summary = {"ceiling_mb": options.ceiling_mb, "baseline_rss_mb": server.memory_mb()["VmRSS"]}
 
     # Capacity: as fast as the server acknowledges, one client with enough requests in flight.
     capacity = json.loads(load(options.lumen, server.otlp, 0, 30, 16).communicate()[0])
@@ -160,9 +164,13 @@ def main():
     for thread in threads:
         thread.start()
     began = time.monotonic()
+    memory = []  # every second: the RSS curve keeps every fifth
     while any(process.poll() is None for process in loads):
-        rss.append((round(time.monotonic() - began), server.rss_mb()))
-        time.sleep(5)
+        memory.append(server.memory_mb())
+        if len(memory) % 5 == 1:
+            rss.append((round(time.monotonic() - began), memory[-1]["VmRSS"]))
+        time.sleep(1)
+    peak = server.memory_mb()["VmHWM"]  # before the restarts below, which reset it
     stop.set()
     for thread in threads:
         thread.join()
@@ -208,6 +216,10 @@ def main():
                                   round(query_seconds[int(len(query_seconds) * 0.95)], 3)] if query_seconds else [],
         "rss_mb_every_5s": rss,
         "rss_peak_mb": max(value for _, value in rss),
+        # The true peak (VmHWM, the capacity run's included), and the most of each kind sampled every second.
+        "vm_hwm_mb": peak,
+        "rss_anon_max_mb": max(sample["RssAnon"] for sample in memory),
+        "rss_file_max_mb": max(sample["RssFile"] for sample in memory),
         "recovery_seconds": round(recovered, 1),
         "acknowledged": acknowledged,
         # The status counts the samples of Lumen's own metrics and span metrics too: at least the acknowledged.

@@ -68,8 +68,8 @@ public struct LumenServer: Sendable {
             limits: queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
-            maxInFlightBytes: configuration.maxInFlightBytes,
-            memoryCeiling: configuration.memoryCeilingBytes, heads: { (storage.heldHeadBytes, storage.cuttingHeadBytes) })
+            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes,
+            heads: { (storage.heldHeadBytes, storage.cuttingHeadBytes) })
         let generator = MetricsGenerator()
         let ingestor = Ingestor(
             storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator,
