@@ -106,8 +106,8 @@ public final class SharedMaintenance: Sendable {
             try store.remove(merged, partition: partition)  // written after a newer owner claimed: not ours to add
             return outcome
         }
-        metrics.sharedCompaction()
         try remove(run.map(\.flush), partition: partition, reason: "compacted")
+        metrics.sharedCompaction()  // after its sources' removals, so a scrape never sees a merge without them
         (outcome.merged, outcome.sources) = (merged, run.map(\.flush))
         logger.info("cluster: compacted partition \(partition)'s shared flushes", metadata: [
             "merged": "\(merged.name)", "sources": "\(run.count)",
