@@ -14,6 +14,7 @@ struct LumenBenchCommand: AsyncParsableCommand {
             MetricBlockBenchCommand.self, RemoteWriteBenchCommand.self, LogBlockBenchCommand.self,
             LogQueriesBenchCommand.self, MetricMergeBenchCommand.self,
             SpanBlockBenchCommand.self, SpanQueriesBenchCommand.self, HeadMemoryBenchCommand.self,
+            CutMemoryBenchCommand.self,
             PromQLTestCommand.self,
         ])
 

@@ -21,10 +21,12 @@ struct MetricBlockGoldenTests {
     private static let tenant = Tenant("golden")!
 
     @Test func writingTheFixtureGivesTheCommittedFiles() throws {
-        let encoded = MetricPartWriter().encode(
-            MetricBlockFixtures.small, id: MetricBlockFixtures.fixedID, tenant: Self.tenant)
-        let contents = [encoded.chunks, encoded.index, encoded.meta]
-        for ((_, golden), bytes) in zip(Self.files, contents) {
+        let scratch = try MetricBlockFixtures.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try MetricPartWriter().write(
+            MetricBlockFixtures.small, to: scratch + "/part", id: MetricBlockFixtures.fixedID, tenant: Self.tenant)
+        for (name, golden) in Self.files {
+            let bytes = Array(try #require(FileManager.default.contents(atPath: scratch + "/part/" + name)))
             let path = Self.golden.appendingPathComponent(golden).path
             if ProcessInfo.processInfo.environment["LUMEN_UPDATE_GOLDEN"] == "1" {
                 try Data(bytes).write(to: URL(fileURLWithPath: path))

@@ -60,6 +60,37 @@ struct PartReaderTests {
         }
     }
 
+    /// A head cut sorts positions, not copies: records by time (equal times as they came), spans by trace and start.
+    @Test func aCutWritesRecordsAndSpansInOrderWhateverOrderTheyCameIn() throws {
+        let resource = F.resource("cart")
+        func record(_ second: Int64, _ line: String) -> LogRecord {
+            LogRecord(time: F.base + second * F.second, body: .string(line), resource: resource)
+        }
+        func span(_ trace: Int, _ number: UInt64, _ second: Int64) -> Span {
+            Span(traceID: F.traceID(trace), spanID: SpanID(number), name: "step \(number)",
+                startTime: F.base + second * F.second, endTime: F.base + (second + 1) * F.second, resource: resource)
+        }
+        var contents = BlockContents(tenant: .anonymous)
+        let (early, late) = (Labels(["service": "a"]), Labels(["service": "b"]))
+        contents.logStreams = [
+            (late, [record(3, "third"), record(1, "first"), record(2, "second"), record(1, "first again")]),
+            (early, [record(4, "in order"), record(5, "already")]),
+        ]
+        contents.spans = [span(9, 1, 2), span(3, 2, 5), span(9, 3, 1), span(3, 4, 4), span(7, 5, 0), span(9, 6, 1)]
+        let directory = F.scratch()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let meta = try BlockWriter().write(contents, into: directory, walSegmentsBefore: 1)
+        #expect(meta.spans?.traces == 3)
+        let read = try Block(directory: directory + "/" + meta.id).contents()
+        #expect(read.logStreams.map(\.labels) == [early, late])
+        #expect(read.logStreams.map { $0.records.map(\.line) } == [
+            ["in order", "already"], ["first", "first again", "second", "third"],
+        ])
+        #expect(read.spans.map(\.spanID) == [4, 2, 5, 3, 6, 1].map { SpanID(UInt64($0)) })
+    }
+
     @Test func damagedPagesAreRefusedWithTheFileAndOffsetNeverACrash() throws {
         let (block, directory) = try writtenBlock(F.batch(traces: 300))
         defer { try? FileManager.default.removeItem(atPath: directory) }

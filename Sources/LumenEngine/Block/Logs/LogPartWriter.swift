@@ -32,14 +32,21 @@ public struct LogPartWriter {
         self.tenant = tenant
     }
 
-    /// Writes `streams` (in any order, their records in any order) as the part at `directory`: a head cut.
+    /// Writes `streams` (in any order, their records in any order) as the part at `directory`: a head cut. Sorts
+    /// records' positions, not a copy of them: beside the head it cuts, a cut needs 8 bytes a record at most.
     static func write(
         _ streams: [(labels: Labels, records: [LogRecord])], tenant: Tenant, level: Int32, to directory: String
     ) throws(BlockError) -> Statistics {
         var writer = try LogPartWriter(directory: directory, tenant: tenant, level: level)
         for stream in streams.sorted(by: { $0.labels < $1.labels }) {
             try writer.startStream(stream.labels)
-            for record in stream.records.sorted(by: { $0.time < $1.time }) { try writer.append(record) }
+            let records = stream.records
+            if zip(records, records.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
+                for record in records { try writer.append(record) }
+            } else {
+                let order = records.indices.sorted { (records[$0].time, $0) < (records[$1].time, $1) }
+                for index in order { try writer.append(records[index]) }
+            }
         }
         return try writer.finish()
     }

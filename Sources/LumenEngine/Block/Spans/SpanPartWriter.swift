@@ -34,13 +34,16 @@ public struct SpanPartWriter {
         self.tenant = tenant
     }
 
-    /// Writes `spans` (in any order) as the part at `directory`: a head cut.
+    /// Writes `spans` (in any order) as the part at `directory`: a head cut. Sorts their positions, not a copy of
+    /// them: beside the head it cuts, a cut needs 8 bytes a span, not the spans again.
     static func write(_ spans: [Span], tenant: Tenant, level: Int32, to directory: String) throws(BlockError)
         -> Statistics
     {
-        var writer = try SpanPartWriter(
-            directory: directory, tenant: tenant, level: level, traces: Set(spans.lazy.map(\.traceID)).count)
-        for span in spans.sorted(by: precedes) { try writer.append(span) }
+        let order = spans.indices.sorted { precedes(spans[$0], spans[$1]) }
+        let boundaries = zip(order, order.dropFirst()).count { spans[$0].traceID != spans[$1].traceID }
+        let traces = order.isEmpty ? 0 : boundaries + 1
+        var writer = try SpanPartWriter(directory: directory, tenant: tenant, level: level, traces: traces)
+        for index in order { try writer.append(spans[index]) }
         return try writer.finish()
     }
 
