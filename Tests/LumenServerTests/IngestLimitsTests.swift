@@ -111,13 +111,13 @@ struct IngestLimitsTests {
     }
 
     /// However far the resident set lags, ingest stops while the heads held in memory (live, being cut, handed
-    /// off) pass 3/8 of the ceiling by their own count, a head being cut counted with its cut's working memory
-    /// (1.5 times it), and resumes once a cut brings them under.
+    /// off) pass a quarter of the ceiling by their own count, a head being cut counted with its cut's working
+    /// memory (a quarter of it), and resumes once a cut brings them under.
     @Test func theAdmissionGateRefusesWhileTheHeadsHoldTheirShareOfTheCeiling() throws {
         let heads = Mutex((held: 0, cutting: 0))
         let ceiling = 1 << 50  // far above any resident set
         let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: ceiling, heads: { heads.withLock { $0 } })
-        heads.withLock { $0.held = ceiling / 8 * 3 }
+        heads.withLock { $0.held = ceiling / 4 }
         try gate.checkMemoryCeiling()
         heads.withLock { $0.held += 1 }
         #expect {
@@ -131,9 +131,9 @@ struct IngestLimitsTests {
         heads.withLock { $0 = (held: 0, cutting: 0) }
         try gate.admit(10)
         gate.release(10)
-        // A head of one cut size being written, and a live one: the live head may fill to half a cut size.
+        // A head of one cut size being written, and a live one: the live head may fill to 3/4 of a cut size.
         let cut = gate.headCutBytes
-        heads.withLock { $0 = (held: cut + cut / 2, cutting: cut) }
+        heads.withLock { $0 = (held: cut + cut / 4 * 3, cutting: cut) }
         #expect(gate.headBytes == gate.headLimit)
         try gate.checkMemoryCeiling()
         heads.withLock { $0.held += 1 }

@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// The resident set lags: a cut holds the old head until its blocks are written while a new one fills, and
 /// what is freed returns to the system late or not at all. So the heads are bounded by their own count too:
-/// ingest is also refused while the heads in memory, with a cut's working memory, hold more than `headLimit` (3/8
-/// of the ceiling).
+/// ingest is also refused while the heads in memory, with a cut's working memory, hold more than `headLimit` (a
+/// quarter of the ceiling).
 ///
 /// Thread-safety: all methods may be called concurrently.
 final class AdmissionGate: Sendable {
@@ -91,17 +91,17 @@ final class AdmissionGate: Sendable {
     /// half that past `pressureLimit`.
     var headCutBytes: Int { memoryCeiling / 8 }
 
-    /// The heads' share of the ceiling, by `headBytes`: three cut sizes, so beside a head of one cut size being
-    /// written (two and a half with the cut's working memory) the live head may fill to half a cut size.
-    var headLimit: Int { headCutBytes * 3 }
+    /// The heads' share of the ceiling, by `headBytes`: two cut sizes, so beside a head of one cut size being
+    /// written the live head may fill to about three quarters of one. Heads cost about twice their count in
+    /// resident memory under concurrent ingest (the freed requests around them fragment the heap): an overload
+    /// soak's resident set swung by 400 MB around heads counted at 200 MiB.
+    var headLimit: Int { headCutBytes * 2 }
 
-    /// What the heads cost against `headLimit`: their counted bytes, and a cut's working memory — 1.5 times the
-    /// head it writes. An overload soak cut a head every 5 s, and each cut raised the resident set by 1.5 times
-    /// its head within a second or two (a 309 MiB head: +490 MB), so a live head let fill to the heads' share
-    /// beside a cut took the process 30 % past its ceiling.
+    /// What the heads cost against `headLimit`: their counted bytes, and a cut's working memory, a quarter of the
+    /// head it writes (at most a tenth, measured: `lumen-bench cut-memory`, docs/BENCHMARKS.md).
     var headBytes: Int {
         let (held, cutting) = heads()
-        return held + cutting / 2 * 3
+        return held + cutting / 4
     }
 
     /// Refuses while the process is past ingest's share of its memory ceiling, or its heads past theirs; cheap

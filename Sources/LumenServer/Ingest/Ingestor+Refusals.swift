@@ -46,7 +46,7 @@ extension Ingestor {
             IngestRefusal(.unavailable,
                 "the heads waiting to be cut into blocks, with a cut's working memory, hold \(held >> 20) MiB "
                     + "(ingest stops at \(limit >> 20) MiB, "
-                    + "3/8 of the \(ceiling >> 20) MiB memory ceiling): retry later",
+                    + "a quarter of the \(ceiling >> 20) MiB memory ceiling): retry later",
                 retryAfterSeconds: 5)
         }
     }
