@@ -11,6 +11,11 @@ Prints a JSON summary: capacity, offered and acknowledged rates, refusals by sta
 ceiling, query statuses and latencies, recovery seconds, acknowledged vs stored after the restart.
 
     Scripts/bench/overload.py --lumen .build/release/lumen [--minutes 10] [--factor 3] [--ceiling-mb 1024]
+        [--trace FILE] [--log-level info]
+
+--trace writes a JSON line per memory reading (every second) and per query (when it began and ended, on the same
+clock), to tell what a peak coincided with; --log-level info leaves the server's cuts and merges, timed, in its
+`server.log` (in the directory the summary names).
 """
 
 import argparse
@@ -60,8 +65,8 @@ def request(method, url, body=None, headers=None, timeout=30):
 
 
 class Server:
-    def __init__(self, lumen, directory, ports, ceiling):
-        self.lumen, self.directory, self.ports = lumen, directory, ports
+    def __init__(self, lumen, directory, ports, ceiling, log_level):
+        self.lumen, self.directory, self.ports, self.log_level = lumen, directory, ports, log_level
         self.config = os.path.join(directory, "lumen.yaml")
         with open(self.config, "w") as file:
             file.write(f"overload:\n  memory_ceiling_bytes: {ceiling}\n")
@@ -72,7 +77,7 @@ class Server:
         self.process = subprocess.Popen(
             [self.lumen, "serve", "--config", self.config, "--data-dir", os.path.join(self.directory, "data"),
              "--api", f"127.0.0.1:{self.ports[0]}", "--otlp-http", f"127.0.0.1:{self.ports[1]}",
-             "--otlp-grpc", "off", "--statsd", "off", "--syslog", "off", "--log-level", "warning"],
+             "--otlp-grpc", "off", "--statsd", "off", "--syslog", "off", "--log-level", self.log_level],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.directory, "server.log"), "a"))
         deadline = time.monotonic() + 120
         while request("GET", self.api + "/ready", timeout=2)[0] != 200:
@@ -111,10 +116,19 @@ def main():
     parser.add_argument("--factor", type=int, default=3)
     parser.add_argument("--ceiling-mb", type=int, default=1024)
     parser.add_argument("--port", type=int, default=21680)
+    parser.add_argument("--trace")
+    parser.add_argument("--log-level", default="warning")
     options = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="lumen-overload-")
-    server = Server(options.lumen, directory, (options.port, options.port + 1), options.ceiling_mb << 20).start()
-    summary = {"ceiling_mb": options.ceiling_mb, "baseline_rss_mb": server.memory_mb()["VmRSS"]}
+    server = Server(options.lumen, directory, (options.port, options.port + 1), options.ceiling_mb << 20,
+                    options.log_level).start()
+    summary = {"directory": directory, "ceiling_mb": options.ceiling_mb,
+               "baseline_rss_mb": server.memory_mb()["VmRSS"]}
+    trace = open(options.trace, "w", buffering=1) if options.trace else None
+
+    def traced(**event):
+        if trace:
+            trace.write(json.dumps({"wall": round(time.time(), 3), **event}) + "\n")
 
     # Capacity: as fast as the server acknowledges, one client with enough requests in flight.
     capacity = json.loads(load(options.lumen, server.otlp, 0, 30, 16).communicate()[0])
@@ -154,6 +168,7 @@ def main():
             now = time.time()
             query = urllib.parse.urlencode({**parameters, "start": now - 600, "end": now})
             status, took, _ = request("GET", f"{server.api}{path}?{query}", timeout=120)
+            traced(query=path, began=round(now, 3), seconds=round(took, 3), status=status)
             statuses["queries"][status] = statuses["queries"].get(status, 0) + 1
             query_seconds.append(took)
 
@@ -167,6 +182,7 @@ def main():
     memory = []  # every second: the RSS curve keeps every fifth
     while any(process.poll() is None for process in loads):
         memory.append(server.memory_mb())
+        traced(**memory[-1])
         if len(memory) % 5 == 1:
             rss.append((round(time.monotonic() - began), memory[-1]["VmRSS"]))
         time.sleep(1)

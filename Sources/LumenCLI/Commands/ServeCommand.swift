@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LumenCluster
+import LumenEngine
 import LumenGRPC
 import LumenModel
 import LumenRules
@@ -218,6 +219,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapAllocator.configureForServer(cores: ProcessInfo.processInfo.activeProcessorCount)
         let configuration = try effectiveConfiguration()
         if printConfig {
             print(try ConfigurationFile(configuration).yaml(), terminator: "")
