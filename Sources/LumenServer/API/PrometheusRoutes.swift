@@ -50,13 +50,15 @@ struct PrometheusRoutes: Sendable {
                 parameters.merge(FormParameters(String(buffer: body)))
             }
             let tenant = try tenants.tenant(of: request)
-            let (data, warnings) = try await queries.run { [self, parameters] cancellation in
-                try answer(route, parameters, tenant: tenant, cancellation: cancellation)
+            // Written on the query thread too: a range query over thousands of series answers with hundreds of
+            // megabytes, seconds of writing, which on Swift's shared pool held ingest acknowledgements behind it.
+            return try await queries.run { [self, parameters] cancellation in
+                let (data, warnings) = try answer(route, parameters, tenant: tenant, cancellation: cancellation)
+                // A partial answer in a cluster names the nodes it left out (`ReadScopeMiddleware`).
+                return PrometheusEnvelope(
+                    status: "success", data: data, warnings: warnings + (ReadScope.current?.warnings ?? [])
+                ).response()
             }
-            // A partial answer in a cluster names the nodes it left out (`ReadScopeMiddleware`).
-            return PrometheusEnvelope(
-                status: "success", data: data, warnings: warnings + (ReadScope.current?.warnings ?? [])
-            ).response()
         } catch let error as APIError {
             return Self.errorResponse(error)
         } catch let error as QueryError {
