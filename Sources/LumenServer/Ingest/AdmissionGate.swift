@@ -92,9 +92,9 @@ final class AdmissionGate: Sendable {
     var headCutBytes: Int { memoryCeiling / 8 }
 
     /// The heads' share of the ceiling, by `headBytes`: two cut sizes, so beside a head of one cut size being
-    /// written the live head may fill to about three quarters of one. Heads cost about twice their count in
-    /// resident memory under concurrent ingest (the freed requests around them fragment the heap): an overload
-    /// soak's resident set swung by 400 MB around heads counted at 200 MiB.
+    /// written the live head may fill to about three quarters of one. Heads can cost twice their count in resident
+    /// memory under concurrent ingest, the freed requests around them fragmenting the heap: with glibc's default
+    /// arenas, an overload soak's resident set swung by 400 MB around heads counted at 200 MiB.
     var headLimit: Int { headCutBytes * 2 }
 
     /// What the heads cost against `headLimit`: their counted bytes, and a cut's working memory, a quarter of the
