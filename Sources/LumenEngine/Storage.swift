@@ -101,14 +101,16 @@ public final class Storage: Sendable {
     /// The counted bytes (`Head.memory`) of every head this store keeps in memory: the live one, one being cut
     /// into blocks — held until its blocks are written, which on a loaded machine takes minutes — and those handed
     /// off and still read.
-    public var heldHeadBytes: Int {
-        let heads = state.withLock { [$0.head] + ($0.cutting.map { [$0.head] } ?? []) + $0.handedOff.map(\.head) }
-        return heads.reduce(0) { $0 + $1.memory.bytes }
-    }
+    public var heldHeadBytes: Int { headBytes.held }
 
-    /// The counted bytes of the head being cut into blocks now (0 when none is): a cut's working memory grows
-    /// with it.
-    public var cuttingHeadBytes: Int { state.withLock { $0.cutting?.head.memory.bytes ?? 0 } }
+    /// `heldHeadBytes`, and the counted bytes of the head among them being cut into blocks now (0 when none is: a
+    /// cut's working memory grows with it), taken under one lock: what the admission gate weighs on every request.
+    public var headBytes: (held: Int, cutting: Int) {
+        let (heads, cutting) = state.withLock { state in
+            ([state.head] + (state.cutting.map { [$0.head] } ?? []) + state.handedOff.map(\.head), state.cutting?.head)
+        }
+        return (heads.reduce(0) { $0 + $1.memory.bytes }, cutting?.memory.bytes ?? 0)
+    }
 
     /// The blocks now served, oldest first.
     public var blocks: [Block] { state.withLock { $0.blocks } }

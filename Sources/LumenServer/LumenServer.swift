@@ -69,7 +69,7 @@ public struct LumenServer: Sendable {
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
         let gate = AdmissionGate(
             maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes,
-            heads: { (storage.heldHeadBytes, storage.cuttingHeadBytes) })
+            heads: { storage.headBytes })
         let generator = MetricsGenerator()
         let ingestor = Ingestor(
             storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator,

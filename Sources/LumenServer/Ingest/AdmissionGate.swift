@@ -33,8 +33,8 @@ final class AdmissionGate: Sendable {
     private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
     private let lastRefusal = Mutex<ContinuousClock.Instant?>(nil)
 
-    /// The counted bytes of the heads held in memory (`Storage.heldHeadBytes`), and of the one among them being
-    /// cut (`Storage.cuttingHeadBytes`).
+    /// The counted bytes of the heads held in memory (`Storage.headBytes`), and of the one among them being
+    /// cut.
     private let heads: @Sendable () -> (held: Int, cutting: Int)
 
     /// - Parameter maxInFlightBytes: the configured bound on decoded requests held at once; at most 1/16 of the

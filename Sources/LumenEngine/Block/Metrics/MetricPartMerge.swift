@@ -79,8 +79,7 @@ struct MetricPartMerge {
     /// Writes `pending` as a chunk, if it holds samples, and empties it.
     private func flush(_ pending: inout [Sample], of labels: Labels, to part: MetricPartStreamWriter) throws(BlockError) {
         guard !pending.isEmpty else { return }
-        let chunk = MetricChunk(encoding: pending)
-        try part.append(chunk.bytes, count: chunk.count, minTime: chunk.minTime, maxTime: chunk.maxTime, of: labels)
+        try part.append(encoding: pending, of: labels)
         pending.removeAll(keepingCapacity: true)
     }
 

@@ -56,6 +56,13 @@ final class MetricPartStreamWriter {
         self.maxTime = Swift.max(self.maxTime, maxTime)
     }
 
+    /// Encodes `samples` (in time order, at most `ChunkFormat.maxSamples`) as one chunk of the series `labels` and
+    /// appends it, as `append(_:count:minTime:maxTime:of:)` does.
+    func append(encoding samples: [Sample], of labels: Labels) throws(BlockError) {
+        let chunk = MetricChunk(encoding: samples)
+        try append(chunk.bytes, count: chunk.count, minTime: chunk.minTime, maxTime: chunk.maxTime, of: labels)
+    }
+
     /// Writes the index and `meta.json`, fsyncs, and renames the part into place; returns its metadata.
     func finish() throws(BlockError) -> MetricPartMeta {
         let metadata = MetricPartMeta(

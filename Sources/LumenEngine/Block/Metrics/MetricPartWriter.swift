@@ -43,9 +43,8 @@ public struct MetricPartWriter: Sendable {
                 }
                 samples = samples.sortedUnique()
                 for start in stride(from: 0, to: samples.count, by: maxSamplesPerChunk) {
-                    let chunk = MetricChunk(encoding: Array(samples[start..<min(start + maxSamplesPerChunk, samples.count)]))
-                    try writer.append(
-                        chunk.bytes, count: chunk.count, minTime: chunk.minTime, maxTime: chunk.maxTime, of: labels)
+                    let end = min(start + maxSamplesPerChunk, samples.count)
+                    try writer.append(encoding: Array(samples[start..<end]), of: labels)
                 }
             }
             return try writer.finish()
