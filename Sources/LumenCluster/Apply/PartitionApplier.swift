@@ -19,7 +19,7 @@ import Synchronization
 /// (`PartitionStore`'s contract): others ask it to flush (`requestFlush`, `requestStop(flushingFirst:)`) and it does so
 /// between fetches.
 ///
-/// Contract: runs on a thread of its own (`natsSubscription_Fetch` blocks); `stop` waits for it to end.
+/// Contract: runs on a thread of its own (`PullConsumer.fetch` blocks); `stop` waits for it to end.
 public final class PartitionApplier: Sendable {
     public enum State: String, Sendable {
         case starting, active, stopped, fenced, failed

@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Owns its nats.c message and destroys it exactly once, in `deinit`.
 public final class FetchedMessage: @unchecked Sendable {
-    // Read-only after init, except through `natsMsg_Ack`, which nats.c makes safe to call from any thread.
+    // Read-only after init.
     private let message: OpaquePointer
+    private let connection: NATSConnection
     public let subject: String
     public let payload: [UInt8]
     /// The message's sequence in its stream (from the reply subject's metadata).
@@ -17,8 +18,9 @@ public final class FetchedMessage: @unchecked Sendable {
     /// Messages of the consumer's subject in the stream after this one, not yet delivered: its lag.
     public let pending: UInt64
 
-    init(_ message: OpaquePointer) {
+    init(_ message: OpaquePointer, connection: NATSConnection) {
         self.message = message
+        self.connection = connection
         subject = String(cString: natsMsg_GetSubject(message))
         let length = Int(natsMsg_GetDataLength(message))
         if length > 0, let data = natsMsg_GetData(message) {
@@ -47,9 +49,15 @@ public final class FetchedMessage: @unchecked Sendable {
     }
 
     /// Acknowledges it: the consumer will not deliver it again. Not confirmed by the server; a lost ack means one
-    /// redelivery, which the applier's batch-ID de-duplication absorbs.
+    /// redelivery, which the applier's batch-ID de-duplication absorbs. (`+ACK` published to the reply subject, which
+    /// names the message to the server: `natsMsg_Ack` needs nats.c's own pull subscription, see `PullConsumer`.)
     public func acknowledge() throws(NATSError) {
-        try NATSError.check(natsMsg_Ack(message, nil), "ack of stream sequence \(streamSequence)")
+        let operation = "ack of stream sequence \(streamSequence)"
+        guard let reply = natsMsg_GetReply(message) else {
+            throw NATSError(operation, status: NATS_ILLEGAL_STATE, text: "the message has no reply subject", jetStreamCode: 0)
+        }
+        let status = try connection.borrow(operation) { natsConnection_PublishString($0, reply, "+ACK") }
+        try NATSError.check(status, operation)
     }
 
     deinit { natsMsg_Destroy(message) }

@@ -35,6 +35,21 @@ extension JetStream {
         return configuration
     }
 
+    /// The subjects of stream `name` that hold messages and match `filter` (from its info).
+    func subjects(ofStream name: String, matching filter: String) throws(NATSError) -> [String] {
+        let strings = CStrings()
+        var options = jsOptions()
+        jsOptions_Init(&options)
+        options.Stream.Info.SubjectsFilter = strings.copy(filter)
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        var code = jsErrCode(rawValue: 0)
+        let status = try withContext("subjects of stream \(name)") { js_GetStreamInfo(&info, $0, name, &options, &code) }
+        try NATSError.check(status, "subjects of stream \(name)", jetStreamCode: code)
+        defer { jsStreamInfo_Destroy(info) }
+        guard let subjects = info?.pointee.State.Subjects?.pointee, let list = subjects.List else { return [] }
+        return (0..<Int(subjects.Count)).map { String(cString: list[$0].Subject) }
+    }
+
     private func withStreamInfo<T>(
         _ name: String, _ body: (UnsafeMutablePointer<jsStreamInfo>) -> T
     ) throws(NATSError) -> T? {

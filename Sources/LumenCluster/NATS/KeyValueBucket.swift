@@ -152,30 +152,33 @@ public final class KeyValueBucket: Sendable {
 
     /// The keys that have a value now.
     public func keys() throws(NATSError) -> [String] {
-        if let entries = watched() { return entries.map(\.key) }
-        var list = kvKeysList()
-        let status = try handle.borrow("keys of \(name)") { kvStore_Keys(&list, $0, nil) }
-        if status == NATS_NOT_FOUND { return [] }
-        try NATSError.check(status, "keys of \(name)")
-        defer { kvKeysList_Destroy(&list) }
-        return (0..<Int(list.Count)).compactMap { list.Keys[$0].map { String(cString: $0) } }
+        try entries().map(\.key)
     }
 
-    /// Every key that has a value now, with it: from the view, or by a request per key while it is not current.
+    /// Every key that has a value now, with it: from the view, or while it is not current from the server (the
+    /// bucket's subjects in its stream's info, then a get per key, which leaves deleted keys out). Not nats.c's
+    /// `kvStore_Keys`: it makes and destroys a watcher per call, and a watcher destroyed while an update for it is
+    /// being read crashes nats.c 3.4.1 (`NATSConnection.retire`).
     public func entries() throws(NATSError) -> [KeyValueEntry] {
-        if let entries = watched() { return entries }
+        if let entries = try watched() { return entries }
+        return try entriesFromServer()
+    }
+
+    func entriesFromServer() throws(NATSError) -> [KeyValueEntry] {
         var entries: [KeyValueEntry] = []
-        for key in try keys() {
-            if let entry = try get(key) { entries.append(entry) }
+        for subject in try jetStream.subjects(ofStream: streamName, matching: subjectPrefix + ">") {
+            if let entry = try get(String(subject.dropFirst(subjectPrefix.count))) { entries.append(entry) }
         }
         return entries
     }
 
-    /// The view's entries, starting it on the first call (unless the bucket is closed); nil while it is not current.
-    private func watched() -> [KeyValueEntry]? {
-        let view = try? handle.borrow("watch \(name)") { store in
+    /// The view's entries, starting it on the first call; nil while it is not current. Throws once closed.
+    private func watched() throws(NATSError) -> [KeyValueEntry]? {
+        let view = try handle.borrow("watch \(name)") { store in
             self.view.withLock { view in
-                if view == nil { view = KeyValueView(store: store, bucket: name, ttl: ttl) }
+                if view == nil {
+                    view = KeyValueView(store: store, connection: jetStream.connection, bucket: name, ttl: ttl)
+                }
                 return view
             }
         }

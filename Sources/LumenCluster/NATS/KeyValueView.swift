@@ -18,6 +18,7 @@ import Synchronization
 /// does (callers then ask the server). Its thread blocks in `kvWatcher_Next`; `close` stops it.
 final class KeyValueView: Sendable {
     private let ttl: Duration?
+    private let connection: NATSConnection
     private let state = Mutex<State>(State())
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -33,9 +34,11 @@ final class KeyValueView: Sendable {
         var stale = false
     }
 
-    /// Starts watching the store's keys on a thread of its own. `store` must outlive `close`.
-    init(store: OpaquePointer, bucket: String, ttl: Duration?) {
+    /// Starts watching the store's keys on a thread of its own. `store` must outlive `close`; `connection` is the
+    /// store's.
+    init(store: OpaquePointer, connection: NATSConnection, bucket: String, ttl: Duration?) {
         self.ttl = ttl
+        self.connection = connection
         let address = UInt(bitPattern: Int(bitPattern: UnsafeMutableRawPointer(store)))
         let thread = Thread { [self] in
             watch(OpaquePointer(bitPattern: address)!)
@@ -95,7 +98,10 @@ final class KeyValueView: Sendable {
             state.withLock { $0 = State() }
             follow(watcher)
             state.withLock { $0.ready = false }
-            kvWatcher_Destroy(watcher)
+            let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(watcher)))
+            connection.retire(
+                unsubscribe: { _ = kvWatcher_Stop(watcher) },
+                destroy: { kvWatcher_Destroy(OpaquePointer(bitPattern: address)) })
         }
     }
 

@@ -1,6 +1,7 @@
 import CNATS
 import Foundation
 import LumenModel
+import Synchronization
 
 /// One client connection to a NATS cluster, given several server URLs; it reconnects by itself, forever, to any
 /// of them (and to servers the cluster announces), buffering what is published while disconnected.
@@ -10,6 +11,8 @@ import LumenModel
 public final class NATSConnection: Sendable {
     public let urls: [String]
     private let handle: OwnedHandle
+    /// Subscriptions `retire` could not end safely while connected: destroyed by `close` once its reader is gone.
+    private let retired = Mutex<(destroys: [@Sendable () -> Void], closed: Bool)>(([], false))
 
     /// - Parameters:
     ///   - urls: `nats://host:port` each.
@@ -55,10 +58,37 @@ public final class NATSConnection: Sendable {
         (try? borrow("status") { natsConnection_Status($0) == NATS_CONN_STATUS_CONNECTED }) ?? false
     }
 
+    /// Ends a subscription without racing nats.c's reader thread, which (in 3.4.1) looks up a message's
+    /// subscription and then locks it without holding a reference: a subscription destroyed in between is locked
+    /// after it is freed, and glibc aborts the process (`e != ESRCH || !robust`; fixed upstream in nats.c 3.6.1,
+    /// issue 637). So `unsubscribe` first (messages read afterwards find no subscription), then a flush (the server's
+    /// PONG comes after everything it sent before the UNSUB, so once the reader has read it, it holds no pointer to
+    /// the subscription), and only then `destroy`. Without a flush (disconnected, timed out), `destroy` waits for
+    /// `close`, which joins the reader.
+    func retire(unsubscribe: () -> Void, destroy: @escaping @Sendable () -> Void) {
+        let flushed = try? borrow("retire a subscription") { connection in
+            unsubscribe()
+            return natsConnection_FlushTimeout(connection, Self.retireFlushTimeout.milliseconds) == NATS_OK
+        }
+        if flushed == true { return destroy() }
+        let now = retired.withLock { retired in
+            if !retired.closed { retired.destroys.append(destroy) }
+            return retired.closed
+        }
+        if now { destroy() }
+    }
+
+    static let retireFlushTimeout = Duration.seconds(1)
+
     /// Closes and destroys the connection once the calls on it have returned; later calls do nothing.
     public func close() {
         guard let connection = handle.take() else { return }
-        natsConnection_Close(connection)
+        natsConnection_Close(connection)  // joins the reader thread
+        let destroys = retired.withLock { retired in
+            retired.closed = true
+            return retired.destroys
+        }
+        destroys.forEach { $0() }
         natsConnection_Destroy(connection)
     }
 

@@ -1,4 +1,5 @@
 import CNATS
+import Synchronization
 
 /// What a durable pull consumer reads: one subject of one stream, from a given stream sequence on, with explicit
 /// acknowledgements.
@@ -27,31 +28,61 @@ public struct ConsumerConfiguration: Sendable {
     }
 }
 
-/// A durable pull consumer and its subscription.
+/// A durable pull consumer, read through a plain subscription on an inbox of its own: each `fetch` is one pull
+/// request (two when the first finds nothing), with a reply subject of its own.
+///
+/// Why not nats.c's pull subscription: its `natsSubscription_Fetch` (3.4.1, Debian's) mishandles messages an earlier
+/// request delivered after its fetch returned. It takes them first, shrinks the new request by their count but
+/// keeps waiting for the original count, and stores every message past the batch beyond the end of its array: a
+/// heap overflow (fixed upstream in nats.c 3.9.0, pull request 749). Here a message delivered for an earlier request
+/// is simply a message of this fetch, and an earlier request's closing status (404, 408) is told apart by its
+/// subject and ignored.
 ///
 /// Contract: `init` and `fetch` block (`fetch` up to `maxWait`), so run them on a dedicated thread, never on Swift's
-/// cooperative pool; one thread fetches at a time. The subscription is destroyed exactly once (`close` or `deinit`);
-/// the durable consumer stays on the server until `delete`.
+/// cooperative pool; one thread fetches at a time. The subscription is ended exactly once (`close` or `deinit`,
+/// through `NATSConnection.retire`); the durable consumer stays on the server until `delete`.
 public final class PullConsumer: Sendable {
     public let configuration: ConsumerConfiguration
-    private let jetStream: JetStream
-    private let handle: OwnedHandle
+    let jetStream: JetStream
+    let handle: OwnedHandle
+    /// The inbox each request's reply subject extends (`<inbox>.<request number>`).
+    let inbox: String
+    let requests = Atomic<Int>(0)
 
     /// Creates the durable consumer if it does not exist (an existing one is bound as it is: its position is the
-    /// server's), then subscribes to it.
+    /// server's), then subscribes to its inbox.
     public init(jetStream: JetStream, configuration: ConsumerConfiguration) throws(NATSError) {
         self.jetStream = jetStream
         self.configuration = configuration
-        let subscription = try jetStream.withContext("consumer \(configuration.durableName)") {
-            context throws(NATSError) in try Self.subscribe(context, configuration)
+        try jetStream.withContext("consumer \(configuration.durableName)") { context throws(NATSError) in
+            try Self.createUnlessExists(context, configuration)
+        }
+        inbox = try Self.newInbox()
+        let subject = inbox + ".*"
+        let subscription = try jetStream.connection.borrow("subscribe to \(subject)") {
+            connection throws(NATSError) -> OpaquePointer? in
+            var subscription: OpaquePointer?
+            try NATSError.check(
+                natsConnection_SubscribeSync(&subscription, connection, subject), "subscribe to \(subject)")
+            // The server bounds what it delivers (the batches asked for, the consumer's max ack pending); a
+            // message the library dropped over its own limits would only come back after the ack wait.
+            natsSubscription_SetPendingLimits(subscription, -1, -1)
+            return subscription
         }
         handle = OwnedHandle(subscription)
     }
 
-    /// Creates the durable consumer unless it exists, and subscribes to it: the subscription.
-    private static func subscribe(
+    private static func newInbox() throws(NATSError) -> String {
+        var inbox: UnsafeMutablePointer<natsInbox>?
+        try NATSError.check(natsInbox_Create(&inbox), "natsInbox_Create")
+        defer { natsInbox_Destroy(inbox) }
+        return String(cString: UnsafeRawPointer(inbox!).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Creates the durable consumer unless it exists.
+    private static func createUnlessExists(
         _ context: OpaquePointer, _ configuration: ConsumerConfiguration
-    ) throws(NATSError) -> OpaquePointer? {
+    ) throws(NATSError) {
         let strings = CStrings()
         var consumerInfo: UnsafeMutablePointer<jsConsumerInfo>?
         var code = jsErrCode(rawValue: 0)
@@ -76,35 +107,6 @@ public final class PullConsumer: Sendable {
         } else {
             throw NATSError("consumer info \(configuration.durableName)", status: status, jetStreamCode: code)
         }
-        var options = jsSubOptions()
-        jsSubOptions_Init(&options)
-        options.Stream = strings.copy(configuration.stream)
-        options.Consumer = strings.copy(configuration.durableName)
-        options.ManualAck = true
-        var subscription: OpaquePointer?
-        code = jsErrCode(rawValue: 0)
-        status = js_PullSubscribe(
-            &subscription, context, configuration.filterSubject, configuration.durableName, nil, &options, &code)
-        try NATSError.check(status, "subscribe to consumer \(configuration.durableName)", jetStreamCode: code)
-        return subscription
-    }
-
-    /// Up to `max` messages, waiting at most `maxWait` for the first; [] when none came. Blocks.
-    public func fetch(max: Int, maxWait: Duration) throws(NATSError) -> [FetchedMessage] {
-        var list = natsMsgList()
-        var code = jsErrCode(rawValue: 0)
-        let status = try handle.borrow("fetch from \(configuration.durableName)") {
-            natsSubscription_Fetch(&list, $0, Int32(max), maxWait.milliseconds, &code)
-        }
-        defer { natsMsgList_Destroy(&list) }
-        var messages: [FetchedMessage] = []
-        for index in 0..<Int(list.Count) {
-            guard let message = list.Msgs[index] else { continue }
-            list.Msgs[index] = nil  // ours now: the list's destroy skips it
-            messages.append(FetchedMessage(message))
-        }
-        if status == NATS_OK || status == NATS_TIMEOUT || !messages.isEmpty { return messages }
-        throw NATSError("fetch from \(configuration.durableName)", status: status, jetStreamCode: code)
     }
 
     /// Messages the consumer has not delivered yet, and those delivered but not acknowledged. Blocks.
@@ -112,10 +114,13 @@ public final class PullConsumer: Sendable {
         try jetStream.pending(stream: configuration.stream, consumer: configuration.durableName)
     }
 
-    /// Destroys the subscription (the durable consumer stays). Later calls do nothing.
+    /// Ends the subscription (the durable consumer stays). Later calls do nothing.
     public func close() {
         guard let subscription = handle.take() else { return }
-        natsSubscription_Destroy(subscription)
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(subscription)))
+        jetStream.connection.retire(
+            unsubscribe: { _ = natsSubscription_Unsubscribe(subscription) },
+            destroy: { natsSubscription_Destroy(OpaquePointer(bitPattern: address)) })
     }
 
     /// Closes, then removes the durable consumer from the server (an old epoch's, once its partition moved on).
