@@ -145,7 +145,10 @@ public final class JetStream: Sendable {
         jsPubOptions_Init(&options)
         options.MaxWait = timeout.milliseconds
         _ = js_PublishAsyncComplete(context, &options)
-        jsCtx_Destroy(context)
+        // Destroying the context destroys its subscription for acknowledgements: only once the connection's reader
+        // is gone (`NATSConnection.retire` says why).
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
+        connection.destroyAfterClose { jsCtx_Destroy(OpaquePointer(bitPattern: address)) }
         // After the connection is closed no ack handler runs any more, so the handler's object may go.
         connection.close()
         acks.failAll(.closed("publish", "the connection closed before its acknowledgement"))

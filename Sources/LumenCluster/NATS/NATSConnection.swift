@@ -11,7 +11,7 @@ import Synchronization
 public final class NATSConnection: Sendable {
     public let urls: [String]
     private let handle: OwnedHandle
-    /// Subscriptions `retire` could not end safely while connected: destroyed by `close` once its reader is gone.
+    /// What may only be destroyed once the reader thread is gone (`destroyAfterClose`): run by `close`.
     private let retired = Mutex<(destroys: [@Sendable () -> Void], closed: Bool)>(([], false))
 
     /// - Parameters:
@@ -71,6 +71,11 @@ public final class NATSConnection: Sendable {
             return natsConnection_FlushTimeout(connection, Self.retireFlushTimeout.milliseconds) == NATS_OK
         }
         if flushed == true { return destroy() }
+        destroyAfterClose(destroy)
+    }
+
+    /// Runs `destroy` once the connection is closed and its reader thread joined: at `close`, or now if it was.
+    func destroyAfterClose(_ destroy: @escaping @Sendable () -> Void) {
         let now = retired.withLock { retired in
             if !retired.closed { retired.destroys.append(destroy) }
             return retired.closed
