@@ -57,6 +57,35 @@ struct QueryOfDeathTests {
         #expect(try await server.get("ready").status == 200)
     }
 
+    /// A range of 11,000 steps (11,001 points) is evaluated, one step more is refused before any evaluation, as
+    /// Prometheus and Loki do: on every route that takes a range.
+    @Test func rangesOfMoreThanElevenThousandStepsAreRefused() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let second = 1_000_000_000
+        for (path, query, seconds, scale) in [
+            ("api/v1/query_range", "1", true, 1), ("lumen/v1/query", "vector(1)", true, 1),
+            ("loki/api/v1/query_range", #"count_over_time({service="payment"}[1m])"#, false, second),
+        ] {
+            func ask(end: Int) async throws -> TestServer.HTTPResult {
+                try await server.get(path, query: [
+                    "query": query, "start": "\(1_000_000 * scale)", "end": "\((1_000_000 + end) * scale)",
+                    "step": seconds ? "1" : "1s",
+                ])
+            }
+            let most = try await ask(end: 11_000)
+            #expect(most.status == 200, "\(path): \(most.text.prefix(300))")
+            let past = try await ask(end: 11_001)
+            #expect(past.status == 400, "\(path): \(past.status) \(past.text.prefix(300))")
+            #expect(past.text.contains("more than 11000 steps"), "\(path): \(past.text.prefix(300))")
+        }
+        let points = try await server.get(
+            "api/v1/query_range", query: ["query": "1", "start": "1000000", "end": "1011000", "step": "1"])
+        let data = try JSONSerialization.jsonObject(with: points.body) as? [String: Any]
+        let result = (data?["data"] as? [String: Any])?["result"] as? [[String: Any]]
+        #expect((result?.first?["values"] as? [Any])?.count == 11_001)
+    }
+
     @Test func deepButReasonableNestingIsStillEvaluated() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }

@@ -4,7 +4,8 @@ import Testing
 
 /// A tenant never reads another's data, through any read route, and only the operator reaches the admin
 /// endpoints once tokens are set. Team A writes a trace, its logs and a metric; team B, with its own token,
-/// asks every read route for them and gets nothing, while team A gets them back.
+/// asks every read route for them — Lumen's own, Prometheus', Loki's, Tempo's and Jaeger's — and gets nothing,
+/// while team A gets them back.
 struct TenantIsolationTests {
     static let teamA = ["Authorization": "Bearer token-a"]
     static let teamB = ["Authorization": "Bearer token-b"]
@@ -49,7 +50,46 @@ struct TenantIsolationTests {
         ("api/v1/label/__name__/values", [:], "http_server_requests_total"),
         ("api/v1/metadata", [:], "http_server_requests_total"),
         ("api/v1/query_exemplars", ["query": "http_server_requests_total"].merging(range) { $1 }, "cart"),
+    ] + lokiReads + tempoReads + jaegerReads
+
+    /// Grafana's Loki data source: times in nanoseconds.
+    static let lokiReads: [(path: String, query: [String: String], evidence: String)] = {
+        let range = ["start": "\(Fixtures.start - 600 * second)", "end": "\(Fixtures.start + 60 * second)"]
+        return [
+            ("loki/api/v1/query_range", ["query": #"{service="payment"}"#].merging(range) { $1 }, "card_expired"),
+            ("loki/api/v1/query_range", ["query": #"{service="payment"} |= "declined""#].merging(range) { $1 }, "card_expired"),
+            ("loki/api/v1/query", ["query": #"count_over_time({service="payment"}[1h])"#, "time": range["end"]!], "payment"),
+            ("loki/api/v1/labels", range, "service"),
+            ("loki/api/v1/label/service/values", range, "payment"),
+            ("loki/api/v1/series", ["match[]": #"{service="payment"}"#].merging(range) { $1 }, "payment"),
+        ]
+    }()
+
+    /// Grafana's Tempo data source: times in seconds.
+    static let tempoReads: [(path: String, query: [String: String], evidence: String)] = [
+        ("api/search", ["q": #"{resource.service.name="checkout"}"#].merging(range) { $1 }, Fixtures.traceID.hex),
+        ("api/search", ["tags": "service.name=checkout"].merging(range) { $1 }, Fixtures.traceID.hex),
+        ("api/search/tags", [:], "http.route"),
+        ("api/v2/search/tags", [:], "http.route"),
+        ("api/search/tag/service.name/values", [:], "checkout"),
+        ("api/v2/search/tag/resource.service.name/values", [:], "checkout"),
+        ("api/v2/traces/\(Fixtures.traceID.hex)", [:], "Charge"),
     ]
+
+    /// Grafana's Jaeger data source, under /jaeger: times in microseconds, the dependencies' in milliseconds.
+    static let jaegerReads: [(path: String, query: [String: String], evidence: String)] = {
+        let micros = ["start": "\((Fixtures.start - 600 * second) / 1000)", "end": "\((Fixtures.start + 60 * second) / 1000)"]
+        return [
+            ("jaeger/api/services", [:], "checkout"),
+            ("jaeger/api/services/checkout/operations", [:], "Checkout"),
+            ("jaeger/api/operations", ["service": "checkout"], "Checkout"),
+            ("jaeger/api/traces", ["service": "checkout"].merging(micros) { $1 }, Fixtures.traceID.hex),
+            ("jaeger/api/traces/\(Fixtures.traceID.hex)", [:], "Charge"),
+            ("jaeger/api/dependencies", ["endTs": "\((Fixtures.start + 60 * second) / 1_000_000)", "lookback": "3600000"], "checkout"),
+        ]
+    }()
+
+    static let second = Timestamp.nanosecondsPerSecond
 
     @Test func noReadRouteShowsOneTenantTheOthersData() async throws {
         let server = try await server()

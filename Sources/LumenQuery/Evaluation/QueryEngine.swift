@@ -10,7 +10,8 @@ import LumenModel
 public struct QueryEngine: Sendable {
     /// Prometheus' default `--query.lookback-delta`.
     public static let defaultLookback: Int64 = 5 * 60 * Timestamp.nanosecondsPerSecond
-    /// Steps a range query may evaluate, as Prometheus caps them, so one query can't take the server down.
+    /// Steps a range query may take from start to end, as Prometheus and Loki cap them (`(end - start) / step`
+    /// at most 11,000, so 11,001 points), so one query can't take the server down.
     public static let maxSteps = 11_000
 
     public let store: any TelemetryReader
@@ -73,7 +74,7 @@ public struct QueryEngine: Sendable {
             }
         }
         guard step > 0 else { throw QueryError("the step must be positive") }
-        guard (window.end - window.start) / step < Int64(Self.maxSteps) else {
+        guard (window.end - window.start) / step <= Int64(Self.maxSteps) else {
             throw QueryError(
                 "the range holds more than \(Self.maxSteps) steps; use a larger step or a shorter range")
         }
