@@ -11,6 +11,9 @@ Prints a JSON summary: the probe's p50/p95/max alone and under the queries and t
 statuses and seconds, and the server's peak resident set.
 
     Scripts/bench/query-pressure.py --lumen .build/release/lumen [--series 2000] [--hours 3] [--queries 8]
+                                    [--route prometheus|native]
+
+`--route native` asks the same queries of Lumen's own API (`/lumen/v1/query`) instead of Prometheus'.
 """
 
 import argparse
@@ -81,6 +84,7 @@ def main():
     parser.add_argument("--queries", type=int, default=8)
     parser.add_argument("--probes", type=int, default=300)
     parser.add_argument("--port", type=int, default=21690)
+    parser.add_argument("--route", choices=["prometheus", "native"], default="prometheus")
     options = parser.parse_args()
 
     directory = tempfile.mkdtemp(prefix="lumen-query-pressure-")
@@ -132,11 +136,13 @@ def main():
         idle, idle_failed = probes(options.probes)
 
         now = time.time()
+        instant, ranged = (("/api/v1/query", "/api/v1/query_range") if options.route == "prometheus"
+                           else ("/lumen/v1/query", "/lumen/v1/query"))
         heavy = {
-            "rate_every_second": ("/api/v1/query_range", {
+            "rate_every_second": (ranged, {
                 "query": "rate(pressure_samples[1m])", "start": now - steps * 15, "end": now, "step": "1"}),
-            "regex_bomb": ("/api/v1/query", {"query": 'count(pressure_samples{series=~"(1+)+$"})'}),
-            "nesting_10000": ("/api/v1/query", {"query": "(" * 10_000 + "1" + ")" * 10_000}),
+            "regex_bomb": (instant, {"query": 'count(pressure_samples{series=~"(1+)+$"})'}),
+            "nesting_10000": (instant, {"query": "(" * 10_000 + "1" + ")" * 10_000}),
         }
         kinds = ["rate_every_second"] * max(1, options.queries - 2) + ["regex_bomb", "nesting_10000"]
         stop = threading.Event()
@@ -170,7 +176,8 @@ def main():
 
         alone, beside = summary(idle), summary(loaded)
         print(json.dumps({
-            "series": options.series, "steps_per_range_query": steps * 15, "concurrent_queries": len(kinds),
+            "route": options.route, "series": options.series, "steps_per_range_query": steps * 15,
+            "concurrent_queries": len(kinds),
             "probe_alone": {**alone, "failed": idle_failed},
             "probe_beside_queries": {**beside, "failed": loaded_failed},
             "ratio_p50": round(beside["p50_ms"] / alone["p50_ms"], 2),

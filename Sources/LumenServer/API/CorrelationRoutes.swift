@@ -25,10 +25,10 @@ struct CorrelationRoutes: Sendable {
         let window = try NativeQueryRoutes.window(FormParameters(request.uri.query))
         do {
             let tenant = try tenants.tenant(of: request)
-            return .json(try await queries.run { [engine] cancellation in
-                ServiceGraphResponse(
-                    try engine.serviceGraph(tenant, from: window.start, to: window.end, cancellation: cancellation))
-            })
+            return try await queries.run { [engine] cancellation in
+                .json(ServiceGraphResponse(
+                    try engine.serviceGraph(tenant, from: window.start, to: window.end, cancellation: cancellation)))
+            }
         } catch let error as QueryError {
             throw APIError(error)
         } catch let error as APIError {

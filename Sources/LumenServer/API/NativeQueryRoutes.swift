@@ -40,14 +40,16 @@ struct NativeQueryRoutes: Sendable {
         do {
             let tenant = try tenants.tenant(of: request)
             let query = try Parser.parse(text)
-            return .json(try await queries.run { [engine, limit] cancellation in
+            // Encoded on the query thread too, as every query route's answer: a large one takes seconds to write,
+            // which on Swift's shared pool held ingest acknowledgements behind it (`PrometheusRoutes`).
+            return try await queries.run { [engine, limit] cancellation in
                 let result = try engine.execute(
                     query, tenant: tenant, window: window, limit: limit, cancellation: cancellation)
-                return QueryResponse(
+                return .json(QueryResponse(
                     result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
                     warnings: engine.warnings(of: query, result: result, tenant: tenant)
-                        + (ReadScope.current?.warnings ?? []))
-            })
+                        + (ReadScope.current?.warnings ?? [])))
+            }
         } catch let error as QueryError {
             throw APIError(error, prefix: error.kind == .badData ? "bad query: " : "")
         } catch let error as APIError {
@@ -78,19 +80,19 @@ struct NativeQueryRoutes: Sendable {
         return QueryWindow(start: start, end: end, step: step)
     }
 
-    /// On a query thread: in a cluster the read waits for the nodes holding the trace.
+    /// On a query thread, answer written: in a cluster the read waits for the nodes holding the trace.
     private func trace(_ request: Request, id: String) async throws(APIError) -> Response {
         guard let traceID = TraceID(hex: id) else {
             // The path parameter arrives percent-encoded: echo what the user typed (`…`, not `%E2%80%A6`).
             let typed = id.removingPercentEncoding ?? id
             throw APIError(.badRequest, "invalid trace ID \"\(typed.prefix(64))\": expected 32 hexadecimal digits")
         }
-        let (spans, logs) = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
-            engine.store.trace(tenant, id: traceID)
+        return try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            let (spans, logs) = engine.store.trace(tenant, id: traceID)
+            guard !spans.isEmpty || !logs.isEmpty else {
+                throw APIError(.notFound, "trace \(traceID.hex) not found")
+            }
+            return .json(TraceResponse(traceID: traceID, spans: spans, logs: logs))
         }
-        guard !spans.isEmpty || !logs.isEmpty else {
-            throw APIError(.notFound, "trace \(traceID.hex) not found")
-        }
-        return .json(TraceResponse(traceID: traceID, spans: spans, logs: logs))
     }
 }

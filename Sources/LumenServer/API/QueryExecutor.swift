@@ -49,13 +49,20 @@ final class QueryExecutor: Sendable {
                     let result = try ReadScope.$current.withValue(scope) { try work(cancellation) }
                     if let failure = scope.failure { throw APIError(.serviceUnavailable, failure, retryAfterSeconds: 1) }
                     return result
-                } catch let error where scope.failure != nil && !(error is APIError) {
+                } catch let error where scope.failure != nil && Self.mayComeOfTheFailure(error) {
                     throw APIError(.serviceUnavailable, scope.failure!, retryAfterSeconds: 1)
                 }
             }
         } onCancel: {
             cancellation.cancel()
         }
+    }
+
+    /// Whether `error` may be the doing of a node that failed the read: anything but the request's own refusal —
+    /// a 404 included (what was not found may be on the node that did not answer).
+    private static func mayComeOfTheFailure(_ error: any Error) -> Bool {
+        guard let error = error as? APIError else { return true }
+        return error.status == .notFound
     }
 
     func shutdown() async {

@@ -13,14 +13,14 @@ extension JaegerRoutes {
             throw APIError(.badRequest, "invalid trace ID \"\((id.removingPercentEncoding ?? id).prefix(64))\": "
                 + "expected up to 32 hexadecimal digits")
         }
-        let spans = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
-            engine.store.trace(tenant, id: traceID).spans
-        }
-        guard !spans.isEmpty else { throw APIError(.notFound, "trace not found") }
-        return Self.envelope(count: 1) { json in
-            json.byte("[")
-            JaegerTraceJSON.trace(&json, traceID, spans)
-            json.byte("]")
+        return try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            let spans = engine.store.trace(tenant, id: traceID).spans
+            guard !spans.isEmpty else { throw APIError(.notFound, "trace not found") }
+            return Self.envelope(count: 1) { json in
+                json.byte("[")
+                JaegerTraceJSON.trace(&json, traceID, spans)
+                json.byte("]")
+            }
         }
     }
 
@@ -59,14 +59,15 @@ extension JaegerRoutes {
         if let minimum { conditions.append(.compare(.intrinsic(.duration), .greaterOrEqual, .duration(minimum))) }
         if let maximum { conditions.append(.compare(.intrinsic(.duration), .lessOrEqual, .duration(maximum))) }
         let query = TraceQLQuery(spansets: .filter(conditions.dropFirst().reduce(conditions[0]) { .and($0, $1) }))
-        let found = try await run(request) { [engine, limit] tenant, cancellation in
+        return try await run(request) { [engine, limit] tenant, cancellation in
             let summaries = try engine.traceQLSearch(
                 query, tenant: tenant, from: start, to: end, limit: limit, cancellation: cancellation)
             let traces = engine.store.traces(tenant, ids: Set(summaries.map(\.traceID)), prefilter: .none)
-            return summaries.map { ($0.traceID, traces[$0.traceID] ?? []) }
-        }
-        return Self.envelope(count: found.count) { json in
-            json.array(found) { json, trace in JaegerTraceJSON.trace(&json, trace.0, trace.1) }
+            let found = summaries.map { ($0.traceID, traces[$0.traceID] ?? []) }
+            // Whole traces, written on the query thread (`PrometheusRoutes` says why).
+            return Self.envelope(count: found.count) { json in
+                json.array(found) { json, trace in JaegerTraceJSON.trace(&json, trace.0, trace.1) }
+            }
         }
     }
 

@@ -39,9 +39,16 @@ extension TempoRoutes {
             step = try TimeParameter.duration(text, name: "step")
             guard step > 0 else { throw APIError(.badRequest, "invalid step \"\(text.prefix(64))\": must be positive") }
         }
-        let series = try await run(request) { [engine, step, start, end] tenant, cancellation in
-            try engine.traceQLMetrics(query, tenant: tenant, from: start, to: end, step: step, cancellation: cancellation)
+        // Written on the query thread: up to 11,000 steps per series (`PrometheusRoutes` says why).
+        return try await run(request) { [engine, step, start, end] tenant, cancellation in
+            let series = try engine.traceQLMetrics(
+                query, tenant: tenant, from: start, to: end, step: step, cancellation: cancellation)
+            return Self.metricsResponse(series, instant: instant)
         }
+    }
+
+    /// Tempo's `QueryRangeResponse` (or, for an instant query, `QueryInstantResponse`) in jsonpb.
+    private static func metricsResponse(_ series: [TraceQLSeries], instant: Bool) -> Response {
         var json = JSONWriter()
         json.raw("{\"series\":")
         json.array(series) { json, series in

@@ -15,11 +15,13 @@ extension TempoRoutes {
         let (start, end) = try TempoParameters.window(parameters)
         let limit = try TempoParameters.count(parameters, "limit", fallback: 20, maximum: maxLimit)
         let spansPerSet = try TempoParameters.count(parameters, "spss", fallback: 3, maximum: .max, zeroMeans: .max)
-        let traces = try await run(request) { [engine] tenant, cancellation in
-            try engine.traceQLSearch(query, tenant: tenant, from: start, to: end, limit: limit, cancellation: cancellation)
+        return try await run(request) { [engine] tenant, cancellation in
+            let traces = try engine.traceQLSearch(
+                query, tenant: tenant, from: start, to: end, limit: limit, cancellation: cancellation)
+            let json = TempoJSON.search(traces, fields: query.referencedFields, spansPerSet: spansPerSet)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
         }
-        let json = TempoJSON.search(traces, fields: query.referencedFields, spansPerSet: spansPerSet)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
     }
 
     /// The query a search asks: `q`, or one built from `tags`, `minDuration` and `maxDuration`.

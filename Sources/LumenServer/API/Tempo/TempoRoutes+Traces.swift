@@ -15,12 +15,18 @@ extension TempoRoutes {
             throw APIError(.badRequest, "invalid trace ID \"\(typed.prefix(64))\": expected up to 32 hexadecimal digits")
         }
         _ = try TempoParameters.window(FormParameters(request.uri.query))
-        let spans = try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
-            engine.store.trace(tenant, id: traceID).spans
+        let protobuf = (request.headers[.accept] ?? "").contains("application/protobuf")
+        // Encoded on the query thread, as every query route's answer (`PrometheusRoutes` says why).
+        return try await queries.run(request, tenants: tenants) { [engine] tenant, _ in
+            let spans = engine.store.trace(tenant, id: traceID).spans
+            guard !spans.isEmpty else { throw APIError(.notFound, "trace not found: \(traceID.hex)") }
+            return try Self.traceResponse(spans, version: version, protobuf: protobuf)
         }
-        guard !spans.isEmpty else { throw APIError(.notFound, "trace not found: \(traceID.hex)") }
-        let accept = request.headers[.accept] ?? ""
-        if accept.contains("application/protobuf") {
+    }
+
+    /// The trace as OTLP protobuf (what Grafana asks for first) or OTLP JSON; v2 wraps it in `TraceByIDResponse`.
+    static func traceResponse(_ spans: [Span], version: Version, protobuf: Bool) throws(APIError) -> Response {
+        if protobuf {
             let trace: Data
             do {
                 trace = try OTLPEncoder.traces(spans).serializedData()
