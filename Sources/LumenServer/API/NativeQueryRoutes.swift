@@ -45,10 +45,10 @@ struct NativeQueryRoutes: Sendable {
             return try await queries.run { [engine, limit] cancellation in
                 let result = try engine.execute(
                     query, tenant: tenant, window: window, limit: limit, cancellation: cancellation)
-                return .json(QueryResponse(
+                return NativeQueryJSON.response(
                     result, exemplars: engine.exemplars(of: query, tenant: tenant, window: window),
                     warnings: engine.warnings(of: query, result: result, tenant: tenant)
-                        + (ReadScope.current?.warnings ?? [])))
+                        + (ReadScope.current?.warnings ?? []))
             }
         } catch let error as QueryError {
             throw APIError(error, prefix: error.kind == .badData ? "bad query: " : "")

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Appends JSON text to a byte array, for answers too large to build through `JSONEncoder`'s intermediate
@@ -67,6 +68,13 @@ struct JSONWriter {
             if value < 0 { bytes.append(UInt8(ascii: "-")) }
             bytes.append(contentsOf: digits[start...])
         }
+    }
+
+    /// `value` through `JSONEncoder` (sorted keys, as `Response.json`): for the small parts of a written answer.
+    mutating func encoded(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        bytes += (try? encoder.encode(value)).map(Array.init) ?? Array("null".utf8)
     }
 
     /// `[a,b,…]`, each element written by `element`.
