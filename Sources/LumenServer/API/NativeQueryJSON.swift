@@ -48,22 +48,15 @@ enum NativeQueryJSON {
         json.string(kind.rawValue)
         json.raw(",\"series\":")
         json.array(series) { json, series in
-            json.raw("{\"labels\":{")
-            var first = true
-            for label in series.labels.sorted(by: { $0.name < $1.name }) {
-                if !first { json.byte(",") }
-                first = false
-                json.string(label.name)
-                json.byte(":")
-                json.string(label.value)
-            }
-            json.raw("},\"points\":")
+            json.raw("{\"labels\":")
+            json.metric(series.labels)  // sorted by name, as the encoder sorts keys
+            json.raw(",\"points\":")
             json.array(series.samples) { json, sample in
                 json.raw("{\"t\":")
                 json.integer(sample.timestamp)
-                json.raw(",\"v\":\"")
-                json.plain(PrometheusNumber.format(sample.value))
-                json.raw("\"}")
+                json.raw(",\"v\":")
+                json.number(sample.value)
+                json.byte("}")
             }
             json.byte("}")
         }
