@@ -102,8 +102,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// Connections one TCP listener serves at once; nil: an equal share of the open-file limit, less a
     /// reserve for the store (`FileDescriptorLimit`).
     public var maxPerListener: Int?
-    /// An HTTP connection with no request in progress for this long is closed (also a request head that
-    /// trickles in slower than this).
+    /// An HTTP connection with no request in progress for this long is closed: a request head must arrive whole
+    /// within it, however steadily its bytes come (the idle timer counts decoded request parts, not bytes).
     public var idleTimeout: Duration = .seconds(60)
     /// An HTTP request whose head has arrived must be read whole within this long.
     public var requestTimeout: Duration = .seconds(60)
