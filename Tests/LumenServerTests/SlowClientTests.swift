@@ -14,9 +14,13 @@ struct SlowClientTests {
     enum Listener: CaseIterable { case otlpHTTP, api }
 
     static let idle = TimeAmount.milliseconds(200)
-    static let request = TimeAmount.milliseconds(300)
 
-    private func closedAfter(_ listener: Listener, sending chunks: [String]) async throws -> Duration {
+    /// How long the server took to close the connection while the client sent `chunks`, one every 50 ms, for up to
+    /// 10 s.
+    private func closedAfter(
+        _ listener: Listener, sending chunks: [String], idle: TimeAmount = Self.idle,
+        request: TimeAmount = .seconds(30)
+    ) async throws -> Duration {
         let router = Router()
         router.post("/ok") { request, _ in
             _ = try await request.body.collect(upTo: 1 << 20)
@@ -25,10 +29,10 @@ struct SlowClientTests {
         let budget = ConnectionBudget(limit: 10, telemetry: SelfTelemetry())
         let server: HTTPServerBuilder = switch listener {
         case .otlpHTTP:
-            .http1(budget: budget, listener: .otlpHTTP, idleTimeout: Self.idle, requestTimeout: Self.request,
+            .http1(budget: budget, listener: .otlpHTTP, idleTimeout: idle, requestTimeout: request,
                 onEventLoops: true, tls: nil)
         case .api:
-            .http1WebSocket(budget: budget, listener: .api, idleTimeout: Self.idle, requestTimeout: Self.request,
+            .http1WebSocket(budget: budget, listener: .api, idleTimeout: idle, requestTimeout: request,
                 tls: nil, shouldUpgrade: { _ in .dontUpgrade })
         }
         let app = await LoopbackApplication.start(router, server: server)
@@ -36,8 +40,8 @@ struct SlowClientTests {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: app.port).get()
         let started = ContinuousClock.now
-        // The client would go on for 8 s, a chunk every 50 ms: a close before then is the server's.
-        channel.eventLoop.scheduleTask(in: .seconds(8)) { channel.close(promise: nil) }
+        // The client would go on for 10 s: a close before then is the server's.
+        channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
         let sender = Task {
             for chunk in chunks {
                 // Once the server has closed, the write fails: that is the point.
@@ -76,10 +80,14 @@ struct SlowClientTests {
         #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(4), "\(elapsed)")
     }
 
+    /// The idle timeout is long here (4 s), so that a head a loaded machine sends late is not idle, and a close
+    /// before it is the request timeout's (300 ms after the head).
     @Test(arguments: Listener.allCases)
     func aBodyThatTricklesInIsClosedAtTheRequestTimeout(listener: Listener) async throws {
         let head = "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
-        let elapsed = try await closedAfter(listener, sending: [head] + Array(repeating: "a", count: 200))
+        let elapsed = try await closedAfter(
+            listener, sending: [head] + Array(repeating: "a", count: 200), idle: .seconds(4),
+            request: .milliseconds(300))
         #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(4), "\(elapsed)")
     }
 }
