@@ -11,6 +11,7 @@ extension PullConsumer {
             let deadline = ContinuousClock.now + maxWait
             var messages: [FetchedMessage] = []
             var request = try sendRequest(batch: max, waiting: nil)
+            var waits = false
             while messages.count < max {
                 let remaining = deadline - ContinuousClock.now
                 guard remaining > .zero else { break }
@@ -26,10 +27,11 @@ extension PullConsumer {
                 }
                 natsMsg_Destroy(next)
                 guard reply.subject == request, !reply.isHeartbeat else { continue }  // an earlier request's end
-                if reply.isEmpty && messages.isEmpty && !request.hasSuffix(Self.waitingSuffix) {
+                if reply.isEmpty && messages.isEmpty && !waits {
                     let waiting = deadline - ContinuousClock.now
                     guard waiting > .milliseconds(1) else { break }
                     request = try sendRequest(batch: max, waiting: waiting)
+                    waits = true
                     continue
                 }
                 if reply.endsRequest || !messages.isEmpty { break }
@@ -45,7 +47,7 @@ extension PullConsumer {
     /// Returns its reply subject.
     private func sendRequest(batch: Int, waiting: Duration?) throws(NATSError) -> String {
         let number = requests.add(1, ordering: .relaxed).newValue
-        let reply = inbox + ".\(number)" + (waiting == nil ? "" : Self.waitingSuffix)
+        let reply = inbox + ".\(number)"
         var body = "{\"batch\":\(batch)"
         if let waiting {
             let expires = waiting >= .milliseconds(20) ? waiting - .milliseconds(10) : waiting
@@ -60,9 +62,6 @@ extension PullConsumer {
         try NATSError.check(status, "pull request to \(subject)")
         return reply
     }
-
-    /// The reply subject's tail that marks a request that waits.
-    private static let waitingSuffix = "w"
 }
 
 /// A status the server sent to a pull request's reply subject instead of a message: headers only, the first a
