@@ -40,10 +40,12 @@ public final class ClusterNode: Sendable {
     ///   - metrics: where its publish retries, lease changes and partitions' progress are counted.
     ///   - limits: each tenant's limits on stored state, which storage nodes enforce cluster-wide and collectors
     ///     report (docs/cluster.md, "Limits and tenants"); nil: not enforced.
+    ///   - mayFetch: whether this node has memory to apply more of its partitions (the server's admission gate);
+    ///     asked before every fetch.
     public init(
         configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
         metrics: ClusterMetrics = ClusterMetrics(), limits: (@Sendable (Tenant) -> ActiveLimits)? = nil,
-        logger: Logger
+        mayFetch: @escaping @Sendable () -> Bool = { true }, logger: Logger
     ) throws {
         if let problem = configuration.problem { throw ClusterConfigurationError(message: problem) }
         self.configuration = configuration
@@ -100,7 +102,7 @@ public final class ClusterNode: Sendable {
                 advertiseURL: configuration.advertiseURL,
                 ledger: usageBucket.flatMap { bucket in
                     limits.map { UsageLedger(node: configuration.node, bucket: bucket, limits: $0) }
-                }, logger: logger, metrics: metrics)
+                }, mayFetch: mayFetch, logger: logger, metrics: metrics)
             ownership?.start()
         } else {
             ownership = nil
@@ -129,7 +131,7 @@ public final class ClusterNode: Sendable {
     public static func start(
         configuration: ClusterConfiguration, storage: Storage?, dataDirectory: String, runsRules: Bool = false,
         metrics: ClusterMetrics = ClusterMetrics(), limits: (@Sendable (Tenant) -> ActiveLimits)? = nil,
-        logger: Logger, patience: Duration = .seconds(30)
+        mayFetch: @escaping @Sendable () -> Bool = { true }, logger: Logger, patience: Duration = .seconds(30)
     ) async throws -> ClusterNode {
         let deadline = ContinuousClock.now + patience
         while true {
@@ -137,7 +139,7 @@ public final class ClusterNode: Sendable {
                 return try await NIOThreadPool.singleton.runIfActive {
                     try ClusterNode(
                         configuration: configuration, storage: storage, dataDirectory: dataDirectory,
-                        runsRules: runsRules, metrics: metrics, limits: limits, logger: logger)
+                        runsRules: runsRules, metrics: metrics, limits: limits, mayFetch: mayFetch, logger: logger)
                 }
             } catch let error as NATSError where .now < deadline {
                 logger.info("cluster: NATS is not ready for this node yet (\(error)); retrying")
@@ -207,6 +209,10 @@ public final class ClusterNode: Sendable {
             node: configuration.node, roles: configuration.roles.sorted().map(\.rawValue),
             servers: configuration.servers, storageNodes: members, partitions: partitions)
     }
+
+    /// What the heads of the partition stores this node holds hold (with a shared block store; else nothing: the
+    /// partitions are applied to the node's own store).
+    public var heldHeadBytes: (held: Int, cutting: Int) { ownership?.heldHeadBytes ?? (0, 0) }
 
     /// Flushes the partitions this node holds to the shared block store now, each on its applier's thread
     /// (`POST /api/v1/admin/flush`); nothing without `--block-store` or the storage role. Throws

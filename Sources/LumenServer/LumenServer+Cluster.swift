@@ -7,19 +7,23 @@ import LumenRules
 extension LumenServer {
     /// Joins the configured cluster (docs/cluster.md), or nil for a single node. A storage node hands its store to
     /// the cluster, which applies the partitions it owns to it; the advertised URL defaults to the API's port on
-    /// loopback.
+    /// loopback. The memory ceiling holds for it too: its partition stores' heads count against `gate`, and it
+    /// applies nothing while the gate refuses.
     static func joinCluster(
-        _ configuration: ServerConfiguration, storage: Storage, telemetry: SelfTelemetry, logger: Logger
+        _ configuration: ServerConfiguration, storage: Storage, gate: AdmissionGate, telemetry: SelfTelemetry,
+        logger: Logger
     ) async throws -> ClusterNode? {
         guard var cluster = configuration.cluster else { return nil }
         if cluster.advertiseURL == nil { cluster.advertiseURL = "http://127.0.0.1:\(configuration.api.port)" }
         // A flushed head is served until every query that listed the shared blocks before the flush has read it.
         cluster.flushedHeadLinger = max(cluster.flushedHeadLinger, configuration.queryLimits.timeout + .seconds(5))
-        return try await ClusterNode.start(
+        let node = try await ClusterNode.start(
             configuration: cluster, storage: cluster.roles.contains(.storage) ? storage : nil,
             dataDirectory: configuration.dataDirectory, runsRules: !configuration.rules.isEmpty,
             metrics: ClusterMetrics(factory: telemetry.factory), limits: activeLimits(configuration.limits),
-            logger: logger)
+            mayFetch: { gate.mayApplyMore }, logger: logger)
+        gate.countHeads { node.heldHeadBytes }
+        return node
     }
 
     /// The limits the partitions' owners enforce cluster-wide, as each tenant's configuration sets them.

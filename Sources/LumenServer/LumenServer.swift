@@ -47,10 +47,14 @@ public struct LumenServer: Sendable {
         ) { records, duration in
             telemetry.walCommit(records: records, duration: duration)
         }
+        let gate = AdmissionGate(
+            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes,
+            heads: { storage.headBytes })
         let cluster: ClusterNode?
         do {
             try ListenerPreflight.check(configuration)
-            cluster = try await Self.joinCluster(configuration, storage: storage, telemetry: telemetry, logger: logger)
+            cluster = try await Self.joinCluster(
+                configuration, storage: storage, gate: gate, telemetry: telemetry, logger: logger)
         } catch {
             try? storage.close()
             throw error
@@ -67,9 +71,6 @@ public struct LumenServer: Sendable {
                 logger: logger),
             limits: queryLimits)
         let queries = QueryExecutor(threads: System.coreCount, maxConcurrent: configuration.maxConcurrentQueries)
-        let gate = AdmissionGate(
-            maxInFlightBytes: configuration.maxInFlightBytes, memoryCeiling: configuration.memoryCeilingBytes,
-            heads: { storage.headBytes })
         let generator = MetricsGenerator()
         let ingestor = Ingestor(
             storage: storage, limits: configuration.limits, gate: gate, telemetry: telemetry, generator: generator,

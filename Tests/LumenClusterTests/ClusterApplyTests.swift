@@ -113,6 +113,85 @@ struct ClusterApplyTests {
         #expect(again.spans == 40 && again.logs == 40 && again.samples == 40)
     }
 
+    /// A crash after a fetch's WAL fsync and before its applied record's (`AppliedBatches`): after the restart the
+    /// log replays the fetch into the head, and the applier, which does not know it applied it, applies it again.
+    /// The head drops every repeated item (a span by trace and span ID, a log record by stream, time and line, a
+    /// sample by series, time and value), so each is stored once. Simulated by removing the applied records.
+    @Test func aFetchAppliedAgainAfterACrashBeforeItsAppliedRecordIsStoredOnce() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try createStreams(jetStream)
+        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
+        let receipts = try await publisher.publish(Self.batch(traces: 40))
+        await publisher.shutdown()
+        let directory = ClusterTestSupport.scratch("crash-before-record")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        let appliers = try applyAll(jetStream, storage: storage, directory: directory + "/cluster", epoch: 1)
+        #expect(await ClusterTestSupport.eventually {
+            appliers.reduce(0) { $0 + $1.progress.appliedMessages } == receipts.count
+        })
+        await Self.stop(appliers)
+        try storage.close()
+        try FileManager.default.removeItem(atPath: directory + "/cluster")
+
+        let reopened = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        let again = try applyAll(jetStream, storage: reopened, directory: directory + "/cluster", epoch: 2)
+        #expect(await ClusterTestSupport.eventually {
+            again.reduce(0) { $0 + $1.progress.appliedMessages } == receipts.count
+        }, "every message is applied a second time")
+        await Self.stop(again)
+        let stats = reopened.head.statistics
+        #expect(stats.spans == 40 && stats.logs == 40 && stats.samples == 40 && stats.series == 40, "\(stats)")
+        try reopened.close()
+        // The log holds both appends; a replay keeps one of each.
+        let replayed = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        defer { try? replayed.close() }
+        let afterReplay = replayed.head.statistics
+        #expect(afterReplay.spans == 40 && afterReplay.logs == 40 && afterReplay.samples == 40, "\(afterReplay)")
+    }
+
+    /// Past the memory ceiling (`mayFetch` says no) an applier fetches nothing: the messages wait in the stream,
+    /// the partition says `paused`, and it applies them once there is room again. Paused with something applied, it
+    /// flushes at once (with a shared block store that frees the partition's head).
+    @Test func anApplierPastTheMemoryCeilingWaitsAndResumesWhenThereIsRoom() async throws {
+        let server = try NATSServerProcess()
+        let jetStream = try ClusterTestSupport.jetStream([server.url])
+        defer { jetStream.close() }
+        try createStreams(jetStream)
+        let publisher = ClusterPublisher(jetStream: jetStream, layout: layout)
+        let receipts = try await publisher.publish(Self.batch(traces: 20)).filter { $0.partition == 0 }
+        await publisher.shutdown()
+        #expect(!receipts.isEmpty)
+        let directory = ClusterTestSupport.scratch("memory")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try Storage(directory: directory + "/data", logger: ClusterTestSupport.quietLogger)
+        defer { try? storage.close() }
+        let room = Atomic<Bool>(false)
+        let forcedFlushes = Mutex<[UInt64]>([])
+        let applier = PartitionApplier(
+            partition: 0, epoch: 1, layout: layout, jetStream: jetStream, storage: storage,
+            applied: try AppliedBatches(directory: directory, partition: 0), fetchWait: .milliseconds(100),
+            logger: ClusterTestSupport.quietLogger,
+            flush: { through, now in if now { forcedFlushes.withLock { $0.append(through) } } },
+            mayFetch: { room.load(ordering: .sequentiallyConsistent) }
+        ) { true }
+        applier.start()
+        #expect(await ClusterTestSupport.eventually { applier.progress.state == .paused })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(applier.progress.appliedMessages == 0 && storage.head.statistics.spans == 0)
+        room.store(true, ordering: .sequentiallyConsistent)
+        #expect(await ClusterTestSupport.eventually { applier.progress.appliedMessages == receipts.count })
+        #expect(applier.progress.state == .active)
+        let applied = applier.progress.appliedSequence
+        room.store(false, ordering: .sequentiallyConsistent)
+        #expect(await ClusterTestSupport.eventually { forcedFlushes.withLock { $0.contains(applied) } })
+        #expect(applier.progress.state == .paused)
+        await Self.stop([applier])
+        #expect(storage.head.statistics.spans > 0)
+    }
+
     @Test func anApplierWhoseLeaseLapsedStopsWithoutApplying() async throws {
         let server = try NATSServerProcess()
         let jetStream = try ClusterTestSupport.jetStream([server.url])

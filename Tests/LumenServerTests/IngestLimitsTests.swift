@@ -140,6 +140,22 @@ struct IngestLimitsTests {
         #expect(throws: AdmissionGate.Refusal.self) { try gate.checkMemoryCeiling() }
     }
 
+    /// A storage node's partition stores (`countHeads`) count with its own store: together past the heads' share,
+    /// ingest is refused and the appliers stop fetching (`mayApplyMore`).
+    @Test func thePartitionStoresHeadsCountWithTheNodesOwn() throws {
+        let ceiling = 1 << 50
+        let gate = AdmissionGate(maxInFlightBytes: 100, memoryCeiling: ceiling, heads: { (held: ceiling / 8, cutting: 0) })
+        let partitions = Mutex((held: 0, cutting: 0))
+        gate.countHeads { partitions.withLock { $0 } }
+        #expect(gate.mayApplyMore)
+        partitions.withLock { $0 = (held: ceiling / 8, cutting: 4) }
+        #expect(gate.headBytes == gate.headLimit + 1)
+        #expect(!gate.mayApplyMore)
+        #expect(throws: AdmissionGate.Refusal.self) { try gate.admit(10) }
+        partitions.withLock { $0 = (held: 0, cutting: 0) }
+        #expect(gate.mayApplyMore)
+    }
+
     @Test func mergesMayStartOnlyAwayFromTheCeilingAndRefusals() throws {
         #expect(AdmissionGate(maxInFlightBytes: 100, memoryCeiling: .max).mayMerge)
         #expect(!AdmissionGate(maxInFlightBytes: 100, memoryCeiling: 1_000).mayMerge, "past the pressure limit")

@@ -6,8 +6,8 @@ import Foundation
 /// `<stream sequence> <batch ID>`, appended and fsynced after the data is in the WAL and before the ack.
 ///
 /// A crash between the WAL's fsync and this file's means the messages of that one fetch are applied again after a
-/// restart (docs/cluster.md: the head drops repeated log records and equal samples; spans are then stored twice).
-/// Carrying the batch ID inside the WAL record closes that window; it is not built yet.
+/// restart. The log has replayed them into the head by then, and the head drops every repeated span, log record
+/// and sample, so they are stored once (docs/cluster.md, "Guarantees, as far as built").
 ///
 /// Not thread-safe: one applier uses it at a time (under its own lock).
 public final class AppliedBatches: @unchecked Sendable {

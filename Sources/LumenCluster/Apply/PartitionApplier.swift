@@ -15,6 +15,10 @@ import Synchronization
 /// recorded as applied all the same, so the store and its record agree: a partition that returns to this node
 /// resumes exactly after what its store holds.
 ///
+/// Memory: while `mayFetch` says no (the node is past its memory ceiling: the server's admission gate), it fetches
+/// nothing, so the backlog waits in the stream rather than in this node's heads, and with a shared block store it
+/// flushes the partition's head to free it. It resumes on its own once `mayFetch` says yes.
+///
 /// With a shared block store its thread is the only one that appends to the partition's store and flushes it
 /// (`PartitionStore`'s contract): others ask it to flush (`requestFlush`, `requestStop(flushingFirst:)`) and it does so
 /// between fetches.
@@ -22,7 +26,8 @@ import Synchronization
 /// Contract: runs on a thread of its own (`PullConsumer.fetch` blocks); `stop` waits for it to end.
 public final class PartitionApplier: Sendable {
     public enum State: String, Sendable {
-        case starting, active, stopped, fenced, failed
+        /// `paused`: not fetching while the node is past its memory ceiling (`mayFetch`).
+        case starting, active, paused, stopped, fenced, failed
     }
 
     public struct Progress: Sendable {
@@ -44,6 +49,8 @@ public final class PartitionApplier: Sendable {
     private let storage: Storage
     private let applied: Mutex<AppliedBatches>
     private let mayApply: @Sendable () -> Bool
+    /// Whether the node has memory for more (`AdmissionGate`): asked before every fetch.
+    private let mayFetch: @Sendable () -> Bool
     /// Called between fetches with the highest sequence applied: flushes the head to the shared block store when
     /// due, or at once with `now` (`PartitionStore`); throws `ApplyStop.fenced` once the flush may no longer be
     /// committed.
@@ -66,7 +73,8 @@ public final class PartitionApplier: Sendable {
         partition: Int, epoch: UInt64, layout: StreamLayout, jetStream: JetStream, storage: Storage,
         applied: AppliedBatches, startAfter: UInt64 = 0, fetchSize: Int = 64, fetchWait: Duration = .milliseconds(500),
         logger: Logger, flush: (@Sendable (_ appliedThrough: UInt64, _ now: Bool) throws -> Void)? = nil,
-        limiter: TenantLimiter? = nil, mayApply: @escaping @Sendable () -> Bool
+        limiter: TenantLimiter? = nil, mayFetch: @escaping @Sendable () -> Bool = { true },
+        mayApply: @escaping @Sendable () -> Bool
     ) {
         self.limiter = limiter
         self.partition = partition
@@ -79,6 +87,7 @@ public final class PartitionApplier: Sendable {
         self.fetchWait = fetchWait
         self.logger = logger
         self.mayApply = mayApply
+        self.mayFetch = mayFetch
         self.flush = flush
         progressState.withLock { $0.appliedSequence = max(applied.highestSequence, startAfter) }
     }
@@ -200,6 +209,11 @@ public final class PartitionApplier: Sendable {
             }
             do {
                 try flushBetweenFetches()  // first: a fetch that finds nothing ends in a timeout
+                guard mayFetch() else {
+                    try pauseForMemory()
+                    continue
+                }
+                resumeIfPaused()
                 let messages = try consumer.fetch(max: fetchSize, maxWait: fetchWait)
                 if messages.isEmpty {
                     progressState.withLock { $0.pending = 0 }  // a whole wait with nothing new: caught up
@@ -226,6 +240,28 @@ public final class PartitionApplier: Sendable {
             }
         }
         finish(.stopped, error: nil)
+    }
+
+    /// Past the memory ceiling: flushes what the partition's store holds (with a shared block store; without one the
+    /// node's own store is cut by `MemoryPressureRelief`) and waits a fetch's wait before asking again.
+    private func pauseForMemory() throws {
+        let paused = progressState.withLock { progress in
+            defer { progress.state = .paused }
+            return progress.state == .paused
+        }
+        if !paused {
+            logger.warning("partition \(partition): the node is past its memory ceiling; not applying until it has room")
+        }
+        try flush?(progress.appliedSequence, true)
+        Thread.sleep(forTimeInterval: Double(fetchWait.milliseconds) / 1000)
+    }
+
+    private func resumeIfPaused() {
+        let paused = progressState.withLock { progress in
+            defer { progress.state = .active }
+            return progress.state == .paused
+        }
+        if paused { logger.info("partition \(partition): the node has room in memory again; applying") }
     }
 
     /// The lease (or the flushed sequence it fences) is no longer this applier's.

@@ -29,6 +29,8 @@ public final class PartitionOwnership: Sendable {
     let maintenance: SharedMaintenance?
     /// The tenants' limits on stored state, claimed cluster-wide (`UsageLedger`); nil: not enforced.
     let ledger: UsageLedger?
+    /// Whether the node has memory to apply more (`PartitionApplier`'s `mayFetch`).
+    let mayFetch: @Sendable () -> Bool
     let logger: Logger
     let clock: @Sendable () -> ContinuousClock.Instant
     let ttl: Duration
@@ -64,9 +66,11 @@ public final class PartitionOwnership: Sendable {
     public init(
         node: String, layout: StreamLayout, jetStream: JetStream, leases: KeyValueBucket, nodes: KeyValueBucket,
         leaseTTL: Duration, storage: Storage, appliedDirectory: String, flushing: PartitionFlushing? = nil,
-        advertiseURL: String? = nil, ledger: UsageLedger? = nil, logger: Logger,
-        metrics: ClusterMetrics = ClusterMetrics(), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        advertiseURL: String? = nil, ledger: UsageLedger? = nil, mayFetch: @escaping @Sendable () -> Bool = { true },
+        logger: Logger, metrics: ClusterMetrics = ClusterMetrics(),
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.mayFetch = mayFetch
         self.metrics = metrics
         self.ledger = ledger
         announcement = Array((advertiseURL ?? "storage").utf8)
@@ -122,6 +126,12 @@ public final class PartitionOwnership: Sendable {
     /// of its partitions besides its own store.
     public var heldStores: [Storage] {
         held.withLock { $0.values.compactMap { $0.store?.storage } }
+    }
+
+    /// What the heads of `heldStores` hold (`Storage.headBytes`), summed: counted against the node's memory ceiling
+    /// with its own store's.
+    public var heldHeadBytes: (held: Int, cutting: Int) {
+        heldStores.map(\.headBytes).reduce((0, 0)) { ($0.held + $1.held, $0.cutting + $1.cutting) }
     }
 
     /// The partitions held with a partition store (with a shared block store), by their epochs.
@@ -229,12 +239,12 @@ public final class PartitionOwnership: Sendable {
                         now
                             ? try opened.flush(appliedThrough: through, mayApply: mayApply)
                             : try opened.flushIfDue(appliedThrough: through, mayApply: mayApply)
-                    }, limiter: limiter(), mayApply: mayApply)
+                    }, limiter: limiter(), mayFetch: mayFetch, mayApply: mayApply)
             } else {
                 applied = try AppliedBatches(directory: appliedDirectory, partition: partition)
                 applier = PartitionApplier(
                     partition: partition, epoch: revision, layout: layout, jetStream: jetStream, storage: storage,
-                    applied: applied, logger: logger, limiter: limiter(), mayApply: mayApply)
+                    applied: applied, logger: logger, limiter: limiter(), mayFetch: mayFetch, mayApply: mayApply)
             }
             held.withLock { $0[partition] = Held(lease: lease, applier: applier, applied: applied, store: store) }
             applier.start()

@@ -33,9 +33,9 @@ final class AdmissionGate: Sendable {
     private let memory = Mutex((checkedAt: ContinuousClock.now - .seconds(1), resident: 0))
     private let lastRefusal = Mutex<ContinuousClock.Instant?>(nil)
 
-    /// The counted bytes of the heads held in memory (`Storage.headBytes`), and of the one among them being
-    /// cut.
-    private let heads: @Sendable () -> (held: Int, cutting: Int)
+    /// The counted bytes of the heads held in memory (`Storage.headBytes`), and of those among them being cut: the
+    /// node's store's, and the partition stores' a storage node holds (`countHeads`).
+    private let heads: Mutex<[@Sendable () -> (held: Int, cutting: Int)]>
 
     /// - Parameter maxInFlightBytes: the configured bound on decoded requests held at once; at most 1/16 of the
     ///   ceiling is used.
@@ -45,7 +45,12 @@ final class AdmissionGate: Sendable {
     ) {
         self.maxInFlightBytes = min(maxInFlightBytes, memoryCeiling / 16)
         self.memoryCeiling = memoryCeiling
-        self.heads = heads
+        self.heads = Mutex([heads])
+    }
+
+    /// Counts these heads as well: a storage node's partition stores, known once it has joined its cluster.
+    func countHeads(_ more: @escaping @Sendable () -> (held: Int, cutting: Int)) {
+        heads.withLock { $0.append(more) }
     }
 
     /// Admits `bytes` of decoded request until `release` is called with the same amount.
@@ -100,12 +105,11 @@ final class AdmissionGate: Sendable {
     /// What the heads cost against `headLimit`: their counted bytes, and a cut's working memory, a quarter of the
     /// head it writes (at most a tenth, measured: `lumen-bench cut-memory`, docs/BENCHMARKS.md).
     var headBytes: Int {
-        let (held, cutting) = heads()
-        return held + cutting / 4
+        heads.withLock { $0 }.map { $0() }.reduce(0) { $0 + $1.held + $1.cutting / 4 }
     }
 
     /// Refuses while the process is past ingest's share of its memory ceiling, or its heads past theirs; cheap
-    /// enough to ask before reading a request.
+    /// enough to ask before reading a request, and before a storage node's appliers fetch (`mayApplyMore`).
     func checkMemoryCeiling() throws(Refusal) {
         let resident = residentBytes()
         if resident > ingestLimit {
@@ -116,6 +120,9 @@ final class AdmissionGate: Sendable {
             throw refused(.headsOverBudget(heldBytes: heads, limit: headLimit, ceiling: memoryCeiling))
         }
     }
+
+    /// Whether a storage node's appliers may fetch more of their partitions: `checkMemoryCeiling` passes.
+    var mayApplyMore: Bool { (try? checkMemoryCeiling()) != nil }
 
     func release(_ bytes: Int) {
         inFlight.withLock { $0 -= bytes }
