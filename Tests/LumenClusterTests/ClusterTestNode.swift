@@ -41,6 +41,14 @@ final class ClusterTestNode: @unchecked Sendable {
     /// Messages its appliers applied, over the partitions it holds now.
     var applied: Int { ownership.heldPartitions.values.reduce(0) { $0 + $1.progress.appliedMessages } }
 
+    /// Whether every receipt's message is applied here. Unlike `applied`, which counts the current appliers' messages,
+    /// it holds after a lease lapsed under load and the partition was acquired again (its new applier starts counting
+    /// from zero).
+    func hasApplied(_ receipts: [ClusterPublisher.Receipt]) -> Bool {
+        let held = ownership.heldPartitions
+        return receipts.allSatisfy { (held[$0.partition]?.progress.appliedSequence ?? 0) >= $0.sequence }
+    }
+
     /// Stops it and closes its store; without `flushing`, leaving its partitions' unflushed tails behind as a crash
     /// would. Off Swift's cooperative pool: the appliers it waits for need that pool for their appends and flushes.
     func stop(flushing: Bool = true) async {
