@@ -7,24 +7,29 @@ acknowledged after its fsync) measured alone, and again while QUERIES heavy quer
 against every series' labels, and 10,000 nested parentheses. Each query must end within the query timeout, with an
 answer or a clear error, and the server must stay up.
 
-Prints a JSON summary: the probe's p50/p95/max alone and under the queries and their ratios, each query kind's
-statuses and seconds, and the server's peak resident set.
+The probe keeps one connection, as remote-write senders and OTLP exporters do (`--new-connections`: one per probe,
+so the accept is timed too), and each querier is a process of its own.
+
+Prints a JSON summary: the probe's p50/p95/max alone and under the queries and their ratios, the median of three
+range queries run alone, each query kind's statuses and seconds under load, and the server's peak resident set.
 
     Scripts/bench/query-pressure.py --lumen .build/release/lumen [--series 2000] [--hours 3] [--queries 8]
-                                    [--route prometheus|native]
+                                    [--route prometheus|native] [--new-connections]
 
 `--route native` asks the same queries of Lumen's own API (`/lumen/v1/query`) instead of Prometheus'.
 """
 
 import argparse
+import http.client
 import json
+import multiprocessing
 import os
+import queue
 import statistics
 import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -85,6 +90,7 @@ def main():
     parser.add_argument("--probes", type=int, default=300)
     parser.add_argument("--port", type=int, default=21690)
     parser.add_argument("--route", choices=["prometheus", "native"], default="prometheus")
+    parser.add_argument("--new-connections", action="store_true", help="a new connection for each probe")
     options = parser.parse_args()
 
     directory = tempfile.mkdtemp(prefix="lumen-query-pressure-")
@@ -113,14 +119,27 @@ def main():
                 raise SystemExit(f"loading the dataset: {status}")
 
         probe_millis = [int(time.time() * 1000)]
+        # One kept connection, as remote-write senders and OTLP exporters keep theirs; `--new-connections` opens one
+        # per probe, and then also times the accept.
+        connection = http.client.HTTPConnection("127.0.0.1", options.port + 1, timeout=60)
 
         def probe():
             probe_millis[0] = max(int(time.time() * 1000), probe_millis[0] + 1)
             body = snappy_literals(field(1, field(1, field(1, b"__name__") + field(2, b"pressure_probe"))
                                          + field(2, b"\x09" + struct.pack("<d", 1.0) + b"\x10"
                                                  + varint(probe_millis[0]))))
-            status, seconds = request("POST", ingest + "/api/v1/write", body, HEADERS, timeout=60)
-            return seconds if status in (200, 204) else None
+            if options.new_connections:
+                status, seconds = request("POST", ingest + "/api/v1/write", body, HEADERS, timeout=60)
+                return seconds if status in (200, 204) else None
+            began = time.monotonic()
+            try:
+                connection.request("POST", "/api/v1/write", body, HEADERS)
+                answer = connection.getresponse()
+                answer.read()
+                return time.monotonic() - began if answer.status in (200, 204) else None
+            except (http.client.HTTPException, OSError):
+                connection.close()  # reconnects at the next request
+                return None
 
         def probes(count):
             latencies, failed = [], 0
@@ -144,24 +163,38 @@ def main():
             "regex_bomb": (instant, {"query": 'count(pressure_samples{series=~"(1+)+$"})'}),
             "nesting_10000": (instant, {"query": "(" * 10_000 + "1" + ")" * 10_000}),
         }
+        # What one range query costs alone: the work the probe then shares the machine with.
+        path, parameters = heavy["rate_every_second"]
+        alone_rate = [request("GET", f"{api}{path}?{urllib.parse.urlencode(parameters)}")[1] for _ in range(3)]
         kinds = ["rate_every_second"] * max(1, options.queries - 2) + ["regex_bomb", "nesting_10000"]
-        stop = threading.Event()
+        forked = multiprocessing.get_context("fork")  # the queriers are closures: forked, not pickled
+        stop = forked.Event()
+        finished = forked.Queue()
         answers = {kind: [] for kind in heavy}
 
         def querier(kind):
             path, parameters = heavy[kind]
             while not stop.is_set():
                 status, seconds = request("GET", f"{api}{path}?{urllib.parse.urlencode(parameters)}")
-                answers[kind].append((status, seconds))
+                finished.put((kind, status, seconds))
 
-        threads = [threading.Thread(target=querier, args=(kind,)) for kind in kinds]
-        for thread in threads:
-            thread.start()
+        # Each querier is a process of its own: threads of this one would hold the probe up on Python's lock while
+        # they read their answers, and the figure would be the client's.
+        queriers = [forked.Process(target=querier, args=(kind,)) for kind in kinds]
+        for process in queriers:
+            process.start()
         time.sleep(2)  # every query under way
         loaded, loaded_failed = probes(options.probes)
         stop.set()
-        for thread in threads:
-            thread.join()
+        # Drained while they finish their last query: a process does not end before its queue is read.
+        while any(process.is_alive() for process in queriers) or not finished.empty():
+            try:
+                kind, status, seconds = finished.get(timeout=0.5)
+                answers[kind].append((status, seconds))
+            except queue.Empty:
+                pass
+        for process in queriers:
+            process.join()
 
         peak = 0
         with open(f"/proc/{server.pid}/status") as status:
@@ -176,12 +209,14 @@ def main():
 
         alone, beside = summary(idle), summary(loaded)
         print(json.dumps({
-            "route": options.route, "series": options.series, "steps_per_range_query": steps * 15,
+            "route": options.route, "probe_connections": "new" if options.new_connections else "kept",
+            "series": options.series, "steps_per_range_query": steps * 15,
             "concurrent_queries": len(kinds),
             "probe_alone": {**alone, "failed": idle_failed},
             "probe_beside_queries": {**beside, "failed": loaded_failed},
             "ratio_p50": round(beside["p50_ms"] / alone["p50_ms"], 2),
             "ratio_p95": round(beside["p95_ms"] / alone["p95_ms"], 2),
+            "rate_alone_seconds": round(statistics.median(alone_rate), 2),
             "queries": {kind: {"statuses": {str(s): sum(1 for a, _ in runs if a == s) for s in {a for a, _ in runs}},
                                "seconds_max": round(max(t for _, t in runs), 2)} for kind, runs in answers.items()},
             "server_up_after": request("GET", api + "/ready", timeout=10)[0] == 200,

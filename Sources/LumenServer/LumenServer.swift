@@ -5,6 +5,7 @@ import LumenEngine
 import LumenQuery
 import LumenRules
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 
@@ -150,6 +151,7 @@ public struct LumenServer: Sendable {
                 if let address = channel.localAddress { onListening(.otlpHTTP, address) }
             },
             logger: quietLogger)
+        let apiLoops = try await QueryPriority.eventLoops(threads: System.coreCount)
         let api = Application(
             router: apiRouter,
             server: .http1WebSocket(
@@ -160,6 +162,7 @@ public struct LumenServer: Sendable {
             onServerRunning: { channel in
                 if let address = channel.localAddress { onListening(.api, address) }
             },
+            eventLoopGroupProvider: .shared(apiLoops),
             logger: quietLogger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -213,19 +216,26 @@ public struct LumenServer: Sendable {
                 try await tasks.waitForAll()
             }
         } catch {
-            await queries.shutdown()
-            await ruleQueries.shutdown()
-            await internalReads.shutdown()
+            await Self.stopQueries(queries, ruleQueries, internalReads, apiLoops)
             await cluster?.shutdown()
             try? storage.close()
             throw error
         }
-        await queries.shutdown()
-        await ruleQueries.shutdown()
-        await internalReads.shutdown()
+        await Self.stopQueries(queries, ruleQueries, internalReads, apiLoops)
         await cluster?.shutdown()  // before the store closes: its appliers write to it
         try storage.close()
         logger.info("stopped; the write-ahead log is synced")
+    }
+
+    /// Stops what serves queries, once the listeners have stopped.
+    private static func stopQueries(
+        _ queries: QueryExecutor, _ ruleQueries: QueryExecutor, _ internalReads: InternalReadRoutes,
+        _ apiLoops: MultiThreadedEventLoopGroup
+    ) async {
+        await queries.shutdown()
+        await ruleQueries.shutdown()
+        await internalReads.shutdown()
+        try? await apiLoops.shutdownGracefully()
     }
 
     /// Raises the open-file limit and sizes each TCP listener's share of it.

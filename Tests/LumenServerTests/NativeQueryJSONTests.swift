@@ -34,7 +34,7 @@ struct NativeQueryJSONTests {
         ]
         for (exemplars, warnings) in [([], []), (exemplars, ["no metric \"x\": did you mean \"y\"?"])] {
             let written = Data(try #require(
-                NativeQueryJSON.metricBody(result, exemplars: exemplars, warnings: warnings)).readableBytesView)
+                NativeQueryJSON.metricJSON(result, exemplars: exemplars, warnings: warnings)).buffer.readableBytesView)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // as `Response.json`
             let encoded = try encoder.encode(QueryResponse(result, exemplars: exemplars, warnings: warnings))
@@ -46,8 +46,8 @@ struct NativeQueryJSONTests {
     }
 
     @Test func logsTracesAndStringsAreLeftToTheEncoder() {
-        #expect(NativeQueryJSON.metricBody(.logs([]), exemplars: [], warnings: []) == nil)
-        #expect(NativeQueryJSON.metricBody(.traces([]), exemplars: [], warnings: []) == nil)
-        #expect(NativeQueryJSON.metricBody(.string("a", at: 1), exemplars: [], warnings: []) == nil)
+        #expect(NativeQueryJSON.metricJSON(.logs([]), exemplars: [], warnings: []) == nil)
+        #expect(NativeQueryJSON.metricJSON(.traces([]), exemplars: [], warnings: []) == nil)
+        #expect(NativeQueryJSON.metricJSON(.string("a", at: 1), exemplars: [], warnings: []) == nil)
     }
 }

@@ -9,7 +9,7 @@ struct PrometheusJSONTests {
     private func decoded(_ data: PrometheusJSON) throws -> [String: Any] {
         var writer = JSONWriter()
         data.write(into: &writer)
-        return try #require(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        return try #require(JSONSerialization.jsonObject(with: Data(writer.buffer.readableBytesView)) as? [String: Any])
     }
 
     @Test func labelValuesWithQuotesBackslashesControlCharactersAndUnicodeReadBackUnchanged() throws {

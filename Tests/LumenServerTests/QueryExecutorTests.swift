@@ -36,6 +36,29 @@ struct QueryExecutorTests {
         await executor.shutdown()
     }
 
+    #if os(Linux)
+    /// The query thread yields the CPU to ingest; the thread that asked (Swift's pool) keeps its priority.
+    @Test func theQueryThreadRunsTenNiceLevelsBelowTheRestOfTheProcess() async throws {
+        let before = QueryPriority.niceOfThisThread
+        let executor = QueryExecutor(threads: 1, maxConcurrent: 4)
+        for _ in 0..<2 {
+            #expect(try await executor.run { _ in QueryPriority.niceOfThisThread } == min(19, before + 10))
+        }
+        #expect(QueryPriority.niceOfThisThread == before)
+        await executor.shutdown()
+    }
+
+    /// So do the API's event loops, which write the answers.
+    @Test func theAPIsEventLoopsRunTenNiceLevelsBelowTheRestOfTheProcess() async throws {
+        let before = QueryPriority.niceOfThisThread
+        let loops = try await QueryPriority.eventLoops(threads: 2)
+        for loop in loops.makeIterator() {
+            #expect(try await loop.submit { QueryPriority.niceOfThisThread }.get() == min(19, before + 10))
+        }
+        try await loops.shutdownGracefully()
+    }
+    #endif
+
     @Test func aRefusedPrometheusQueryAnswersUnavailableWithRetryAfter() async throws {
         let server = try await TestServer.start { $0.maxConcurrentQueries = 0 }
         defer { Task { await server.stop() } }

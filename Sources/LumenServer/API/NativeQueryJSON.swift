@@ -13,14 +13,14 @@ import LumenQuery
 /// and traces are bounded by the query's `limit`.
 enum NativeQueryJSON {
     static func response(_ result: QueryResult, exemplars: [TimeSeries], warnings: [String]) -> Response {
-        guard let body = metricBody(result, exemplars: exemplars, warnings: warnings) else {
+        guard let json = metricJSON(result, exemplars: exemplars, warnings: warnings) else {
             return .json(QueryResponse(result, exemplars: exemplars, warnings: warnings))
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: json.body)
     }
 
     /// The JSON of a metric answer; nil for any other kind.
-    static func metricBody(_ result: QueryResult, exemplars: [TimeSeries], warnings: [String]) -> ByteBuffer? {
+    static func metricJSON(_ result: QueryResult, exemplars: [TimeSeries], warnings: [String]) -> JSONWriter? {
         let kind: QueryResponse.Kind
         let series: [(labels: Labels, samples: [Sample])]
         switch result {
@@ -37,7 +37,6 @@ enum NativeQueryJSON {
             return nil
         }
         var json = JSONWriter()
-        json.reserve(64 + series.reduce(0) { $0 + 64 + $1.samples.count * 40 })
         json.byte("{")
         if !exemplars.isEmpty {
             json.raw("\"exemplars\":")
@@ -65,6 +64,6 @@ enum NativeQueryJSON {
             json.array(warnings) { $0.string($1) }
         }
         json.byte("}")
-        return json.buffer
+        return json
     }
 }

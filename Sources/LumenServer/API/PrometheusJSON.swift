@@ -49,7 +49,7 @@ struct PrometheusEnvelope {
         writer.byte("}")
         return Response(
             status: code, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: writer.buffer))
+            body: writer.body)
     }
 }
 
@@ -147,7 +147,6 @@ enum PrometheusJSON: Sendable {
 
     /// `{"resultType":"matrix","result":[…]`, the object left open as `openVector` leaves it.
     static func openMatrix(_ matrix: [TimeSeries], into writer: inout JSONWriter) {
-        writer.reserve(matrix.reduce(0) { $0 + $1.samples.count } * 32)
         writer.raw("{\"resultType\":\"matrix\",\"result\":")
         writer.array(matrix) { writer, series in
             writer.raw("{\"metric\":")

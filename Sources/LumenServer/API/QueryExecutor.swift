@@ -12,11 +12,15 @@ import Synchronization
 /// At most `maxConcurrent` queries are admitted at once (as Prometheus' `--query.max-concurrency`); they share
 /// `threads` threads, and one more is refused with 503 and Retry-After instead of queueing without bound.
 ///
+/// Query threads run at a lower CPU priority than ingest (`QueryPriority`).
+///
 /// A query stops early, through the `QueryCancellation` its work is given, when the task that asked for it is
 /// cancelled (server shutdown) or its client disconnects (`ClientConnection`); the evaluation then throws a
 /// `canceled` `QueryError` at its next step, series or page.
 final class QueryExecutor: Sendable {
     let maxConcurrent: Int
+    /// The nice value of the query threads.
+    let niceness = QueryPriority.niceness()
     private let pool: NIOThreadPool
     private let admitted = Atomic<Int>(0)
 
@@ -43,7 +47,8 @@ final class QueryExecutor: Sendable {
         // and a node that failed fails it with 503 unless the request allowed a partial answer.
         let scope = ReadScope.current ?? ReadScope()
         return try await withTaskCancellationHandler {
-            try await pool.runIfActive {
+            try await pool.runIfActive { [niceness] in
+                QueryPriority.setNiceOfThisThread(niceness)
                 scope.attach(deadline: nil, isCancelled: { cancellation.isCancelled }, cancel: { cancellation.cancel() })
                 do {
                     let result = try ReadScope.$current.withValue(scope) { try work(cancellation) }

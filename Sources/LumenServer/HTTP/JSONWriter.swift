@@ -1,31 +1,58 @@
 import Foundation
 import Hummingbird
 
-/// Appends JSON text to a byte array, for answers too large to build through `JSONEncoder`'s intermediate
-/// tree. The caller writes the structure (`raw` punctuation and keys); strings are escaped here.
+/// Appends JSON text, for answers too large to build through `JSONEncoder`'s intermediate tree. The caller writes
+/// the structure (`raw` punctuation and keys); strings are escaped here.
+///
+/// The text is kept in chunks of about `chunkSize` bytes and sent one after the other (`body`). A range answer of
+/// hundreds of megabytes is then never one allocation: it is not copied each time it outgrows its capacity, and the
+/// allocator reuses chunks instead of mapping and unmapping the whole: beside six such queries at once, the peak
+/// resident set fell from 4–5 to 3 GB (`Scripts/bench/query-pressure.py`, docs/BENCHMARKS.md).
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    static let chunkSize = 1 << 20
 
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    private var full: [ByteBuffer] = []
+    /// The chunk being written. An array, whose appends cost less than a `ByteBuffer`'s (a 10,800-step range query
+    /// took about a third longer writing into one); a full chunk is copied into a buffer and the array reused.
+    private var bytes: [UInt8] = []
 
-    mutating func reserve(_ count: Int) {
-        bytes.reserveCapacity(bytes.count + count)
+    /// The whole text as one buffer: for small answers (a WebSocket message) and tests.
+    var buffer: ByteBuffer {
+        var joined = ByteBufferAllocator().buffer(capacity: full.count * Self.chunkSize + bytes.count)
+        for part in full { joined.writeImmutableBuffer(part) }
+        joined.writeBytes(bytes)
+        return joined
+    }
+
+    /// The text as an HTTP body, chunk by chunk, with its length.
+    var body: ResponseBody { ResponseBody(contentsOf: full + [ByteBuffer(bytes: bytes)]) }
+
+    /// Called after each write: a chunk that reached `chunkSize` is put aside and the array emptied for the next.
+    private mutating func wrote() {
+        guard bytes.count >= Self.chunkSize else { return }
+        full.append(ByteBuffer(bytes: bytes))
+        // The slack keeps the write that crosses the size from growing (and copying) the array.
+        bytes.reserveCapacity(Self.chunkSize + 4096)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Keys and punctuation, already JSON.
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        wrote()
     }
 
     /// One character of punctuation: cheaper than `raw` where every point writes a few.
     mutating func byte(_ character: Unicode.Scalar) {
         bytes.append(UInt8(ascii: character))
+        wrote()
     }
 
     /// Text that needs no escaping, such as a number's.
     mutating func plain(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
+        wrote()
     }
 
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
@@ -53,6 +80,7 @@ struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+        wrote()
     }
 
     /// A whole number, without going through `String`: range answers write one per point.
@@ -68,6 +96,7 @@ struct JSONWriter {
             if value < 0 { bytes.append(UInt8(ascii: "-")) }
             bytes.append(contentsOf: digits[start...])
         }
+        wrote()
     }
 
     /// `value` through `JSONEncoder` (sorted keys, as `Response.json`): for the small parts of a written answer.
@@ -75,6 +104,7 @@ struct JSONWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         bytes += (try? encoder.encode(value)).map(Array.init) ?? Array("null".utf8)
+        wrote()
     }
 
     /// `[a,b,…]`, each element written by `element`.

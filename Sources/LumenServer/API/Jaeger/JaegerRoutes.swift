@@ -63,7 +63,7 @@ struct JaegerRoutes: Sendable {
             json.raw("}]}")
             var response = Response(
                 status: error.status, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: json.buffer))
+                body: json.body)
             if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
         }
@@ -77,7 +77,7 @@ struct JaegerRoutes: Sendable {
         json.raw(",\"total\":")
         json.integer(Int64(count))
         json.raw(",\"limit\":0,\"offset\":0,\"errors\":null}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: json.body)
     }
 
     /// Runs `work` on a query thread with the request's tenant.

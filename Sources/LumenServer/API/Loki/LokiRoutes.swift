@@ -108,7 +108,7 @@ struct LokiRoutes: Sendable {
     }
 
     static func json(_ writer: JSONWriter) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: writer.buffer))
+        Response(status: .ok, headers: [.contentType: "application/json"], body: writer.body)
     }
 
     static func plain(_ message: String, status: HTTPResponse.Status) -> Response {

@@ -70,7 +70,7 @@ extension TempoRoutes {
             json.byte("}")
         }
         json.byte("}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: json.body)
     }
 
     /// A double as jsonpb writes one: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.

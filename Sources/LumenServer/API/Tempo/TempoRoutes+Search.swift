@@ -20,7 +20,7 @@ extension TempoRoutes {
                 query, tenant: tenant, from: start, to: end, limit: limit, cancellation: cancellation)
             let json = TempoJSON.search(traces, fields: query.referencedFields, spansPerSet: spansPerSet)
             return Response(
-                status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
+                status: .ok, headers: [.contentType: "application/json"], body: json.body)
         }
     }
 

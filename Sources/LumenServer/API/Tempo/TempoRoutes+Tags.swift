@@ -44,7 +44,7 @@ extension TempoRoutes {
             }
         }
         json.raw(",\"metrics\":{}}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: json.body)
     }
 
     func tagValues(_ request: Request, tag encoded: String, version: Version) async throws(APIError) -> Response {
@@ -86,7 +86,7 @@ extension TempoRoutes {
             }
         }
         json.raw(",\"metrics\":{}}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json.buffer))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: json.body)
     }
 
     /// Hummingbird hands over the path segment still percent-encoded; Grafana encoded the name twice.

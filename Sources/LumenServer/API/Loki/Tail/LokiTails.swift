@@ -142,7 +142,7 @@ struct LokiTails: Sendable {
         writer.raw("{\"streams\":")
         LokiStreams(lines, categorize: categorize).write(into: &writer)
         writer.byte("}")
-        try await outbound.writeTextMessage(String(decoding: writer.bytes, as: UTF8.self))
+        try await outbound.writeTextMessage(String(buffer: writer.buffer))
     }
 
     /// A handler that only closes the tail, with `reason`.
