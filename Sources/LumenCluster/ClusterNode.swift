@@ -210,7 +210,7 @@ public final class ClusterNode: Sendable {
             servers: configuration.servers, storageNodes: members, partitions: partitions)
     }
 
-    /// What the heads of the partition stores this node holds hold (with a shared block store; else nothing: the
+    /// The bytes in the heads of this node's partition stores (with a shared block store; without one, none: the
     /// partitions are applied to the node's own store).
     public var heldHeadBytes: (held: Int, cutting: Int) { ownership?.heldHeadBytes ?? (0, 0) }
 

@@ -45,6 +45,24 @@ struct QueryCancellationTests {
         }
     }
 
+    /// Loki's routes answer as Loki does (`ClientHTTPStatusAndError`): what the client can change 400, canceled 499,
+    /// timed out 504, internal 500; Lumen's `unavailable` 503 with Retry-After. In plain text, as Loki writes errors.
+    @Test func eachKindAnswersLokisStatusOnLokisRoutes() {
+        let expected: [QueryError.Kind: Int] = [
+            .badData: 400, .execution: 400, .tooLarge: 400, .canceled: 499, .timeout: 504, .internal: 500,
+            .unavailable: 503,
+        ]
+        for kind in QueryError.Kind.allCases {
+            let response = LokiRoutes.failure(QueryError("the query failed: \(kind)", kind: kind))
+            #expect(response.status.code == expected[kind], "\(kind)")
+            #expect(response.headers[.contentType] == "text/plain; charset=utf-8")
+            #expect(response.headers[.retryAfter] == (kind == .unavailable ? "1" : nil), "\(kind)")
+            let api = LokiRoutes.failure(APIError(QueryError("the query failed", kind: kind)))
+            #expect(api.status.code == expected[kind], "as an APIError: \(kind)")
+        }
+        #expect(LokiRoutes.failure(APIError(.notFound, "no such label")).status == .notFound)
+    }
+
     @Test func aSampleLimitOverrunAnswers422Execution() async throws {
         let server = try await TestServer.start { $0.queryLimits.maxSamples = 2 }
         defer { Task { await server.stop() } }

@@ -19,6 +19,19 @@ extension QueryError.Kind {
         }
     }
 
+    /// Loki's statuses (`ClientHTTPStatusAndError` in `pkg/util/server/error.go`): what the client can change —
+    /// bad data, and the limits Lumen calls execution or too large — 400, canceled 499, timed out 504, internal 500;
+    /// Lumen's own `unavailable` (retry shortly) 503, as every route answers it.
+    var lokiStatus: HTTPResponse.Status {
+        switch self {
+        case .badData, .execution, .tooLarge: .badRequest
+        case .canceled: Self.clientClosedRequest
+        case .timeout: .gatewayTimeout
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
     var prometheusErrorType: String {
         switch self {
         case .tooLarge: QueryError.Kind.execution.rawValue

@@ -60,14 +60,7 @@ struct LokiRoutes: Sendable {
             }
             return Self.json(writer)
         } catch {
-            // Loki answers a query's failures 400, except one to retry later (the queries in progress hold
-            // their share of memory): 503, as any route does.
-            let retry = (error as? QueryError).flatMap { $0.kind == .unavailable ? APIError($0) : nil }
-            let answer = error as? APIError ?? retry
-            guard let answer else { return Self.plain("\(error)", status: .badRequest) }
-            var response = Self.plain(answer.message, status: answer.status)
-            if let seconds = answer.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
-            return response
+            return Self.failure(error)
         }
     }
 
@@ -109,6 +102,25 @@ struct LokiRoutes: Sendable {
 
     static func json(_ writer: JSONWriter) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: writer.body)
+    }
+
+    /// A failure as Loki answers it: plain text, a query's failure with Loki's status for its kind
+    /// (`QueryError.Kind.lokiStatus`), anything else the request's own fault (400) unless it carries a status.
+    static func failure(_ error: any Error) -> Response {
+        let status: HTTPResponse.Status
+        let message: String
+        var retryAfter: Int?
+        switch error {
+        case let error as QueryError:
+            (status, message, retryAfter) = (error.kind.lokiStatus, error.description, APIError(error).retryAfterSeconds)
+        case let error as APIError:
+            (status, message, retryAfter) = (error.kind?.lokiStatus ?? error.status, error.message, error.retryAfterSeconds)
+        default:
+            (status, message) = (.badRequest, "\(error)")
+        }
+        var response = plain(message, status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 
     static func plain(_ message: String, status: HTTPResponse.Status) -> Response {
