@@ -68,7 +68,8 @@ struct UsageLedgerTests {
         #expect(granted == 25)
         #expect(nodes.map { $0.held.withLock { $0.series } }.reduce(0, +) == 25)
         let claims = try Self.claims(bucket)
-        #expect(claims["a"]!.series + claims["b"]!.series == 25)
+        // A node granted nothing (the other filled the limit first on a loaded machine) has no claim in the record.
+        #expect((claims["a"]?.series ?? 0) + (claims["b"]?.series ?? 0) == 25, "\(claims)")
         // Full: nothing more is granted to either, streams still are (their own limit).
         #expect(try nodes[0].append(TenantUsage(series: 1, streams: 5), live: live) == TenantUsage(series: 0, streams: 3))
     }
