@@ -245,11 +245,7 @@ public final class PartitionApplier: Sendable {
     /// Past the memory ceiling: flushes what the partition's store holds (with a shared block store; without one the
     /// node's own store is cut by `MemoryPressureRelief`) and waits a fetch's wait before asking again.
     private func pauseForMemory() throws {
-        let paused = progressState.withLock { progress in
-            defer { progress.state = .paused }
-            return progress.state == .paused
-        }
-        if !paused {
+        if exchangeState(.paused) != .paused {
             logger.warning("partition \(partition): the node is past its memory ceiling; not applying until it has room")
         }
         try flush?(progress.appliedSequence, true)
@@ -257,11 +253,17 @@ public final class PartitionApplier: Sendable {
     }
 
     private func resumeIfPaused() {
-        let paused = progressState.withLock { progress in
-            defer { progress.state = .active }
-            return progress.state == .paused
+        if exchangeState(.active) == .paused {
+            logger.info("partition \(partition): the node has room in memory again; applying")
         }
-        if paused { logger.info("partition \(partition): the node has room in memory again; applying") }
+    }
+
+    /// Sets the state; returns the one it replaced.
+    private func exchangeState(_ state: State) -> State {
+        progressState.withLock { progress in
+            defer { progress.state = state }
+            return progress.state
+        }
     }
 
     /// The lease (or the flushed sequence it fences) is no longer this applier's.

@@ -107,19 +107,10 @@ struct LokiRoutes: Sendable {
     /// A failure as Loki answers it: plain text, a query's failure with Loki's status for its kind
     /// (`QueryError.Kind.lokiStatus`), anything else the request's own fault (400) unless it carries a status.
     static func failure(_ error: any Error) -> Response {
-        let status: HTTPResponse.Status
-        let message: String
-        var retryAfter: Int?
-        switch error {
-        case let error as QueryError:
-            (status, message, retryAfter) = (error.kind.lokiStatus, error.description, APIError(error).retryAfterSeconds)
-        case let error as APIError:
-            (status, message, retryAfter) = (error.kind?.lokiStatus ?? error.status, error.message, error.retryAfterSeconds)
-        default:
-            (status, message) = (.badRequest, "\(error)")
-        }
-        var response = plain(message, status: status)
-        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        let failure = error as? APIError ?? (error as? QueryError).map { APIError($0) }
+            ?? APIError(.badRequest, "\(error)")
+        var response = plain(failure.message, status: failure.kind?.lokiStatus ?? failure.status)
+        if let seconds = failure.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
         return response
     }
 
